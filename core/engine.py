@@ -1,0 +1,330 @@
+"""Run a real torch.optim optimizer on a 2-D objective and record every iterate.
+
+The loop is the one students write: `zero_grad(); f(p).sum().backward(); step()`. Nothing is added
+to the algorithm unless asked for (gradient noise, box projection, a learning-rate schedule), so
+the recorded iterates are bitwise those of a bare loop with the same hyper-parameters and dtype.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from types import MappingProxyType
+from typing import Any, Literal
+
+import numpy as np
+import pandas as pd
+import torch
+
+from core.objectives import OBJECTIVES, Box, Objective
+from core.optimizers import OPTIMIZERS, OptimizerSpec
+from core.schedules import Schedule
+
+MAX_STEPS = 5_000
+FRAME_COLUMNS = ("optimizer", "t", "x", "y", "loss", "grad_x", "grad_y", "grad_norm", "lr")
+
+
+@dataclass(frozen=True, slots=True)
+class Step:
+    """One iterate x_t with f(x_t) and the gradient the optimizer saw there.
+
+    Single runs hold `point` `[2]`, `loss` and `grad_norm` as floats; batched runs hold `[B, 2]`
+    and `[B]` arrays. `lr` is the learning rate of the update that leaves x_t. `state` is the
+    optimizer state after that update (momentum_buffer, exp_avg, exp_avg_sq, ...), empty for the
+    last iterate, from which no update is made. Arrays are read-only copies.
+    """
+
+    t: int
+    point: np.ndarray
+    loss: float | np.ndarray
+    grad: np.ndarray
+    grad_norm: float | np.ndarray
+    lr: float
+    state: Mapping[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class Stop:
+    """Why a run ended. `step` is the first iterate that was not recorded (or `steps` + 1)."""
+
+    reason: Literal["completed", "diverged", "escaped"]
+    step: int
+    detail: str = ""
+
+    def message(self, name: str) -> str:
+        """A sentence for the user, e.g. 'Adam diverged at step 37: loss became inf'."""
+        if self.reason == "diverged":
+            return f"{name} diverged at step {self.step}: {self.detail}"
+        if self.reason == "escaped":
+            return f"{name} left the plotted region at step {self.step}: {self.detail}"
+        return f"{name} completed {self.step - 1} steps"
+
+
+def resolve_objective(objective: str | Objective) -> Objective:
+    """Look up an objective id, or pass an Objective through."""
+    if isinstance(objective, Objective):
+        return objective
+    try:
+        return OBJECTIVES[objective]
+    except KeyError:
+        raise ValueError(f"Unknown function {objective!r}") from None
+
+
+def resolve_optimizer(optimizer: str | OptimizerSpec) -> OptimizerSpec:
+    """Look up an optimizer id, or pass an OptimizerSpec through."""
+    if isinstance(optimizer, OptimizerSpec):
+        return optimizer
+    try:
+        return OPTIMIZERS[optimizer]
+    except KeyError:
+        raise ValueError(f"Unknown optimizer {optimizer!r}") from None
+
+
+def available_devices() -> list[str]:
+    """Devices this machine can run on, CPU first."""
+    devices = ["cpu"]
+    if torch.cuda.is_available():
+        devices.append("cuda")
+    if torch.backends.mps.is_available():
+        devices.append("mps")
+    return devices
+
+
+def region(box: Box) -> tuple[tuple[float, float], tuple[float, float]]:
+    """The generous region a run may roam before it counts as escaped: the box, widened by its
+    own span on every side."""
+    (x0, x1), (y0, y1) = box
+    w, h = x1 - x0, y1 - y0
+    return (x0 - w, x1 + w), (y0 - h, y1 + h)
+
+
+def _snapshot(state: Mapping[str, Any]) -> Mapping[str, Any]:
+    """Read-only numpy/float copy of one parameter's optimizer state (lists are skipped)."""
+    out: dict[str, Any] = {}
+    for key, value in state.items():
+        if isinstance(value, torch.Tensor):
+            array = value.detach().cpu().numpy().copy()
+            array.flags.writeable = False
+            out[key] = array.item() if array.ndim == 0 else array
+        elif isinstance(value, (int, float)):
+            out[key] = value
+    return MappingProxyType(out)
+
+
+def _readonly(tensor: torch.Tensor) -> np.ndarray:
+    array = tensor.detach().cpu().numpy().copy()
+    array.flags.writeable = False
+    return array
+
+
+def _nonfinite_detail(loss: torch.Tensor, grad: torch.Tensor) -> str:
+    for what, value in (("loss", loss), ("gradient", grad)):
+        bad = value[~torch.isfinite(value)]
+        if bad.numel():
+            return f"{what} became {float(bad.flatten()[0])}"
+    return ""
+
+
+class Trajectory(Iterator[Step]):
+    """Iterator over the Steps of one run; `stop` tells why it ended once it is exhausted.
+
+    For a batched run (start `[B, 2]`), rows that diverge or escape are left to run on (they cannot
+    be frozen under adaptive optimizers) and `row_last[i]` is the last valid iterate of row i; the
+    run ends when every row has stopped or the steps are done.
+    """
+
+    def __init__(
+        self,
+        objective: str | Objective,
+        optimizer: str | OptimizerSpec,
+        start: Any,
+        steps: int,
+        *,
+        device: str = "cpu",
+        dtype: torch.dtype = torch.float32,
+        noise: float = 0.0,
+        seed: int = 0,
+        project: bool = False,
+        schedule: Schedule | None = None,
+        **hyper: Any,
+    ) -> None:
+        self.objective = resolve_objective(objective)
+        self.spec = resolve_optimizer(optimizer)
+        if not (isinstance(steps, int) and 0 <= steps <= MAX_STEPS):
+            raise ValueError(f"Steps must be a whole number from 0 to {MAX_STEPS:,}, got {steps!r}")
+        if device not in available_devices():
+            raise ValueError(
+                f"Device {device!r} is not available here ({', '.join(available_devices())})"
+            )
+        if not (math.isfinite(noise) and noise >= 0):
+            raise ValueError(f"Gradient noise must be a finite number >= 0, got {noise!r}")
+        points = torch.as_tensor(np.asarray(start, dtype=np.float64), dtype=dtype, device=device)
+        if (
+            points.shape[-1:] != (2,)
+            or points.ndim not in (1, 2)
+            or not torch.isfinite(points).all()
+        ):
+            raise ValueError(
+                "The start must be finite (x, y) coordinates, or an array of them [B, 2]"
+            )
+        self.batched = points.ndim == 2
+        if self.batched and not self.spec.elementwise:
+            raise ValueError(
+                f"{self.spec.name} couples the coordinates of all runs in a batch "
+                "(it uses dot products over every parameter), so batched starts would not be "
+                "independent runs. Run one start at a time."
+            )
+        self.steps = steps
+        self.params = points.clone().requires_grad_(True)
+        self.optimizer = self.spec.make([self.params], **hyper)
+        self.scheduler = schedule.make(self.optimizer, steps) if schedule else None
+        self.noise = noise
+        self.generator = torch.Generator(device).manual_seed(seed) if noise else None
+        self.project = project
+        rows = points.shape[0] if self.batched else 1
+        self.row_last = np.full(rows, steps, dtype=np.int64)
+        self.stop: Stop | None = None
+        self._steps = self._run()
+
+    def __next__(self) -> Step:
+        return next(self._steps)
+
+    def _evaluate(self) -> torch.Tensor:
+        self.optimizer.zero_grad()
+        loss = self.objective.fn(self.params)
+        loss.sum().backward()
+        if self.noise:
+            grad = self.params.grad
+            grad.add_(
+                torch.randn(
+                    grad.shape, generator=self.generator, dtype=grad.dtype, device=grad.device
+                ),
+                alpha=self.noise,
+            )
+        return loss
+
+    def _closure(self) -> torch.Tensor:
+        return self._evaluate().sum()
+
+    def _clamp_box(self) -> None:
+        (x0, x1), (y0, y1) = self.objective.box
+        with torch.no_grad():
+            self.params[..., 0].clamp_(x0, x1)
+            self.params[..., 1].clamp_(y0, y1)
+
+    def _run(self) -> Iterator[Step]:
+        (rx0, rx1), (ry0, ry1) = region(self.objective.box)
+        alive = torch.ones(self.row_last.shape[0], dtype=torch.bool, device=self.params.device)
+        for t in range(self.steps + 1):
+            loss = self._evaluate()
+            p, grad = self.params.detach(), self.params.grad
+            finite = torch.isfinite(loss.reshape(-1)) & torch.isfinite(grad.reshape(-1, 2)).all(-1)
+            inside = (
+                (p[..., 0] >= rx0) & (p[..., 0] <= rx1) & (p[..., 1] >= ry0) & (p[..., 1] <= ry1)
+            ).reshape(-1)
+            newly_dead = alive & ~(finite & inside)
+            if newly_dead.any():
+                self.row_last[newly_dead.cpu().numpy()] = t - 1
+                alive &= ~newly_dead
+                if not alive.any():
+                    if not bool(finite.all()):
+                        self.stop = Stop("diverged", t, _nonfinite_detail(loss, grad))
+                    else:
+                        self.stop = Stop("escaped", t, "the point is far outside the plot box")
+                    return
+            point, loss_np, grad_np = _readonly(p), _readonly(loss), _readonly(grad)
+            grad_norm = np.linalg.norm(grad_np, axis=-1)
+            lr = float(self.optimizer.param_groups[0]["lr"])
+            state: Mapping[str, Any] = MappingProxyType({})
+            if t < self.steps:
+                if self.spec.needs_closure:
+                    self.optimizer.step(self._closure)
+                else:
+                    self.optimizer.step()
+                if self.project:
+                    self._clamp_box()
+                state = _snapshot(self.optimizer.state[self.params])
+                if self.scheduler is not None:
+                    self.scheduler.step()
+            if self.batched:
+                yield Step(t, point, loss_np, grad_np, grad_norm, lr, state)
+            else:
+                yield Step(t, point, float(loss_np), grad_np, float(grad_norm), lr, state)
+        self.stop = Stop("completed", self.steps + 1)
+
+
+def trajectory(
+    objective: str | Objective,
+    optimizer: str | OptimizerSpec,
+    start: Any,
+    steps: int,
+    *,
+    device: str = "cpu",
+    dtype: torch.dtype = torch.float32,
+    **options: Any,
+) -> Trajectory:
+    """Run `optimizer` on `objective` from `start` for `steps` updates; iterate to get the Steps.
+
+    Args:
+        objective: an id of OBJECTIVES or an Objective.
+        optimizer: an id of OPTIMIZERS or an OptimizerSpec.
+        start: one point (x, y), or an array `[B, 2]` of starts run as one batched tensor.
+        steps: number of updates (0 to MAX_STEPS); `steps + 1` iterates are yielded at most.
+        device: one of `available_devices()`.
+        dtype: torch.float32 (torch's default) or torch.float64.
+        **options: noise (gradient noise std), seed, project (clamp into the box), schedule
+            (a Schedule), and the optimizer's hyper-parameters.
+
+    Returns:
+        A Trajectory: iterate it for Steps; afterwards `.stop` says why it ended.
+    """
+    return Trajectory(objective, optimizer, start, steps, device=device, dtype=dtype, **options)
+
+
+@dataclass(frozen=True, slots=True)
+class Run:
+    """A finished single-start run as a tidy table, with why it stopped and what it cost."""
+
+    optimizer: str
+    frame: pd.DataFrame
+    stop: Stop
+    seconds: float
+
+
+def to_frame(steps: list[Step], optimizer: str) -> pd.DataFrame:
+    """Tidy table of single-start Steps: one row per iterate, columns FRAME_COLUMNS."""
+    points = np.array([s.point for s in steps], dtype=np.float64).reshape(-1, 2)
+    grads = np.array([s.grad for s in steps], dtype=np.float64).reshape(-1, 2)
+    return pd.DataFrame(
+        {
+            "optimizer": pd.Series([optimizer] * len(steps), dtype="string"),
+            "t": np.array([s.t for s in steps], dtype=np.int64),
+            "x": points[:, 0],
+            "y": points[:, 1],
+            "loss": np.array([s.loss for s in steps], dtype=np.float64),
+            "grad_x": grads[:, 0],
+            "grad_y": grads[:, 1],
+            "grad_norm": np.array([s.grad_norm for s in steps], dtype=np.float64),
+            "lr": np.array([s.lr for s in steps], dtype=np.float64),
+        },
+        columns=list(FRAME_COLUMNS),
+    )
+
+
+def run(
+    objective: str | Objective,
+    optimizer: str | OptimizerSpec,
+    start: Any,
+    steps: int,
+    **options: Any,
+) -> Run:
+    """Run one start to the end and return its iterates as a DataFrame (see `trajectory`)."""
+    began = time.perf_counter()
+    traj = trajectory(objective, optimizer, start, steps, **options)
+    recorded = list(traj)
+    assert traj.stop is not None
+    return Run(
+        traj.spec.id, to_frame(recorded, traj.spec.id), traj.stop, time.perf_counter() - began
+    )
