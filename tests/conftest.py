@@ -1,0 +1,13 @@
+"""Shared fixtures. torch is imported first: AppTest runs page scripts in this process."""
+
+import pytest
+import streamlit as st
+import torch  # noqa: F401  (import before any AppTest script runs)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_streamlit_caches():
+    """Caches outlive AppTest runs (streamlit #9139): every test starts with empty ones."""
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    yield

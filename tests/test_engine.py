@@ -1,0 +1,216 @@
+"""The engine against bare torch.optim loops: same iterates, bit for bit."""
+
+import numpy as np
+import pytest
+import torch
+
+from core.engine import MAX_STEPS, Stop, available_devices, run, to_frame, trajectory
+from core.objectives import OBJECTIVES
+from core.optimizers import OPTIMIZERS
+from core.schedules import Schedule
+
+ELEMENTWISE = [i for i, spec in OPTIMIZERS.items() if spec.elementwise]
+
+
+def bare_loop(objective_id, optimizer_id, start, steps, dtype=torch.float32, **hyper):
+    """What a student writes: zero_grad, f(p).sum().backward(), step. Returns the iterates."""
+    obj, spec = OBJECTIVES[objective_id], OPTIMIZERS[optimizer_id]
+    p = torch.tensor(start, dtype=dtype, requires_grad=True)
+    opt = spec.cls([p], **spec.torch_kwargs(**hyper))
+
+    def closure():
+        opt.zero_grad()
+        loss = obj.fn(p).sum()
+        loss.backward()
+        return loss
+
+    points = [p.detach().clone()]
+    for _ in range(steps):
+        if spec.needs_closure:
+            opt.step(closure)
+        else:
+            closure()
+            opt.step()
+        points.append(p.detach().clone())
+    return torch.stack(points).numpy()
+
+
+@pytest.mark.parametrize("oid", list(OPTIMIZERS))
+@pytest.mark.parametrize("dtype", [torch.float32, torch.float64])
+def test_iterates_equal_a_bare_loop_bitwise(oid, dtype):
+    spec = OPTIMIZERS[oid]
+    hyper = spec.defaults | ({"lr": 1e-3} if spec.lr_family else {})
+    start = OBJECTIVES["rosenbrock"].start
+    expected = bare_loop("rosenbrock", oid, start, 60, dtype=dtype, **hyper)
+    traj = trajectory("rosenbrock", oid, start, 60, dtype=dtype, **hyper)
+    got = np.stack([s.point for s in traj])
+    assert traj.stop.reason == "completed"
+    assert got.dtype == expected.dtype
+    np.testing.assert_array_equal(got, expected)
+
+
+@pytest.mark.parametrize("oid", ELEMENTWISE)
+def test_batched_run_equals_independent_runs_bitwise(oid):
+    obj = OBJECTIVES["himmelblau"]
+    hyper = OPTIMIZERS[oid].defaults_for(obj)
+    starts = np.array([[0.0, -0.5], [-4.0, 4.0], [2.5, -3.0], [1.0, 1.0]])
+    batch = trajectory("himmelblau", oid, starts, 40, dtype=torch.float64, **hyper)
+    batched = np.stack([s.point for s in batch])
+    for row, start in enumerate(starts):
+        single = np.stack([s.point for s in trajectory("himmelblau", oid, start, 40, dtype=torch.float64, **hyper)])
+        # A row that diverges runs on inside the batch; it must agree up to its last valid iterate.
+        assert batch.row_last[row] == len(single) - 1
+        np.testing.assert_array_equal(batched[: len(single), row], single)
+
+
+def test_step_records_point_loss_gradient_and_state():
+    steps = list(trajectory("booth", "adam", (-8.0, -6.0), 5, dtype=torch.float64, lr=0.1))
+    assert [s.t for s in steps] == list(range(6))
+    first = steps[0]
+    np.testing.assert_array_equal(first.point, [-8.0, -6.0])
+    x, y = -8.0, -6.0
+    assert first.loss == (x + 2 * y - 7) ** 2 + (2 * x + y - 5) ** 2
+    np.testing.assert_allclose(first.grad, [2 * (x + 2 * y - 7) + 4 * (2 * x + y - 5),
+                                            4 * (x + 2 * y - 7) + 2 * (2 * x + y - 5)])
+    assert first.grad_norm == pytest.approx(np.linalg.norm(first.grad))
+    assert first.lr == 0.1
+    assert set(first.state) >= {"step", "exp_avg", "exp_avg_sq"}
+    # After the first Adam step, exp_avg = (1 - beta1) * g.
+    np.testing.assert_allclose(first.state["exp_avg"], 0.1 * first.grad)
+    assert steps[-1].state == {}
+    with pytest.raises(ValueError):
+        first.point[0] = 1.0  # read-only copies: a snapshot cannot be altered
+    with pytest.raises(TypeError):
+        first.state["exp_avg"] = None
+
+
+def test_momentum_state_is_torchs_momentum_buffer():
+    steps = list(trajectory("quadratic", "momentum", (1.0, 0.5), 3, dtype=torch.float64, lr=0.01))
+    buf = steps[0].grad
+    np.testing.assert_allclose(steps[0].state["momentum_buffer"], buf)
+    buf = 0.9 * buf + steps[1].grad
+    np.testing.assert_allclose(steps[1].state["momentum_buffer"], buf)
+
+
+def test_divergence_stops_on_the_last_finite_iterate_with_a_reason():
+    traj = trajectory("quadratic", "sgd", (1.0, 0.0), 500, lr=1.0)
+    steps = list(traj)
+    assert traj.stop.reason in {"diverged", "escaped"}
+    assert traj.stop.step == len(steps) < 500
+    assert all(np.isfinite(s.loss) for s in steps)
+    msg = traj.stop.message("SGD")
+    assert msg.startswith(f"SGD {'diverged' if traj.stop.reason == 'diverged' else 'left'}")
+    assert f"step {traj.stop.step}" in msg
+
+
+def test_non_finite_loss_reports_diverged_with_the_value():
+    # lr far above 2/100 on the quadratic grows the iterate to inf without leaving... use a tiny box
+    traj = trajectory("rosenbrock", "sgd", (-1.2, 1.0), 200, lr=1.0, dtype=torch.float32)
+    list(traj)
+    assert traj.stop.reason in {"diverged", "escaped"}
+
+
+def test_region_escape_is_reported_for_the_saddle():
+    traj = trajectory("saddle", "sgd", (-1.8, 0.01), MAX_STEPS, lr=0.1)
+    steps = list(traj)
+    assert traj.stop == Stop("escaped", len(steps), traj.stop.detail)
+    assert abs(steps[-1].point[1]) <= 6.0
+
+
+def test_completed_run_has_steps_plus_one_records():
+    traj = trajectory("booth", "sgd", (0.0, 0.0), 25)
+    assert len(list(traj)) == 26
+    assert traj.stop == Stop("completed", 26)
+    assert traj.stop.message("SGD") == "SGD completed 25 steps"
+
+
+def test_batched_rows_stop_independently():
+    starts = np.array([[1.0, 0.0], [1e-3, 0.0]])
+    # On x^2 - y^2 along y = 0, SGD with lr = 1.5 maps x to -2x: the first row leaves the region
+    # |x| <= 6 at step 3, the second (1e-3 * 2^10 ~ 1) never does.
+    traj = trajectory("saddle", "sgd", starts, 10, lr=1.5)
+    steps = list(traj)
+    assert len(steps) == 11 and traj.stop.reason == "completed"
+    assert traj.row_last.tolist() == [2, 10]
+
+
+def test_lbfgs_refuses_batched_starts_with_a_reason():
+    with pytest.raises(ValueError, match="couples"):
+        trajectory("booth", "lbfgs", np.zeros((3, 2)), 5)
+
+
+def test_lbfgs_solves_a_quadratic_in_a_few_steps():
+    steps = list(trajectory("booth", "lbfgs", (-8.0, -6.0), 5, dtype=torch.float64))
+    np.testing.assert_allclose(steps[-1].point, [1.0, 3.0], atol=1e-8)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "match"),
+    [
+        ({"steps": -1}, "Steps"),
+        ({"steps": MAX_STEPS + 1}, "Steps"),
+        ({"steps": 2.5}, "Steps"),
+        ({"start": (float("nan"), 0.0)}, "finite"),
+        ({"start": (1.0, 2.0, 3.0)}, "start"),
+        ({"device": "tpu"}, "not available"),
+        ({"lr": -1.0}, "Invalid learning rate"),
+        ({"lr": float("nan")}, "Invalid learning rate"),
+        ({"bogus": 1.0}, "no hyper-parameter"),
+        ({"noise": -1.0}, "noise"),
+    ],
+)
+def test_bad_arguments_raise_clear_value_errors(kwargs, match):
+    args = {"start": (0.0, 0.0), "steps": 5} | kwargs
+    with pytest.raises(ValueError, match=match):
+        trajectory("booth", "sgd", args.pop("start"), args.pop("steps"), **args)
+
+
+def test_unknown_ids_raise_value_errors():
+    with pytest.raises(ValueError, match="Unknown function"):
+        trajectory("nope", "sgd", (0.0, 0.0), 1)
+    with pytest.raises(ValueError, match="Unknown optimizer"):
+        trajectory("booth", "nope", (0.0, 0.0), 1)
+
+
+def test_devices_list_cpu_first_and_runs_match_cpu():
+    devices = available_devices()
+    assert devices[0] == "cpu"
+    cpu = run("booth", "adam", (-8.0, -6.0), 50, lr=0.3).frame
+    for device in devices:
+        other = run("booth", "adam", (-8.0, -6.0), 50, lr=0.3, device=device).frame
+        np.testing.assert_allclose(other[["x", "y"]], cpu[["x", "y"]], rtol=1e-5, atol=1e-5)
+
+
+def test_noise_is_seeded_and_changes_the_path():
+    clean = run("booth", "sgd", (0.0, 0.0), 20, lr=0.02).frame
+    a = run("booth", "sgd", (0.0, 0.0), 20, lr=0.02, noise=1.0, seed=7).frame
+    b = run("booth", "sgd", (0.0, 0.0), 20, lr=0.02, noise=1.0, seed=7).frame
+    c = run("booth", "sgd", (0.0, 0.0), 20, lr=0.02, noise=1.0, seed=8).frame
+    assert a.equals(b)
+    assert not a[["x", "y"]].equals(clean[["x", "y"]])
+    assert not a[["x", "y"]].equals(c[["x", "y"]])
+
+
+def test_projection_keeps_eggholder_inside_its_box():
+    obj = OBJECTIVES["eggholder"]
+    free = run("eggholder", "adam", (480.0, 400.0), 300, lr=5.0).frame
+    boxed = run("eggholder", "adam", (480.0, 400.0), 300, lr=5.0, project=True).frame
+    assert free["x"].max() > 512  # unconstrained descent leaves the box (table: 522.16, 413.32)
+    assert boxed["x"].max() <= 512 and boxed["y"].max() <= 512
+    assert boxed["loss"].iloc[-1] == pytest.approx(obj.f_min, abs=0.5)
+
+
+def test_schedule_changes_the_recorded_learning_rate():
+    frame = run("booth", "sgd", (0.0, 0.0), 10, lr=0.02, schedule=Schedule("step", 0.5, 4)).frame
+    assert frame["lr"].tolist() == pytest.approx([0.02] * 4 + [0.01] * 4 + [0.005] * 3)
+    cosine = run("booth", "sgd", (0.0, 0.0), 10, lr=0.02, schedule=Schedule("cosine")).frame
+    assert cosine["lr"].iloc[0] == 0.02 and cosine["lr"].iloc[-1] == pytest.approx(0.0, abs=1e-12)
+
+
+def test_frame_is_tidy():
+    r = run("booth", "momentum", (0.0, 0.0), 10, lr=0.02)
+    assert list(r.frame.columns) == ["optimizer", "t", "x", "y", "loss", "grad_x", "grad_y", "grad_norm", "lr"]
+    assert len(r.frame) == 11 and (r.frame["optimizer"] == "momentum").all()
+    assert r.seconds > 0
+    steps = list(trajectory("booth", "momentum", (0.0, 0.0), 10, lr=0.02))
+    assert to_frame(steps, "momentum").equals(r.frame)
