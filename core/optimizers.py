@@ -50,11 +50,15 @@ class HyperParam:
             return value
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             raise ValueError(f"Invalid {self.label}: {value!r} (expected a number)")
-        number = int(value) if self.kind == "int" else float(value)
+        number = float(value)
         if not (self.low <= number <= self.high):  # also rejects NaN
             raise ValueError(
                 f"Invalid {self.label}: {value!r} (allowed {self.low:g} to {self.high:g})"
             )
+        if self.kind == "int":
+            if not number.is_integer():
+                raise ValueError(f"Invalid {self.label}: {value!r} (expected a whole number)")
+            return int(number)
         return number
 
 

@@ -57,7 +57,12 @@ def test_batched_run_equals_independent_runs_bitwise(oid):
     batch = trajectory("himmelblau", oid, starts, 40, dtype=torch.float64, **hyper)
     batched = np.stack([s.point for s in batch])
     for row, start in enumerate(starts):
-        single = np.stack([s.point for s in trajectory("himmelblau", oid, start, 40, dtype=torch.float64, **hyper)])
+        single = np.stack(
+            [
+                s.point
+                for s in trajectory("himmelblau", oid, start, 40, dtype=torch.float64, **hyper)
+            ]
+        )
         # A row that diverges runs on inside the batch; it must agree up to its last valid iterate.
         assert batch.row_last[row] == len(single) - 1
         np.testing.assert_array_equal(batched[: len(single), row], single)
@@ -70,8 +75,10 @@ def test_step_records_point_loss_gradient_and_state():
     np.testing.assert_array_equal(first.point, [-8.0, -6.0])
     x, y = -8.0, -6.0
     assert first.loss == (x + 2 * y - 7) ** 2 + (2 * x + y - 5) ** 2
-    np.testing.assert_allclose(first.grad, [2 * (x + 2 * y - 7) + 4 * (2 * x + y - 5),
-                                            4 * (x + 2 * y - 7) + 2 * (2 * x + y - 5)])
+    np.testing.assert_allclose(
+        first.grad,
+        [2 * (x + 2 * y - 7) + 4 * (2 * x + y - 5), 4 * (x + 2 * y - 7) + 2 * (2 * x + y - 5)],
+    )
     assert first.grad_norm == pytest.approx(np.linalg.norm(first.grad))
     assert first.lr == 0.1
     assert set(first.state) >= {"step", "exp_avg", "exp_avg_sq"}
@@ -209,7 +216,17 @@ def test_schedule_changes_the_recorded_learning_rate():
 
 def test_frame_is_tidy():
     r = run("booth", "momentum", (0.0, 0.0), 10, lr=0.02)
-    assert list(r.frame.columns) == ["optimizer", "t", "x", "y", "loss", "grad_x", "grad_y", "grad_norm", "lr"]
+    assert list(r.frame.columns) == [
+        "optimizer",
+        "t",
+        "x",
+        "y",
+        "loss",
+        "grad_x",
+        "grad_y",
+        "grad_norm",
+        "lr",
+    ]
     assert len(r.frame) == 11 and (r.frame["optimizer"] == "momentum").all()
     assert r.seconds > 0
     steps = list(trajectory("booth", "momentum", (0.0, 0.0), 10, lr=0.02))

@@ -18,10 +18,22 @@ IDS = list(OBJECTIVES)
 
 def test_registry_holds_the_standard_functions_and_teaching_surfaces():
     standard = {
-        "rosenbrock", "beale", "himmelblau", "booth", "rastrigin", "ackley", "goldstein_price",
-        "six_hump_camel", "matyas", "three_hump_camel", "styblinski_tang", "levi13", "mccormick",
-        "easom", "eggholder",
-    }  # fmt: skip
+        "rosenbrock",
+        "beale",
+        "himmelblau",
+        "booth",
+        "rastrigin",
+        "ackley",
+        "goldstein_price",
+        "six_hump_camel",
+        "matyas",
+        "three_hump_camel",
+        "styblinski_tang",
+        "levi13",
+        "mccormick",
+        "easom",
+        "eggholder",
+    }
     assert standard | {"quadratic", "banana", "saddle", "two_wells"} == set(OBJECTIVES)
 
 
@@ -46,7 +58,10 @@ def test_gradient_vanishes_at_every_minimum(oid):
 def test_no_point_of_a_fine_grid_is_below_f_min(oid):
     obj = OBJECTIVES[oid]
     (x0, x1), (y0, y1) = obj.box
-    xs, ys = torch.linspace(x0, x1, 401, dtype=torch.float64), torch.linspace(y0, y1, 401, dtype=torch.float64)
+    xs, ys = (
+        torch.linspace(x0, x1, 401, dtype=torch.float64),
+        torch.linspace(y0, y1, 401, dtype=torch.float64),
+    )
     grid = torch.stack(torch.meshgrid(xs, ys, indexing="xy"), dim=-1)
     assert obj.fn(grid).min().item() >= obj.f_min - 1e-9
 

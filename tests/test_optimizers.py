@@ -11,8 +11,20 @@ IDS = list(OPTIMIZERS)
 
 
 def test_registry_offers_the_classic_baselines_and_the_rest_of_torch_optim():
-    assert {"sgd", "momentum", "nesterov", "adam", "adamw", "rmsprop", "adagrad", "adadelta",
-            "adamax", "nadam", "radam", "lbfgs"} <= set(OPTIMIZERS)  # fmt: skip
+    assert {
+        "sgd",
+        "momentum",
+        "nesterov",
+        "adam",
+        "adamw",
+        "rmsprop",
+        "adagrad",
+        "adadelta",
+        "adamax",
+        "nadam",
+        "radam",
+        "lbfgs",
+    } <= set(OPTIMIZERS)
 
 
 @pytest.mark.parametrize("oid", IDS)

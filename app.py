@@ -1,0 +1,11 @@
+"""Optimizer Playground: entry point. Configures the app and routes to the pages."""
+
+import streamlit as st
+
+st.set_page_config(page_title="Optimizer Playground", page_icon="⛰️", layout="wide")
+
+pages = [
+    st.Page("pages/playground.py", title="Playground", icon="🏁", default=True),
+    # st.Page("pages/autograd_lab.py", title="Autograd Lab", icon="🧮", url_path="autograd_lab"),
+]
+st.navigation(pages).run()

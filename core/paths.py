@@ -1,0 +1,65 @@
+"""Thin a recorded path for animation: which steps get a frame, which vertices each frame draws."""
+
+from __future__ import annotations
+
+import numpy as np
+
+
+def frame_steps(last_step: int, max_frames: int) -> list[int]:
+    """At most `max_frames` steps from 0 to `last_step`, evenly spread, both ends included."""
+    if last_step <= 0:
+        return [0]
+    return sorted({round(s) for s in np.linspace(0, last_step, min(max_frames, last_step + 1))})
+
+
+def simplify(xs: np.ndarray, ys: np.ndarray, span: tuple[float, float], cap: int) -> np.ndarray:
+    """Indices of at most `cap` vertices that keep the path's visible shape.
+
+    Ramer-Douglas-Peucker in box-relative coordinates: a vertex is kept when dropping it would move
+    the line by more than a tolerance, which doubles until at most `cap` vertices remain. The first
+    and last vertices are always kept. Non-finite points are never in a recorded path.
+    """
+    n = len(xs)
+    if n <= 2:
+        return np.arange(n)
+    points = np.stack([np.asarray(xs) / span[0], np.asarray(ys) / span[1]], axis=-1)
+    tolerance = 1e-3
+    while True:
+        keep = _rdp(points, tolerance)
+        if keep.size <= cap:
+            return keep
+        tolerance *= 2
+
+
+def _rdp(points: np.ndarray, tolerance: float) -> np.ndarray:
+    keep = np.zeros(len(points), dtype=bool)
+    keep[0] = keep[-1] = True
+    stack = [(0, len(points) - 1)]
+    while stack:  # iterative: a 5,000-step path would exceed the recursion limit
+        first, last = stack.pop()
+        if last - first < 2:
+            continue
+        a, b = points[first], points[last]
+        inner = points[first + 1 : last]
+        chord = b - a
+        length = np.hypot(*chord)
+        if length == 0:
+            dist = np.hypot(*(inner - a).T)
+        else:
+            dist = (
+                np.abs(chord[0] * (inner[:, 1] - a[1]) - chord[1] * (inner[:, 0] - a[0])) / length
+            )
+        worst = int(np.argmax(dist))
+        if dist[worst] > tolerance:
+            middle = first + 1 + worst
+            keep[middle] = True
+            stack += [(first, middle), (middle, last)]
+    return np.flatnonzero(keep)
+
+
+def prefix(keep: np.ndarray, t: np.ndarray, step: int) -> np.ndarray:
+    """Row indices of the path drawn at animation step `step`: the kept vertices up to that step,
+    then the exact iterate at `step` (or the last iterate, once the run has ended)."""
+    current = min(step, len(t) - 1)
+    rows = keep[keep < current]
+    return np.append(rows, current)

@@ -1,0 +1,241 @@
+"""Playground: optimizers race across a 2-D landscape. Widgets -> core -> figures."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from core.engine import MAX_STEPS, Run, available_devices, run
+from core.figures import PALETTE, PathView, race_figure, start_picker_figure, surface_figure
+from core.landscape import Landscape, evaluate
+from core.objectives import OBJECTIVES
+from core.optimizers import OPTIMIZERS
+from core.schedules import SCHEDULE_KINDS, Schedule
+from core.summary import iterates_csv, summary_table
+from pages.controls import hyper_key, hyper_widget, seed
+
+DEFAULT_OPTIMIZERS = ["sgd", "momentum", "adam", "rmsprop"]
+DEFAULT_STEPS = 300
+SPEEDS = {"slow": 150, "normal": 60, "fast": 25}
+
+Settings = tuple[tuple[str, tuple[tuple[str, object], ...], tuple | None], ...]
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def landscape_of(objective_id: str) -> Landscape:
+    return evaluate(OBJECTIVES[objective_id])
+
+
+@st.cache_data(max_entries=64, show_spinner="Running the optimizers…")
+def race(
+    objective_id: str,
+    start: tuple[float, float],
+    steps: int,
+    device: str,
+    noise: float,
+    noise_seed: int,
+    project: bool,
+    settings: Settings,
+) -> list[Run]:
+    runs = []
+    for optimizer_id, hyper, schedule in settings:
+        runs.append(
+            run(
+                objective_id,
+                optimizer_id,
+                start,
+                steps,
+                device=device,
+                noise=noise,
+                seed=noise_seed,
+                project=project,
+                schedule=Schedule(*schedule) if schedule else None,
+                **dict(hyper),
+            )
+        )
+    return runs
+
+
+def on_function_change() -> None:
+    """A new function brings its own start and learning rates."""
+    objective = OBJECTIVES[st.session_state.fn]
+    st.session_state.start_x, st.session_state.start_y = objective.start
+    for optimizer_id in OPTIMIZERS:  # learning rates re-seed from the new function when drawn
+        st.session_state.pop(hyper_key(optimizer_id, "lr"), None)
+
+
+def on_start_click() -> None:
+    """A click on the start picker moves the start (kept in session state across reruns)."""
+    points = st.session_state.picker.selection.points
+    if points:
+        st.session_state.start_x = float(points[0]["x"])
+        st.session_state.start_y = float(points[0]["y"])
+
+
+def reset_start() -> None:
+    st.session_state.start_x, st.session_state.start_y = OBJECTIVES[st.session_state.fn].start
+
+
+def schedule_controls(optimizer_id: str) -> tuple | None:
+    kinds = ["none", *SCHEDULE_KINDS]
+    names = {"none": "constant learning rate"} | {k: v.name for k, v in SCHEDULE_KINDS.items()}
+    kind = st.selectbox("schedule", kinds, key=f"sched_{optimizer_id}", format_func=names.get)
+    if kind == "none":
+        return None
+    gamma, size = 0.5, 100
+    if SCHEDULE_KINDS[kind].uses_gamma:
+        seed(f"gamma_{optimizer_id}", 0.5 if kind == "step" else 0.99)
+        gamma = st.slider("γ (decay factor)", 0.01, 1.0, step=0.01, key=f"gamma_{optimizer_id}")
+    if SCHEDULE_KINDS[kind].uses_step_size:
+        seed(f"size_{optimizer_id}", 100)
+        size = st.number_input(
+            "decay every (steps)", 1, MAX_STEPS, step=1, key=f"size_{optimizer_id}"
+        )
+    return (kind, float(gamma), int(size))
+
+
+# ---- Controls ---------------------------------------------------------------------------------
+seed("fn", "rosenbrock")
+if st.session_state.fn not in OBJECTIVES:  # a stale or forged value
+    st.session_state.fn = "rosenbrock"
+seed("opts", DEFAULT_OPTIMIZERS)
+objective = OBJECTIVES[st.session_state.fn]
+seed("start_x", objective.start[0])
+seed("start_y", objective.start[1])
+seed("steps", DEFAULT_STEPS)
+seed("speed", "normal")
+
+with st.sidebar:
+    st.selectbox(
+        "Function",
+        list(OBJECTIVES),
+        key="fn",
+        on_change=on_function_change,
+        format_func=lambda i: OBJECTIVES[i].name,
+    )
+    chosen = st.multiselect(
+        "Optimizers", list(OPTIMIZERS), key="opts", format_func=lambda i: OPTIMIZERS[i].name
+    )
+    settings = []
+    for optimizer_id in chosen:
+        spec = OPTIMIZERS[optimizer_id]
+        with st.expander(f"{spec.name} settings", expanded=False):
+            defaults = spec.defaults_for(objective)
+            hyper = {p.name: hyper_widget(spec, p, defaults[p.name]) for p in spec.hyper}
+            settings.append((optimizer_id, tuple(hyper.items()), schedule_controls(optimizer_id)))
+
+    (x0, x1), (y0, y1) = objective.box
+    st.markdown("**Start point**")
+    left, right = st.columns(2)
+    left.number_input("x", x0, x1, key="start_x", format="%.4g")
+    right.number_input("y", y0, y1, key="start_y", format="%.4g")
+    st.button("Reset to the function's start", on_click=reset_start)
+    st.caption("…or click the map:")
+    st.plotly_chart(
+        start_picker_figure(
+            objective,
+            landscape_of(objective.id),
+            (st.session_state.start_x, st.session_state.start_y),
+        ),
+        key="picker",
+        on_select=on_start_click,
+        selection_mode="points",
+        width="stretch",
+        config={"displayModeBar": False},
+    )
+
+    steps = st.number_input("Steps", 1, MAX_STEPS, step=50, key="steps")
+    devices = available_devices()
+    device = st.selectbox("Device", devices, key="device")
+    st.caption(
+        "A GPU is slower than the CPU for one 2-D path (kernel launch latency); "
+        "it pays off only for large batches of starts."
+    )
+    with st.expander("More options"):
+        noise = st.slider(
+            "Gradient noise (std)",
+            0.0,
+            10.0,
+            0.0,
+            0.1,
+            key="noise",
+            help="Adds seeded Gaussian noise to every gradient: stochastic gradients.",
+        )
+        noise_seed = st.number_input("Noise seed", 0, 2**31 - 1, 0, key="noise_seed")
+        project = st.checkbox(
+            "Keep iterates in the box (projection)",
+            key="project",
+            help="After each step, clamp the point back into the plotted box.",
+        )
+        speed = st.radio("Animation speed", list(SPEEDS), key="speed", horizontal=True)
+
+# ---- Work -------------------------------------------------------------------------------------
+st.title(objective.name)
+st.latex(f"f(x, y) = {objective.latex}")
+if objective.minima:
+    listed = ", ".join(f"({x:.6g}, {y:.6g})" for x, y in objective.minima)
+    st.caption(f"Global minimum f = {objective.f_min:.6g} at {listed}. {objective.note}")
+else:
+    st.caption(f"No global minimum. {objective.note}")
+
+start = (float(st.session_state.start_x), float(st.session_state.start_y))
+steps = int(min(max(int(steps), 1), MAX_STEPS))  # enforced here too, not only by the widget
+if not chosen:
+    st.info("Pick at least one optimizer in the sidebar.")
+    st.stop()
+try:
+    runs = race(
+        objective.id,
+        start,
+        steps,
+        device if device in devices else "cpu",
+        float(noise),
+        int(noise_seed),
+        bool(project),
+        tuple(settings),
+    )
+except ValueError as error:
+    st.error(f"Cannot run these settings: {error}")
+    st.stop()
+
+labels = [OPTIMIZERS[r.optimizer].name for r in runs]
+views = [
+    PathView(
+        label,
+        PALETTE[i % len(PALETTE)],
+        r.frame,
+        None if r.stop.reason == "completed" else r.stop.message(label),
+    )
+    for i, (label, r) in enumerate(zip(labels, runs, strict=True))
+]
+
+# ---- Output -----------------------------------------------------------------------------------
+for view in views:
+    if view.message:
+        st.warning(view.message, icon="⚠️")
+
+landscape = landscape_of(objective.id)
+race_tab, surface_tab = st.tabs(["Race", "3-D surface"])
+with race_tab:
+    st.plotly_chart(
+        race_figure(objective, landscape, views, start, frame_ms=SPEEDS[speed]),
+        width="stretch",
+        theme=None,
+        config={"displaylogo": False},
+        key="race",
+    )
+with surface_tab:
+    st.plotly_chart(
+        surface_figure(objective, landscape, views),
+        width="stretch",
+        theme=None,
+        config={"displaylogo": False},
+    )
+
+st.subheader("Summary")
+st.dataframe(summary_table(objective, runs, labels), hide_index=True, width="stretch")
+st.download_button(
+    "Download all iterates (CSV)",
+    iterates_csv(runs, labels),
+    file_name=f"{objective.id}_iterates.csv",
+    mime="text/csv",
+)

@@ -1,0 +1,104 @@
+"""Pages through AppTest: they render, react to their widgets, and report bad input clearly."""
+
+import json
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from core.objectives import OBJECTIVES
+
+APP = str(Path(__file__).parent.parent / "app.py")
+
+
+def charts(at: AppTest) -> list[dict]:
+    return [json.loads(chart.proto.spec) for chart in at.get("plotly_chart")]
+
+
+def race_spec(at: AppTest) -> dict:
+    """The animated race figure: the chart with frames."""
+    return next(spec for spec in charts(at) if spec.get("frames"))
+
+
+def trace_names(spec: dict) -> list[str]:
+    return [trace.get("name") for trace in spec["data"] if trace.get("name")]
+
+
+@pytest.fixture
+def app() -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def test_core_never_imports_streamlit():
+    for path in (Path(__file__).parent.parent / "core").glob("*.py"):
+        text = path.read_text()
+        assert "import streamlit" not in text and "from streamlit" not in text, path.name
+
+
+def test_playground_renders_the_default_race(app):
+    spec = race_spec(app)
+    assert {"SGD", "Momentum", "Adam", "RMSprop"} <= set(trace_names(spec))
+    assert "global minimum" in trace_names(spec)
+    assert spec["layout"]["images"][0]["source"].startswith("data:image/png;base64,")
+    assert 2 <= len(spec["frames"]) <= 120
+    assert app.title[0].value == "Rosenbrock"
+    assert len(app.dataframe) == 1 and len(app.dataframe[0].value) == 4
+    assert len(app.get("download_button")) == 1
+
+
+def test_changing_the_function_changes_landscape_minima_and_start(app):
+    before = race_spec(app)
+    app.selectbox(key="fn").set_value("himmelblau").run()
+    assert not app.exception
+    after = race_spec(app)
+    minima = next(t for t in after["data"] if t.get("name") == "global minimum")
+    assert len(minima["x"]) == 4
+    assert after["layout"]["images"][0]["source"] != before["layout"]["images"][0]["source"]
+    assert (app.session_state.start_x, app.session_state.start_y) == OBJECTIVES["himmelblau"].start
+
+
+def test_changing_optimizers_changes_the_traces(app):
+    app.multiselect(key="opts").set_value(["adam", "nadam"]).run()
+    assert not app.exception
+    names = trace_names(race_spec(app))
+    assert "NAdam" in names and "SGD" not in names
+
+
+def test_changing_a_learning_rate_changes_that_path_only(app):
+    def paths(spec):
+        return {t["name"]: t["x"] for t in spec["data"] if t.get("name") in {"SGD", "Adam"}}
+
+    before = paths(race_spec(app))
+    app.select_slider(key="hp_adam_lr").set_value(0.01).run()
+    after = paths(race_spec(app))
+    assert after["Adam"] != before["Adam"] and after["SGD"] == before["SGD"]
+
+
+def test_changing_the_start_moves_the_start_marker(app):
+    app.number_input(key="start_x").set_value(0.5).run()
+    start = next(t for t in race_spec(app)["data"] if t.get("name") == "start")
+    assert start["x"] == [0.5]
+
+
+def test_divergence_shows_a_message_not_a_traceback(app):
+    app.select_slider(key="hp_sgd_lr").set_value(1.0).run()
+    assert not app.exception
+    messages = [w.value for w in app.warning]
+    assert any(m.startswith("SGD diverged at step") or m.startswith("SGD left") for m in messages)
+
+
+def test_no_optimizer_asks_for_one(app):
+    app.multiselect(key="opts").set_value([]).run()
+    assert not app.exception
+    assert "Pick at least one optimizer" in app.info[0].value
+
+
+def test_forged_session_values_are_capped_on_the_server():
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.session_state.fn = "no_such_function"
+    at.run()
+    assert not at.exception
+    assert at.title[0].value == "Rosenbrock"
