@@ -102,3 +102,10 @@ def test_forged_session_values_are_capped_on_the_server():
     at.run()
     assert not at.exception
     assert at.title[0].value == "Rosenbrock"
+
+
+def test_autograd_lab_is_reachable_from_the_app(app):
+    app.switch_page("pages/autograd_lab.py").run()
+    assert not app.exception
+    shown = " ".join(str(c.value) for c in app.code)
+    assert "tensor(-2.)" in shown and "tensor(2.)" in shown

@@ -29,6 +29,8 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 pytestmark = pytest.mark.browser
+# A rerun on a 2-core machine under load can take seconds: wait for conditions, generously.
+expect.set_options(timeout=30_000)
 
 
 def _free_port() -> int:

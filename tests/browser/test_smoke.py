@@ -2,11 +2,11 @@
 
 from playwright.sync_api import Page, expect
 
-from tests.browser.conftest import shot
+from tests.browser.conftest import shot, wait_for_app
 
 
 def race_chart(page: Page):
-    return page.locator("[data-testid=stPlotlyChart]").filter(has=page.locator(".slider-container"))
+    return page.locator(".st-key-race [data-testid=stPlotlyChart]")
 
 
 def test_app_opens_with_the_race_drawn(page: Page):
@@ -17,3 +17,14 @@ def test_app_opens_with_the_race_drawn(page: Page):
     expect(chart.locator("g.legend")).to_contain_text("Adam")
     expect(page.locator("[data-testid=stException]")).to_have_count(0)
     shot(page, "smoke-playground")
+
+
+def test_autograd_lab_opens_with_the_tutorial_numbers(page: Page, server_url: str):
+    page.goto(f"{server_url}/autograd_lab")
+    wait_for_app(page)
+    main = page.locator("[data-testid=stMain]")
+    expect(main).to_contain_text("tensor(-2.)")
+    expect(main).to_contain_text("tensor(1.0000)")
+    expect(main.locator("[data-testid=stPlotlyChart]")).not_to_have_count(0)
+    expect(page.locator("[data-testid=stException]")).to_have_count(0)
+    shot(page, "smoke-autograd-lab")

@@ -1,0 +1,457 @@
+"""The Autograd Lab: the tutorial's printed numbers, the shown code against what it prints, bad
+inputs, torch's own error messages, and the page rendered by AppTest."""
+
+import contextlib
+import io
+import json
+import math
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import torch  # imported before any AppTest script runs (DESIGN.md)
+from streamlit.testing.v1 import AppTest
+
+from core import autograd_lab as lab
+from core.optimizers import OPTIMIZERS
+
+PAGE = "../pages/autograd_lab.py"
+
+
+# ---------------------------------------------------------------------------------------------
+# The tutorial's numbers, as torch prints them
+
+
+def test_scalar_backward_gives_the_tutorial_gradient():
+    result = lab.scalar_backward()  # f = x^2 - 2x + 1 at x = 0
+    assert result.grad_repr == "tensor(-2.)"
+    assert result.grad == -2.0
+    assert result.f_repr == "tensor(1., grad_fn=<AddBackward0>)"
+
+
+def test_nonscalar_backward_gives_the_tutorial_matrix():
+    result = lab.nonscalar_backward()  # x = [[0, 0], [1, 2]], gradient = ones
+    assert result.grad_repr == "tensor([[-2., -2.],\n        [ 0.,  2.]])"
+    assert result.grad == [[-2.0, -2.0], [0.0, 2.0]]
+    assert result.shape == (2, 2)
+
+
+def test_higher_order_gives_the_tutorial_derivatives():
+    result = lab.higher_order()
+    assert result.first_repr == "tensor(-2., grad_fn=<AddBackward0>)"
+    assert result.second_repr == "tensor(2.)"
+    assert (result.first, result.second) == (-2.0, 2.0)
+
+
+def test_several_inputs_give_the_tutorial_tuples():
+    result = lab.several_inputs()  # x1 = 1, x2 = 2
+    assert result.grad_y1 == "(tensor(2.), tensor(1.))"
+    assert result.grad_both == "(tensor(3.), tensor(2.))"
+    assert result.grad_sum == result.grad_both
+    assert result.grad_y1_values == (2.0, 1.0)
+    assert result.grad_both_values == (3.0, 2.0)
+    assert result.retained == "tensor(4.) tensor(2.)"
+
+
+def test_sgd_loop_gives_the_tutorial_result():
+    result = lab.optimizer_loop()  # SGD, lr 0.01, 500 steps from 0
+    assert result.x_repr == "tensor(1.0000)"
+    assert result.f_repr == "tensor(0.)"
+    assert result.f == 0.0  # float32 rounds a x^2 + b x + c to exactly 0 here...
+    assert 0 < result.f_float64 < 1e-8  # ...while the float64 value at the same x is not 0
+    assert result.x == pytest.approx(1.0, abs=1e-4)
+    assert len(result.path) == 501
+    assert not result.diverged and not result.notes and not result.runaway
+    output = result.cells[0].output.splitlines()
+    assert output[:2] == ["x = tensor(1.0000)", "f(x) = tensor(0.)"]
+
+
+def test_the_loop_matches_a_hand_written_tutorial_loop():
+    x = torch.tensor(0.0, requires_grad=True)
+    optimizer = torch.optim.SGD([x], lr=0.01)
+    for _ in range(500):
+        optimizer.zero_grad()
+        y = x**2 - 2 * x + 1
+        y.backward()
+        optimizer.step()
+    assert lab.optimizer_loop().x == x.item()
+
+
+# ---------------------------------------------------------------------------------------------
+# The code shown prints what the page shows
+
+
+def _printed(cells):
+    """Execute each cell's code in one namespace and collect what each cell prints.
+
+    Only the tests execute generated code; the app never does.
+    """
+    namespace = {}
+    outputs = []
+    for cell in cells:
+        buffer = io.StringIO()
+        with contextlib.redirect_stdout(buffer):
+            exec(cell.code, namespace)
+        outputs.append(buffer.getvalue().rstrip("\n"))
+    return outputs
+
+
+def _mask(text):
+    return re.sub(r"0x[0-9a-fA-F]+", "0x…", text)  # grad_fn objects print their address
+
+
+SECTIONS = [
+    (lab.tensor_basics, {}),
+    (lab.tensor_basics, {"values": "2.5", "operation": "x.exp()"}),
+    (lab.tensor_basics, {"values": "[[1, -2], [3e-3, 4]]", "operation": "x.sum()"}),
+    (lab.scalar_backward, {}),
+    (lab.scalar_backward, {"a": -0.5, "b": 3.25, "c": 7, "x": 1.1}),
+    (lab.nonscalar_backward, {}),
+    (lab.nonscalar_backward, {"a": 2.5, "x": "[1, 2, 3.5]", "weights": "[0.1, -2, 3]"}),
+    (lab.higher_order, {}),
+    (lab.higher_order, {"a": 0, "b": 3, "x": -1.5, "lo": -1, "hi": 1}),
+    (lab.several_inputs, {}),
+    (lab.several_inputs, {"x1": -0.3, "x2": 7.25}),
+    (lab.accumulation, {}),
+    (lab.accumulation, {"a": 3, "b": 1, "x0": 2, "lr": 0.05, "steps": 37}),
+    (lab.optimizer_loop, {}),
+    (lab.optimizer_loop, {"a": 1, "lr": 2.0, "steps": 200}),  # diverges: prints nan
+    (lab.optimizer_loop, {"a": -1, "steps": 30}),
+]
+
+
+@pytest.mark.parametrize(("fn", "kwargs"), SECTIONS, ids=lambda v: getattr(v, "__name__", None))
+def test_shown_code_prints_the_shown_output(fn, kwargs):
+    cells = fn(**kwargs).cells
+    assert cells
+    assert [_mask(out) for out in _printed(cells)] == [_mask(cell.output) for cell in cells]
+
+
+@pytest.mark.parametrize("oid", list(OPTIMIZERS))
+def test_every_optimizer_runs_the_code_it_shows(oid):
+    result = lab.optimizer_loop(optimizer=oid, lr=0.05, steps=20)
+    assert result.name == OPTIMIZERS[oid].name
+    assert f"torch.optim.{OPTIMIZERS[oid].cls.__name__}([x], lr=0.05" in result.cells[0].code
+    assert _printed(result.cells) == [cell.output for cell in result.cells]
+    assert len(result.path) == 21
+
+
+def test_optimizer_code_writes_the_registry_settings_that_differ_from_torch():
+    code = lab.optimizer_loop(optimizer="nesterov", steps=1).cells[0].code
+    assert "torch.optim.SGD([x], lr=0.01, momentum=0.9, nesterov=True)" in code
+    code = lab.optimizer_loop(optimizer="sgd", steps=1).cells[0].code
+    assert "torch.optim.SGD([x], lr=0.01)\n" in code  # weight_decay=0.0 is torch's default
+
+
+def test_operations_table_matches_its_code():
+    x = torch.tensor([0.5, -1.0, 2.0], requires_grad=True)
+    for code, op in lab.OPERATIONS.items():
+        expected = eval(code, {"torch": torch, "x": x})  # fixed table text, not user input
+        assert torch.equal(op(x), expected), code
+
+
+# ---------------------------------------------------------------------------------------------
+# What the sections teach
+
+
+@pytest.mark.parametrize(
+    ("x", "weights"),
+    [
+        ("[[0, 0], [1, 2]]", "[[1, 1], [1, 1]]"),
+        ("[[0, 0], [1, 2]]", "[[0.5, -3], [2, 0.1]]"),
+        ("[1.5, -2.25, 3, 4]", "[1, 2, 3, 4]"),
+        ("[[1, 2, 3], [4, 5, 6]]", "[[-1, 0, 1], [0.25, 1e3, -7]]"),
+    ],
+)
+def test_nonscalar_backward_is_the_weighted_sum_backward(x, weights):
+    a, b, c = 1.5, -2.0, 0.5
+    result = lab.nonscalar_backward(a, b, c, x, weights)
+    assert result.equal
+    assert result.grad_repr == result.weighted_grad_repr
+    # The Jacobian of an elementwise f is diagonal: w J = w * f'(x) (up to float32 rounding:
+    # autograd multiplies the factors in another order).
+    xt = torch.tensor(json.loads(x), dtype=torch.float64)
+    wt = torch.tensor(json.loads(weights), dtype=torch.float64)
+    expected = (wt * (2 * a * xt + b)).float()
+    torch.testing.assert_close(torch.tensor(result.grad), expected, rtol=1e-6, atol=1e-6)
+
+
+@pytest.mark.parametrize(("a", "b", "x"), [(1.0, -2.0, 0.0), (0.5, 3.0, -1.25), (-2.0, 0.0, 4.0)])
+def test_a_second_backward_doubles_the_gradient(a, b, x):
+    result = lab.accumulation(a, b, 0.0, x, 0.01, 5)
+    assert result.grad_twice_value == 2 * result.grad_once_value
+    assert result.grad_once_value == 2 * a * x + b
+
+
+def test_without_zero_grad_the_loop_misses_the_minimum():
+    result = lab.accumulation()  # SGD, lr 0.01, 200 steps on (x - 1)^2 from 0
+    assert result.minimum == 1.0
+    assert abs(result.with_zero[-1] - 1) < 0.02
+    assert abs(result.without_zero[-1] - 1) > 0.5  # swings between about 0 and 2
+    assert max(result.without_zero) > 1.9  # overshoots far past the minimum
+    assert result.with_zero_repr == "tensor(0.9824)"
+    assert not result.notes
+
+
+def test_second_derivative_with_a_zero_is_zero_not_an_error():
+    result = lab.higher_order(a=0.0, b=3.0, c=1.0)
+    assert (result.first, result.second) == (3.0, 0.0)
+
+
+def test_plot_curves_are_autograd_derivatives():
+    result = lab.higher_order(a=0.5, b=1.0, c=-1.0, lo=-3, hi=3)
+    assert len(result.grid) == lab.PLOT_POINTS
+    for x, df, d2f in zip(result.grid, result.df, result.d2f, strict=True):
+        assert df == pytest.approx(2 * 0.5 * x + 1.0, abs=1e-5)
+        assert d2f == 1.0
+
+
+def test_tensor_basics_reports_leaf_and_computed_tensors():
+    result = lab.tensor_basics("[1.0, 2.0, 3.0]", "x * 2")
+    assert result.x_repr == "tensor([1., 2., 3.], requires_grad=True)"
+    assert result.x_is_leaf and not result.y_is_leaf
+    assert result.y_repr == "tensor([2., 4., 6.], grad_fn=<MulBackward0>)"
+    assert result.y_grad_fn == "MulBackward0"
+    assert lab.tensor_basics("1", "x.exp()").y_grad_fn == "ExpBackward0"
+    assert lab.tensor_basics("[1, 2]", "x.sum()").y_grad_fn == "SumBackward0"
+
+
+# ---------------------------------------------------------------------------------------------
+# The caught errors are torch's own
+
+
+def _torch_message(fn):
+    with pytest.raises(RuntimeError) as info:
+        fn()
+    return str(info.value)
+
+
+def test_caught_errors_are_torchs_real_messages():
+    x = torch.tensor([1.0, 2.0], requires_grad=True)
+    nonscalar = _torch_message(lambda: (x * 2).backward())
+    assert lab.nonscalar_backward().error == nonscalar
+    assert "grad can be implicitly created only for scalar outputs" in nonscalar
+
+    def twice():
+        y = x.prod()
+        y.backward()
+        y.backward()
+
+    second = _torch_message(twice)
+    assert lab.several_inputs().error == second
+    assert second.startswith("Trying to backward through the graph a second time")
+
+    integer = _torch_message(lambda: torch.tensor([1, 2], requires_grad=True))
+    assert lab.tensor_basics().int_error == integer
+
+
+# ---------------------------------------------------------------------------------------------
+# Bad inputs raise ValueError with a message the page can show
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("", "empty"),
+        ("[[0, 0], [1, 2]", "does not parse"),
+        ("[[0, 0], [1, 2, 3]]", "not rectangular"),
+        ("[[1, 2], [3, 4]] + [1]", "does not parse"),
+        ("__import__('os')", "only numbers"),
+        ("[1, nan]", "only numbers"),
+        ("[1j, 2]", "only numbers"),
+        ("[1e999, 2]", "finite"),
+        ("[1e7, 2]", "too large"),
+        ("[" + "9" * 400 + ", 1]", "too large"),
+        ("1, 2", "square brackets"),
+        ("[]", "empty list"),
+        ("[[[1, 2]], [[3, 4]]]", "more than 2 dimensions"),
+        ("[" * 300 + "]" * 300, "does not parse"),
+        ("[" + ", ".join(["1"] * 65) + "]", "at most 64"),
+        ("[0] " * 400, "too long"),
+        ("5", "list of numbers"),
+        ("[5]", "at least 2"),
+    ],
+)
+def test_bad_matrix_text_raises_a_clear_value_error(text, message):
+    with pytest.raises(ValueError, match=re.escape(message)):
+        lab.nonscalar_backward(x=text)
+
+
+def test_weights_must_match_the_shape_of_x():
+    with pytest.raises(ValueError, match=r"shape of x \(2×2\), not 3"):
+        lab.nonscalar_backward(weights="[1, 2, 3]")
+
+
+def test_parse_reads_numbers_and_lists():
+    assert lab.parse_tensor_text("[[0, 0], [1, 2]]") == ([[0.0, 0.0], [1.0, 2.0]], (2, 2))
+    assert lab.parse_tensor_text(" -2.5 ") == (-2.5, ())
+    assert lab.parse_tensor_text("[1e-3, +4]") == ([0.001, 4.0], (2,))
+    values, _ = lab.parse_tensor_text("[1, 2]")
+    assert all(type(v) is float for v in values)  # an int list would make an int64 tensor
+
+
+@pytest.mark.parametrize(
+    ("call", "message"),
+    [
+        (lambda: lab.scalar_backward(x=math.nan), "x must be a finite number"),
+        (lambda: lab.scalar_backward(a=math.inf), "a must be a finite number"),
+        (lambda: lab.scalar_backward(b=1e9), "b = 1e+09 is too large"),
+        (lambda: lab.scalar_backward(c="1"), "c must be a number"),
+        (lambda: lab.scalar_backward(x=True), "x must be a number"),
+        (lambda: lab.higher_order(lo=2, hi=1), "from < to"),
+        (lambda: lab.several_inputs(x2=-math.inf), "x2 must be a finite number"),
+        (lambda: lab.optimizer_loop(steps=lab.MAX_STEPS + 1), "choose 1 to 10,000"),
+        (lambda: lab.optimizer_loop(steps=0), "choose 1 to 10,000"),
+        (lambda: lab.optimizer_loop(steps=2.5), "whole number"),
+        (lambda: lab.optimizer_loop(lr=0.0), "learning rate"),
+        (lambda: lab.optimizer_loop(lr=math.nan), "learning rate"),
+        (lambda: lab.optimizer_loop(optimizer="magic"), "Unknown optimizer 'magic'"),
+        (lambda: lab.accumulation(steps=10**6), "choose 1 to 10,000"),
+        (lambda: lab.accumulation(lr=1e3), "learning rate"),
+        (lambda: lab.tensor_basics(operation="x.__class__"), "Unknown operation"),
+        (lambda: lab.tensor_basics(values="[1, 2"), "does not parse"),
+    ],
+)
+def test_bad_inputs_raise_value_error(call, message):
+    with pytest.raises(ValueError, match=re.escape(message)):
+        call()
+
+
+# ---------------------------------------------------------------------------------------------
+# Runs without a minimum and runs that diverge
+
+
+def test_a_learning_rate_too_large_is_reported_not_raised():
+    result = lab.optimizer_loop(a=1.0, lr=2.0, steps=500)
+    assert result.diverged
+    assert "ran away" in result.runaway and "lr < 1/a = 1" in result.runaway
+    assert not math.isfinite(result.x)
+    assert result.x_repr == "tensor(nan)"
+    fig = lab.descent_figure(result)
+    assert "NaN" not in fig.to_json() and "Infinity" not in fig.to_json()
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "message"),
+    [(-1.0, 0.0, "no minimum"), (0.0, 1.0, "straight line"), (0.0, 0.0, "constant")],
+)
+def test_a_parabola_without_minimum_says_so(a, b, message):
+    result = lab.optimizer_loop(a=a, b=b, steps=50)
+    assert any(message in note for note in result.notes)
+    assert result.minimum is None
+    lab.descent_figure(result)  # still plots
+
+
+def test_descent_animation_is_subsampled():
+    fig = lab.descent_figure(lab.optimizer_loop(steps=5000))
+    assert len(fig.frames) == lab.MAX_FRAMES
+    assert fig.frames[0].name == "0" and fig.frames[-1].name == "5000"
+    assert len(fig.layout.sliders[0].steps) == lab.MAX_FRAMES
+    short = lab.descent_figure(lab.optimizer_loop(steps=10))
+    assert [f.name for f in short.frames] == [str(t) for t in range(11)]
+
+
+def test_figures_build():
+    assert len(lab.tangent_figure(lab.scalar_backward()).data) == 3
+    assert len(lab.derivatives_figure(lab.higher_order()).data) == 5
+    assert len(lab.accumulation_figure(lab.accumulation()).data) == 2
+
+
+@pytest.mark.parametrize(
+    ("coefficients", "plain", "latex"),
+    [
+        ((1, -2, 1), "x² - 2x + 1", "x^2 - 2x + 1"),
+        ((-1, 0, 0.5), "-x² + 0.5", "-x^2 + 0.5"),
+        ((0, 0, 0), "0", "0"),
+        ((2e6, -1, 0), "2e+06x² - x", r"2 \cdot 10^{6}x^2 - x"),
+    ],
+)
+def test_formula(coefficients, plain, latex):
+    assert lab.formula(*coefficients) == plain
+    assert lab.formula(*coefficients, latex=True) == latex
+
+
+def test_core_module_does_not_import_streamlit():
+    code = "import sys, core.autograd_lab; sys.exit('streamlit' in sys.modules)"
+    root = Path(__file__).resolve().parents[1]
+    assert subprocess.run([sys.executable, "-c", code], cwd=root, check=False).returncode == 0
+
+
+# ---------------------------------------------------------------------------------------------
+# The page
+
+
+def _page(at):
+    """Everything the page shows as code or text, joined."""
+    return "\n".join(element.value for element in [*at.code, *at.markdown, *at.latex])
+
+
+@pytest.fixture
+def page():
+    at = AppTest.from_file(PAGE, default_timeout=30)
+    at.run()
+    assert not at.exception
+    return at
+
+
+def test_page_shows_the_tutorial_numbers(page):
+    outputs = [element.value for element in page.code if element.language == "text"]
+    text = "\n".join(outputs)
+    for expected in (
+        "tensor(-2.)",
+        "tensor([[-2., -2.],\n        [ 0.,  2.]])",
+        "RuntimeError: grad can be implicitly created only for scalar outputs",
+        "tensor(2.)",
+        "(tensor(2.), tensor(1.))",
+        "(tensor(3.), tensor(2.))",
+        "RuntimeError: Trying to backward through the graph a second time",
+        "x = tensor(1.0000)\nf(x) = tensor(0.)",
+    ):
+        assert expected in text, expected
+    assert not page.error
+    assert len(page.get("plotly_chart")) == 4
+    assert "x = torch.tensor(0.0, requires_grad=True)" in _page(page)
+
+
+def test_page_recomputes_when_x_changes(page):
+    page.number_input(key="lab_x").set_value(3).run()
+    assert not page.exception
+    scalar = [c.value for c in page.code if "f.backward()\nprint(x.grad)" in c.value]
+    assert scalar  # the code follows the input...
+    assert "x = torch.tensor(3.0, requires_grad=True)" in _page(page)
+    outputs = [c.value for c in page.code if c.language == "text"]
+    assert "tensor(4.)" in outputs  # ...and so does the result: 2·3 - 2
+
+
+def test_page_coefficients_feed_the_sections(page):
+    page.number_input(key="lab_a").set_value(2).run()
+    assert not page.exception
+    assert "a, b, c = 2.0, -2.0, 1.0" in _page(page)
+    # f' = 4x - 2: x.grad at x = 0 stays -2, f'' becomes 4.
+    outputs = [c.value for c in page.code if c.language == "text"]
+    assert "tensor(4.)" in outputs
+    assert "2x^2 - 2x + 1" in _page(page)
+
+
+def test_page_shows_bad_matrix_as_an_error(page):
+    page.text_input(key="lab_matrix").input("[[0, 0], [1, 2").run()
+    assert not page.exception
+    assert any("does not parse" in e.value for e in page.error)
+    assert "x = tensor(1.0000)" in _page(page)  # the other sections still render
+
+
+def test_page_shows_divergence_as_a_message(page):
+    page.number_input(key="lab_lr").set_value(2.0).run()
+    assert not page.exception
+    assert any("ran away" in e.value for e in page.error)
+    page.number_input(key="lab_a").set_value(-1.0).run()
+    assert not page.exception
+    assert any("no minimum" in w.value for w in page.warning)
+
+
+def test_page_runs_another_optimizer(page):
+    page.selectbox(key="lab_optimizer").set_value("adam").run()
+    assert not page.exception
+    assert "torch.optim.Adam([x], lr=0.01)" in _page(page)
