@@ -470,3 +470,28 @@ def start_picker_figure(
         yaxis={"range": [y0, y1]},
     )
     return fig
+
+
+def learning_rate_figure(views: Sequence[PathView]) -> go.Figure:
+    """Learning rate per step of each run (what a schedule did)."""
+    fig = go.Figure()
+    for view in views:
+        fig.add_trace(
+            go.Scatter(
+                x=_f32(view.frame["t"]),
+                y=_f32(view.frame["lr"]),
+                mode="lines",
+                name=view.label,
+                line={"color": view.colour, "width": 2},
+                hovertemplate="step %{x}: lr %{y:.4g}<extra>" + view.label + "</extra>",
+            )
+        )
+    fig.update_layout(
+        height=260,
+        margin={"l": 60, "r": 20, "t": 30, "b": 40},
+        title={"text": "learning rate per step", "font": {"size": 14}},
+        xaxis_title="step",
+        yaxis={"title": "learning rate", "type": "log", "exponentformat": "power"},
+        legend={"orientation": "h", "y": -0.3},
+    )
+    return fig

@@ -5,7 +5,14 @@ from __future__ import annotations
 import streamlit as st
 
 from core.engine import MAX_STEPS, Run, available_devices, run
-from core.figures import PALETTE, PathView, race_figure, start_picker_figure, surface_figure
+from core.figures import (
+    PALETTE,
+    PathView,
+    learning_rate_figure,
+    race_figure,
+    start_picker_figure,
+    surface_figure,
+)
 from core.landscape import Landscape, evaluate
 from core.objectives import OBJECTIVES
 from core.optimizers import OPTIMIZERS
@@ -230,6 +237,9 @@ with surface_tab:
         theme=None,
         config={"displaylogo": False},
     )
+
+if any(schedule for _, _, schedule in settings):
+    st.plotly_chart(learning_rate_figure(views), width="stretch", theme=None, key="lr_chart")
 
 st.subheader("Summary")
 st.dataframe(summary_table(objective, runs, labels), hide_index=True, width="stretch")

@@ -1,8 +1,10 @@
 """Pages through AppTest: they render, react to their widgets, and report bad input clearly."""
 
+import base64
 import json
 from pathlib import Path
 
+import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -18,6 +20,13 @@ def charts(at: AppTest) -> list[dict]:
 def race_spec(at: AppTest) -> dict:
     """The animated race figure: the chart with frames."""
     return next(spec for spec in charts(at) if spec.get("frames"))
+
+
+def values(array) -> np.ndarray:
+    """A Plotly array from the figure JSON: a plain list or a base64 typed array."""
+    if isinstance(array, dict):
+        return np.frombuffer(base64.b64decode(array["bdata"]), dtype=np.dtype(array["dtype"]))
+    return np.asarray(array, dtype=float)
 
 
 def trace_names(spec: dict) -> list[str]:
@@ -80,7 +89,7 @@ def test_changing_a_learning_rate_changes_that_path_only(app):
 def test_changing_the_start_moves_the_start_marker(app):
     app.number_input(key="start_x").set_value(0.5).run()
     start = next(t for t in race_spec(app)["data"] if t.get("name") == "start")
-    assert start["x"] == [0.5]
+    assert values(start["x"]).tolist() == [0.5]
 
 
 def test_divergence_shows_a_message_not_a_traceback(app):
@@ -109,3 +118,23 @@ def test_autograd_lab_is_reachable_from_the_app(app):
     assert not app.exception
     shown = " ".join(str(c.value) for c in app.code)
     assert "tensor(-2.)" in shown and "tensor(2.)" in shown
+
+
+def test_a_schedule_shows_the_learning_rate_per_step(app):
+    assert not any(
+        spec["layout"].get("title", {}).get("text") == "learning rate per step"
+        for spec in charts(app)
+    )
+    app.selectbox(key="sched_sgd").set_value("step").run()
+    assert not app.exception
+    lr_chart = next(
+        s
+        for s in charts(app)
+        if s["layout"].get("title", {}).get("text") == "learning rate per step"
+    )
+    lrs = {t["name"]: values(t["y"]) for t in lr_chart["data"]}
+    assert list(lrs) == ["SGD", "Momentum", "Adam", "RMSprop"]
+    sgd = lrs["SGD"]
+    # Halved every 100 steps: three levels over the 300 updates.
+    assert len(np.unique(sgd[:300])) == 3 and sgd[150] == pytest.approx(sgd[0] / 2)
+    assert len(np.unique(lrs["Adam"])) == 1
