@@ -4,7 +4,7 @@ import re
 
 from playwright.sync_api import Page, expect
 
-from tests.browser.conftest import shot, wait_for_app
+from tests.browser.harness import shot, wait_for_app
 
 
 def race_chart(page: Page):

@@ -2,7 +2,7 @@
 
 from playwright.sync_api import Page, expect
 
-from tests.browser.conftest import shot, wait_for_app
+from tests.browser.harness import shot, wait_for_app
 
 
 def race_chart(page: Page):
