@@ -214,45 +214,86 @@ class Trajectory(Iterator[Step]):
             self.params[..., 0].clamp_(x0, x1)
             self.params[..., 1].clamp_(y0, y1)
 
-    def _run(self) -> Iterator[Step]:
-        (rx0, rx1), (ry0, ry1) = region(self.objective.box)
-        alive = torch.ones(self.row_last.shape[0], dtype=torch.bool, device=self.params.device)
+    def iterates(self) -> Iterator[int]:
+        """The bare loop. Yields t once x_t is evaluated: `params`, `params.grad` and `loss` hold
+        x_t, the gradient the optimizer will use and f(x_t); the update from x_t (and for t > 0,
+        every earlier one) is made when the consumer asks for the next t. Rows that turned
+        non-finite or left the region are recorded in `row_last`; the loop stops once all have.
+        """
+        region_box = region(self.objective.box)
+        alive = np.ones(self.row_last.shape[0], dtype=bool)
         for t in range(self.steps + 1):
-            loss = self._evaluate()
-            p, grad = self.params.detach(), self.params.grad
-            finite = torch.isfinite(loss.reshape(-1)) & torch.isfinite(grad.reshape(-1, 2)).all(-1)
-            inside = (
-                (p[..., 0] >= rx0) & (p[..., 0] <= rx1) & (p[..., 1] >= ry0) & (p[..., 1] <= ry1)
-            ).reshape(-1)
-            newly_dead = alive & ~(finite & inside)
-            if newly_dead.any():
-                self.row_last[newly_dead.cpu().numpy()] = t - 1
-                alive &= ~newly_dead
+            self.loss = self._evaluate()
+            ok = self._rows_ok(region_box)
+            if not ok.all():
+                newly_dead = alive & ~ok
+                self.row_last[newly_dead] = t - 1
+                alive &= ok
                 if not alive.any():
-                    if not bool(finite.all()):
-                        self.stop = Stop("diverged", t, _nonfinite_detail(loss, grad))
-                    else:
-                        self.stop = Stop("escaped", t, "the point is far outside the plot box")
+                    self.stop = self._early_stop(t)
                     return
-            point, loss_np, grad_np = _readonly(p), _readonly(loss), _readonly(grad)
-            grad_norm = np.linalg.norm(grad_np, axis=-1)
-            lr = float(self.optimizer.param_groups[0]["lr"])
-            state: Mapping[str, Any] = MappingProxyType({})
-            if t < self.steps:
-                if self.spec.needs_closure:
-                    self.optimizer.step(self._closure)
-                else:
-                    self.optimizer.step()
-                if self.project:
-                    self._clamp_box()
-                state = _snapshot(self.optimizer.state[self.params])
-                if self.scheduler is not None:
-                    self.scheduler.step()
-            if self.batched:
-                yield Step(t, point, loss_np, grad_np, grad_norm, lr, state)
+            yield t
+            if t == self.steps:
+                break
+            if self.spec.needs_closure:
+                self.optimizer.step(self._closure)
             else:
-                yield Step(t, point, float(loss_np), grad_np, float(grad_norm), lr, state)
+                self.optimizer.step()
+            if self.project:
+                self._clamp_box()
+            if self.scheduler is not None:
+                self.scheduler.step()
         self.stop = Stop("completed", self.steps + 1)
+
+    def _rows_ok(self, region_box: Box) -> np.ndarray:
+        """Per row: loss and gradient finite and the point inside the region."""
+        (rx0, rx1), (ry0, ry1) = region_box
+        p, grad = self.params.detach(), self.params.grad
+        if not self.batched:  # two numbers each: plain floats are far cheaper than torch ops
+            x, y, gx, gy, f = torch.cat([p, grad, self.loss.reshape(1)]).tolist()
+            ok = math.isfinite(f + gx + gy) and rx0 <= x <= rx1 and ry0 <= y <= ry1
+            return np.array([ok])
+        finite = torch.isfinite(self.loss) & torch.isfinite(grad).all(-1)
+        inside = (p[:, 0] >= rx0) & (p[:, 0] <= rx1) & (p[:, 1] >= ry0) & (p[:, 1] <= ry1)
+        return (finite & inside).cpu().numpy()
+
+    def _early_stop(self, t: int) -> Stop:
+        detail = _nonfinite_detail(self.loss, self.params.grad)
+        if detail:
+            return Stop("diverged", t, detail)
+        return Stop("escaped", t, "the point is far outside the plot box")
+
+    def _run(self) -> Iterator[Step]:
+        # Step t carries the state *after* the update from x_t, known only once the loop resumes:
+        # each Step is completed and yielded one iterate later.
+        pending: dict[str, Any] | None = None
+        for t in self.iterates():
+            if pending is not None:
+                yield Step(**pending, state=_snapshot(self.optimizer.state[self.params]))
+            pending = self._capture(t)
+        if pending is not None:
+            last_update_made = self.stop is not None and self.stop.reason != "completed"
+            state = _snapshot(self.optimizer.state[self.params]) if last_update_made else {}
+            yield Step(**pending, state=MappingProxyType(dict(state)))
+
+    def _capture(self, t: int) -> dict[str, Any]:
+        point, loss, grad = (
+            _readonly(self.params),
+            _readonly(self.loss),
+            _readonly(self.params.grad),
+        )
+        grad_norm = np.linalg.norm(grad, axis=-1)
+        if not self.batched:
+            loss, grad_norm = float(loss), float(grad_norm)
+        lr = float(self.optimizer.param_groups[0]["lr"])
+        return {
+            "t": t,
+            "point": point,
+            "loss": loss,
+            "grad": grad,
+            "grad_norm": grad_norm,
+            "lr": lr,
+        }
 
 
 def trajectory(
