@@ -120,7 +120,7 @@ def _readonly(tensor: torch.Tensor) -> np.ndarray:
 
 
 def _nonfinite_detail(loss: torch.Tensor, grad: torch.Tensor) -> str:
-    for what, value in (("loss", loss), ("gradient", grad)):
+    for what, value in (("loss", loss.detach()), ("gradient", grad)):
         bad = value[~torch.isfinite(value)]
         if bad.numel():
             return f"{what} became {float(bad.flatten()[0])}"

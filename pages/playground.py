@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from core.custom import custom_objective
 from core.engine import MAX_STEPS, Run, available_devices, run
 from core.figures import (
     PALETTE,
@@ -14,27 +15,39 @@ from core.figures import (
     surface_figure,
 )
 from core.landscape import Landscape, evaluate
-from core.objectives import OBJECTIVES
+from core.objectives import OBJECTIVES, Objective
 from core.optimizers import OPTIMIZERS
 from core.schedules import SCHEDULE_KINDS, Schedule
 from core.summary import iterates_csv, summary_table
 from pages.controls import hyper_key, hyper_widget, seed
 
+CUSTOM = "custom"
+DEFAULT_FORMULA = "sin(x) * cos(y) + 0.1 * (x^2 + y^2)"
+DEFAULT_BOX = ((-4.0, 4.0), (-4.0, 4.0))
 DEFAULT_OPTIMIZERS = ["sgd", "momentum", "adam", "rmsprop"]
 DEFAULT_STEPS = 300
 SPEEDS = {"slow": 150, "normal": 60, "fast": 25}
 
 Settings = tuple[tuple[str, tuple[tuple[str, object], ...], tuple | None], ...]
+# A scene names the function as plain, hashable values: ("rosenbrock",) or
+# ("custom", formula text, box). Caches key on it; objective_of turns it into an Objective.
+Scene = tuple
+
+
+def objective_of(scene: Scene) -> Objective:
+    if scene[0] == CUSTOM:
+        return custom_objective(scene[1], scene[2])
+    return OBJECTIVES[scene[0]]
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
-def landscape_of(objective_id: str) -> Landscape:
-    return evaluate(OBJECTIVES[objective_id])
+def landscape_of(scene: Scene) -> Landscape:
+    return evaluate(objective_of(scene))
 
 
 @st.cache_data(max_entries=64, show_spinner="Running the optimizers…")
 def race(
-    objective_id: str,
+    scene: Scene,
     start: tuple[float, float],
     steps: int,
     device: str,
@@ -43,11 +56,12 @@ def race(
     project: bool,
     settings: Settings,
 ) -> list[Run]:
+    objective = objective_of(scene)
     runs = []
     for optimizer_id, hyper, schedule in settings:
         runs.append(
             run(
-                objective_id,
+                objective,
                 optimizer_id,
                 start,
                 steps,
@@ -62,10 +76,25 @@ def race(
     return runs
 
 
+def box_from_state() -> tuple[tuple[float, float], tuple[float, float]]:
+    state = st.session_state
+    return (state.box_x0, state.box_x1), (state.box_y0, state.box_y1)
+
+
+def default_start() -> tuple[float, float]:
+    if st.session_state.fn == CUSTOM:
+        (x0, x1), (y0, y1) = box_from_state()
+        return (x0 + x1) / 2, (y0 + y1) / 2
+    return OBJECTIVES[st.session_state.fn].start
+
+
+def reset_start() -> None:
+    st.session_state.start_x, st.session_state.start_y = default_start()
+
+
 def on_function_change() -> None:
     """A new function brings its own start and learning rates."""
-    objective = OBJECTIVES[st.session_state.fn]
-    st.session_state.start_x, st.session_state.start_y = objective.start
+    reset_start()
     for optimizer_id in OPTIMIZERS:  # learning rates re-seed from the new function when drawn
         st.session_state.pop(hyper_key(optimizer_id, "lr"), None)
 
@@ -76,10 +105,6 @@ def on_start_click() -> None:
     if points:
         st.session_state.start_x = float(points[0]["x"])
         st.session_state.start_y = float(points[0]["y"])
-
-
-def reset_start() -> None:
-    st.session_state.start_x, st.session_state.start_y = OBJECTIVES[st.session_state.fn].start
 
 
 def schedule_controls(optimizer_id: str) -> tuple | None:
@@ -102,23 +127,51 @@ def schedule_controls(optimizer_id: str) -> tuple | None:
 
 # ---- Controls ---------------------------------------------------------------------------------
 seed("fn", "rosenbrock")
-if st.session_state.fn not in OBJECTIVES:  # a stale or forged value
+if st.session_state.fn not in (*OBJECTIVES, CUSTOM):  # a stale or forged value
     st.session_state.fn = "rosenbrock"
+seed("formula", DEFAULT_FORMULA)
+for name, value in zip(("box_x0", "box_x1", "box_y0", "box_y1"), sum(DEFAULT_BOX, ()), strict=True):
+    seed(name, value)
 seed("opts", DEFAULT_OPTIMIZERS)
-objective = OBJECTIVES[st.session_state.fn]
-seed("start_x", objective.start[0])
-seed("start_y", objective.start[1])
 seed("steps", DEFAULT_STEPS)
 seed("speed", "normal")
 
 with st.sidebar:
     st.selectbox(
         "Function",
-        list(OBJECTIVES),
+        [*OBJECTIVES, CUSTOM],
         key="fn",
         on_change=on_function_change,
-        format_func=lambda i: OBJECTIVES[i].name,
+        format_func=lambda i: OBJECTIVES[i].name if i in OBJECTIVES else "Custom formula…",
     )
+    scene: Scene = (st.session_state.fn,)
+    if st.session_state.fn == CUSTOM:
+        formula = st.text_input(
+            "f(x, y) =",
+            key="formula",
+            max_chars=300,
+            help="Use x, y, numbers, pi, e, + - * / ^, parentheses and sin cos tan exp log "
+            "log10 sqrt abs tanh sinh cosh arctan atan2 min max.",
+        )
+        st.caption("Plot box")
+        left, right = st.columns(2)
+        left.number_input("x from", -1e6, 1e6, key="box_x0", on_change=reset_start)
+        right.number_input("x to", -1e6, 1e6, key="box_x1", on_change=reset_start)
+        left.number_input("y from", -1e6, 1e6, key="box_y0", on_change=reset_start)
+        right.number_input("y to", -1e6, 1e6, key="box_y1", on_change=reset_start)
+        scene = (CUSTOM, formula, box_from_state())
+    try:
+        objective = objective_of(scene)
+    except ValueError as error:  # FormulaError is a ValueError: shown under the field
+        st.error(str(error))
+        st.info("Fix the formula or the box in the sidebar to see the race.")
+        st.stop()
+    seed("start_x", objective.start[0])
+    seed("start_y", objective.start[1])
+    (x0, x1), (y0, y1) = objective.box
+    if not (x0 <= st.session_state.start_x <= x1 and y0 <= st.session_state.start_y <= y1):
+        reset_start()  # a start outside the box (forged, or left from another box) is replaced
+
     chosen = st.multiselect(
         "Optimizers", list(OPTIMIZERS), key="opts", format_func=lambda i: OPTIMIZERS[i].name
     )
@@ -130,7 +183,6 @@ with st.sidebar:
             hyper = {p.name: hyper_widget(spec, p, defaults[p.name]) for p in spec.hyper}
             settings.append((optimizer_id, tuple(hyper.items()), schedule_controls(optimizer_id)))
 
-    (x0, x1), (y0, y1) = objective.box
     st.markdown("**Start point**")
     left, right = st.columns(2)
     left.number_input("x", x0, x1, key="start_x", format="%.4g")
@@ -140,7 +192,7 @@ with st.sidebar:
     st.plotly_chart(
         start_picker_figure(
             objective,
-            landscape_of(objective.id),
+            landscape_of(scene),
             (st.session_state.start_x, st.session_state.start_y),
         ),
         key="picker",
@@ -176,13 +228,23 @@ with st.sidebar:
         speed = st.radio("Animation speed", list(SPEEDS), key="speed", horizontal=True)
 
 # ---- Work -------------------------------------------------------------------------------------
+custom = scene[0] == CUSTOM
 st.title(objective.name)
-st.latex(f"f(x, y) = {objective.latex}")
+if custom:
+    st.code(objective.note, language=None)  # user text: shown as code, never as HTML or LaTeX
+else:
+    st.latex(f"f(x, y) = {objective.latex}")
 if objective.minima:
     listed = ", ".join(f"({x:.6g}, {y:.6g})" for x, y in objective.minima)
-    st.caption(f"Global minimum f = {objective.f_min:.6g} at {listed}. {objective.note}")
+    if custom:
+        st.caption(
+            "Estimated minimum in the box (multi-start descent): "
+            f"f ≈ {objective.f_min:.6g} at {listed}."
+        )
+    else:
+        st.caption(f"Global minimum f = {objective.f_min:.6g} at {listed}. {objective.note}")
 else:
-    st.caption(f"No global minimum. {objective.note}")
+    st.caption("No minimum known." if custom else f"No global minimum. {objective.note}")
 
 start = (float(st.session_state.start_x), float(st.session_state.start_y))
 steps = int(min(max(int(steps), 1), MAX_STEPS))  # enforced here too, not only by the widget
@@ -191,7 +253,7 @@ if not chosen:
     st.stop()
 try:
     runs = race(
-        objective.id,
+        scene,
         start,
         steps,
         device if device in devices else "cpu",
@@ -220,11 +282,13 @@ for view in views:
     if view.message:
         st.warning(view.message, icon="⚠️")
 
-landscape = landscape_of(objective.id)
+landscape = landscape_of(scene)
 race_tab, surface_tab = st.tabs(["Race", "3-D surface"])
 with race_tab:
     st.plotly_chart(
-        race_figure(objective, landscape, views, start, frame_ms=SPEEDS[speed]),
+        race_figure(
+            objective, landscape, views, start, frame_ms=SPEEDS[speed], estimated_minimum=custom
+        ),
         width="stretch",
         theme=None,
         config={"displaylogo": False},

@@ -138,3 +138,43 @@ def test_a_schedule_shows_the_learning_rate_per_step(app):
     # Halved every 100 steps: three levels over the 300 updates.
     assert len(np.unique(sgd[:300])) == 3 and sgd[150] == pytest.approx(sgd[0] / 2)
     assert len(np.unique(lrs["Adam"])) == 1
+
+
+def test_custom_formula_races_with_an_estimated_minimum(app):
+    app.selectbox(key="fn").set_value("custom").run()
+    assert not app.exception
+    spec = race_spec(app)
+    assert "estimated minimum" in trace_names(spec)
+    assert app.title[0].value == "Custom formula"
+    assert "sin(x) * cos(y)" in app.code[0].value
+    app.text_input(key="formula").set_value("(x - 1)^2 + (y + 2)^2").run()
+    minimum = next(t for t in race_spec(app)["data"] if t.get("name") == "estimated minimum")
+    assert values(minimum["x"])[0] == pytest.approx(1.0, abs=1e-6)
+    assert values(minimum["y"])[0] == pytest.approx(-2.0, abs=1e-6)
+    app.number_input(key="steps").set_value(120).run()  # the formula survives other reruns
+    assert app.session_state.formula == "(x - 1)^2 + (y + 2)^2"
+    assert not app.exception
+
+
+@pytest.mark.parametrize(
+    ("formula", "message"),
+    [
+        ("().__class__.__bases__[0]", "Unexpected '_' at character 4"),
+        ("x +* y", "at character"),
+        ("z + 1", "Unknown name 'z'"),
+        ("", "Type a formula"),
+    ],
+)
+def test_a_bad_formula_shows_its_error_under_the_field(app, formula, message):
+    app.selectbox(key="fn").set_value("custom").run()
+    app.text_input(key="formula").set_value(formula).run()
+    assert not app.exception
+    assert message in app.sidebar.error[0].value
+    assert not app.get("plotly_chart")
+
+
+def test_an_empty_box_is_refused_with_a_message(app):
+    app.selectbox(key="fn").set_value("custom").run()
+    app.number_input(key="box_x1").set_value(-5.0).run()
+    assert not app.exception
+    assert "x range is empty" in app.sidebar.error[0].value

@@ -1,0 +1,75 @@
+"""Custom formulas as objectives: compiled safely, minimum estimated, gaps where undefined."""
+
+import numpy as np
+import pytest
+import torch
+
+from core.custom import check_box, custom_objective
+from core.engine import run
+from core.expressions import FormulaError
+from core.landscape import evaluate
+from core.objectives import OBJECTIVES
+from core.raster import banded_rgba
+
+HIMMELBLAU = "(x^2 + y - 11)^2 + (x + y^2 - 7)^2"
+BOX = ((-5.0, 5.0), (-5.0, 5.0))
+
+
+def test_estimated_minimum_is_a_true_minimum_of_a_known_function():
+    objective = custom_objective(HIMMELBLAU, BOX)
+    assert objective.f_min == pytest.approx(0.0, abs=1e-8)
+    (point,) = objective.minima
+    true_minima = OBJECTIVES["himmelblau"].minima
+    assert min(np.hypot(point[0] - mx, point[1] - my) for mx, my in true_minima) < 1e-4
+
+
+def test_formula_values_equal_the_registry_function():
+    objective = custom_objective(HIMMELBLAU, BOX)
+    points = torch.rand(50, 2, dtype=torch.float64) * 10 - 5
+    torch.testing.assert_close(objective.fn(points), OBJECTIVES["himmelblau"].fn(points))
+
+
+def test_unbounded_function_reports_the_lowest_point_of_the_box():
+    objective = custom_objective("x + y", ((-1.0, 1.0), (-2.0, 2.0)))
+    assert objective.minima == ((-1.0, -2.0),) and objective.f_min == -3.0
+
+
+def test_undefined_regions_are_gaps_and_paths_into_them_diverge():
+    objective = custom_objective("log(x) + y^2", ((-1.0, 1.0), (-1.0, 1.0)))
+    landscape = evaluate(objective)
+    left = landscape.xs < 0
+    assert np.isnan(landscape.z[:, left]).all() and np.isfinite(landscape.z[:, ~left]).all()
+    rgba = banded_rgba(landscape.colour)
+    assert (rgba[:, left, 3] == 0).all() and (rgba[:, ~left, 3] == 255).all()
+    result = run(objective, "sgd", (0.5, 0.5), 100, lr=1.0)
+    assert result.stop.reason == "diverged"
+    assert result.stop.message("SGD").startswith("SGD diverged at step")
+
+
+@pytest.mark.parametrize("optimizer", ["sgd", "adam"])
+def test_default_learning_rates_move_a_path(optimizer):
+    objective = custom_objective("sin(x) * cos(y) + 0.1 * (x^2 + y^2)", ((-4.0, 4.0), (-4.0, 4.0)))
+    lr = objective.lr_gradient if optimizer == "sgd" else objective.lr_step
+    frame = run(objective, optimizer, (1.0, 1.0), 50, lr=lr).frame
+    moved = np.hypot(frame["x"].iloc[-1] - 1.0, frame["y"].iloc[-1] - 1.0)
+    assert moved > 0.1
+
+
+@pytest.mark.parametrize(
+    ("box", "match"),
+    [
+        (((1.0, -1.0), (0.0, 1.0)), "x range is empty"),
+        (((0.0, 1.0), (2.0, 2.0)), "y range is empty"),
+        (((0.0, float("nan")), (0.0, 1.0)), "finite"),
+        (((0.0, 1e9), (0.0, 1.0)), "finite"),
+        ((("a", 1.0), (0.0, 1.0)), "four numbers"),
+    ],
+)
+def test_bad_boxes_are_refused(box, match):
+    with pytest.raises(ValueError, match=match):
+        check_box(box)
+
+
+def test_bad_formulas_raise_formula_errors():
+    with pytest.raises(FormulaError):
+        custom_objective("__import__('os')", BOX)
