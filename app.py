@@ -1,16 +1,42 @@
-"""Optimizer Playground: entry point. Configures the app and routes to the pages."""
+"""Optimizer Playground: entry point. Configures the app, the language, and routes to the pages."""
 
 import streamlit as st
 
+from core.i18n import LANGUAGES, language_from_locale, text
+from core.linkstate import Field
+from pages.controls import seed
+from pages.links import GLOBAL_PARAMS, HIDEABLE, restore, show_refused
+
 st.set_page_config(page_title="Optimizer Playground", page_icon="⛰️", layout="wide")
+
+refused = restore(
+    "app",
+    [Field("lang", "choice", choices=tuple(LANGUAGES)), Field("hide", "choices", choices=HIDEABLE)],
+)
+browser_language = language_from_locale(st.context.locale)
+seed("lang", browser_language)
+if st.session_state.lang not in LANGUAGES:
+    st.session_state.lang = browser_language
+lang = st.sidebar.selectbox(
+    text("language", st.session_state.lang), list(LANGUAGES), key="lang", format_func=LANGUAGES.get
+)
+hide = [group for group in st.session_state.get("hide", []) if group in HIDEABLE]
+# Carried in every page's link: the language when it differs from the browser's, and teacher mode.
+st.session_state[GLOBAL_PARAMS] = ({"lang": lang} if lang != browser_language else {}) | (
+    {"hide": ",".join(hide)} if hide else {}
+)
+show_refused(refused, lang)
 
 pages = [
     st.Page(
-        "pages/playground.py", title="Playground", icon=":material/sports_score:", default=True
+        "pages/playground.py",
+        title=text("page_playground", lang),
+        icon=":material/sports_score:",
+        default=True,
     ),
     st.Page(
         "pages/autograd_lab.py",
-        title="Autograd Lab",
+        title=text("page_autograd_lab", lang),
         icon=":material/functions:",
         url_path="autograd_lab",
     ),

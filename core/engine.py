@@ -47,11 +47,23 @@ class Step:
 
 @dataclass(frozen=True, slots=True)
 class Stop:
-    """Why a run ended. `step` is the first iterate that was not recorded (or `steps` + 1)."""
+    """Why a run ended. `step` is the first iterate that was not recorded (or `steps` + 1).
+
+    For a divergence, `what` ("loss" or "gradient") became the non-finite `value`.
+    """
 
     reason: Literal["completed", "diverged", "escaped"]
     step: int
-    detail: str = ""
+    what: str = ""
+    value: float | None = None
+
+    @property
+    def detail(self) -> str:
+        if self.reason == "diverged":
+            return f"{self.what} became {self.value}"
+        if self.reason == "escaped":
+            return "the point is far outside the plot box"
+        return ""
 
     def message(self, name: str) -> str:
         """A sentence for the user, e.g. 'Adam diverged at step 37: loss became inf'."""
@@ -119,12 +131,13 @@ def _readonly(tensor: torch.Tensor) -> np.ndarray:
     return array
 
 
-def _nonfinite_detail(loss: torch.Tensor, grad: torch.Tensor) -> str:
+def _first_nonfinite(loss: torch.Tensor, grad: torch.Tensor) -> tuple[str, float] | None:
+    """Which quantity went non-finite first (loss before gradient), and its value."""
     for what, value in (("loss", loss.detach()), ("gradient", grad)):
         bad = value[~torch.isfinite(value)]
         if bad.numel():
-            return f"{what} became {float(bad.flatten()[0])}"
-    return ""
+            return what, float(bad.flatten()[0])
+    return None
 
 
 class Trajectory(Iterator[Step]):
@@ -258,10 +271,10 @@ class Trajectory(Iterator[Step]):
         return (finite & inside).cpu().numpy()
 
     def _early_stop(self, t: int) -> Stop:
-        detail = _nonfinite_detail(self.loss, self.params.grad)
-        if detail:
-            return Stop("diverged", t, detail)
-        return Stop("escaped", t, "the point is far outside the plot box")
+        found = _first_nonfinite(self.loss, self.params.grad)
+        if found:
+            return Stop("diverged", t, *found)
+        return Stop("escaped", t)
 
     def _run(self) -> Iterator[Step]:
         # Step t carries the state *after* the update from x_t, known only once the loop resumes:

@@ -17,6 +17,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
+from core.i18n import DEFAULT_LANGUAGE, text
 from core.landscape import Landscape
 from core.objectives import Objective, Point
 from core.paths import frame_steps, prefix, simplify
@@ -55,13 +56,15 @@ def _f32(values: np.ndarray | pd.Series) -> dict[str, str]:
 
 
 def _loss_axis(objective: Objective, loss: np.ndarray) -> tuple[np.ndarray, str, str]:
-    """What the loss panel plots: the gap to f_min on a log axis when f_min is known."""
+    """What the loss panel plots: the gap to f_min on a log axis when f_min is known.
+
+    Returns the values, the string key of the axis title and the axis type."""
     if objective.f_min is None:
-        return loss, "loss f(x, y)", "linear"
-    return np.maximum(loss - objective.f_min, LOG_FLOOR), "f - f_min (log)", "log"
+        return loss, "axis_loss", "linear"
+    return np.maximum(loss - objective.f_min, LOG_FLOOR), "axis_gap", "log"
 
 
-def _colour_bar_trace(landscape: Landscape) -> go.Scatter:
+def _colour_bar_trace(landscape: Landscape, lang: str) -> go.Scatter:
     """An invisible scatter that carries the colour bar for the landscape image."""
     low, high = colour_limits(landscape.colour)
     ticks = np.linspace(low, high, 6)
@@ -82,7 +85,7 @@ def _colour_bar_trace(landscape: Landscape) -> go.Scatter:
             "colorscale": PLOTLY_COLORSCALE,
             "showscale": True,
             "colorbar": {
-                "title": {"text": "f (log)" if landscape.log else "f"},
+                "title": {"text": text("colour_f_log" if landscape.log else "colour_f", lang)},
                 "tickvals": ticks.tolist(),
                 "ticktext": labels,
                 "len": 0.9,
@@ -108,10 +111,10 @@ def _landscape_image(landscape: Landscape) -> dict:
     }
 
 
-def _minima_trace(objective: Objective, estimated: bool = False) -> go.Scatter:
+def _minima_trace(objective: Objective, lang: str, estimated: bool = False) -> go.Scatter:
     xs = [p[0] for p in objective.minima]
     ys = [p[1] for p in objective.minima]
-    what = "estimated minimum" if estimated else "global minimum"
+    what = text("estimated_minimum" if estimated else "global_minimum", lang)
     return go.Scatter(
         x=xs,
         y=ys,
@@ -127,12 +130,12 @@ def _minima_trace(objective: Objective, estimated: bool = False) -> go.Scatter:
     )
 
 
-def _start_trace(start: Point) -> go.Scatter:
+def _start_trace(start: Point, lang: str) -> go.Scatter:
     return go.Scatter(
         x=[start[0]],
         y=[start[1]],
         mode="markers",
-        name="start",
+        name=text("start", lang),
         marker={"symbol": "circle-open", "size": 14, "color": "black", "line": {"width": 2.5}},
         hovertemplate="start (%{x:.4g}, %{y:.4g})<extra></extra>",
     )
@@ -156,6 +159,8 @@ def race_figure(
     *,
     frame_ms: int = 60,
     estimated_minimum: bool = False,
+    ghosts: Sequence[PathView] = (),
+    lang: str = DEFAULT_LANGUAGE,
 ) -> go.Figure:
     """The animated race: paths growing over the landscape, loss and gradient norm beside them.
 
@@ -174,12 +179,26 @@ def race_figure(
         specs=[[{"rowspan": 2}, {}], [None, {}]],
         horizontal_spacing=0.1,
         vertical_spacing=0.14,
-        subplot_titles=("", "loss per step", "gradient norm per step"),
+        subplot_titles=("", text("fig_loss", lang), text("fig_grad", lang)),
     )
-    fig.add_trace(_colour_bar_trace(landscape), row=1, col=1)
+    fig.add_trace(_colour_bar_trace(landscape, lang), row=1, col=1)
     if objective.minima:
-        fig.add_trace(_minima_trace(objective, estimated_minimum), row=1, col=1)
-    fig.add_trace(_start_trace(start), row=1, col=1)
+        fig.add_trace(_minima_trace(objective, lang, estimated_minimum), row=1, col=1)
+    fig.add_trace(_start_trace(start, lang), row=1, col=1)
+    for ghost in ghosts:  # a pinned earlier run: faded, dashed, not animated
+        fig.add_trace(
+            go.Scatter(
+                x=_f32(ghost.frame["x"]),
+                y=_f32(ghost.frame["y"]),
+                mode="lines",
+                name=f"{ghost.label} ({text('pinned', lang)})",
+                line={"color": ghost.colour, "width": 2, "dash": "dot"},
+                opacity=0.45,
+                hoverinfo="skip",
+            ),
+            row=1,
+            col=1,
+        )
 
     last_step = max((int(v.frame["t"].iloc[-1]) for v in views), default=0)
     steps = frame_steps(last_step, MAX_FRAMES)
@@ -189,7 +208,7 @@ def race_figure(
         simplify(v.frame["x"].to_numpy(), v.frame["y"].to_numpy(), (x1 - x0, y1 - y0), cap)
         for v in views
     ]
-    loss_title, loss_type = "loss f(x, y)", "linear"
+    loss_title, loss_type = "axis_loss", "linear"
     animated: list[int] = []  # trace indices the frames update, in the order frames list them
     for view in views:
         t = view.frame["t"].to_numpy()
@@ -325,16 +344,16 @@ def race_figure(
                 "pad": {"t": 0, "r": 10},
                 "buttons": [
                     {
-                        "label": "▶ Play",
+                        "label": text("play", lang),
                         "method": "animate",
                         "args": [[str(s) for s in steps], {**play, "fromcurrent": False}],
                     },
                     {
-                        "label": "❚❚ Pause",
+                        "label": text("pause", lang),
                         "method": "animate",
                         "args": [[None], {**play, "frame": {"duration": 0, "redraw": False}}],
                     },
-                    {"label": "▶ Resume", "method": "animate", "args": [None, play]},
+                    {"label": text("resume", lang), "method": "animate", "args": [None, play]},
                 ],
             }
         ],
@@ -345,7 +364,10 @@ def race_figure(
                 "y": -0.07,
                 "len": 0.78,
                 "pad": {"t": 0},
-                "currentvalue": {"prefix": "Step ", "font": {"size": 16, "color": "#1A1A1A"}},
+                "currentvalue": {
+                    "prefix": text("step_prefix", lang),
+                    "font": {"size": 16, "color": "#1A1A1A"},
+                },
                 # ~120 tick labels would overlap: hide them, the current value says the step.
                 "font": {"color": "rgba(0,0,0,0)"},
                 "tickcolor": "rgba(0,0,0,0)",
@@ -362,15 +384,24 @@ def race_figure(
     )
     fig.update_xaxes(range=[x0, x1], title_text="x", showgrid=False, zeroline=False, row=1, col=1)
     fig.update_yaxes(range=[y0, y1], title_text="y", showgrid=False, zeroline=False, row=1, col=1)
-    fig.update_xaxes(range=[0, max(last_step, 1) * 1.12], title_text="step", row=1, col=2)
-    fig.update_xaxes(range=[0, max(last_step, 1) * 1.12], title_text="step", row=2, col=2)
-    fig.update_yaxes(type=loss_type, title_text=loss_title, row=1, col=2)
-    fig.update_yaxes(type="log", title_text="‖∇f‖ (log)", exponentformat="power", row=2, col=2)
+    for row in (1, 2):
+        fig.update_xaxes(
+            range=[0, max(last_step, 1) * 1.12], title_text=text("axis_step", lang), row=row, col=2
+        )
+    fig.update_yaxes(
+        type=loss_type, title_text=text(loss_title, lang), exponentformat="power", row=1, col=2
+    )
+    fig.update_yaxes(
+        type="log", title_text=text("axis_grad", lang), exponentformat="power", row=2, col=2
+    )
     return fig
 
 
 def surface_figure(
-    objective: Objective, landscape: Landscape, views: Sequence[PathView]
+    objective: Objective,
+    landscape: Landscape,
+    views: Sequence[PathView],
+    lang: str = DEFAULT_LANGUAGE,
 ) -> go.Figure:
     """A 3-D surface of f with the paths lying on it (colour on the same scale as the race)."""
     fig = go.Figure(
@@ -404,7 +435,7 @@ def surface_figure(
                 y=[p[1] for p in objective.minima],
                 z=[objective.f_min] * len(objective.minima),
                 mode="markers",
-                name="global minimum",
+                name=text("global_minimum", lang),
                 marker={
                     "symbol": "diamond",
                     "size": 6,
@@ -423,7 +454,11 @@ def surface_figure(
 
 
 def start_picker_figure(
-    objective: Objective, landscape: Landscape, start: Point, grid: int = 41
+    objective: Objective,
+    landscape: Landscape,
+    start: Point,
+    grid: int = 41,
+    lang: str = DEFAULT_LANGUAGE,
 ) -> go.Figure:
     """A static contour with an invisible grid of points: a click on one sets the start.
 
@@ -454,12 +489,12 @@ def start_picker_figure(
             selected={"marker": {"opacity": 0}},
             unselected={"marker": {"opacity": 0}},
             showlegend=False,
-            hovertemplate="start here: (%{x:.3g}, %{y:.3g})<extra></extra>",
+            hovertemplate=text("start_here", lang) + ": (%{x:.3g}, %{y:.3g})<extra></extra>",
         )
     )
     if objective.minima:
-        fig.add_trace(_minima_trace(objective))
-    fig.add_trace(_start_trace(start))
+        fig.add_trace(_minima_trace(objective, lang))
+    fig.add_trace(_start_trace(start, lang))
     fig.update_layout(
         height=300,
         margin={"l": 10, "r": 10, "t": 10, "b": 10},
@@ -472,7 +507,7 @@ def start_picker_figure(
     return fig
 
 
-def learning_rate_figure(views: Sequence[PathView]) -> go.Figure:
+def learning_rate_figure(views: Sequence[PathView], lang: str = DEFAULT_LANGUAGE) -> go.Figure:
     """Learning rate per step of each run (what a schedule did)."""
     fig = go.Figure()
     for view in views:
@@ -489,9 +524,9 @@ def learning_rate_figure(views: Sequence[PathView]) -> go.Figure:
     fig.update_layout(
         height=260,
         margin={"l": 60, "r": 20, "t": 30, "b": 40},
-        title={"text": "learning rate per step", "font": {"size": 14}},
-        xaxis_title="step",
-        yaxis={"title": "learning rate", "type": "log", "exponentformat": "power"},
+        title={"text": text("fig_lr", lang), "font": {"size": 14}},
+        xaxis_title=text("axis_step", lang),
+        yaxis={"title": text("axis_lr", lang), "type": "log", "exponentformat": "power"},
         legend={"orientation": "h", "y": -0.3},
     )
     return fig

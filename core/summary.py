@@ -32,7 +32,12 @@ def arrival_radius(objective: Objective) -> float:
 
 
 def summary_table(objective: Objective, runs: Sequence[Run], labels: Sequence[str]) -> pd.DataFrame:
-    """One row per run: where it ended, how good that is, when it arrived, why it stopped."""
+    """One row per run: where it ended, how good that is, when it arrived, why it stopped.
+
+    Columns (ids; core.i18n has their titles as col_<id>): optimizer, final_x, final_y,
+    final_loss, gap (to f_min), distance (to the nearest minimum), first_near (first step within
+    the arrival radius), stop (message), time (compute time, ms).
+    """
     rows = []
     radius = arrival_radius(objective)
     for run, label in zip(runs, labels, strict=True):
@@ -43,18 +48,14 @@ def summary_table(objective: Objective, runs: Sequence[Run], labels: Sequence[st
         rows.append(
             {
                 "optimizer": label,
-                "final x": last["x"],
-                "final y": last["y"],
-                "final loss": last["loss"],
-                "gap to f_min": last["loss"] - objective.f_min
-                if objective.f_min is not None
-                else None,
-                "distance to nearest minimum": distance[-1] if objective.minima else None,
-                "first step near a minimum": int(frame["t"].iloc[arrived[0]])
-                if arrived.size
-                else None,
+                "final_x": last["x"],
+                "final_y": last["y"],
+                "final_loss": last["loss"],
+                "gap": last["loss"] - objective.f_min if objective.f_min is not None else None,
+                "distance": distance[-1] if objective.minima else None,
+                "first_near": int(frame["t"].iloc[arrived[0]]) if arrived.size else None,
                 "stop": run.stop.message(label),
-                "compute time (ms)": round(run.seconds * 1000, 1),
+                "time": round(run.seconds * 1000, 1),
             }
         )
     return pd.DataFrame(rows)

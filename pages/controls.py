@@ -11,6 +11,7 @@ from typing import Any
 import numpy as np
 import streamlit as st
 
+from core.i18n import text
 from core.optimizers import HyperParam, HyperValue, OptimizerSpec
 
 
@@ -37,13 +38,25 @@ def hyper_key(optimizer_id: str, name: str) -> str:
     return f"hp_{optimizer_id}_{name}"
 
 
-def hyper_widget(spec: OptimizerSpec, param: HyperParam, default: HyperValue) -> HyperValue:
-    """Draw the control for one hyper-parameter of `spec` and return its value."""
+def hyper_widget(
+    spec: OptimizerSpec, param: HyperParam, default: HyperValue, lang: str, visible: bool = True
+) -> HyperValue:
+    """Draw the control for one hyper-parameter of `spec` and return its value.
+
+    A hidden control (teacher mode) is not drawn; its value still comes from the session, where
+    a link or the default put it, and is validated like any other.
+    """
     key = hyper_key(spec.id, param.name)
     seed(key, default)
-    label = f"{param.label}"
+    if not visible:
+        try:
+            return param.validate(st.session_state[key])
+        except ValueError:  # a forged session value: the default stands in
+            st.session_state[key] = default
+            return default
+    label = text(f"param_{param.name}", lang)
     if param.kind == "bool":
-        return st.checkbox(label, key=key, help=param.help or None)
+        return st.checkbox(label, key=key)
     if param.kind == "choice":
         return st.selectbox(label, param.choices, key=key)
     if param.kind == "int":

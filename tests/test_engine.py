@@ -120,7 +120,7 @@ def test_non_finite_loss_reports_diverged_with_the_value():
 def test_region_escape_is_reported_for_the_saddle():
     traj = trajectory("saddle", "sgd", (-1.8, 0.01), MAX_STEPS, lr=0.1)
     steps = list(traj)
-    assert traj.stop == Stop("escaped", len(steps), traj.stop.detail)
+    assert traj.stop == Stop("escaped", len(steps))
     assert abs(steps[-1].point[1]) <= 6.0
 
 

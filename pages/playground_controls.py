@@ -1,0 +1,322 @@
+"""The Playground's sidebar: every control, its URL field, and the plain settings it yields.
+
+Widgets are keyed; their keys are also the URL parameter names (see pages/links.py). Teacher
+mode hides groups of controls (`?hide=optimizers,lr`): a hidden control is not drawn, but its
+value still comes from the link or the default and is validated on the server.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import streamlit as st
+
+from core.custom import MAX_COORDINATE, custom_objective
+from core.engine import MAX_STEPS, available_devices
+from core.i18n import objective_name, text
+from core.linkstate import Field
+from core.objectives import OBJECTIVES, Box, Objective, Point
+from core.optimizers import OPTIMIZERS
+from core.schedules import SCHEDULE_KINDS
+from pages.controls import hyper_key, hyper_widget, seed
+from pages.links import is_hidden
+
+CUSTOM = "custom"
+FUNCTIONS = (*OBJECTIVES, CUSTOM)
+SPEEDS = {"slow": 150, "normal": 60, "fast": 25}
+SCHEDULES = ("none", *SCHEDULE_KINDS)
+BOX_KEYS = ("box_x0", "box_x1", "box_y0", "box_y1")
+MAX_NOISE = 10.0
+
+# Defaults of every setting that does not depend on the function.
+DEFAULTS: dict[str, object] = {
+    "fn": "rosenbrock",
+    "formula": "sin(x) * cos(y) + 0.1 * (x^2 + y^2)",
+    **dict(zip(BOX_KEYS, (-4.0, 4.0, -4.0, 4.0), strict=True)),
+    "opts": ["sgd", "momentum", "adam", "rmsprop"],
+    "steps": 300,
+    "device": "cpu",
+    "noise": 0.0,
+    "noise_seed": 0,
+    "project": False,
+    "speed": "normal",
+}
+
+# A scene names the function as plain, hashable values: ("rosenbrock",) or
+# ("custom", formula text, box). Caches key on it; objective_of turns it into an Objective.
+Scene = tuple
+Settings = tuple[tuple[str, tuple[tuple[str, object], ...], tuple | None], ...]
+
+
+def fields() -> list[Field]:
+    """Every Playground setting as a URL field, with its type and server-side range."""
+    out = [
+        Field("fn", "choice", choices=FUNCTIONS),
+        Field("formula", "text", max_length=300),
+        *(Field(key, "float", -MAX_COORDINATE, MAX_COORDINATE) for key in BOX_KEYS),
+        Field("opts", "choices", choices=tuple(OPTIMIZERS)),
+        Field("start_x", "float", -MAX_COORDINATE, MAX_COORDINATE),
+        Field("start_y", "float", -MAX_COORDINATE, MAX_COORDINATE),
+        Field("steps", "int", 1, MAX_STEPS),
+        Field("device", "choice", choices=tuple(available_devices())),
+        Field("noise", "float", 0.0, MAX_NOISE),
+        Field("noise_seed", "int", 0, 2**31 - 1),
+        Field("project", "bool"),
+        Field("speed", "choice", choices=tuple(SPEEDS)),
+    ]
+    for spec in OPTIMIZERS.values():
+        for p in spec.hyper:
+            kind = {"float": "float", "int": "int", "bool": "bool", "choice": "choice"}[p.kind]
+            out.append(Field(hyper_key(spec.id, p.name), kind, p.low, p.high, p.choices))
+        out += [
+            Field(f"sched_{spec.id}", "choice", choices=SCHEDULES),
+            Field(f"gamma_{spec.id}", "float", 0.01, 1.0),
+            Field(f"size_{spec.id}", "int", 1, MAX_STEPS),
+        ]
+    return out
+
+
+def link_defaults(objective: Objective) -> dict[str, object]:
+    """What a link may leave out: the static defaults plus this function's start and rates."""
+    out = dict(DEFAULTS)
+    out["start_x"], out["start_y"] = objective.start
+    for spec in OPTIMIZERS.values():
+        for name, value in spec.defaults_for(objective).items():
+            out[hyper_key(spec.id, name)] = value
+        out[f"sched_{spec.id}"] = "none"
+        out[f"gamma_{spec.id}"], out[f"size_{spec.id}"] = 0.5, 100
+    return out
+
+
+def objective_of(scene: Scene) -> Objective:
+    if scene[0] == CUSTOM:
+        return custom_objective(scene[1], scene[2])
+    return OBJECTIVES[scene[0]]
+
+
+@dataclass(frozen=True, slots=True)
+class Config:
+    """Everything a race needs, as plain values (cache keys)."""
+
+    scene: Scene
+    objective: Objective
+    settings: Settings
+    start: Point
+    steps: int
+    device: str
+    noise: float
+    noise_seed: int
+    project: bool
+    frame_ms: int
+
+
+def _box() -> Box:
+    state = st.session_state
+    return (state.box_x0, state.box_x1), (state.box_y0, state.box_y1)
+
+
+def default_start() -> Point:
+    if st.session_state.fn == CUSTOM:
+        (x0, x1), (y0, y1) = _box()
+        return (x0 + x1) / 2, (y0 + y1) / 2
+    return OBJECTIVES[st.session_state.fn].start
+
+
+def reset_start() -> None:
+    st.session_state.start_x, st.session_state.start_y = default_start()
+
+
+def on_function_change() -> None:
+    """A new function brings its own start and learning rates."""
+    reset_start()
+    for optimizer_id in OPTIMIZERS:  # learning rates re-seed from the new function when drawn
+        st.session_state.pop(hyper_key(optimizer_id, "lr"), None)
+
+
+def on_start_click() -> None:
+    """A click on the start picker moves the start (kept in session state across reruns)."""
+    points = st.session_state.picker.selection.points
+    if points:
+        st.session_state.start_x = float(points[0]["x"])
+        st.session_state.start_y = float(points[0]["y"])
+
+
+def _clean_session() -> None:
+    """Values forged into the session (or left by an old version) fall back to defaults."""
+    state = st.session_state
+    for key, value in DEFAULTS.items():
+        seed(key, value)
+    if state.fn not in FUNCTIONS:
+        state.fn = DEFAULTS["fn"]
+    if not isinstance(state.opts, list) or not set(state.opts) <= set(OPTIMIZERS):
+        state.opts = list(DEFAULTS["opts"])
+    if state.device not in available_devices():
+        state.device = "cpu"
+    if state.speed not in SPEEDS:
+        state.speed = "normal"
+
+
+def _function_controls(lang: str) -> Scene:
+    visible = not is_hidden("function")
+    if visible:
+        st.selectbox(
+            text("function", lang),
+            FUNCTIONS,
+            key="fn",
+            on_change=on_function_change,
+            format_func=lambda i: (
+                objective_name(i, OBJECTIVES[i].name, lang)
+                if i in OBJECTIVES
+                else text("custom_formula_option", lang)
+            ),
+        )
+    if st.session_state.fn != CUSTOM:
+        return (st.session_state.fn,)
+    if visible:
+        st.text_input("f(x, y) =", key="formula", max_chars=300, help=text("formula_help", lang))
+        st.caption(text("plot_box", lang))
+        left, right = st.columns(2)
+        for column, key, label in zip(
+            (left, right, left, right), BOX_KEYS, ("x_from", "x_to", "y_from", "y_to"), strict=True
+        ):
+            column.number_input(
+                text(label, lang), -MAX_COORDINATE, MAX_COORDINATE, key=key, on_change=reset_start
+            )
+    return (CUSTOM, str(st.session_state.formula), _box())
+
+
+def _schedule_controls(optimizer_id: str, lang: str) -> tuple | None:
+    key = f"sched_{optimizer_id}"
+    seed(key, "none")
+    kind = st.selectbox(
+        text("schedule", lang),
+        SCHEDULES,
+        key=key,
+        format_func=lambda k: text(f"schedule_{k}", lang),
+    )
+    if kind == "none":
+        return None
+    gamma_key, size_key = f"gamma_{optimizer_id}", f"size_{optimizer_id}"
+    seed(gamma_key, 0.5)
+    seed(size_key, 100)
+    if SCHEDULE_KINDS[kind].uses_gamma:
+        st.slider(text("gamma", lang), 0.01, 1.0, step=0.01, key=gamma_key)
+    if SCHEDULE_KINDS[kind].uses_step_size:
+        st.number_input(text("decay_every", lang), 1, MAX_STEPS, step=1, key=size_key)
+    return (kind, float(st.session_state[gamma_key]), int(st.session_state[size_key]))
+
+
+def _optimizer_controls(objective: Objective, lang: str) -> Settings:
+    if not is_hidden("optimizers"):
+        st.multiselect(
+            text("optimizers", lang),
+            list(OPTIMIZERS),
+            key="opts",
+            format_func=lambda i: OPTIMIZERS[i].name,
+        )
+    show_lr, show_rest = not is_hidden("lr"), not is_hidden("hyper")
+    settings = []
+    for optimizer_id in st.session_state.opts:
+        spec = OPTIMIZERS[optimizer_id]
+        defaults = spec.defaults_for(objective)
+        box = (
+            st.expander(text("settings_of", lang, name=spec.name)) if show_lr or show_rest else None
+        )
+        with box if box is not None else st.container():
+            hyper = {
+                p.name: hyper_widget(
+                    spec, p, defaults[p.name], lang, show_lr if p.name == "lr" else show_rest
+                )
+                for p in spec.hyper
+            }
+            schedule = _schedule_controls(optimizer_id, lang) if show_rest else None
+        settings.append((optimizer_id, tuple(hyper.items()), schedule))
+    return tuple(settings)
+
+
+def _start_controls(objective: Objective, scene: Scene, landscape, lang: str) -> Point:
+    from core.figures import start_picker_figure  # figures import plotly: only when drawn
+
+    seed("start_x", objective.start[0])
+    seed("start_y", objective.start[1])
+    (x0, x1), (y0, y1) = objective.box
+    x, y = st.session_state.start_x, st.session_state.start_y
+    if not all(isinstance(v, (int, float)) for v in (x, y)) or not (
+        x0 <= x <= x1 and y0 <= y <= y1
+    ):
+        reset_start()  # a start outside the box (from a link, or left from another box)
+    if not is_hidden("start"):
+        st.markdown(f"**{text('start_point', lang)}**")
+        left, right = st.columns(2)
+        left.number_input("x", x0, x1, key="start_x", format="%.4g")
+        right.number_input("y", y0, y1, key="start_y", format="%.4g")
+        st.button(text("reset_start", lang), on_click=reset_start)
+        st.caption(text("click_map", lang))
+        st.plotly_chart(
+            start_picker_figure(
+                objective,
+                landscape(scene),
+                (st.session_state.start_x, st.session_state.start_y),
+                lang=lang,
+            ),
+            key="picker",
+            on_select=on_start_click,
+            selection_mode="points",
+            width="stretch",
+            config={"displayModeBar": False},
+        )
+    return float(st.session_state.start_x), float(st.session_state.start_y)
+
+
+def sidebar(lang: str, landscape) -> Config | None:
+    """Draw the sidebar; return the settings, or None after showing why there are none."""
+    _clean_session()
+    with st.sidebar:
+        scene = _function_controls(lang)
+        try:
+            objective = objective_of(scene)
+        except ValueError as error:  # FormulaError is a ValueError: shown under the field
+            st.error(str(error))
+            st.info(text("fix_formula", lang))
+            return None
+        settings = _optimizer_controls(objective, lang)
+        start = _start_controls(objective, scene, landscape, lang)
+        devices = available_devices()
+        if not is_hidden("steps"):
+            st.number_input(text("steps", lang), 1, MAX_STEPS, step=50, key="steps")
+        if not is_hidden("device"):
+            st.selectbox(text("device", lang), devices, key="device")
+            st.caption(text("gpu_note", lang))
+        if not is_hidden("options"):
+            with st.expander(text("more_options", lang)):
+                st.slider(
+                    text("noise", lang),
+                    0.0,
+                    MAX_NOISE,
+                    step=0.1,
+                    key="noise",
+                    help=text("noise_help", lang),
+                )
+                st.number_input(text("noise_seed", lang), 0, 2**31 - 1, key="noise_seed")
+                st.checkbox(text("project", lang), key="project", help=text("project_help", lang))
+                st.radio(
+                    text("speed", lang),
+                    list(SPEEDS),
+                    key="speed",
+                    horizontal=True,
+                    format_func=lambda s: text(f"speed_{s}", lang),
+                )
+    state = st.session_state
+    # Enforced here too, not only by the widgets: links and session values reach this point.
+    return Config(
+        scene=scene,
+        objective=objective,
+        settings=settings,
+        start=start,
+        steps=min(max(int(state.steps), 1), MAX_STEPS),
+        device=state.device if state.device in devices else "cpu",
+        noise=min(max(float(state.noise), 0.0), MAX_NOISE),
+        noise_seed=min(max(int(state.noise_seed), 0), 2**31 - 1),
+        project=bool(state.project),
+        frame_ms=SPEEDS[state.speed],
+    )
