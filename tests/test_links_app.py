@@ -1,0 +1,103 @@
+"""Links through the app: settings -> URL -> fresh session -> same settings, same race."""
+
+import re
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from tests.test_app_pages import race_spec, trace_names, values
+
+APP = str(Path(__file__).parent.parent / "app.py")
+CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+def fresh(params: dict) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=60)
+    for key, value in params.items():
+        at.query_params[key] = value
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def url_of(at: AppTest) -> dict:
+    return {key: at.query_params[key] for key in at.query_params}
+
+
+def paths(at: AppTest) -> dict:
+    names = {"SGD", "Momentum", "Adam", "RMSprop", "NAdam"}
+    return {t["name"]: (values(t["x"]).tolist(), values(t["y"]).tolist())
+            for t in race_spec(at)["data"] if t.get("name") in names}  # fmt: skip
+
+
+def test_a_link_reproduces_settings_and_trajectories():
+    first = fresh({})
+    first.selectbox(key="fn").set_value("himmelblau").run()
+    first.multiselect(key="opts").set_value(["adam", "nadam"]).run()
+    first.select_slider(key="hp_adam_lr").set_value(0.02).run()
+    first.number_input(key="start_x").set_value(-1.5).run()
+    first.number_input(key="steps").set_value(120).run()
+    link = url_of(first)
+    assert link["fn"] == "himmelblau" and link["opts"] == "adam,nadam"
+
+    second = fresh(link)
+    for key in ("fn", "opts", "hp_adam_lr", "start_x", "start_y", "steps"):
+        assert second.session_state[key] == first.session_state[key], key
+    assert paths(second) == paths(first)
+    assert url_of(second) == link
+
+
+def test_a_custom_formula_travels_in_the_link():
+    at = fresh({"fn": "custom", "formula": "(x - 1)^2 + y^2", "box_x0": "-2", "box_x1": "3"})
+    assert "estimated minimum" in trace_names(race_spec(at))
+    assert at.session_state.box_x1 == 3.0
+    assert url_of(at)["formula"] == "(x - 1)^2 + y^2"
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"fn": "<script>alert(1)</script>"},
+        {"steps": "nan"},
+        {"steps": "1e400"},
+        {"start_x": "inf"},
+        {"start_x": "-1e300"},
+        {"opts": "sgd,__import__"},
+        {"hp_adam_lr": "-1"},
+        {"formula": "x" * 10_000, "fn": "custom"},
+        {"fn": "custom", "formula": "().__class__"},
+        {"lang": "fr"},
+        {"hide": "everything"},
+        {"noise": "\x00"},
+        {"device": "cuda:7"},
+        {"box_x0": "5", "box_x1": "-5", "fn": "custom"},
+    ],
+)
+def test_hostile_links_render_with_defaults_and_a_notice(params):
+    at = fresh(params)
+    notices = [w.value for w in at.warning] + [e.value for e in at.error]
+    assert notices, "a refused value must be announced"
+    if not at.error:  # unless the link asks for a formula or box that cannot run, the race draws
+        assert race_spec(at)["frames"]
+
+
+def test_teacher_mode_hides_the_chosen_controls():
+    at = fresh({"hide": "optimizers,lr", "opts": "sgd,adam"})
+    keys = {w.key for w in at.sidebar.get("multiselect")} | {
+        w.key for w in at.sidebar.get("select_slider")
+    }
+    assert "opts" not in keys and not any(k and k.endswith("_lr") for k in keys)
+    assert {"SGD", "Adam"} <= set(trace_names(race_spec(at)))  # hidden, still applied
+    assert url_of(at)["hide"] == "optimizers,lr"
+
+
+def test_chinese_everywhere_on_the_playground():
+    at = fresh({"lang": "zh"})
+    labels = [w.label for kind in ("selectbox", "multiselect", "number_input", "button")
+              for w in at.sidebar.get(kind)]  # fmt: skip
+    assert labels and all(CJK.search(label) or label in {"x", "y"} for label in labels), labels
+    assert CJK.search(at.subheader[0].value)
+    spec = race_spec(at)
+    assert CJK.search(spec["layout"]["annotations"][0]["text"])  # subplot titles
+    assert any(CJK.search(b["label"]) for b in spec["layout"]["updatemenus"][0]["buttons"])

@@ -1,0 +1,63 @@
+"""URL fields: valid values round-trip exactly, hostile ones are refused with a reason."""
+
+import math
+
+import pytest
+
+from core.linkstate import Field, decode, encode
+
+FIELDS = [
+    Field("steps", "int", 1, 5000),
+    Field("lr", "float", 1e-6, 100.0),
+    Field("fn", "choice", choices=("rosenbrock", "himmelblau")),
+    Field("opts", "choices", choices=("sgd", "adam", "rmsprop")),
+    Field("project", "bool"),
+    Field("formula", "text", max_length=300),
+]
+
+
+def test_values_round_trip_exactly():
+    values = {"steps": 123, "lr": 0.1 + 0.2, "fn": "himmelblau", "opts": ["adam", "sgd"],
+              "project": True, "formula": "x^2 + sin(y)"}  # fmt: skip
+    params = encode(FIELDS, values, defaults={})
+    decoded, refused = decode(FIELDS, params)
+    assert decoded == values and not refused
+    assert decoded["lr"] == 0.1 + 0.2  # repr keeps every bit of a float
+
+
+def test_defaults_are_left_out_of_the_link():
+    assert encode(FIELDS, {"steps": 300, "fn": "himmelblau"}, {"steps": 300}) == {
+        "fn": "himmelblau"
+    }
+
+
+HOSTILE = [
+    ("steps", "nan"), ("steps", "inf"), ("steps", "1e400"), ("steps", "-5"), ("steps", "2.5"),
+    ("steps", "99999999999999999999"), ("steps", ""), ("steps", "1" * 10_000),
+    ("lr", "NaN"), ("lr", "-inf"), ("lr", "1e400"), ("lr", "0"), ("lr", "0x10"), ("lr", "1e-7"),
+    ("fn", "__import__('os')"), ("fn", "<script>alert(1)</script>"), ("fn", "Rosenbrock"),
+    ("fn", "rosenbrock\x00"), ("opts", "sgd,evil"), ("opts", "sgd,sgd"), ("project", "yes"),
+    ("project", "1"), ("formula", "x" * 301), ("formula", "y" * 10_000),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("key", "raw"), HOSTILE)
+def test_hostile_values_are_refused_with_a_reason(key, raw):
+    values, refused = decode(FIELDS, {key: raw})
+    assert values == {}
+    assert len(refused) == 1 and refused[0][0] == key and refused[0][1]
+
+
+def test_unknown_parameters_are_ignored():
+    values, refused = decode(FIELDS, {"evil": "1", "embed": "true"})
+    assert values == {} and refused == []
+
+
+def test_repeated_parameters_take_the_last_and_lists_join():
+    values, _ = decode(FIELDS, {"steps": ["5", "7"], "opts": ["sgd", "adam"]})
+    assert values == {"steps": 7, "opts": ["sgd", "adam"]}
+
+
+def test_numbers_accept_what_floats_print():
+    values, _ = decode(FIELDS, {"lr": repr(math.pi / 100)})
+    assert values["lr"] == math.pi / 100
