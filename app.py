@@ -5,13 +5,14 @@ import streamlit as st
 from core.i18n import LANGUAGES, language_from_locale, text
 from core.linkstate import Field
 from pages.controls import seed
-from pages.links import GLOBAL_PARAMS, HIDEABLE, restore, show_refused
+from pages.links import GLOBAL_PARAMS, HIDEABLE, remember_published, restore, show_refused
 
 st.set_page_config(page_title="Optimizer Playground", page_icon="⛰️", layout="wide")
 
 refused = restore(
     "app",
     [Field("lang", "choice", choices=tuple(LANGUAGES)), Field("hide", "choices", choices=HIDEABLE)],
+    reset_missing=False,
 )
 browser_language = language_from_locale(st.context.locale)
 seed("lang", browser_language)
@@ -25,6 +26,7 @@ hide = [group for group in st.session_state.get("hide", []) if group in HIDEABLE
 st.session_state[GLOBAL_PARAMS] = ({"lang": lang} if lang != browser_language else {}) | (
     {"hide": ",".join(hide)} if hide else {}
 )
+remember_published("app", st.session_state[GLOBAL_PARAMS])
 show_refused(refused, lang)
 
 pages = [

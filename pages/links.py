@@ -17,28 +17,51 @@ GLOBAL_PARAMS = "_global_params"
 HIDEABLE = ("function", "optimizers", "lr", "hyper", "start", "steps", "device", "options")
 
 
-def restore(page: str, fields: Iterable[Field]) -> list[tuple[str, str]]:
-    """Seed session state from the URL on this page's first run in the session.
+def _url_params(fields: list[Field]) -> dict[str, list[str]]:
+    return {f.key: st.query_params.get_all(f.key) for f in fields if f.key in st.query_params}
+
+
+def restore(
+    page: str, fields: Iterable[Field], *, reset_missing: bool = True
+) -> list[tuple[str, str]]:
+    """Apply the URL's settings when they are new to this session.
+
+    That is on the session's first run of the page, and when a link inside the app (a lesson)
+    arrives with parameters other than those the page last wrote. A page switch without
+    parameters keeps the session's settings. With `reset_missing`, settings the link leaves out
+    return to their defaults, so that a link reproduces a run exactly.
 
     Returns (key, reason) for each refused value, to be shown once; otherwise an empty list.
     """
-    flag = f"_link_restored_{page}"
-    if flag in st.session_state:
-        return []
-    st.session_state[flag] = True
     fields = list(fields)
-    params = {f.key: st.query_params.get_all(f.key) for f in fields if f.key in st.query_params}
+    params = _url_params(fields)
+    marker = f"_link_published_{page}"
+    first_run = marker not in st.session_state
+    if not first_run and (not params or st.session_state[marker] == params):
+        return []
+    st.session_state[marker] = params
     values, refused = decode(fields, params)
-    for key, value in values.items():
-        st.session_state[key] = value
+    if reset_missing:
+        for field in fields:
+            st.session_state.pop(field.key, None)
+    st.session_state.update(values)
     return refused
 
 
-def publish(fields: Iterable[Field], defaults: Mapping[str, Any]) -> None:
+def remember_published(page: str, params: Mapping[str, str]) -> None:
+    """Record what the page wrote to the URL, so that the next run does not re-apply it."""
+    st.session_state[f"_link_published_{page}"] = {
+        key: [value] if isinstance(value, str) else list(value) for key, value in params.items()
+    }
+
+
+def publish(page: str, fields: Iterable[Field], defaults: Mapping[str, Any]) -> None:
     """Write the current values of `fields` (those not at their defaults) into the URL."""
     fields = list(fields)
     values = {f.key: st.session_state[f.key] for f in fields if f.key in st.session_state}
-    params = encode(fields, values, defaults) | st.session_state.get(GLOBAL_PARAMS, {})
+    own = encode(fields, values, defaults)
+    remember_published(page, own)
+    params = own | st.session_state.get(GLOBAL_PARAMS, {})
     if params != st.query_params.to_dict():
         st.query_params.from_dict(params)
 

@@ -117,7 +117,7 @@ if config is None:
 header(config, lang)
 if not config.settings:
     st.info(text("pick_optimizer", lang))
-    publish(fields(), link_defaults(config.objective))
+    publish("playground", fields(), link_defaults(config.objective))
     st.stop()
 try:
     with st.spinner():
@@ -180,4 +180,4 @@ st.download_button(
     file_name=f"{config.objective.id}_iterates.csv",
     mime="text/csv",
 )
-publish(fields(), link_defaults(config.objective))
+publish("playground", fields(), link_defaults(config.objective))
