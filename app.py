@@ -37,6 +37,12 @@ pages = [
         default=True,
     ),
     st.Page(
+        "pages/lessons.py",
+        title=text("page_lessons", lang),
+        icon=":material/school:",
+        url_path="lessons",
+    ),
+    st.Page(
         "pages/autograd_lab.py",
         title=text("page_autograd_lab", lang),
         icon=":material/functions:",

@@ -10,6 +10,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from types import MappingProxyType
 
+from core.lesson_text import LESSON_TEXT
+
 LANGUAGES: Mapping[str, str] = MappingProxyType({"en": "English", "zh": "简体中文"})
 DEFAULT_LANGUAGE = "en"
 
@@ -252,7 +254,7 @@ _OBJECTIVE_TEXT: dict[str, tuple[str, str]] = {
 STRINGS: Mapping[str, Mapping[str, str]] = MappingProxyType(
     {
         key: MappingProxyType({"en": en, "zh": zh})
-        for key, (en, zh) in (_TABLE | _OBJECTIVE_TEXT).items()
+        for key, (en, zh) in (_TABLE | _OBJECTIVE_TEXT | LESSON_TEXT).items()
     }
 )
 

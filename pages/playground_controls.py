@@ -7,7 +7,9 @@ value still comes from the link or the default and is validated on the server.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 import streamlit as st
 
@@ -86,6 +88,14 @@ def link_defaults(objective: Objective) -> dict[str, object]:
         out[f"sched_{spec.id}"] = "none"
         out[f"gamma_{spec.id}"], out[f"size_{spec.id}"] = 0.5, 100
     return out
+
+
+def scene_of(values: Mapping[str, Any]) -> Scene:
+    """The scene that settings (session state, or a decoded link over DEFAULTS) describe."""
+    if values["fn"] != CUSTOM:
+        return (values["fn"],)
+    box = ((values["box_x0"], values["box_x1"]), (values["box_y0"], values["box_y1"]))
+    return (CUSTOM, str(values["formula"]), box)
 
 
 def objective_of(scene: Scene) -> Objective:
@@ -170,9 +180,7 @@ def _function_controls(lang: str) -> Scene:
                 else text("custom_formula_option", lang)
             ),
         )
-    if st.session_state.fn != CUSTOM:
-        return (st.session_state.fn,)
-    if visible:
+    if visible and st.session_state.fn == CUSTOM:
         st.text_input("f(x, y) =", key="formula", max_chars=300, help=text("formula_help", lang))
         st.caption(text("plot_box", lang))
         left, right = st.columns(2)
@@ -182,7 +190,7 @@ def _function_controls(lang: str) -> Scene:
             column.number_input(
                 text(label, lang), -MAX_COORDINATE, MAX_COORDINATE, key=key, on_change=reset_start
             )
-    return (CUSTOM, str(st.session_state.formula), _box())
+    return scene_of(st.session_state)
 
 
 def _schedule_controls(optimizer_id: str, lang: str) -> tuple | None:

@@ -1,0 +1,60 @@
+"""Lessons: predict, reveal, then watch the race in the Playground."""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+import streamlit as st
+
+from core.i18n import text
+from core.lessons import LESSONS, Lesson
+from pages.links import GLOBAL_PARAMS
+
+
+def reveal(lesson_id: str) -> None:
+    st.session_state[f"revealed_{lesson_id}"] = True
+
+
+def lesson_card(lesson: Lesson, lang: str) -> None:
+    def say(part: str) -> str:
+        return text(f"lesson_{lesson.id}_{part}", lang)
+
+    with st.container(border=True):
+        st.subheader(say("title"))
+        st.write(say("text"))
+        choice = st.radio(
+            f"{text('your_prediction', lang)}: {say('question')}",
+            range(lesson.choices),
+            index=None,
+            key=f"predict_{lesson.id}",
+            format_func=lambda i: say(f"choice{i}"),
+        )
+        st.button(
+            text("reveal", lang),
+            key=f"reveal_{lesson.id}",
+            disabled=choice is None,
+            on_click=reveal,
+            args=(lesson.id,),
+        )
+        if st.session_state.get(f"revealed_{lesson.id}") and choice is not None:
+            verdict = text("right" if choice == lesson.answer else "not_quite", lang)
+            (st.success if choice == lesson.answer else st.info)(f"{verdict} {say('reveal')}")
+        params = dict(lesson.params) | {
+            key: value
+            for key, value in st.session_state.get(GLOBAL_PARAMS, {}).items()
+            if key == "lang"
+        }
+        st.page_link(
+            "pages/playground.py",
+            label=text("open_in_playground", lang),
+            icon=":material/play_circle:",
+            query_params=params,
+        )
+        st.caption(f"{text('share_link', lang)}: `/?{urlencode(params)}`")
+
+
+lang = st.session_state.get("lang", "en")
+st.title(text("page_lessons", lang))
+st.write(text("lessons_intro", lang))
+for lesson in LESSONS.values():
+    lesson_card(lesson, lang)
