@@ -98,11 +98,11 @@ def header(config: Config, lang: str) -> None:
 def pin_controls(views: list[PathView], lang: str) -> list[PathView]:
     """Ghost run: pin the current paths, change one setting, compare."""
     left, right = st.columns([1, 1])
-    if left.button(text("pin_run", lang), icon=":material/push_pin:"):
+    if left.button(text("pin_run", lang), icon=":material/push_pin:", key="pin"):
         st.session_state.ghosts = views
     ghosts = st.session_state.get("ghosts", [])
     if ghosts:
-        if right.button(text("clear_pin", lang)):
+        if right.button(text("clear_pin", lang), key="clear_pin"):
             st.session_state.ghosts = ghosts = []
         else:
             st.caption(text("pinned_note", lang))

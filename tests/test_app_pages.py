@@ -178,3 +178,16 @@ def test_an_empty_box_is_refused_with_a_message(app):
     app.number_input(key="box_x1").set_value(-5.0).run()
     assert not app.exception
     assert "x range is empty" in app.sidebar.error[0].value
+
+
+def test_a_pinned_run_stays_as_a_faded_ghost_beside_the_new_one(app):
+    app.button(key="pin").click().run()
+    app.select_slider(key="hp_adam_lr").set_value(0.01).run()
+    spec = race_spec(app)
+    ghosts = {t["name"]: t for t in spec["data"] if "(pinned)" in (t.get("name") or "")}
+    assert set(ghosts) == {"SGD (pinned)", "Momentum (pinned)", "Adam (pinned)", "RMSprop (pinned)"}
+    adam_now = next(t for t in spec["data"] if t.get("name") == "Adam")
+    assert values(ghosts["Adam (pinned)"]["x"]).tolist() != values(adam_now["x"]).tolist()
+    assert ghosts["Adam (pinned)"]["line"]["dash"] == "dot"
+    app.button(key="clear_pin").click().run()
+    assert not any("(pinned)" in (t.get("name") or "") for t in race_spec(app)["data"])
