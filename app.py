@@ -1,5 +1,7 @@
 """Optimizer Playground: entry point. Configures the app, the language, and routes to the pages."""
 
+import logging
+
 import streamlit as st
 
 from core.i18n import LANGUAGES, language_from_locale, text
@@ -49,4 +51,12 @@ pages = [
         url_path="autograd_lab",
     ),
 ]
-st.navigation(pages).run()
+try:
+    st.navigation(pages).run()
+except Exception as error:  # st.stop and reruns are BaseExceptions: they pass through
+    # One broken page must not show a raw traceback, nor affect other sessions: log it for the
+    # operator, tell the student what to do, keep the detail one click away.
+    logging.getLogger("optimizer_playground").exception("page failed")
+    st.error(text("unexpected_error", lang), icon=":material/error:")
+    with st.expander(text("error_details", lang)):
+        st.code(f"{type(error).__name__}: {error}", language=None)

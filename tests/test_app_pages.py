@@ -191,3 +191,17 @@ def test_a_pinned_run_stays_as_a_faded_ghost_beside_the_new_one(app):
     assert ghosts["Adam (pinned)"]["line"]["dash"] == "dot"
     app.button(key="clear_pin").click().run()
     assert not any("(pinned)" in (t.get("name") or "") for t in race_spec(app)["data"])
+
+
+def test_an_unexpected_error_shows_a_friendly_message_not_a_traceback(monkeypatch):
+    import core.figures
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("simulated failure")
+
+    monkeypatch.setattr(core.figures, "race_figure", broken)
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.run()
+    assert not at.exception
+    assert "Something went wrong" in at.error[0].value
+    assert at.code[-1].value == "RuntimeError: simulated failure"
