@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from types import MappingProxyType
 
+from core.lab_text import LAB_TEXT
 from core.lesson_text import LESSON_TEXT
 
 LANGUAGES: Mapping[str, str] = MappingProxyType({"en": "English", "zh": "简体中文"})
@@ -105,6 +106,7 @@ _TABLE: dict[str, tuple[str, str]] = {
     "param_etaminus": ("η⁻ (shrink)", "η⁻（缩小因子）"),
     "param_etaplus": ("η⁺ (grow)", "η⁺（放大因子）"),
     "param_max_iter": ("iterations per step", "每步迭代次数"),
+    "param_max_eval": ("evaluations per step", "每步函数求值次数"),
     "param_history_size": ("history size", "历史长度"),
     "param_line_search_fn": ("line search", "线搜索"),
     # Playground output
@@ -254,7 +256,7 @@ _OBJECTIVE_TEXT: dict[str, tuple[str, str]] = {
 STRINGS: Mapping[str, Mapping[str, str]] = MappingProxyType(
     {
         key: MappingProxyType({"en": en, "zh": zh})
-        for key, (en, zh) in (_TABLE | _OBJECTIVE_TEXT | LESSON_TEXT).items()
+        for key, (en, zh) in (_TABLE | _OBJECTIVE_TEXT | LESSON_TEXT | LAB_TEXT).items()
     }
 )
 

@@ -184,6 +184,7 @@ OPTIMIZERS: Mapping[str, OptimizerSpec] = registry(
             (_lr(0.01), _MOMENTUM, _weight_decay()),
             fixed=MappingProxyType({"nesterov": True}),
             lr_family="gradient",
+            lr_factor=0.5,
         ),
         OptimizerSpec(
             "adam",
@@ -261,6 +262,9 @@ OPTIMIZERS: Mapping[str, OptimizerSpec] = registry(
             "RAdam",
             torch.optim.RAdam,
             (_lr(1e-3), *_betas(), _eps(1e-8), _weight_decay()),
+            # Its first steps are un-adapted momentum steps (lr times the raw gradient), its later
+            # ones Adam-like: no objective-scaled rate suits both, torch's default does.
+            lr_family=None,
         ),
         OptimizerSpec(
             "asgd",
@@ -292,6 +296,9 @@ OPTIMIZERS: Mapping[str, OptimizerSpec] = registry(
             (
                 _lr(1.0),
                 HyperParam("max_iter", "iterations per step", 1, 1, 20, kind="int"),
+                # torch's default max_eval is max_iter * 5 // 4 = 1 for one iteration, which
+                # leaves the line search no evaluation: L-BFGS would never move.
+                HyperParam("max_eval", "evaluations per step", 25, 1, 100, kind="int"),
                 HyperParam("history_size", "history size", 10, 1, 100, kind="int"),
                 HyperParam(
                     "line_search_fn",
