@@ -8,6 +8,10 @@ and compare what it prints with the record, so the page cannot show code that pr
 else. Nothing here executes user text or generated code: matrices typed by the user are read by
 `ast.literal_eval` behind a character allow-list and a shape check.
 
+Every sentence a reader sees (cell captions, notes, error messages, chart titles and legends) comes
+from the string tables in core/lab_text.py: the functions take `lang` ("en" or "zh", English by
+default), so a ValueError for bad input and a figure's words are already in the page's language.
+
 The function of most sections is the tutorial's quadratic f(x) = a x^2 + b x + c, in float32 (the
 dtype `torch.tensor(0.0)` gets), so the printed numbers are the tutorial's.
 """
@@ -17,6 +21,7 @@ from __future__ import annotations
 import ast
 import inspect
 import math
+import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from types import MappingProxyType
@@ -25,6 +30,7 @@ from typing import Any
 import plotly.graph_objects as go
 import torch
 
+from core import i18n
 from core.optimizers import OPTIMIZERS, OptimizerSpec
 
 MAX_ABS = 1e6  # inputs beyond this make float32 squares lose every digit the lesson is about
@@ -38,6 +44,16 @@ PLOT_POINTS = 201
 
 _TEXT_CHARS = frozenset("0123456789+-.eE[], \t\r\n")
 Nested = float | list["Nested"]
+_CJK_GAP = re.compile(r"(?<=[\u4e00-\u9fff]) (?=[\u4e00-\u9fff])")
+
+
+def text(key: str, lang: str = i18n.DEFAULT_LANGUAGE, /, **values: object) -> str:
+    """`core.i18n.text`, minus a space left between two Chinese characters where a Chinese value
+    (such as the name 梯度权重) fills a placeholder written for a Latin one ("{name} 必须是…").
+
+    Named `text` like the function it wraps, so tests/test_i18n.py finds every key used here.
+    """
+    return _CJK_GAP.sub("", i18n.text(key, lang, **values))
 
 
 # Operations offered in section 1: the key is the code shown, the value the same torch call.
@@ -80,43 +96,53 @@ class _Printer:
 
 
 # ---------------------------------------------------------------------------------------------
-# Input checks: every bad input raises ValueError with a message the page shows as it is.
+# Input checks: every bad input raises ValueError with a message, in `lang`, that the page shows as
+# it is. `name` is the input's name as the reader sees it (already in `lang`).
 
 
-def _number(name: str, value: Any, limit: float = MAX_ABS) -> float:
+def _number(name: str, value: Any, limit: float = MAX_ABS, lang: str = "en") -> float:
     """`value` as a float, or ValueError if it is not a finite number within ±limit."""
     if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise ValueError(f"{name} must be a number, not {value!r}")
+        raise ValueError(text("lab_err_not_number", lang, name=name, value=repr(value)))
     if isinstance(value, float) and not math.isfinite(value):
-        raise ValueError(f"{name} must be a finite number, not {value!r}")
+        raise ValueError(text("lab_err_not_finite", lang, name=name, value=repr(value)))
     if abs(value) > limit:  # compared before float(): a huge int would overflow the conversion
-        shown = f"{value:.6g}" if abs(value) < 1e300 else f"a {len(str(abs(value)))}-digit number"
-        raise ValueError(f"{name} = {shown} is too large: keep |{name}| ≤ {limit:g}")
+        shown = (
+            f"{value:.6g}"
+            if abs(value) < 1e300
+            else text("lab_many_digits", lang, digits=len(str(abs(value))))
+        )
+        raise ValueError(
+            text("lab_err_too_large", lang, name=name, value=shown, limit=f"{limit:g}")
+        )
     return float(value)
 
 
-def _coefficients(a: Any, b: Any, c: Any) -> tuple[float, float, float]:
-    return _number("a", a), _number("b", b), _number("c", c)
+def _coefficients(a: Any, b: Any, c: Any, lang: str = "en") -> tuple[float, float, float]:
+    return _number("a", a, lang=lang), _number("b", b, lang=lang), _number("c", c, lang=lang)
 
 
-def _steps(steps: Any) -> int:
+def _steps(steps: Any, lang: str = "en") -> int:
     if isinstance(steps, bool) or not isinstance(steps, (int, float)):
-        raise ValueError(f"steps must be a whole number, not {steps!r}")
+        raise ValueError(text("lab_err_steps_whole", lang, value=repr(steps)))
     if isinstance(steps, float) and not steps.is_integer():
-        raise ValueError(f"steps must be a whole number, not {steps!r}")
+        raise ValueError(text("lab_err_steps_whole", lang, value=repr(steps)))
     if not 1 <= steps <= MAX_STEPS:
-        raise ValueError(f"steps = {steps:g} is out of range: choose 1 to {MAX_STEPS:,}")
+        raise ValueError(
+            text("lab_err_steps_range", lang, value=f"{steps:g}", max=f"{MAX_STEPS:,}")
+        )
     return int(steps)
 
 
 def parse_tensor_text(
-    text: str,
+    source: str,
     name: str = "x",
     *,
     min_dim: int = 0,
     max_dim: int = MAX_DIM,
     min_elements: int = 1,
     max_elements: int = MAX_ELEMENTS,
+    lang: str = "en",
 ) -> tuple[Nested, tuple[int, ...]]:
     """Read a number or a nested list of numbers such as "[[0, 0], [1, 2]]", safely.
 
@@ -125,12 +151,13 @@ def parse_tensor_text(
     must be a rectangular nest of lists of real numbers (not bool) within ±MAX_ABS.
 
     Args:
-        text: what the user typed.
-        name: the tensor's name, used in error messages.
+        source: what the user typed.
+        name: the tensor's name, used in error messages (in `lang`).
         min_dim: fewest dimensions accepted (1 rejects a bare number).
         max_dim: most dimensions accepted.
         min_elements: fewest numbers accepted.
         max_elements: most numbers accepted.
+        lang: the language of the error messages.
 
     Returns:
         The values as floats in the same nesting, and the shape.
@@ -138,63 +165,66 @@ def parse_tensor_text(
     Raises:
         ValueError: the text is not such a literal; the message says what is wrong.
     """
-    if not isinstance(text, str):
-        raise ValueError(f"{name} must be text such as [[0, 0], [1, 2]]")
-    if len(text) > MAX_TEXT:
-        raise ValueError(f"{name} is too long ({len(text):,} characters; at most {MAX_TEXT:,})")
-    stripped = text.strip()
+    if not isinstance(source, str):
+        raise ValueError(text("lab_err_text_type", lang, name=name))
+    if len(source) > MAX_TEXT:
+        raise ValueError(
+            text(
+                "lab_err_too_long", lang, name=name, length=f"{len(source):,}", max=f"{MAX_TEXT:,}"
+            )
+        )
+    stripped = source.strip()
     if not stripped:
-        raise ValueError(f"{name} is empty: type numbers in brackets, e.g. [[0, 0], [1, 2]]")
+        raise ValueError(text("lab_err_empty", lang, name=name))
     bad = sorted(set(stripped) - _TEXT_CHARS)
     if bad:
-        raise ValueError(
-            f"{name} may contain only numbers, commas and square brackets, not {''.join(bad)!r}"
-        )
+        raise ValueError(text("lab_err_bad_chars", lang, name=name, chars=repr("".join(bad))))
     try:
         literal = ast.literal_eval(stripped)
     except (SyntaxError, ValueError, TypeError, MemoryError, RecursionError):
-        raise ValueError(
-            f"{name} does not parse: write numbers in square brackets, e.g. [[0, 0], [1, 2]]"
-        ) from None
+        raise ValueError(text("lab_err_no_parse", lang, name=name)) from None
+    every_number = text("lab_name_every_number", lang, name=name)
 
     def walk(node: Any, depth: int) -> tuple[Nested, tuple[int, ...]]:
         if isinstance(node, (bool, complex)):
-            raise ValueError(f"{name} must hold real numbers only")
+            raise ValueError(text("lab_err_not_real", lang, name=name))
         if isinstance(node, (int, float)):
-            return _number(f"every number in {name}", node), ()
+            return _number(every_number, node, lang=lang), ()
         if isinstance(node, tuple):
-            raise ValueError(f"{name}: write lists in square brackets, e.g. [1, 2]")
+            raise ValueError(text("lab_err_tuple", lang, name=name))
         if not isinstance(node, list) or not node:
-            raise ValueError(f"{name} has an empty list")
+            raise ValueError(text("lab_err_empty_list", lang, name=name))
         if depth == max_dim:
-            raise ValueError(f"{name} has more than {max_dim} dimensions")
+            raise ValueError(text("lab_err_too_many_dims", lang, name=name, max=max_dim))
         children = [walk(child, depth + 1) for child in node]
         inner = children[0][1]
         if any(shape != inner for _, shape in children):
-            raise ValueError(f"{name} is not rectangular: every row needs the same length")
+            raise ValueError(text("lab_err_not_rectangular", lang, name=name))
         return [value for value, _ in children], (len(node), *inner)
 
     values, shape = walk(literal, 0)
     if len(shape) < min_dim:
-        raise ValueError(f"{name} must be a list of numbers, e.g. [[0, 0], [1, 2]]")
+        raise ValueError(text("lab_err_not_list", lang, name=name))
     count = math.prod(shape)
     if count > max_elements:
-        raise ValueError(f"{name} has {count} numbers; at most {max_elements} are allowed")
+        raise ValueError(
+            text("lab_err_too_many_numbers", lang, name=name, count=count, max=max_elements)
+        )
     if count < min_elements:
-        raise ValueError(f"{name} needs at least {min_elements} numbers")
+        raise ValueError(text("lab_err_too_few_numbers", lang, name=name, min=min_elements))
     return values, shape
 
 
-def _shape_text(shape: tuple[int, ...]) -> str:
-    return "a scalar" if not shape else "×".join(map(str, shape))
+def _shape_text(shape: tuple[int, ...], lang: str = "en") -> str:
+    return text("lab_shape_scalar", lang) if not shape else "×".join(map(str, shape))
 
 
 def _coefficient(value: float, latex: bool) -> str:
-    text = f"{value:g}"
-    if latex and "e" in text:  # 1e+06 -> 1 \cdot 10^{6}
-        mantissa, exponent = text.split("e")
-        text = rf"{mantissa} \cdot 10^{{{int(exponent)}}}"
-    return text
+    shown = f"{value:g}"
+    if latex and "e" in shown:  # 1e+06 -> 1 \cdot 10^{6}
+        mantissa, exponent = shown.split("e")
+        shown = rf"{mantissa} \cdot 10^{{{int(exponent)}}}"
+    return shown
 
 
 def formula(a: float, b: float, c: float, *, latex: bool = False) -> str:
@@ -279,19 +309,29 @@ class TensorBasics:
     cells: tuple[Cell, ...]
 
 
-def tensor_basics(values: str = "[1.0, 2.0, 3.0]", operation: str = "x * 2") -> TensorBasics:
+def tensor_basics(
+    values: str = "[1.0, 2.0, 3.0]", operation: str = "x * 2", *, lang: str = "en"
+) -> TensorBasics:
     """Create x with requires_grad=True, switch it on for another tensor, and compute from x.
 
     Args:
         values: a number or a list such as "[1.0, 2.0, 3.0]" (see `parse_tensor_text`).
         operation: a key of OPERATIONS, the computation that makes y from x.
+        lang: the language of the captions and error messages.
 
     Raises:
         ValueError: unreadable values or an unknown operation.
     """
     if operation not in OPERATIONS:
-        raise ValueError(f"Unknown operation {operation!r}: choose one of {', '.join(OPERATIONS)}")
-    data, shape = parse_tensor_text(values, "x")
+        raise ValueError(
+            text(
+                "lab_err_unknown_operation",
+                lang,
+                operation=repr(operation),
+                choices=", ".join(OPERATIONS),
+            )
+        )
+    data, shape = parse_tensor_text(values, "x", lang=lang)
     lit = _nested_lit(data)
     p = _Printer()
     cells = []
@@ -301,8 +341,7 @@ def tensor_basics(values: str = "[1.0, 2.0, 3.0]", operation: str = "x * 2") -> 
     p(x.requires_grad, x.is_leaf, x.grad_fn)
     cells.append(
         p.cell(
-            "A tensor created with requires_grad=True is a leaf of the graph: it has no grad_fn, "
-            "and backward() will store its gradient in x.grad.",
+            text("lab_cell_leaf", lang),
             f"""
 import torch
 
@@ -319,7 +358,7 @@ print(x.requires_grad, x.is_leaf, x.grad_fn)
     p(w, w.is_leaf)
     cells.append(
         p.cell(
-            "Tensors are created without gradient tracking; it can be switched on afterwards.",
+            text("lab_cell_switch_on", lang),
             f"""
 w = torch.tensor({lit})
 print(w.requires_grad)
@@ -334,8 +373,7 @@ print(w, w.is_leaf)
     p(y.requires_grad, y.is_leaf, y.grad_fn)
     cells.append(
         p.cell(
-            "A tensor computed from x is not a leaf: its grad_fn records the operation that made "
-            "it, the step backward() will go through.",
+            text("lab_cell_computed", lang),
             f"""
 y = {operation}
 print(y)
@@ -352,8 +390,7 @@ print(y.requires_grad, y.is_leaf, y.grad_fn)
         p("RuntimeError:", err)
     cells.append(
         p.cell(
-            "Only floating-point (and complex) tensors can require gradients: integers have no "
-            "small steps to differentiate along. Write 1.0, not 1.",
+            text("lab_cell_integers", lang),
             """
 try:
     torch.tensor([1, 2, 3], requires_grad=True)
@@ -410,22 +447,22 @@ def _curve(a: float, b: float, c: float, lo: float, hi: float) -> tuple[list[flo
 
 
 def scalar_backward(
-    a: float = 1.0, b: float = -2.0, c: float = 1.0, x: float = 0.0
+    a: float = 1.0, b: float = -2.0, c: float = 1.0, x: float = 0.0, *, lang: str = "en"
 ) -> ScalarBackward:
     """Evaluate f at x with a tensor that requires grad, call f.backward() and read x.grad.
 
     Raises:
-        ValueError: a non-finite or too large input.
+        ValueError: a non-finite or too large input (the message in `lang`).
     """
-    a, b, c = _coefficients(a, b, c)
-    x0 = _number("x", x)
+    a, b, c = _coefficients(a, b, c, lang)
+    x0 = _number("x", x, lang=lang)
     p = _Printer()
 
     xt = torch.tensor(x0, requires_grad=True)
     f = _quadratic(xt, a, b, c)
     p(f)
     first = p.cell(
-        "Compute f from x. The result is a 0-dimensional tensor (a scalar) with a grad_fn.",
+        text("lab_cell_forward", lang),
         f"""
 import torch
 
@@ -438,8 +475,7 @@ print(f)
     f.backward()
     p(xt.grad)
     second = p.cell(
-        "backward() runs the chain rule from f back to every leaf and stores df/dx in x.grad: "
-        f"here 2·a·x + b = {2 * a * x0 + b:g}.",
+        text("lab_cell_backward", lang, value=f"{2 * a * x0 + b:g}"),
         """
 f.backward()
 print(x.grad)
@@ -497,6 +533,8 @@ def nonscalar_backward(
     c: float = 1.0,
     x: str = "[[0, 0], [1, 2]]",
     weights: str = "[[1, 1], [1, 1]]",
+    *,
+    lang: str = "en",
 ) -> NonScalarBackward:
     """Show backward() failing on a non-scalar f, then backward(gradient=w): a vector-Jacobian
     product.
@@ -505,18 +543,25 @@ def nonscalar_backward(
         a, b, c: the coefficients of f.
         x: the tensor, as text (a list or a matrix, 2 to MAX_ELEMENTS numbers).
         weights: the `gradient` tensor, as text, of the same shape as x.
+        lang: the language of the captions and error messages.
 
     Raises:
         ValueError: unreadable text, a shape mismatch, or out-of-range numbers.
     """
-    a, b, c = _coefficients(a, b, c)
+    a, b, c = _coefficients(a, b, c, lang)
     # One number would make f a one-element tensor, which backward() accepts like a scalar.
-    x_data, shape = parse_tensor_text(x, "x", min_dim=1, min_elements=2)
-    w_data, w_shape = parse_tensor_text(weights, "the gradient weights", min_dim=1)
+    x_data, shape = parse_tensor_text(x, "x", min_dim=1, min_elements=2, lang=lang)
+    w_data, w_shape = parse_tensor_text(
+        weights, text("lab_name_weights", lang), min_dim=1, lang=lang
+    )
     if w_shape != shape:
         raise ValueError(
-            f"the gradient weights must have the shape of x ({_shape_text(shape)}), "
-            f"not {_shape_text(w_shape)}"
+            text(
+                "lab_err_weights_shape",
+                lang,
+                expected=_shape_text(shape, lang),
+                got=_shape_text(w_shape, lang),
+            )
         )
     x_lit, w_lit = _nested_lit(x_data), _nested_lit(w_data)
     p = _Printer()
@@ -527,7 +572,7 @@ def nonscalar_backward(
     p(f)
     cells.append(
         p.cell(
-            "The same f applied to a tensor gives a tensor of the same shape: one f per element.",
+            text("lab_cell_elementwise", lang),
             f"""
 import torch
 
@@ -547,8 +592,7 @@ print(f)
         p("RuntimeError:", err)
     cells.append(
         p.cell(
-            "backward() without arguments only works for a scalar: torch would have to guess how "
-            "to combine the outputs into one number.",
+            text("lab_cell_needs_scalar", lang),
             """
 try:
     f.backward()
@@ -563,9 +607,7 @@ except RuntimeError as err:
     p(xt.grad)
     cells.append(
         p.cell(
-            "Pass `gradient`, a tensor of f's shape with one weight per output: x.grad becomes "
-            "the vector-Jacobian product w·J, here w * (2·a·x + b) element by element because "
-            "each f depends on its own x only.",
+            text("lab_cell_vjp", lang),
             f"""
 w = torch.tensor({w_lit})
 f.backward(gradient=w)
@@ -583,8 +625,7 @@ print(x.grad)
     p(equal)
     cells.append(
         p.cell(
-            "The same numbers come from an ordinary scalar backward() of the weighted sum "
-            "(f * w).sum(): the gradient argument is those weights.",
+            text("lab_cell_weighted_sum", lang),
             f"""
 x2 = torch.tensor({x_lit}, requires_grad=True)
 f2 = a * x2**2 + b * x2 + c
@@ -641,17 +682,20 @@ def higher_order(
     x: float = 0.0,
     lo: float = -2.0,
     hi: float = 4.0,
+    *,
+    lang: str = "en",
 ) -> HigherOrder:
     """Differentiate f twice with torch.autograd.grad, at x and over [lo, hi].
 
     Raises:
-        ValueError: non-finite or too large inputs, or lo >= hi.
+        ValueError: non-finite or too large inputs, or lo >= hi (the message in `lang`).
     """
-    a, b, c = _coefficients(a, b, c)
-    x0 = _number("x", x)
-    lo, hi = _number("from", lo), _number("to", hi)
+    a, b, c = _coefficients(a, b, c, lang)
+    x0 = _number("x", x, lang=lang)
+    lo = _number(text("lab_name_from", lang), lo, lang=lang)
+    hi = _number(text("lab_name_to", lang), hi, lang=lang)
     if not lo < hi:
-        raise ValueError(f"the plot range needs from < to (got {lo:g} to {hi:g})")
+        raise ValueError(text("lab_err_plot_range", lang, lo=f"{lo:g}", hi=f"{hi:g}"))
     p = _Printer()
 
     xt = torch.tensor(x0, requires_grad=True)
@@ -659,8 +703,7 @@ def higher_order(
     (df,) = torch.autograd.grad(f, xt, create_graph=True)
     p(df)
     first = p.cell(
-        "torch.autograd.grad returns the gradient instead of storing it in .grad. With "
-        "create_graph=True the result is itself part of a graph (it has a grad_fn)...",
+        text("lab_cell_grad", lang),
         f"""
 import torch
 
@@ -674,7 +717,7 @@ print(df)
     (d2f,) = torch.autograd.grad(df, xt)
     p(d2f)
     second = p.cell(
-        f"... so it can be differentiated again: f''(x) = 2·a = {2 * a:g}.",
+        text("lab_cell_second", lang, value=f"{2 * a:g}"),
         """
 (d2f,) = torch.autograd.grad(df, x)
 print(d2f)
@@ -687,8 +730,7 @@ print(d2f)
     (d2fs,) = torch.autograd.grad(dfs.sum(), xs)
     p(fs.shape, dfs.shape, d2fs.shape)
     curves = p.cell(
-        "For the plot, the same calls on 201 points at once. Each f(xs[i]) depends only on "
-        "xs[i], so the gradient of the sum holds every f'(xs[i]).",
+        text("lab_cell_curves", lang, points=PLOT_POINTS),
         f"""
 xs = torch.linspace({_lit(lo)}, {_lit(hi)}, {PLOT_POINTS}, requires_grad=True)
 fs = a * xs**2 + b * xs + c
@@ -739,13 +781,13 @@ class SeveralInputs:
     cells: tuple[Cell, ...]
 
 
-def several_inputs(x1: float = 1.0, x2: float = 2.0) -> SeveralInputs:
+def several_inputs(x1: float = 1.0, x2: float = 2.0, *, lang: str = "en") -> SeveralInputs:
     """Gradients of y1 = x1 * x2 and y2 = x1 + x2 with respect to [x1, x2].
 
     Raises:
-        ValueError: non-finite or too large inputs.
+        ValueError: non-finite or too large inputs (the message in `lang`).
     """
-    v1, v2 = _number("x1", x1), _number("x2", x2)
+    v1, v2 = _number("x1", x1, lang=lang), _number("x2", x2, lang=lang)
     p = _Printer()
     cells = []
 
@@ -757,8 +799,7 @@ def several_inputs(x1: float = 1.0, x2: float = 2.0) -> SeveralInputs:
     p(g_y1)
     cells.append(
         p.cell(
-            "Gradients of one output with respect to several inputs: ∂y1/∂x1 = x2 and "
-            "∂y1/∂x2 = x1. retain_graph=True keeps the graph for the next call.",
+            text("lab_cell_one_output", lang),
             f"""
 import torch
 
@@ -777,8 +818,7 @@ print(torch.autograd.grad(y1, [x1, x2], retain_graph=True))
     p(g_sum)
     cells.append(
         p.cell(
-            "Several outputs at once: their gradients are summed (grad_outputs defaults to ones), "
-            "exactly the gradient of y1 + y2.",
+            text("lab_cell_two_outputs", lang),
             """
 print(torch.autograd.grad([y1, y2], [x1, x2], retain_graph=True))
 print(torch.autograd.grad(y1 + y2, [x1, x2]))
@@ -797,9 +837,7 @@ print(torch.autograd.grad(y1 + y2, [x1, x2]))
         p("RuntimeError:", err)
     cells.append(
         p.cell(
-            "Without retain_graph, backward() frees the values the graph saved (here x1 and x2 "
-            "for the product rule) as soon as it has used them: a second pass has nothing to "
-            "work with.",
+            text("lab_cell_freed", lang),
             """
 y = x1 * x2
 y.backward()
@@ -820,8 +858,7 @@ except RuntimeError as err:
     p(t1.grad, t2.grad)
     cells.append(
         p.cell(
-            "With retain_graph=True the second pass works, and its gradients are added to the "
-            "first ones: twice ∂y/∂x1 and twice ∂y/∂x2 (see the next section).",
+            text("lab_cell_retained", lang),
             """
 x1.grad = None
 x2.grad = None
@@ -941,44 +978,41 @@ def _runaway(path: Sequence[float]) -> int | None:
     return None
 
 
-def _shape_notes(a: float, b: float) -> list[str]:
+def _shape_notes(a: float, b: float, lang: str = "en") -> list[str]:
     if a < 0:
-        return [
-            f"a = {a:g} < 0: f is a downward parabola with no minimum. Gradient descent runs "
-            f"away from its top at x = {-b / (2 * a):g} (and stays there only if it starts "
-            "exactly on it)."
-        ]
+        return [text("lab_note_downward", lang, a=f"{a:g}", top=f"{-b / (2 * a):g}")]
     if a == 0 and b != 0:
-        return [
-            f"a = 0: f is the straight line {b:g}·x + c, which has no minimum; every step "
-            "moves x the same way forever."
-        ]
+        return [text("lab_note_line", lang, b=f"{b:g}")]
     if a == 0:
-        return ["a = b = 0: f is constant, its gradient is 0 everywhere, and x never moves."]
+        return [text("lab_note_constant", lang)]
     return []
 
 
-def _runaway_note(label: str, path: Sequence[float], spec: OptimizerSpec, a: float) -> str:
+def _sentences(parts: Sequence[str], lang: str) -> str:
+    """Sentences joined as the language writes them: a space in English, nothing in Chinese."""
+    return ("" if lang == "zh" else " ").join(parts)
+
+
+def _runaway_note(
+    label: str, path: Sequence[float], spec: OptimizerSpec, a: float, lang: str = "en"
+) -> str:
     t = _runaway(path)
     if t is None:
         return ""
     value = path[t]
     what = (
-        f"x became {value} (not a finite number)"
+        text("lab_runaway_not_finite", lang, value=value)
         if not math.isfinite(value)
-        else f"|x| passed {HUGE:g} (x = {value:.4g})"
+        else text("lab_runaway_huge", lang, limit=f"{HUGE:g}", value=f"{value:.4g}")
     )
-    note = f"{label} ran away: at step {t} {what}."
+    parts = [text("lab_runaway", lang, label=label, step=t, what=what)]
     if not math.isfinite(path[-1]):
-        note += f" torch carries on regardless: after the last step x is {path[-1]}."
+        parts.append(text("lab_runaway_carries_on", lang, value=path[-1]))
     if a > 0 and spec.id == "sgd":
-        note += (
-            f" Each SGD step multiplies the distance to the minimum by (1 - 2·a·lr), so it "
-            f"shrinks only if lr < 1/a = {1 / a:g}; try a smaller learning rate."
-        )
+        parts.append(text("lab_runaway_sgd", lang, limit=f"{1 / a:g}"))
     elif a > 0:
-        note += " Try a smaller learning rate."
-    return note
+        parts.append(text("lab_runaway_smaller_lr", lang))
+    return _sentences(parts, lang)
 
 
 def _plottable(path: Sequence[float]) -> tuple[float, ...]:
@@ -987,10 +1021,25 @@ def _plottable(path: Sequence[float]) -> tuple[float, ...]:
     return tuple(path if t is None else path[:t])
 
 
-def _check_lr(spec: OptimizerSpec, lr: Any) -> float:
+def _check_lr(spec: OptimizerSpec, lr: Any, lang: str = "en") -> float:
+    """`lr` as a float in the registry's range for `spec` (the range HyperParam.validate checks,
+    with the message in `lang`)."""
+    param = spec.param("lr")
+    if isinstance(lr, bool) or not isinstance(lr, (int, float)):
+        raise ValueError(text("lab_err_lr_number", lang, value=repr(lr)))
     if isinstance(lr, float) and not math.isfinite(lr):
-        raise ValueError(f"learning rate must be a finite number, not {lr!r}")
-    return float(spec.param("lr").validate(lr))
+        raise ValueError(text("lab_err_lr_finite", lang, value=repr(lr)))
+    if not param.low <= lr <= param.high:
+        raise ValueError(
+            text(
+                "lab_err_lr_range",
+                lang,
+                value=repr(lr),
+                low=f"{param.low:g}",
+                high=f"{param.high:g}",
+            )
+        )
+    return float(param.validate(lr))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -1031,18 +1080,20 @@ def accumulation(
     x0: float = 0.0,
     lr: float = 0.01,
     steps: int = 200,
+    *,
+    lang: str = "en",
 ) -> Accumulation:
     """Call backward() twice without zeroing, then run SGD with and without zero_grad().
 
     Raises:
         ValueError: non-finite or too large inputs, a learning rate outside SGD's range, or a step
-            count outside 1..MAX_STEPS.
+            count outside 1..MAX_STEPS (the message in `lang`).
     """
-    a, b, c = _coefficients(a, b, c)
-    start = _number("start x", x0)
+    a, b, c = _coefficients(a, b, c, lang)
+    start = _number(text("lab_start_x", lang), x0, lang=lang)
     spec = OPTIMIZERS["sgd"]
-    lr = _check_lr(spec, lr)
-    steps = _steps(steps)
+    lr = _check_lr(spec, lr, lang)
+    steps = _steps(steps, lang)
     kwargs, constructor = _optimizer_code(spec, lr)
     p = _Printer()
     cells = []
@@ -1058,8 +1109,7 @@ def accumulation(
     p(x.grad)
     cells.append(
         p.cell(
-            "backward() adds into x.grad rather than overwriting it: a second call on the same "
-            "graph (kept with retain_graph=True) doubles it.",
+            text("lab_cell_adds_up", lang),
             f"""
 import torch
 
@@ -1082,8 +1132,7 @@ print(x.grad)
     right_repr = repr(x.detach())
     cells.append(
         p.cell(
-            "The training loop zeroes the gradients before each backward(): every step uses the "
-            "gradient at the current x only.",
+            text("lab_cell_with_zero", lang),
             f"""
 x = torch.tensor({_lit(start)}, requires_grad=True)
 {_loop_code(spec, constructor, steps, "right", zero=True).strip()}
@@ -1098,8 +1147,7 @@ print("with zero_grad():   ", x.detach())
     wrong_repr = repr(x.detach())
     cells.append(
         p.cell(
-            "Forget zero_grad() and each step uses the sum of every gradient so far: x overshoots "
-            "the minimum and swings around it instead of settling.",
+            text("lab_cell_without_zero", lang),
             f"""
 x = torch.tensor({_lit(start)}, requires_grad=True)
 {_loop_code(spec, constructor, steps, "wrong", zero=False).strip()}
@@ -1108,9 +1156,12 @@ print("without zero_grad():", x.detach())
         )
     )
 
-    notes = _shape_notes(a, b)
-    for label, path in (("With zero_grad(), x", right), ("Without zero_grad(), x", wrong)):
-        note = _runaway_note(label, path, spec, a)
+    notes = _shape_notes(a, b, lang)
+    for label, path in (
+        (text("lab_runaway_with_zero", lang), right),
+        (text("lab_runaway_without_zero", lang), wrong),
+    ):
+        note = _runaway_note(label, path, spec, a, lang)
         if note:
             notes.append(note)
     return Accumulation(
@@ -1177,6 +1228,8 @@ def optimizer_loop(
     lr: float = 0.01,
     steps: int = 500,
     x0: float = 0.0,
+    *,
+    lang: str = "en",
 ) -> OptimizerRun:
     """Minimise f with a torch.optim optimizer: zero_grad, forward, backward, step.
 
@@ -1184,15 +1237,22 @@ def optimizer_loop(
 
     Raises:
         ValueError: an unknown optimizer, a learning rate outside its range, a step count outside
-            1..MAX_STEPS, or non-finite or too large numbers.
+            1..MAX_STEPS, or non-finite or too large numbers (the message in `lang`).
     """
-    a, b, c = _coefficients(a, b, c)
-    start = _number("start x", x0)
+    a, b, c = _coefficients(a, b, c, lang)
+    start = _number(text("lab_start_x", lang), x0, lang=lang)
     if optimizer not in OPTIMIZERS:
-        raise ValueError(f"Unknown optimizer {optimizer!r}: choose one of {', '.join(OPTIMIZERS)}")
+        raise ValueError(
+            text(
+                "lab_err_unknown_optimizer",
+                lang,
+                optimizer=repr(optimizer),
+                choices=", ".join(OPTIMIZERS),
+            )
+        )
     spec = OPTIMIZERS[optimizer]
-    lr = _check_lr(spec, lr)
-    steps = _steps(steps)
+    lr = _check_lr(spec, lr, lang)
+    steps = _steps(steps, lang)
     kwargs, constructor = _optimizer_code(spec, lr)
     p = _Printer()
 
@@ -1205,9 +1265,7 @@ def optimizer_loop(
     p("f(x) =", final_f)
     p("x.item() =", x.item())
     loop = p.cell(
-        f"The loop every PyTorch training script runs, here with {spec.name}: zero the "
-        "gradients, compute the loss, backward(), step(). print shows 4 decimals; .item() gives "
-        "the float32 value in full.",
+        text("lab_cell_loop", lang, name=spec.name),
         f"""
 import torch
 
@@ -1224,14 +1282,13 @@ with torch.no_grad():
     )
     p(f64)
     precision = p.cell(
-        "f(x) in float32 rounds a·x² + b·x + c to the nearest float32; the same formula at the "
-        "same x in float64 shows how far from the true minimum the run really is.",
+        text("lab_cell_precision", lang),
         """
 with torch.no_grad():
     print(f(x.double()))
 """,
     )
-    runaway = _runaway_note("x", path, spec, a)
+    runaway = _runaway_note("x", path, spec, a, lang)
     return OptimizerRun(
         a=a,
         b=b,
@@ -1247,13 +1304,14 @@ with torch.no_grad():
         minimum=-b / (2 * a) if a > 0 else None,
         diverged=bool(runaway),
         runaway=runaway,
-        notes=tuple(_shape_notes(a, b)),
+        notes=tuple(_shape_notes(a, b, lang)),
         cells=(loop, precision),
     )
 
 
 # ---------------------------------------------------------------------------------------------
-# Figures (Plotly; the page only hands them to st.plotly_chart)
+# Figures (Plotly; the page only hands them to st.plotly_chart). Titles and legend names are in
+# `lang`; pure math (f(x), f'(x), x = 0) reads the same in both languages.
 
 _BLUE, _ORANGE, _GREEN, _RED, _GREY = "#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#7f7f7f"
 
@@ -1271,7 +1329,7 @@ def _layout(fig: go.Figure, title: str, xaxis: str, yaxis: str) -> go.Figure:
     return fig
 
 
-def tangent_figure(result: ScalarBackward) -> go.Figure:
+def tangent_figure(result: ScalarBackward, lang: str = "en") -> go.Figure:
     """f with its tangent at x: the tangent's slope is x.grad."""
     x0, f0, g = result.x, result.f, result.grad
     tangent = [f0 + g * (t - x0) for t in result.curve_x]
@@ -1281,7 +1339,7 @@ def tangent_figure(result: ScalarBackward) -> go.Figure:
             go.Scatter(
                 x=result.curve_x,
                 y=tangent,
-                name=f"tangent, slope x.grad = {g:g}",
+                name=text("lab_fig_tangent", lang, slope=f"{g:g}"),
                 line={"color": _ORANGE, "dash": "dash"},
             ),
             go.Scatter(
@@ -1297,10 +1355,10 @@ def tangent_figure(result: ScalarBackward) -> go.Figure:
     low, high = min(result.curve_f), max(result.curve_f)
     pad = 0.1 * span if span > 0 else 1.0
     fig.update_yaxes(range=[low - pad, high + pad])  # the tangent would otherwise set the scale
-    return _layout(fig, "f and its tangent at x", "x", "f(x)")
+    return _layout(fig, text("lab_fig_tangent_title", lang), "x", "f(x)")
 
 
-def derivatives_figure(result: HigherOrder) -> go.Figure:
+def derivatives_figure(result: HigherOrder, lang: str = "en") -> go.Figure:
     """f, f' and f'' over the range computed by autograd, with the values at x marked."""
     fig = go.Figure()
     for ys, name, color, at in (
@@ -1316,19 +1374,25 @@ def derivatives_figure(result: HigherOrder) -> go.Figure:
                     y=[at],
                     mode="markers",
                     marker={"color": color, "size": 10},
-                    name=f"{name.replace('(x)', '')} at x = {result.x:g}: {at:g}",
+                    name=text(
+                        "lab_fig_value_at",
+                        lang,
+                        name=name.replace("(x)", ""),
+                        x=f"{result.x:g}",
+                        value=f"{at:g}",
+                    ),
                 )
             )
     fig.add_hline(y=0, line={"color": _GREY, "width": 1})
-    return _layout(fig, "f, f' and f'' from torch.autograd.grad", "x", "value")
+    return _layout(fig, text("lab_fig_derivatives_title", lang), "x", text("lab_axis_value", lang))
 
 
-def accumulation_figure(result: Accumulation) -> go.Figure:
+def accumulation_figure(result: Accumulation, lang: str = "en") -> go.Figure:
     """x over the steps of SGD with and without zero_grad()."""
     fig = go.Figure()
     for path, name, color in (
-        (result.with_zero, "with zero_grad()", _BLUE),
-        (result.without_zero, "without zero_grad()", _RED),
+        (result.with_zero, text("lab_fig_with_zero", lang), _BLUE),
+        (result.without_zero, text("lab_fig_without_zero", lang), _RED),
     ):
         shown = _plottable(path)
         fig.add_trace(
@@ -1338,9 +1402,9 @@ def accumulation_figure(result: Accumulation) -> go.Figure:
         fig.add_hline(
             y=result.minimum,
             line={"color": _GREY, "dash": "dot"},
-            annotation_text=f"minimum x = {result.minimum:g}",
+            annotation_text=text("lab_fig_minimum", lang, x=f"{result.minimum:g}"),
         )
-    return _layout(fig, "x during SGD, with and without zero_grad()", "step", "x")
+    return _layout(fig, text("lab_fig_accumulation_title", lang), text("lab_axis_step", lang), "x")
 
 
 def _frame_indices(n: int) -> list[int]:
@@ -1349,7 +1413,7 @@ def _frame_indices(n: int) -> list[int]:
     return sorted({round(i * (n - 1) / (MAX_FRAMES - 1)) for i in range(MAX_FRAMES)})
 
 
-def descent_figure(result: OptimizerRun) -> go.Figure:
+def descent_figure(result: OptimizerRun, lang: str = "en") -> go.Figure:
     """An animation of x moving along the parabola, with a slider over (subsampled) steps."""
     a, b, c = result.a, result.b, result.c
     path = _plottable(result.path)
@@ -1367,10 +1431,10 @@ def descent_figure(result: OptimizerRun) -> go.Figure:
             x=[path[t]],
             y=[values[t]],
             mode="markers+text",
-            text=[f"step {t}"],
+            text=[text("lab_fig_step", lang, step=t)],
             textposition="top center",
             marker={"color": _RED, "size": 13},
-            name="x at this step",
+            name=text("lab_fig_current", lang),
         )
 
     fig = go.Figure(
@@ -1381,7 +1445,7 @@ def descent_figure(result: OptimizerRun) -> go.Figure:
                 y=values,
                 mode="markers",
                 marker={"color": _ORANGE, "size": 5, "opacity": 0.35},
-                name="every step",
+                name=text("lab_fig_every_step", lang),
             ),
             marker(0),
         ],
@@ -1400,9 +1464,9 @@ def descent_figure(result: OptimizerRun) -> go.Figure:
                 "yanchor": "top",
                 "pad": {"t": 10},
                 "buttons": [
-                    {"label": "▶ Play", "method": "animate", "args": [None, animate]},
+                    {"label": text("play", lang), "method": "animate", "args": [None, animate]},
                     {
-                        "label": "❚❚ Pause",
+                        "label": text("pause", lang),
                         "method": "animate",
                         "args": [[None], {"mode": "immediate", **animate}],
                     },
@@ -1433,6 +1497,7 @@ def descent_figure(result: OptimizerRun) -> go.Figure:
             }
         ],
     )
-    fig = _layout(fig, f"{result.name} on f(x) = {formula(a, b, c)}", "x", "f(x)")
+    title = text("lab_fig_descent_title", lang, name=result.name, formula=formula(a, b, c))
+    fig = _layout(fig, title, "x", "f(x)")
     fig.update_layout(height=520, margin={"b": 140})
     return fig

@@ -1,6 +1,8 @@
 """Autograd Lab: the source tutorial's sections, live. Edit an input and torch recomputes.
 
 A thin script: widgets -> `core.autograd_lab` (which runs torch and writes the code) -> st.*.
+Every word comes from the string tables (core/lab_text.py) in the session's language; the core
+functions get `lang` too, so captions, notes, errors and charts follow it.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from typing import Any, TypeVar
 import streamlit as st
 
 from core import autograd_lab as lab
+from core.i18n import text
 from core.optimizers import OPTIMIZERS
 
 R = TypeVar("R")
@@ -20,21 +23,22 @@ LIMIT = lab.MAX_ABS
 
 
 # The two loops are the only sections that take long enough to be worth caching (up to 10,000
-# steps); inputs are plain floats and strings, so the cache keys are cheap.
+# steps); inputs are plain floats and strings, so the cache keys are cheap. The language is part
+# of the key: the cached record holds the captions and notes.
 @st.cache_data(max_entries=64, show_spinner=False)
-def _accumulation(*args: Any) -> lab.Accumulation:
-    return lab.accumulation(*args)
+def _accumulation(*args: Any, lang: str) -> lab.Accumulation:
+    return lab.accumulation(*args, lang=lang)
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
-def _optimizer_loop(*args: Any) -> lab.OptimizerRun:
-    return lab.optimizer_loop(*args)
+def _optimizer_loop(*args: Any, lang: str) -> lab.OptimizerRun:
+    return lab.optimizer_loop(*args, lang=lang)
 
 
-def compute(fn: Callable[..., R], *args: Any) -> R | None:
-    """Run one section; a bad input shows its message instead of the section's output."""
+def compute(fn: Callable[..., R], *args: Any, lang: str) -> R | None:
+    """Run one section in `lang`; a bad input shows its message instead of the section's output."""
     try:
-        return fn(*args)
+        return fn(*args, lang=lang)
     except ValueError as err:
         st.error(str(err), icon="⚠️")
         return None
@@ -57,113 +61,97 @@ def number(label: str, key: str, value: float, step: float = 0.5, **kwargs: Any)
     return st.number_input(label, value=value, step=step, format="%g", key=key, **bounds)
 
 
-st.title("Autograd Lab")
-st.markdown(
-    "What the PyTorch autograd tutorial teaches, computed live: every number below comes from "
-    "torch as you edit the inputs. Each step shows the code and what it prints; the code is "
-    "exactly what the page ran."
-)
+lang = st.session_state.get("lang", "en")
+st.title(text("page_autograd_lab", lang))
+st.markdown(text("lab_intro", lang))
 
 with st.sidebar:
-    st.subheader("The function")
-    st.caption("f(x) = a x² + b x + c, used by sections 2, 3, 4, 6 and 7.")
+    st.subheader(text("lab_function_header", lang))
+    st.caption(text("lab_function_caption", lang))
     a = number("a", "lab_a", 1.0)
     b = number("b", "lab_b", -2.0)
     c = number("c", "lab_c", 1.0)
 st.latex(f"f(x) = {lab.formula(a, b, c, latex=True)}")
 
 # 1 ------------------------------------------------------------------------------------------
-st.header("1. Tensors that need gradients")
-st.markdown(
-    "Autograd records operations on tensors that have `requires_grad=True` and can then "
-    "differentiate through them."
-)
+st.header(text("lab_s1_header", lang))
+st.markdown(text("lab_s1_text", lang))
 left, right = st.columns(2)
-values = left.text_input(
-    "x (a number or a list such as [1.0, 2.0, 3.0])", "[1.0, 2.0, 3.0]", key="lab_values"
+values = left.text_input(text("lab_s1_values", lang), "[1.0, 2.0, 3.0]", key="lab_values")
+operation = right.selectbox(
+    text("lab_s1_operation", lang), list(lab.OPERATIONS), key="lab_operation"
 )
-operation = right.selectbox("compute y from x", list(lab.OPERATIONS), key="lab_operation")
-basics = compute(lab.tensor_basics, values, operation)
+basics = compute(lab.tensor_basics, values, operation, lang=lang)
 if basics:
     show_cells(basics.cells)
 
 # 2 ------------------------------------------------------------------------------------------
-st.header("2. backward() on a scalar")
-st.markdown(
-    "Calling `backward()` on a scalar computes its derivative with respect to every leaf "
-    "tensor. The derivative is the slope of the tangent line."
-)
+st.header(text("lab_s2_header", lang))
+st.markdown(text("lab_s2_text", lang))
 x_scalar = number("x", "lab_x", 0.0)
-scalar = compute(lab.scalar_backward, a, b, c, x_scalar)
+scalar = compute(lab.scalar_backward, a, b, c, x_scalar, lang=lang)
 if scalar:
     show_cells(scalar.cells)
-    chart(lab.tangent_figure(scalar))
+    chart(lab.tangent_figure(scalar, lang))
 
 # 3 ------------------------------------------------------------------------------------------
-st.header("3. backward() on a non-scalar")
-st.markdown(
-    "When x is a tensor, so is f(x). `backward()` then needs a `gradient` argument of the same "
-    "shape: it computes the gradient of the weighted sum `(f * gradient).sum()`, a "
-    "vector-Jacobian product."
-)
+st.header(text("lab_s3_header", lang))
+st.markdown(text("lab_s3_text", lang))
 left, right = st.columns(2)
 matrix = left.text_input("x", "[[0, 0], [1, 2]]", key="lab_matrix")
-weights = right.text_input(
-    "gradient (weights, same shape as x)", "[[1, 1], [1, 1]]", key="lab_weights"
-)
-st.caption(
-    f"Numbers in square brackets, up to {lab.MAX_DIM} dimensions and {lab.MAX_ELEMENTS} numbers."
-)
-nonscalar = compute(lab.nonscalar_backward, a, b, c, matrix, weights)
+weights = right.text_input(text("lab_s3_weights", lang), "[[1, 1], [1, 1]]", key="lab_weights")
+st.caption(text("lab_s3_caption", lang, dims=lab.MAX_DIM, count=lab.MAX_ELEMENTS))
+nonscalar = compute(lab.nonscalar_backward, a, b, c, matrix, weights, lang=lang)
 if nonscalar:
     show_cells(nonscalar.cells)
 
 # 4 ------------------------------------------------------------------------------------------
-st.header("4. torch.autograd.grad and higher derivatives")
-st.markdown(
-    "`torch.autograd.grad(outputs, inputs)` returns the gradients instead of adding them to "
-    "`.grad`. With `create_graph=True` the gradient is differentiable itself."
-)
+st.header(text("lab_s4_header", lang))
+st.markdown(text("lab_s4_text", lang))
 left, middle, right = st.columns(3)
 with left:
     x_higher = number("x", "lab_hx", 0.0)
 with middle:
-    plot_from = number("plot from", "lab_from", -2.0)
+    plot_from = number(text("lab_plot_from", lang), "lab_from", -2.0)
 with right:
-    plot_to = number("plot to", "lab_to", 4.0)
-higher = compute(lab.higher_order, a, b, c, x_higher, plot_from, plot_to)
+    plot_to = number(text("lab_plot_to", lang), "lab_to", 4.0)
+higher = compute(lab.higher_order, a, b, c, x_higher, plot_from, plot_to, lang=lang)
 if higher:
     show_cells(higher.cells)
-    chart(lab.derivatives_figure(higher))
+    chart(lab.derivatives_figure(higher, lang))
 
 # 5 ------------------------------------------------------------------------------------------
-st.header("5. Several inputs and outputs")
-st.markdown("y1 = x1 · x2 and y2 = x1 + x2, differentiated with respect to both inputs.")
+st.header(text("lab_s5_header", lang))
+st.markdown(text("lab_s5_text", lang))
 left, right = st.columns(2)
 with left:
     x1 = number("x1", "lab_x1", 1.0)
 with right:
     x2 = number("x2", "lab_x2", 2.0)
-several = compute(lab.several_inputs, x1, x2)
+several = compute(lab.several_inputs, x1, x2, lang=lang)
 if several:
     show_cells(several.cells)
 
 # 6 ------------------------------------------------------------------------------------------
-st.header("6. Gradients accumulate")
-st.markdown(
-    "`backward()` adds to `.grad`; nothing resets it. That is why every training loop calls "
-    "`optimizer.zero_grad()`. The same SGD run, with and without it:"
-)
+st.header(text("lab_s6_header", lang))
+st.markdown(text("lab_s6_text", lang))
 left, middle, right = st.columns(3)
 with left:
-    acc_x0 = number("start x", "lab_acc_x0", 0.0)
+    acc_x0 = number(text("lab_start_x", lang), "lab_acc_x0", 0.0)
 with middle:
     acc_lr = number(
-        "learning rate", "lab_acc_lr", 0.01, step=0.005, min_value=1e-6, max_value=100.0
+        text("lab_learning_rate", lang),
+        "lab_acc_lr",
+        0.01,
+        step=0.005,
+        min_value=1e-6,
+        max_value=100.0,
     )
 with right:
-    acc_steps = st.number_input("steps", 1, lab.MAX_STEPS, 200, step=50, key="lab_acc_steps")
-acc = compute(_accumulation, a, b, c, acc_x0, acc_lr, acc_steps)
+    acc_steps = st.number_input(
+        text("lab_steps", lang), 1, lab.MAX_STEPS, 200, step=50, key="lab_acc_steps"
+    )
+acc = compute(_accumulation, a, b, c, acc_x0, acc_lr, acc_steps, lang=lang)
 if acc:
     show_cells(acc.cells[:1])
     left, right = st.columns(2)
@@ -173,30 +161,39 @@ if acc:
         show_cells(acc.cells[2:], wrap=True)
     for note in acc.notes:
         st.warning(note)
-    chart(lab.accumulation_figure(acc))
+    chart(lab.accumulation_figure(acc, lang))
 
 # 7 ------------------------------------------------------------------------------------------
-st.header("7. The optimizer loop")
-st.markdown(
-    "Putting it together: a `torch.optim` optimizer moves x downhill. Each step: zero the "
-    "gradients, compute f, `backward()`, `step()`."
-)
+st.header(text("lab_s7_header", lang))
+st.markdown(text("lab_s7_text", lang))
 cols = st.columns(4)
 optimizer = cols[0].selectbox(
-    "optimizer", list(OPTIMIZERS), format_func=lambda oid: OPTIMIZERS[oid].name, key="lab_optimizer"
+    text("lab_optimizer", lang),
+    list(OPTIMIZERS),
+    format_func=lambda oid: OPTIMIZERS[oid].name,
+    key="lab_optimizer",
 )
 with cols[1]:
-    lr = number("learning rate", "lab_lr", 0.01, step=0.005, min_value=1e-6, max_value=100.0)
-steps = cols[2].number_input("steps", 1, lab.MAX_STEPS, 500, step=100, key="lab_steps")
+    lr = number(
+        text("lab_learning_rate", lang),
+        "lab_lr",
+        0.01,
+        step=0.005,
+        min_value=1e-6,
+        max_value=100.0,
+    )
+steps = cols[2].number_input(
+    text("lab_steps", lang), 1, lab.MAX_STEPS, 500, step=100, key="lab_steps"
+)
 with cols[3]:
-    x0 = number("start x", "lab_x0", 0.0)
-run = compute(_optimizer_loop, a, b, c, optimizer, lr, steps, x0)
+    x0 = number(text("lab_start_x", lang), "lab_x0", 0.0)
+run = compute(_optimizer_loop, a, b, c, optimizer, lr, steps, x0, lang=lang)
 if run:
     for note in run.notes:
         st.warning(note)
     if run.runaway:
         st.error(run.runaway)
     show_cells(run.cells[:1])
-    chart(lab.descent_figure(run))
+    chart(lab.descent_figure(run, lang))
     if not run.diverged:  # the float64 check only means something near a minimum
         show_cells(run.cells[1:])

@@ -455,3 +455,186 @@ def test_page_runs_another_optimizer(page):
     page.selectbox(key="lab_optimizer").set_value("adam").run()
     assert not page.exception
     assert "torch.optim.Adam([x], lr=0.01)" in _page(page)
+
+
+# ---------------------------------------------------------------------------------------------
+# Chinese: every word from the string tables, code and torch's output unchanged
+
+CJK = re.compile(r"[\u4e00-\u9fff]")
+SYMBOL = re.compile(r"[a-z]\d?")  # a, b, c, x, x1, x2: variable names read the same in both
+MATH = re.compile(r"f'*\(x\)|x = \S+")  # legend names that are pure math: f(x), f''(x), x = 0
+
+
+@pytest.mark.parametrize(("fn", "kwargs"), SECTIONS, ids=lambda v: getattr(v, "__name__", None))
+def test_chinese_changes_the_captions_only(fn, kwargs):
+    en, zh = fn(**kwargs).cells, fn(**kwargs, lang="zh").cells
+    assert [c.code for c in zh] == [c.code for c in en]
+    assert [_mask(c.output) for c in zh] == [_mask(c.output) for c in en]
+    for cell in zh:
+        assert CJK.search(cell.caption), cell.caption
+    assert not any(CJK.search(c.caption) for c in en)
+
+
+def test_chinese_captions_keep_their_numbers():
+    assert "2·a·x + b = 4" in lab.scalar_backward(x=3, lang="zh").cells[1].caption
+    assert "Adam" in lab.optimizer_loop(optimizer="adam", steps=5, lang="zh").cells[0].caption
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda lang: lab.nonscalar_backward(x="[[0, 0], [1, 2]", lang=lang),
+        lambda lang: lab.nonscalar_backward(x="[[0, 0], [1, 2, 3]]", lang=lang),
+        lambda lang: lab.nonscalar_backward(x="__import__('os')", lang=lang),
+        lambda lang: lab.nonscalar_backward(x="[1e7, 2]", lang=lang),
+        lambda lang: lab.nonscalar_backward(x="[" + "9" * 400 + ", 1]", lang=lang),
+        lambda lang: lab.nonscalar_backward(x="", lang=lang),
+        lambda lang: lab.nonscalar_backward(x="1, 2", lang=lang),
+        lambda lang: lab.nonscalar_backward(x="[]", lang=lang),
+        lambda lang: lab.nonscalar_backward(x="[[[1, 2]], [[3, 4]]]", lang=lang),
+        lambda lang: lab.nonscalar_backward(x="[0] " * 400, lang=lang),
+        lambda lang: lab.nonscalar_backward(x="5", lang=lang),
+        lambda lang: lab.nonscalar_backward(x="[5]", lang=lang),
+        lambda lang: lab.nonscalar_backward(x="[" + ", ".join(["1"] * 65) + "]", lang=lang),
+        lambda lang: lab.nonscalar_backward(weights="[1, 2, 3]", lang=lang),
+        lambda lang: lab.nonscalar_backward(weights="[1, 2", lang=lang),
+        lambda lang: lab.scalar_backward(x=math.nan, lang=lang),
+        lambda lang: lab.scalar_backward(b=1e9, lang=lang),
+        lambda lang: lab.scalar_backward(c="1", lang=lang),
+        lambda lang: lab.higher_order(lo=2, hi=1, lang=lang),
+        lambda lang: lab.higher_order(lo=math.inf, lang=lang),
+        lambda lang: lab.several_inputs(x2=-math.inf, lang=lang),
+        lambda lang: lab.optimizer_loop(steps=0, lang=lang),
+        lambda lang: lab.optimizer_loop(steps=2.5, lang=lang),
+        lambda lang: lab.optimizer_loop(lr=0.0, lang=lang),
+        lambda lang: lab.optimizer_loop(lr=math.nan, lang=lang),
+        lambda lang: lab.optimizer_loop(lr="fast", lang=lang),
+        lambda lang: lab.optimizer_loop(x0=math.inf, lang=lang),
+        lambda lang: lab.optimizer_loop(optimizer="magic", lang=lang),
+        lambda lang: lab.accumulation(steps=10**6, lang=lang),
+        lambda lang: lab.accumulation(lr=1e3, lang=lang),
+        lambda lang: lab.tensor_basics(operation="x.__class__", lang=lang),
+        lambda lang: lab.tensor_basics(values="[1, 2", lang=lang),
+        lambda lang: lab.tensor_basics(values="[1, [2]]", lang=lang),
+        lambda lang: lab.tensor_basics(values="(1, 2)", lang=lang),
+    ],
+)
+def test_bad_input_messages_are_translated(call):
+    with pytest.raises(ValueError) as en:
+        call("en")
+    with pytest.raises(ValueError) as zh:
+        call("zh")
+    assert not CJK.search(str(en.value)), str(en.value)
+    assert CJK.search(str(zh.value)), str(zh.value)
+
+
+def test_chinese_error_messages_read_naturally():
+    with pytest.raises(ValueError, match="无法解析 x"):
+        lab.nonscalar_backward(x="[[0, 0], [1, 2]", lang="zh")
+    with pytest.raises(ValueError, match=r"梯度权重的形状必须与 x 相同（2×2），而不是 3"):
+        lab.nonscalar_backward(weights="[1, 2, 3]", lang="zh")
+    # A Chinese name fills a placeholder written for x: no space is left before the Chinese.
+    with pytest.raises(ValueError, match=r"^梯度权重必须是数字列表"):
+        lab.nonscalar_backward(weights="7", lang="zh")
+    with pytest.raises(
+        ValueError, match=r"^绘图起点 = 1e\+07 太大了：请保持 \|绘图起点\| ≤ 1e\+06$"
+    ):
+        lab.higher_order(lo=1e7, lang="zh")
+    with pytest.raises(ValueError, match=r"^x 必须是有限的数"):
+        lab.scalar_backward(x=math.nan, lang="zh")
+    with pytest.raises(ValueError, match="步数 = 0 超出范围：请选择 1 到 10,000"):
+        lab.optimizer_loop(steps=0, lang="zh")
+    with pytest.raises(ValueError, match="起点 x 必须是有限的数"):
+        lab.accumulation(x0=math.nan, lang="zh")
+
+
+def test_notes_and_runaway_are_translated():
+    run = lab.optimizer_loop(a=1.0, lr=2.0, steps=500, lang="zh")
+    assert CJK.search(run.runaway) and "lr < 1/a = 1" in run.runaway
+    assert "  " not in run.runaway  # Chinese sentences are joined without spaces
+    english = lab.optimizer_loop(a=1.0, lr=2.0, steps=500)
+    assert english.runaway.count(". ") >= 2  # English sentences keep theirs
+    for a, b in ((-1.0, 0.0), (0.0, 1.0), (0.0, 0.0)):
+        notes = lab.optimizer_loop(a=a, b=b, steps=50, lang="zh").notes
+        assert notes and all(CJK.search(note) for note in notes)
+    acc = lab.accumulation(lr=50.0, steps=100, lang="zh")
+    assert acc.notes and all(CJK.search(note) for note in acc.notes)
+    assert any(note.startswith("不使用 zero_grad() 时，x 失控了") for note in acc.notes)
+
+
+def _figure_words(fig):
+    """Title, axis titles, legend names, marker labels, annotations and buttons of a figure."""
+    spec = json.loads(fig.to_json())
+    layout = spec["layout"]
+    words = [layout["title"]["text"]]
+    words += [layout[axis]["title"]["text"] for axis in ("xaxis", "yaxis")]
+    words += [trace["name"] for trace in spec["data"]]
+    words += [label for trace in spec["data"] for label in trace.get("text", [])]
+    words += [note["text"] for note in layout.get("annotations", [])]
+    words += [b["label"] for menu in layout.get("updatemenus", []) for b in menu["buttons"]]
+    return words
+
+
+@pytest.mark.parametrize(
+    "build",
+    [
+        lambda lang: lab.tangent_figure(lab.scalar_backward(), lang),
+        lambda lang: lab.derivatives_figure(lab.higher_order(), lang),
+        lambda lang: lab.accumulation_figure(lab.accumulation(), lang),
+        lambda lang: lab.descent_figure(lab.optimizer_loop(steps=20), lang),
+    ],
+)
+def test_figures_speak_chinese(build):
+    words = _figure_words(build("zh"))
+    assert CJK.search(words[0]), words[0]  # the title
+    for word in words[1:]:
+        assert CJK.search(word) or SYMBOL.fullmatch(word) or MATH.fullmatch(word), word
+    assert not any(CJK.search(word) for word in _figure_words(build("en")))
+
+
+def _prose(at):
+    """The page's words that are prose: headings, text, captions, labels, messages."""
+    shown = [*at.title, *at.header, *at.subheader, *at.caption, *at.markdown]
+    shown += [*at.error, *at.warning, *at.info, *at.success]
+    texts = [element.value for element in shown]
+    widgets = [*at.text_input, *at.number_input, *at.selectbox, *at.button]
+    labels = [w.label for w in widgets if not SYMBOL.fullmatch(w.label)]
+    return texts, labels
+
+
+def _chinese_page():
+    at = AppTest.from_file(PAGE, default_timeout=30)
+    at.session_state["lang"] = "zh"
+    at.run()
+    assert not at.exception
+    return at
+
+
+def test_page_in_chinese_has_chinese_in_every_word(page):
+    at = _chinese_page()
+    texts, labels = _prose(at)
+    assert len(texts) > 30 and len(labels) >= 8
+    for shown in [*texts, *labels]:
+        assert CJK.search(shown), shown
+    english = [shown for words in _prose(page) for shown in words]
+    assert not any(CJK.search(shown) for shown in english)
+    # Nothing is left as it reads in English.
+    assert not set(texts + labels) & set(english)
+    # The numbers and the code are the same in both languages.
+    assert [_mask(c.value) for c in at.code] == [_mask(c.value) for c in page.code]
+    assert at.title[0].value == "自动求导实验室"
+    for spec in (json.loads(chart.proto.spec) for chart in at.get("plotly_chart")):
+        assert CJK.search(spec["layout"]["title"]["text"])
+
+
+def test_page_in_chinese_shows_errors_in_chinese():
+    at = _chinese_page()
+    at.text_input(key="lab_matrix").input("[[0, 0], [1, 2").run()
+    assert not at.exception
+    assert any("无法解析 x" in e.value for e in at.error)
+    assert all(CJK.search(e.value) for e in at.error)
+    at.number_input(key="lab_lr").set_value(2.0).run()
+    assert any("失控" in e.value for e in at.error)
+    at.number_input(key="lab_a").set_value(-1.0).run()
+    assert at.warning and all(CJK.search(w.value) for w in at.warning)
+    assert any("没有最小值" in w.value for w in at.warning)

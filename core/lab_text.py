@@ -1,0 +1,383 @@
+"""Words of the Autograd Lab, in English and Simplified Chinese.
+
+Keys: lab_s<n>_* (the page's sections), lab_cell_* (the sentence above each code cell),
+lab_err_* (bad input), lab_name_* (input names inside messages), lab_note_* and lab_runaway_*
+(warnings about a run), lab_fig_* and lab_axis_* (charts). Code, torch's output and pure math
+(f(x), x = 0) are not text and stay out of this table.
+"""
+
+LAB_TEXT: dict[str, tuple[str, str]] = {
+    # Page frame
+    "lab_intro": (
+        "What the PyTorch autograd tutorial teaches, computed live: every number below comes from "
+        "torch as you edit the inputs. Each step shows the code and what it prints; the code is "
+        "exactly what the page ran.",
+        "PyTorch 自动求导教程的内容，实时计算：你修改输入时，下面的每个数都由 torch 算出。"
+        "每一步都展示代码及其打印输出；代码正是本页实际运行的代码。",
+    ),
+    "lab_function_header": ("The function", "函数"),
+    "lab_function_caption": (
+        "f(x) = a x² + b x + c, used by sections 2, 3, 4, 6 and 7.",
+        "f(x) = a x² + b x + c，用于第 2、3、4、6、7 节。",
+    ),
+    "lab_start_x": ("start x", "起点 x"),
+    "lab_learning_rate": ("learning rate", "学习率"),
+    "lab_steps": ("steps", "步数"),
+    "lab_optimizer": ("optimizer", "优化器"),
+    # 1. Tensors that need gradients
+    "lab_s1_header": ("1. Tensors that need gradients", "1. 需要梯度的张量"),
+    "lab_s1_text": (
+        "Autograd records operations on tensors that have `requires_grad=True` and can then "
+        "differentiate through them.",
+        "自动求导会记录对 `requires_grad=True` 的张量所做的运算，之后就能沿这些运算求导。",
+    ),
+    "lab_s1_values": (
+        "x (a number or a list such as [1.0, 2.0, 3.0])",
+        "x（一个数，或 [1.0, 2.0, 3.0] 这样的列表）",
+    ),
+    "lab_s1_operation": ("compute y from x", "由 x 计算 y"),
+    "lab_cell_leaf": (
+        "A tensor created with requires_grad=True is a leaf of the graph: it has no grad_fn, "
+        "and backward() will store its gradient in x.grad.",
+        "用 requires_grad=True 创建的张量是计算图的叶子节点：它没有 grad_fn，"
+        "backward() 会把它的梯度存入 x.grad。",
+    ),
+    "lab_cell_switch_on": (
+        "Tensors are created without gradient tracking; it can be switched on afterwards.",
+        "张量创建时默认不追踪梯度；可以在之后再打开。",
+    ),
+    "lab_cell_computed": (
+        "A tensor computed from x is not a leaf: its grad_fn records the operation that made "
+        "it, the step backward() will go through.",
+        "由 x 计算得到的张量不是叶子节点：它的 grad_fn 记录了生成它的运算，"
+        "也就是 backward() 将要经过的那一步。",
+    ),
+    "lab_cell_integers": (
+        "Only floating-point (and complex) tensors can require gradients: integers have no "
+        "small steps to differentiate along. Write 1.0, not 1.",
+        "只有浮点（以及复数）张量才能要求梯度：整数没有可供求导的微小变化。请写 1.0，而不是 1。",
+    ),
+    # 2. backward() on a scalar
+    "lab_s2_header": ("2. backward() on a scalar", "2. 对标量调用 backward()"),
+    "lab_s2_text": (
+        "Calling `backward()` on a scalar computes its derivative with respect to every leaf "
+        "tensor. The derivative is the slope of the tangent line.",
+        "对标量调用 `backward()`，会计算它对每个叶子张量的导数。导数就是切线的斜率。",
+    ),
+    "lab_cell_forward": (
+        "Compute f from x. The result is a 0-dimensional tensor (a scalar) with a grad_fn.",
+        "由 x 计算 f。结果是一个带有 grad_fn 的 0 维张量（标量）。",
+    ),
+    "lab_cell_backward": (
+        "backward() runs the chain rule from f back to every leaf and stores df/dx in x.grad: "
+        "here 2·a·x + b = {value}.",
+        "backward() 从 f 出发，按链式法则反向传播到每个叶子节点，并把 df/dx 存入 x.grad："
+        "这里是 2·a·x + b = {value}。",
+    ),
+    # 3. backward() on a non-scalar
+    "lab_s3_header": ("3. backward() on a non-scalar", "3. 对非标量调用 backward()"),
+    "lab_s3_text": (
+        "When x is a tensor, so is f(x). `backward()` then needs a `gradient` argument of the same "
+        "shape: it computes the gradient of the weighted sum `(f * gradient).sum()`, a "
+        "vector-Jacobian product.",
+        "当 x 是张量时，f(x) 也是张量。这时 `backward()` 需要一个形状相同的 `gradient` 参数："
+        "它计算加权和 `(f * gradient).sum()` 的梯度，即向量-雅可比积。",
+    ),
+    "lab_s3_weights": (
+        "gradient (weights, same shape as x)",
+        "gradient（权重，形状与 x 相同）",
+    ),
+    "lab_s3_caption": (
+        "Numbers in square brackets, up to {dims} dimensions and {count} numbers.",
+        "把数字写在方括号中，最多 {dims} 维、{count} 个数。",
+    ),
+    "lab_cell_elementwise": (
+        "The same f applied to a tensor gives a tensor of the same shape: one f per element.",
+        "把同一个 f 作用于张量，得到形状相同的张量：每个元素对应一个 f 值。",
+    ),
+    "lab_cell_needs_scalar": (
+        "backward() without arguments only works for a scalar: torch would have to guess how "
+        "to combine the outputs into one number.",
+        "不带参数的 backward() 只适用于标量：否则 torch 就得猜测如何把多个输出合成一个数。",
+    ),
+    "lab_cell_vjp": (
+        "Pass `gradient`, a tensor of f's shape with one weight per output: x.grad becomes "
+        "the vector-Jacobian product w·J, here w * (2·a·x + b) element by element because "
+        "each f depends on its own x only.",
+        "传入 `gradient`：一个与 f 形状相同、每个输出对应一个权重的张量。x.grad 就成为"
+        "向量-雅可比积 w·J；由于每个 f 只依赖于自己的 x，这里逐元素等于 w * (2·a·x + b)。",
+    ),
+    "lab_cell_weighted_sum": (
+        "The same numbers come from an ordinary scalar backward() of the weighted sum "
+        "(f * w).sum(): the gradient argument is those weights.",
+        "对加权和 (f * w).sum() 做普通的标量 backward()，得到的数完全相同："
+        "gradient 参数就是这些权重。",
+    ),
+    # 4. torch.autograd.grad and higher derivatives
+    "lab_s4_header": (
+        "4. torch.autograd.grad and higher derivatives",
+        "4. torch.autograd.grad 与高阶导数",
+    ),
+    "lab_s4_text": (
+        "`torch.autograd.grad(outputs, inputs)` returns the gradients instead of adding them to "
+        "`.grad`. With `create_graph=True` the gradient is differentiable itself.",
+        "`torch.autograd.grad(outputs, inputs)` 直接返回梯度，而不是把它们累加到 `.grad` 上。"
+        "设置 `create_graph=True` 后，梯度本身也可以再求导。",
+    ),
+    "lab_plot_from": ("plot from", "绘图起点"),
+    "lab_plot_to": ("plot to", "绘图终点"),
+    "lab_cell_grad": (
+        "torch.autograd.grad returns the gradient instead of storing it in .grad. With "
+        "create_graph=True the result is itself part of a graph (it has a grad_fn)...",
+        "torch.autograd.grad 直接返回梯度，而不是存入 .grad。设置 create_graph=True 时，"
+        "结果本身也是计算图的一部分（它有 grad_fn）……",
+    ),
+    "lab_cell_second": (
+        "... so it can be differentiated again: f''(x) = 2·a = {value}.",
+        "……因此可以再次求导，得到二阶导数：f''(x) = 2·a = {value}。",
+    ),
+    "lab_cell_curves": (
+        "For the plot, the same calls on {points} points at once. Each f(xs[i]) depends only on "
+        "xs[i], so the gradient of the sum holds every f'(xs[i]).",
+        "为了作图，在 {points} 个点上一次性做同样的调用。每个 f(xs[i]) 只依赖于 xs[i]，"
+        "所以和的梯度中包含了每一个 f'(xs[i])。",
+    ),
+    # 5. Several inputs and outputs
+    "lab_s5_header": ("5. Several inputs and outputs", "5. 多个输入与输出"),
+    "lab_s5_text": (
+        "y1 = x1 · x2 and y2 = x1 + x2, differentiated with respect to both inputs.",
+        "y1 = x1 · x2 和 y2 = x1 + x2，分别对两个输入求导。",
+    ),
+    "lab_cell_one_output": (
+        "Gradients of one output with respect to several inputs: ∂y1/∂x1 = x2 and "
+        "∂y1/∂x2 = x1. retain_graph=True keeps the graph for the next call.",
+        "一个输出对多个输入的梯度：∂y1/∂x1 = x2，∂y1/∂x2 = x1。"
+        "retain_graph=True 会保留计算图，供下一次调用使用。",
+    ),
+    "lab_cell_two_outputs": (
+        "Several outputs at once: their gradients are summed (grad_outputs defaults to ones), "
+        "exactly the gradient of y1 + y2.",
+        "同时对多个输出求梯度：它们的梯度会相加（grad_outputs 默认全为 1），"
+        "恰好等于 y1 + y2 的梯度。",
+    ),
+    "lab_cell_freed": (
+        "Without retain_graph, backward() frees the values the graph saved (here x1 and x2 "
+        "for the product rule) as soon as it has used them: a second pass has nothing to "
+        "work with.",
+        "不设置 retain_graph 时，backward() 一用完计算图保存的值（这里是乘积法则要用的 x1 和 x2）"
+        "就会释放它们：第二次反向传播便无从计算。",
+    ),
+    "lab_cell_retained": (
+        "With retain_graph=True the second pass works, and its gradients are added to the "
+        "first ones: twice ∂y/∂x1 and twice ∂y/∂x2 (see the next section).",
+        "设置 retain_graph=True 后，第二次反向传播可以进行，其梯度会累加到第一次的结果上："
+        "得到两倍的 ∂y/∂x1 和两倍的 ∂y/∂x2（见下一节）。",
+    ),
+    # 6. Gradients accumulate
+    "lab_s6_header": ("6. Gradients accumulate", "6. 梯度累加"),
+    "lab_s6_text": (
+        "`backward()` adds to `.grad`; nothing resets it. That is why every training loop calls "
+        "`optimizer.zero_grad()`. The same SGD run, with and without it:",
+        "`backward()` 会累加到 `.grad` 上，不会自动清零。所以每个训练循环都要调用 "
+        "`optimizer.zero_grad()`。下面是同一次 SGD 运行调用与不调用它的对比：",
+    ),
+    "lab_cell_adds_up": (
+        "backward() adds into x.grad rather than overwriting it: a second call on the same "
+        "graph (kept with retain_graph=True) doubles it.",
+        "backward() 会累加到 x.grad 上，而不是覆盖它：在同一个计算图上"
+        "（用 retain_graph=True 保留）再调用一次，梯度就翻倍。",
+    ),
+    "lab_cell_with_zero": (
+        "The training loop zeroes the gradients before each backward(): every step uses the "
+        "gradient at the current x only.",
+        "训练循环在每次 backward() 之前把梯度清零：每一步只使用当前 x 处的梯度。",
+    ),
+    "lab_cell_without_zero": (
+        "Forget zero_grad() and each step uses the sum of every gradient so far: x overshoots "
+        "the minimum and swings around it instead of settling.",
+        "如果忘了 zero_grad()，每一步用的都是此前所有梯度之和：x 会冲过最小值，"
+        "在它周围来回摆动，而不会稳定下来。",
+    ),
+    # 7. The optimizer loop
+    "lab_s7_header": ("7. The optimizer loop", "7. 优化器循环"),
+    "lab_s7_text": (
+        "Putting it together: a `torch.optim` optimizer moves x downhill. Each step: zero the "
+        "gradients, compute f, `backward()`, `step()`.",
+        "综合起来：`torch.optim` 优化器让 x 沿下坡移动。每一步：梯度清零、计算 f、"
+        "`backward()`、`step()`。",
+    ),
+    "lab_cell_loop": (
+        "The loop every PyTorch training script runs, here with {name}: zero the gradients, "
+        "compute the loss, backward(), step(). print shows 4 decimals; .item() gives the "
+        "float32 value in full.",
+        "每个 PyTorch 训练脚本都会运行的循环，这里使用 {name}：梯度清零、计算损失、backward()、"
+        "step()。print 只显示 4 位小数；.item() 给出完整的 float32 值。",
+    ),
+    "lab_cell_precision": (
+        "f(x) in float32 rounds a·x² + b·x + c to the nearest float32; the same formula at the "
+        "same x in float64 shows how far from the true minimum the run really is.",
+        "float32 下的 f(x) 会把 a·x² + b·x + c 舍入到最近的 float32 数；在同一个 x 处用 float64 "
+        "计算同一公式，才能看出这次运行离真正的最小值究竟有多远。",
+    ),
+    # Notes about the parabola and about runs that ran away
+    "lab_note_downward": (
+        "a = {a} < 0: f is a downward parabola with no minimum. Gradient descent runs away from "
+        "its top at x = {top} (and stays there only if it starts exactly on it).",
+        "a = {a} < 0：f 是开口向下的抛物线，没有最小值。梯度下降会远离它的顶点 x = {top}"
+        "（只有恰好从顶点出发时才会停在那里）。",
+    ),
+    "lab_note_line": (
+        "a = 0: f is the straight line {b}·x + c, which has no minimum; every step moves x the "
+        "same way forever.",
+        "a = 0：f 是直线 {b}·x + c，没有最小值；每一步都把 x 朝同一方向移动，永不停止。",
+    ),
+    "lab_note_constant": (
+        "a = b = 0: f is constant, its gradient is 0 everywhere, and x never moves.",
+        "a = b = 0：f 是常数，梯度处处为 0，x 永远不动。",
+    ),
+    "lab_runaway_with_zero": ("With zero_grad(), x", "使用 zero_grad() 时，x"),
+    "lab_runaway_without_zero": ("Without zero_grad(), x", "不使用 zero_grad() 时，x"),
+    "lab_runaway": (
+        "{label} ran away: at step {step} {what}.",
+        "{label} 失控了：在第 {step} 步，{what}。",
+    ),
+    "lab_runaway_not_finite": (
+        "x became {value} (not a finite number)",
+        "x 变成了 {value}（不是有限的数）",
+    ),
+    "lab_runaway_huge": ("|x| passed {limit} (x = {value})", "|x| 超过了 {limit}（x = {value}）"),
+    "lab_runaway_carries_on": (
+        "torch carries on regardless: after the last step x is {value}.",
+        "torch 并不会因此停下：最后一步之后 x 为 {value}。",
+    ),
+    "lab_runaway_sgd": (
+        "Each SGD step multiplies the distance to the minimum by (1 - 2·a·lr), so it shrinks "
+        "only if lr < 1/a = {limit}; try a smaller learning rate.",
+        "SGD 的每一步都把到最小值的距离乘以 (1 - 2·a·lr)，所以只有当 lr < 1/a = {limit} 时"
+        "距离才会缩小；请尝试更小的学习率。",
+    ),
+    "lab_runaway_smaller_lr": ("Try a smaller learning rate.", "请尝试更小的学习率。"),
+    # Names of inputs, as they appear inside messages
+    "lab_name_every_number": ("every number in {name}", "{name} 中的每个数"),
+    "lab_name_weights": ("the gradient weights", "梯度权重"),
+    "lab_name_from": ("from", "绘图起点"),
+    "lab_name_to": ("to", "绘图终点"),
+    "lab_shape_scalar": ("a scalar", "标量"),
+    "lab_many_digits": ("a {digits}-digit number", "一个 {digits} 位数"),
+    # Bad input
+    "lab_err_not_number": (
+        "{name} must be a number, not {value}",
+        "{name} 必须是数字，不能是 {value}",
+    ),
+    "lab_err_not_finite": (
+        "{name} must be a finite number, not {value}",
+        "{name} 必须是有限的数，不能是 {value}",
+    ),
+    "lab_err_too_large": (
+        "{name} = {value} is too large: keep |{name}| ≤ {limit}",
+        "{name} = {value} 太大了：请保持 |{name}| ≤ {limit}",
+    ),
+    "lab_err_steps_whole": (
+        "steps must be a whole number, not {value}",
+        "步数必须是整数，不能是 {value}",
+    ),
+    "lab_err_steps_range": (
+        "steps = {value} is out of range: choose 1 to {max}",
+        "步数 = {value} 超出范围：请选择 1 到 {max}",
+    ),
+    "lab_err_lr_number": (
+        "Invalid learning rate: {value} (expected a number)",
+        "学习率无效：{value}（应为数字）",
+    ),
+    "lab_err_lr_finite": (
+        "learning rate must be a finite number, not {value}",
+        "学习率必须是有限的数，不能是 {value}",
+    ),
+    "lab_err_lr_range": (
+        "Invalid learning rate: {value} (allowed {low} to {high})",
+        "学习率无效：{value}（允许范围为 {low} 到 {high}）",
+    ),
+    "lab_err_unknown_operation": (
+        "Unknown operation {operation}: choose one of {choices}",
+        "未知运算 {operation}：请从 {choices} 中选择",
+    ),
+    "lab_err_unknown_optimizer": (
+        "Unknown optimizer {optimizer}: choose one of {choices}",
+        "未知优化器 {optimizer}：请从 {choices} 中选择",
+    ),
+    "lab_err_text_type": (
+        "{name} must be text such as [[0, 0], [1, 2]]",
+        "{name} 必须是文本，例如 [[0, 0], [1, 2]]",
+    ),
+    "lab_err_too_long": (
+        "{name} is too long ({length} characters; at most {max})",
+        "{name} 太长了（{length} 个字符；最多 {max} 个）",
+    ),
+    "lab_err_empty": (
+        "{name} is empty: type numbers in brackets, e.g. [[0, 0], [1, 2]]",
+        "{name} 为空：请在方括号中输入数字，例如 [[0, 0], [1, 2]]",
+    ),
+    "lab_err_bad_chars": (
+        "{name} may contain only numbers, commas and square brackets, not {chars}",
+        "{name} 只能包含数字、逗号和方括号，不能包含 {chars}",
+    ),
+    "lab_err_no_parse": (
+        "{name} does not parse: write numbers in square brackets, e.g. [[0, 0], [1, 2]]",
+        "无法解析 {name}：请把数字写在方括号中，例如 [[0, 0], [1, 2]]",
+    ),
+    "lab_err_not_real": ("{name} must hold real numbers only", "{name} 只能包含实数"),
+    "lab_err_tuple": (
+        "{name}: write lists in square brackets, e.g. [1, 2]",
+        "{name}：请用方括号写列表，例如 [1, 2]",
+    ),
+    "lab_err_empty_list": ("{name} has an empty list", "{name} 中有空列表"),
+    "lab_err_too_many_dims": (
+        "{name} has more than {max} dimensions",
+        "{name} 的维数超过了 {max}",
+    ),
+    "lab_err_not_rectangular": (
+        "{name} is not rectangular: every row needs the same length",
+        "{name} 不是矩形的：每一行的长度必须相同",
+    ),
+    "lab_err_not_list": (
+        "{name} must be a list of numbers, e.g. [[0, 0], [1, 2]]",
+        "{name} 必须是数字列表，例如 [[0, 0], [1, 2]]",
+    ),
+    "lab_err_too_many_numbers": (
+        "{name} has {count} numbers; at most {max} are allowed",
+        "{name} 有 {count} 个数；最多允许 {max} 个",
+    ),
+    "lab_err_too_few_numbers": (
+        "{name} needs at least {min} numbers",
+        "{name} 至少需要 {min} 个数",
+    ),
+    "lab_err_weights_shape": (
+        "the gradient weights must have the shape of x ({expected}), not {got}",
+        "梯度权重的形状必须与 x 相同（{expected}），而不是 {got}",
+    ),
+    "lab_err_plot_range": (
+        "the plot range needs from < to (got {lo} to {hi})",
+        "绘图范围需要满足“起点 < 终点”（当前为 {lo} 到 {hi}）",
+    ),
+    # Charts
+    "lab_fig_tangent_title": ("f and its tangent at x", "f 及其在 x 处的切线"),
+    "lab_fig_tangent": ("tangent, slope x.grad = {slope}", "切线，斜率 x.grad = {slope}"),
+    "lab_fig_derivatives_title": (
+        "f, f' and f'' from torch.autograd.grad",
+        "由 torch.autograd.grad 求出的 f、f' 和 f''",
+    ),
+    "lab_fig_value_at": ("{name} at x = {x}: {value}", "{name} 在 x = {x} 处：{value}"),
+    "lab_fig_with_zero": ("with zero_grad()", "使用 zero_grad()"),
+    "lab_fig_without_zero": ("without zero_grad()", "不使用 zero_grad()"),
+    "lab_fig_minimum": ("minimum x = {x}", "最小值点 x = {x}"),
+    "lab_fig_accumulation_title": (
+        "x during SGD, with and without zero_grad()",
+        "SGD 过程中的 x：使用与不使用 zero_grad()",
+    ),
+    "lab_fig_step": ("step {step}", "第 {step} 步"),
+    "lab_fig_current": ("x at this step", "当前步的 x"),
+    "lab_fig_every_step": ("every step", "每一步"),
+    "lab_fig_descent_title": ("{name} on f(x) = {formula}", "{name} 最小化 f(x) = {formula}"),
+    "lab_axis_value": ("value", "值"),
+    "lab_axis_step": ("step", "步"),
+}
