@@ -1,0 +1,723 @@
+"""Optimizer inspector: one update of a run, its equation filled in with the numbers of that step.
+
+The numbers are torch's own: the gradient the optimizer saw and `optimizer.state` before and after
+the update, as the engine recorded them in each Step. From them and the hyper-parameters, numpy
+recomputes the update the equation predicts, to set beside the actual move x_{t+1} - x_t.
+
+Each spelled-out rule is data: LaTeX line templates whose `@name` placeholders render either as
+the symbol or as the value of step t, so the symbolic and the filled equations cannot disagree;
+and a function that computes the named quantities. Optimizers without a rule get a generic view
+(gradient, whatever state keys exist, actual update).
+"""
+
+from __future__ import annotations
+
+import inspect
+import itertools
+import math
+import re
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import partial
+from types import MappingProxyType
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+import torch
+
+from core.engine import Step, Stop, resolve_optimizer, trajectory
+from core.figures import PALETTE
+from core.objectives import Objective
+
+Value = float | np.ndarray
+
+# Where a number in the table comes from.
+ENGINE = "engine (Step)"
+STATE = "optimizer.state after the update"
+STATE_BEFORE = "optimizer.state before the update"
+HYPER = "hyper-parameter"
+COMPUTED = "computed from the above"
+TABLE_COLUMNS = ("x", "y", "source", "meaning")
+
+
+@dataclass(frozen=True, slots=True)
+class Quantity:
+    """One symbol of an update rule at step t.
+
+    Attributes:
+        symbol: LaTeX symbol, e.g. `m_t`.
+        value: a number, or one per coordinate `[2]`.
+        source: where the value comes from (ENGINE, STATE, STATE_BEFORE, HYPER, COMPUTED).
+        row: its table row label; None keeps it out of the table (constant hyper-parameters).
+        meaning: a few words for the table.
+    """
+
+    symbol: str
+    value: Value
+    source: str
+    row: str | None = None
+    meaning: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class _Context:
+    """What a rule reads: torch's keyword arguments and the recorded numbers of step t."""
+
+    kwargs: Mapping[str, Any]
+    point: np.ndarray
+    grad: np.ndarray
+    lr: float
+    state: Mapping[str, Any]
+    before: Mapping[str, Any]  # the state after the previous update; empty at t = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    """An optimizer's update rule, spelled out.
+
+    Attributes:
+        lines: (condition, LaTeX template) pairs; a template's `@name` stands for quantity
+            `name`. A line is shown when every flag of its condition is on ("!flag": off);
+            "" always holds.
+        compute: context -> (quantities by name, flags, predicted update). Quantities must
+            include `x_next` (the predicted x_{t+1}) for the last line.
+    """
+
+    lines: tuple[tuple[str, str], ...]
+    compute: Callable[[_Context], tuple[dict[str, Quantity], dict[str, bool], np.ndarray]]
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class Inspection:
+    """One update of one run, explained.
+
+    Attributes:
+        optimizer: the optimizer id.
+        t: the step: the update from x_t to x_{t+1}.
+        covered: the update rule is spelled out (else `equations` and `filled` are empty and
+            `predicted_update` is None).
+        equations: the rule as LaTeX lines, in symbols.
+        filled: the same lines with the numbers of step t (2-vectors as column vectors).
+        table: one row per quantity; columns x, y (a scalar fills both), source and meaning.
+            State rows are labelled by torch's state key (`exp_avg`; `exp_avg (t-1)` before).
+        point: x_t.
+        grad: the gradient the optimizer used at x_t (gradient noise included).
+        lr: the learning rate of this update (after any schedule).
+        predicted_update: x_{t+1} - x_t as the equation predicts it, in float64.
+        actual_update: x_{t+1} - x_t as recorded; None when x_{t+1} was not recorded (the run
+            stopped there: the update made it non-finite or left the region).
+        note: a sentence for the reader (e.g. why the prediction may differ).
+    """
+
+    optimizer: str
+    t: int
+    covered: bool
+    equations: tuple[str, ...]
+    filled: tuple[str, ...]
+    table: pd.DataFrame = field(repr=False)
+    point: np.ndarray
+    grad: np.ndarray
+    lr: float
+    predicted_update: np.ndarray | None
+    actual_update: np.ndarray | None
+    note: str = ""
+
+
+# ---- number and equation rendering ------------------------------------------------------------
+
+
+def latex_number(value: float) -> str:
+    """A number in LaTeX, 4 significant digits: 1.5e-08 -> 1.5 \\times 10^{-8}."""
+    if math.isnan(value):
+        return r"\mathrm{NaN}"
+    if math.isinf(value):
+        return r"\infty" if value > 0 else r"-\infty"
+    text = f"{value:.4g}"
+    if "e" in text:
+        mantissa, exponent = text.split("e")
+        text = rf"{mantissa} \times 10^{{{int(exponent)}}}"
+    return f"({text})" if value < 0 else text
+
+
+def latex_value(value: Value) -> str:
+    """A scalar as a number, a 2-vector as a column vector."""
+    array = np.asarray(value, dtype=np.float64)
+    if array.ndim == 0:
+        return latex_number(float(array))
+    entries = r" \\ ".join(latex_number(float(v)).strip("()") for v in array)
+    return rf"\begin{{pmatrix}} {entries} \end{{pmatrix}}"
+
+
+_PLACEHOLDER = re.compile(r"@(\w+)")
+
+
+def _render(template: str, quantities: Mapping[str, Quantity], filled: bool) -> str:
+    def one(match: re.Match[str]) -> str:
+        quantity = quantities[match[1]]
+        return latex_value(quantity.value) if filled else quantity.symbol
+
+    return _PLACEHOLDER.sub(one, template)
+
+
+def _holds(condition: str, flags: Mapping[str, bool]) -> bool:
+    """Every space-separated flag of `condition` is on (`!flag`: off); "" always holds."""
+    return all(
+        not flags[term[1:]] if term.startswith("!") else flags[term] for term in condition.split()
+    )
+
+
+# ---- the rules ----------------------------------------------------------------------------------
+
+Computed = tuple[dict[str, Quantity], dict[str, bool], np.ndarray]
+
+
+def _vector(value: Any) -> np.ndarray:
+    return np.asarray(value, dtype=np.float64)
+
+
+def _hyper(symbol: str, value: Any) -> Quantity:
+    return Quantity(symbol, float(value), HYPER)
+
+
+def _basics(ctx: _Context, *, coupled: bool = True) -> tuple[dict[str, Quantity], dict[str, bool]]:
+    """x_t, the gradient, the learning rate, and g_t: the gradient with coupled weight decay
+    (λ x_t added, as SGD, Adam, RMSprop and Adagrad do) folded in."""
+    decay = float(ctx.kwargs.get("weight_decay", 0.0))
+    folded = coupled and decay != 0
+    q = {
+        "x": Quantity("x_t", ctx.point, ENGINE, "x_t", "the iterate"),
+        "grad": Quantity(r"\nabla f(x_t)", ctx.grad, ENGINE, "gradient", "what backward() gave"),
+        "wd": _hyper(r"\lambda", decay),
+        "g": Quantity(
+            "g_t",
+            ctx.grad + decay * ctx.point if folded else ctx.grad,
+            COMPUTED,
+            "g_t" if folded else None,
+            "gradient + λ x_t",
+        ),
+        "lr": Quantity(r"\eta", ctx.lr, HYPER, "lr", "learning rate of this update"),
+    }
+    return q, {"decay": folded, "decoupled": not coupled and decay != 0}
+
+
+_DECAY_LINE = ("decay", r"@g = @grad + @wd \, @x")
+_GRADIENT_LINE = ("!decay", r"@g = @grad")
+
+
+def _state(ctx: _Context, key: str, symbol: str, meaning: str) -> Quantity:
+    return Quantity(symbol, _vector(ctx.state[key]), STATE, key, meaning)
+
+
+def _before(ctx: _Context, key: str, symbol: str, initial: float = 0.0) -> Quantity:
+    """The state entry before this update; at the first update, the value torch starts from."""
+    value = _vector(ctx.before[key]) if key in ctx.before else np.full(2, initial)
+    return Quantity(symbol, value, STATE_BEFORE, f"{key} (t-1)", "before this update")
+
+
+def _finish(
+    q: dict[str, Quantity],
+    step_size: Value,
+    direction: np.ndarray,
+    meaning: str,
+    extra: np.ndarray | float = 0.0,
+) -> np.ndarray:
+    """Record the effective per-coordinate step size and the predicted x_{t+1}; return the
+    predicted update -step_size ⊙ direction + extra."""
+    step = np.broadcast_to(np.asarray(step_size, dtype=np.float64), (2,))
+    q["step_size"] = Quantity(r"\eta^{\mathrm{eff}}_t", step, COMPUTED, "effective_lr", meaning)
+    update = -step * direction + extra
+    q["x_next"] = Quantity("x_{t+1}", q["x"].value + update, COMPUTED)
+    return update
+
+
+def _sgd(ctx: _Context) -> Computed:
+    q, flags = _basics(ctx)
+    mu = float(ctx.kwargs["momentum"])
+    flags |= {
+        "momentum": mu != 0,
+        "nesterov": bool(ctx.kwargs["nesterov"]),
+        "first": "momentum_buffer" not in ctx.before,  # torch starts the buffer at g, undamped
+    }
+    if mu == 0:
+        return q, flags, _finish(q, ctx.lr, q["g"].value, "update = -lr × g_t")
+    q |= {
+        "mu": _hyper(r"\mu", mu),
+        "damp": _hyper(r"\tau", ctx.kwargs["dampening"]),
+        "buf": _state(ctx, "momentum_buffer", "b_t", "momentum buffer"),
+        "buf_prev": _before(ctx, "momentum_buffer", "b_{t-1}"),
+    }
+    if not flags["nesterov"]:
+        return q, flags, _finish(q, ctx.lr, q["buf"].value, "update = -lr × b_t")
+    q["d"] = Quantity("d_t", q["g"].value + mu * q["buf"].value, COMPUTED, "d_t", "g_t + μ b_t")
+    return q, flags, _finish(q, ctx.lr, q["d"].value, "update = -lr × d_t")
+
+
+_SGD_LINES = (
+    _GRADIENT_LINE,
+    _DECAY_LINE,
+    ("momentum first", r"@buf = @g \quad \text{(first update: the buffer starts at } g_t)"),
+    ("momentum !first", r"@buf = @mu \, @buf_prev + (1 - @damp) \, @g"),
+    ("nesterov", r"@d = @g + @mu \, @buf"),
+    ("!momentum", r"@x_next = @x - @lr \, @g"),
+    ("momentum !nesterov", r"@x_next = @x - @lr \, @buf"),
+    ("nesterov", r"@x_next = @x - @lr \, @d"),
+)
+
+
+def _adam(ctx: _Context, *, decoupled: bool) -> Computed:
+    q, flags = _basics(ctx, coupled=not decoupled)
+    beta1, beta2 = (float(b) for b in ctx.kwargs["betas"])
+    k = float(ctx.state["step"])
+    flags["amsgrad"] = bool(ctx.kwargs["amsgrad"])
+    q |= {
+        "b1": _hyper(r"\beta_1", beta1),
+        "b2": _hyper(r"\beta_2", beta2),
+        "eps": _hyper(r"\epsilon", ctx.kwargs["eps"]),
+        "k": Quantity("k", k, STATE, "step", "updates so far, this one included"),
+        "m": _state(ctx, "exp_avg", "m_t", "first moment: running mean of g"),
+        "m_prev": _before(ctx, "exp_avg", "m_{t-1}"),
+        "v": _state(ctx, "exp_avg_sq", "v_t", "second moment: running mean of g²"),
+        "v_prev": _before(ctx, "exp_avg_sq", "v_{t-1}"),
+    }
+    v = q["v"].value
+    if flags["amsgrad"]:
+        q["vmax"] = _state(ctx, "max_exp_avg_sq", r"v^{\max}_t", "largest v_t so far")
+        q["vmax_prev"] = _before(ctx, "max_exp_avg_sq", r"v^{\max}_{t-1}")
+        v = q["vmax"].value
+    bc1, bc2 = 1 - beta1**k, 1 - beta2**k  # as torch computes them: Python floats
+    q |= {
+        "bc1": Quantity("c_1", bc1, COMPUTED, "bias_correction1", "1 - β₁^k"),
+        "bc2": Quantity("c_2", bc2, COMPUTED, "bias_correction2", "1 - β₂^k"),
+        "mhat": Quantity(r"\hat m_t", q["m"].value / bc1, COMPUTED, "m_hat", "m_t / c_1"),
+        "vhat": Quantity(r"\hat v_t", v / bc2, COMPUTED, "v_hat", "v_t / c_2"),
+    }
+    step = ctx.lr / (np.sqrt(q["vhat"].value) + q["eps"].value)
+    # AdamW shrinks x_t by lr·λ·x_t before the Adam step (decoupled weight decay).
+    extra = -ctx.lr * q["wd"].value * ctx.point if flags["decoupled"] else 0.0
+    return q, flags, _finish(q, step, q["mhat"].value, "update = -η_eff ⊙ m̂_t", extra)
+
+
+_ADAM_LINES = (
+    _GRADIENT_LINE,
+    _DECAY_LINE,
+    ("", r"@m = @b1 \, @m_prev + (1 - @b1) \, @g"),
+    ("", r"@v = @b2 \, @v_prev + (1 - @b2) \, @g \odot @g"),
+    ("amsgrad", r"@vmax = \max(@vmax_prev, @v)"),
+    ("", r"@bc1 = 1 - @b1^{@k}, \quad @bc2 = 1 - @b2^{@k}"),
+    ("!amsgrad", r"@mhat = \frac{@m}{@bc1}, \quad @vhat = \frac{@v}{@bc2}"),
+    ("amsgrad", r"@mhat = \frac{@m}{@bc1}, \quad @vhat = \frac{@vmax}{@bc2}"),
+    ("", r"@step_size = \frac{@lr}{\sqrt{@vhat} + @eps}"),
+    ("!decoupled", r"@x_next = @x - @step_size \odot @mhat"),
+    ("decoupled", r"@x_next = @x - @step_size \odot @mhat - @lr \, @wd \, @x"),
+)
+
+
+def _rmsprop(ctx: _Context) -> Computed:
+    q, flags = _basics(ctx)
+    mu = float(ctx.kwargs["momentum"])
+    flags |= {"centered": bool(ctx.kwargs["centered"]), "momentum": mu > 0}
+    q |= {
+        "alpha": _hyper(r"\alpha", ctx.kwargs["alpha"]),
+        "eps": _hyper(r"\epsilon", ctx.kwargs["eps"]),
+        "v": _state(ctx, "square_avg", "v_t", "running mean of g²"),
+        "v_prev": _before(ctx, "square_avg", "v_{t-1}"),
+    }
+    variance = q["v"].value
+    if flags["centered"]:
+        q["gbar"] = _state(ctx, "grad_avg", r"\bar g_t", "running mean of g")
+        q["gbar_prev"] = _before(ctx, "grad_avg", r"\bar g_{t-1}")
+        variance = variance - q["gbar"].value ** 2
+    denom = np.sqrt(variance) + q["eps"].value
+    q["s"] = Quantity(
+        "s_t", denom, COMPUTED, "denominator", "√(v_t) + ε, centered: √(v_t - ḡ²) + ε"
+    )
+    if not flags["momentum"]:
+        return q, flags, _finish(q, ctx.lr / denom, q["g"].value, "update = -η_eff ⊙ g_t")
+    q["mu"] = _hyper(r"\mu", mu)
+    q["buf"] = _state(ctx, "momentum_buffer", "b_t", "momentum buffer of g / s")
+    q["buf_prev"] = _before(ctx, "momentum_buffer", "b_{t-1}")
+    return q, flags, _finish(q, ctx.lr, q["buf"].value, "update = -lr × b_t")
+
+
+_RMSPROP_LINES = (
+    _GRADIENT_LINE,
+    _DECAY_LINE,
+    ("", r"@v = @alpha \, @v_prev + (1 - @alpha) \, @g \odot @g"),
+    ("centered", r"@gbar = @alpha \, @gbar_prev + (1 - @alpha) \, @g"),
+    ("centered", r"@s = \sqrt{@v - @gbar \odot @gbar} + @eps"),
+    ("!centered", r"@s = \sqrt{@v} + @eps"),
+    ("momentum", r"@buf = @mu \, @buf_prev + \frac{@g}{@s}"),
+    ("momentum", r"@x_next = @x - @lr \, @buf"),
+    ("!momentum", r"@step_size = \frac{@lr}{@s}"),
+    ("!momentum", r"@x_next = @x - @step_size \odot @g"),
+)
+
+
+def _adagrad(ctx: _Context) -> Computed:
+    q, flags = _basics(ctx)
+    k = float(ctx.state["step"])
+    lr_decay = float(ctx.kwargs["lr_decay"])
+    initial = float(ctx.kwargs["initial_accumulator_value"])
+    clr = ctx.lr / (1 + (k - 1) * lr_decay)  # as torch computes it
+    q |= {
+        "k": Quantity("k", k, STATE, "step", "updates so far, this one included"),
+        "decay": _hyper(r"\delta", lr_decay),
+        "eps": _hyper(r"\epsilon", ctx.kwargs["eps"]),
+        "sum": _state(ctx, "sum", "s_t", "sum of every g² so far"),
+        "sum_prev": _before(ctx, "sum", "s_{t-1}", initial),
+        "clr": Quantity(r"\eta_k", clr, COMPUTED, "clr", "decayed learning rate"),
+    }
+    step = clr / (np.sqrt(q["sum"].value) + q["eps"].value)
+    return q, flags, _finish(q, step, q["g"].value, "update = -η_eff ⊙ g_t")
+
+
+_ADAGRAD_LINES = (
+    _GRADIENT_LINE,
+    _DECAY_LINE,
+    ("", r"@sum = @sum_prev + @g \odot @g"),
+    ("", r"@clr = \frac{@lr}{1 + (@k - 1) \, @decay}"),
+    ("", r"@step_size = \frac{@clr}{\sqrt{@sum} + @eps}"),
+    ("", r"@x_next = @x - @step_size \odot @g"),
+)
+
+RULES: Mapping[str, Rule] = MappingProxyType(
+    {
+        "sgd": Rule(_SGD_LINES, _sgd),
+        "momentum": Rule(_SGD_LINES, _sgd),
+        "nesterov": Rule(_SGD_LINES, _sgd),
+        "adam": Rule(_ADAM_LINES, partial(_adam, decoupled=False)),
+        "adamw": Rule(_ADAM_LINES, partial(_adam, decoupled=True)),
+        "rmsprop": Rule(_RMSPROP_LINES, _rmsprop),
+        "adagrad": Rule(_ADAGRAD_LINES, _adagrad),
+    }
+)
+"""Optimizer id -> its spelled-out update rule."""
+
+
+# ---- inspection ---------------------------------------------------------------------------------
+
+
+def torch_arguments(optimizer_id: str, hyper: Mapping[str, Any]) -> dict[str, Any]:
+    """Every keyword the torch.optim class ran with: the playground's, then torch's defaults
+    (e.g. dampening=0 for Nesterov, which the playground does not show)."""
+    spec = resolve_optimizer(optimizer_id)
+    defaults = {
+        name: p.default
+        for name, p in inspect.signature(spec.cls).parameters.items()
+        if p.default is not inspect.Parameter.empty
+    }
+    return defaults | spec.torch_kwargs(**hyper)
+
+
+def _row(value: Any) -> tuple[float, float] | None:
+    """A table row (x, y): a scalar fills both; None for values that are not one or two numbers."""
+    array = np.asarray(value, dtype=np.float64)
+    if array.size == 1:
+        return float(array.reshape(())), float(array.reshape(()))
+    if array.shape == (2,):
+        return float(array[0]), float(array[1])
+    return None
+
+
+def _table(rows: Sequence[tuple[str, Any, str, str]]) -> pd.DataFrame:
+    kept = [(label, _row(value), source, meaning) for label, value, source, meaning in rows]
+    kept = [(label, xy, source, meaning) for label, xy, source, meaning in kept if xy is not None]
+    return pd.DataFrame(
+        {
+            "x": [xy[0] for _, xy, _, _ in kept],
+            "y": [xy[1] for _, xy, _, _ in kept],
+            "source": pd.array([s for *_, s, _ in kept], dtype="string"),
+            "meaning": pd.array([m for *_, m in kept], dtype="string"),
+        },
+        index=pd.Index([label for label, *_ in kept], name="quantity"),
+        columns=list(TABLE_COLUMNS),
+    )
+
+
+def inspect_step(
+    optimizer_id: str,
+    hyper: Mapping[str, Any],
+    steps: Sequence[Step],
+    t: int,
+    *,
+    stop: Stop | None = None,
+) -> Inspection:
+    """Explain the update from x_t of a single-start run.
+
+    Args:
+        optimizer_id: the optimizer of the run (an id of OPTIMIZERS).
+        hyper: the hyper-parameters the run was made with (as passed to the engine).
+        steps: the run's Steps, in order (`list(trajectory(...))`).
+        t: which update: 0 <= t < len(steps) - 1; also t = len(steps) - 1 when `stop` says the
+            run stopped early (that update was made, but x_{t+1} was not recorded).
+        stop: the run's Stop (`Trajectory.stop`, `Run.stop`), needed only for that last update.
+
+    Raises:
+        ValueError: t is out of range, no update leaves x_t (the last iterate of a completed
+            run), or the steps are not those of one single-start run.
+    """
+    spec = resolve_optimizer(optimizer_id)
+    if not 0 <= t < len(steps):
+        raise ValueError(f"Step {t} is outside the run (steps 0 to {len(steps) - 1})")
+    step = steps[t]
+    if step.t != t or np.ndim(step.point) != 1:
+        raise ValueError("Expected the Steps of one single-start run, in order")
+    if t == len(steps) - 1 and (stop is None or stop.reason == "completed"):
+        raise ValueError(f"No update leaves step {t}: it is the last iterate of the run")
+    point, grad = _vector(step.point), _vector(step.grad)
+    actual = _vector(steps[t + 1].point) - point if t + 1 < len(steps) else None
+    ctx = _Context(
+        kwargs=torch_arguments(spec.id, hyper),
+        point=point,
+        grad=grad,
+        lr=float(step.lr),
+        state=step.state,
+        before=steps[t - 1].state if t > 0 else MappingProxyType({}),
+    )
+    rule = RULES.get(spec.id)
+    notes = []
+    if rule is None:
+        equations = filled = ()
+        predicted = None
+        rows = [
+            ("x_t", point, ENGINE, "the iterate"),
+            ("gradient", grad, ENGINE, "what backward() gave"),
+            ("lr", ctx.lr, HYPER, "learning rate of this update"),
+            *((key, value, STATE, "") for key, value in step.state.items()),
+        ]
+        notes.append(
+            f"The update rule of {spec.name} is not spelled out here; the table shows torch's "
+            "optimizer.state after this update."
+        )
+    else:
+        quantities, flags, predicted = rule.compute(ctx)
+        lines = [template for condition, template in rule.lines if _holds(condition, flags)]
+        equations = tuple(_render(line, quantities, filled=False) for line in lines)
+        filled = tuple(_render(line, quantities, filled=True) for line in lines)
+        rows = [(q.row, q.value, q.source, q.meaning) for q in quantities.values() if q.row]
+        rows.append(("predicted_update", predicted, COMPUTED, "x_{t+1} - x_t by the equation"))
+        # Rounding aside, only the box projection moves x_{t+1} off the equation's prediction.
+        if actual is not None and not np.allclose(
+            predicted, actual, rtol=1e-3, atol=1e-6 * (1 + np.abs(point).max())
+        ):
+            notes.append(
+                "x_{t+1} is not where the equation puts it: the update was clamped into the box."
+            )
+    rows.append(
+        (
+            "actual_update",
+            np.full(2, np.nan) if actual is None else actual,
+            ENGINE,
+            "x_{t+1} - x_t as recorded",
+        )
+    )
+    if actual is None:
+        notes.append("The run stopped after this update: x_{t+1} was not recorded.")
+    return Inspection(
+        optimizer=spec.id,
+        t=t,
+        covered=rule is not None,
+        equations=equations,
+        filled=filled,
+        table=_table(rows),
+        point=point,
+        grad=grad,
+        lr=ctx.lr,
+        predicted_update=predicted,
+        actual_update=actual,
+        note=" ".join(notes),
+    )
+
+
+def inspect_run(
+    objective: str | Objective,
+    optimizer_id: str,
+    start: Any,
+    steps: int,
+    t: int,
+    *,
+    hyper: Mapping[str, Any],
+    **options: Any,
+) -> Inspection:
+    """Rerun a single-start run up to x_{t+1} and inspect its update t (see `inspect_step`).
+
+    Args:
+        objective, optimizer_id, start, steps: as given to `core.engine.trajectory`.
+        t: the update to inspect; it is clamped to the last update the run made, so a slider
+            over 0..steps - 1 stays valid for a run that stopped early.
+        hyper: the optimizer's hyper-parameters.
+        **options: the other engine options of the run (dtype, device, noise, seed, project,
+            schedule): the same values give the same iterates, bit for bit.
+    """
+    run = trajectory(objective, optimizer_id, start, steps, **options, **hyper)
+    recorded = list(itertools.islice(run, max(t, 0) + 2))  # x_0 .. x_{t+1}, if the run got there
+    if not recorded:
+        raise ValueError("The run has no iterate: f or its gradient is not finite at the start")
+    # Fewer Steps than asked for: the run is over and `run.stop` says why. After an early stop
+    # the last Step's update was made (it broke the run); after completion, none leaves it.
+    stop = run.stop if len(recorded) < max(t, 0) + 2 else None
+    last = len(recorded) - (1 if stop is not None and stop.reason != "completed" else 2)
+    return inspect_step(optimizer_id, hyper, recorded, max(0, min(t, last)), stop=stop)
+
+
+# ---- arrows on the landscape --------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Arrow:
+    """One arrow from `start` to `end` in plot coordinates.
+
+    Attributes:
+        key: "gradient", "predicted" or "actual".
+        label: legend text.
+        start, end: points `[2]`.
+        length: the length of the vector the arrow stands for; differs from |end - start| when
+            the arrow was drawn to another scale (`scaled`).
+        colour: CSS colour.
+        scaled: drawn with another length than its vector's (see `update_arrows`).
+    """
+
+    key: str
+    label: str
+    start: np.ndarray
+    end: np.ndarray
+    length: float
+    colour: str
+    scaled: bool = False
+
+
+def update_arrows(inspection: Inspection) -> tuple[Arrow, ...]:
+    """Arrows from x_t: the plain gradient step -lr·∇f(x_t), the predicted and the actual update.
+
+    The gradient step of an adaptive optimizer can be thousands of times longer (or shorter)
+    than its real update: when it is more than 3 times longer or shorter, it is drawn with the
+    length of the update, in its true direction; `length` keeps its real length. Arrows whose
+    vector is missing or not finite are left out.
+    """
+    start = inspection.point
+    updates = (
+        ("predicted", "predicted x_{t+1} (the equation)", inspection.predicted_update, PALETTE[4]),
+        ("actual", "actual update x_{t+1} - x_t", inspection.actual_update, PALETTE[0]),
+    )
+    arrows = [
+        Arrow(key, label, start, start + vector, float(np.linalg.norm(vector)), colour)
+        for key, label, vector, colour in updates
+        if vector is not None and np.isfinite(vector).all()
+    ]
+    gradient_step = -inspection.lr * inspection.grad
+    length = float(np.linalg.norm(gradient_step))
+    if np.isfinite(gradient_step).all():
+        reference = max((a.length for a in arrows), default=0.0)
+        # Within a factor of 3 the true lengths fit one picture; beyond, keep only the direction.
+        scaled = 0 < reference < math.inf and not reference / 3 <= length <= 3 * reference
+        drawn = gradient_step * (reference / length) if scaled else gradient_step
+        label = "-lr · gradient"
+        if scaled:
+            label += (
+                f" ({'shortened' if length > reference else 'lengthened'}: length {length:.3g})"
+            )
+        arrows.insert(0, Arrow("gradient", label, start, start + drawn, length, PALETTE[1], scaled))
+    return tuple(arrows)
+
+
+def arrow_annotations(
+    arrows: Sequence[Arrow], *, xref: str = "x", yref: str = "y", colour: str | None = None
+) -> list[dict[str, Any]]:
+    """Plotly layout annotations drawing `arrows` with arrowheads, in data coordinates of the
+    axes `xref`/`yref` (the race figure's landscape panel is "x"/"y"). `colour` overrides the
+    arrows' own (e.g. the optimizer's colour on the race figure).
+
+    Add them with `fig.update_layout(annotations=[*fig.layout.annotations, *these])`.
+    """
+    return [
+        {
+            "x": float(a.end[0]),
+            "y": float(a.end[1]),
+            "ax": float(a.start[0]),
+            "ay": float(a.start[1]),
+            "xref": xref,
+            "yref": yref,
+            "axref": xref,
+            "ayref": yref,
+            "showarrow": True,
+            "arrowhead": 2,
+            "arrowsize": 1,
+            "arrowwidth": 2.5 if a.key == "actual" else 1.8,
+            "arrowcolor": colour or a.colour,
+            "text": "",
+            "hovertext": a.label,
+        }
+        for a in arrows
+    ]
+
+
+def update_arrows_figure(
+    inspection: Inspection, objective: Objective | None = None, *, height: int = 360
+) -> go.Figure:
+    """A small figure zoomed on x_t: the gradient step and the actual update as arrows, the
+    predicted x_{t+1} as an open circle (the actual arrow should end in it), at equal x and y
+    scale so directions are true, over the level sets of `objective` when it is given."""
+    arrows = update_arrows(inspection)
+    points = np.array([inspection.point, *(a.end for a in arrows)])
+    low, high = points.min(axis=0), points.max(axis=0)
+    centre = (low + high) / 2
+    # Some margin around the arrows; a window even when every arrow has length zero.
+    half = max(float((high - low).max()) * 0.65, 1e-6 * max(1.0, float(np.abs(centre).max())))
+    (x0, y0), (x1, y1) = centre - half, centre + half
+    fig = go.Figure()
+    if objective is not None:
+        xs, ys = np.linspace(x0, x1, 61), np.linspace(y0, y1, 61)
+        grid = torch.tensor(np.stack(np.meshgrid(xs, ys), axis=-1), dtype=torch.float64)
+        with torch.no_grad():  # float64 lists, not float32 typed arrays: the window can be tiny
+            values = objective.fn(grid).numpy()
+        fig.add_trace(
+            go.Contour(
+                x=xs,
+                y=ys,
+                z=values,
+                ncontours=20,
+                showscale=False,
+                contours={"coloring": "lines"},
+                colorscale=[[0, "#9a9a9a"], [1, "#9a9a9a"]],
+                line={"width": 1},
+                hovertemplate="f = %{z:.6g}<extra></extra>",
+                name="level sets of f",
+            )
+        )
+    fig.add_trace(
+        go.Scatter(
+            x=[float(inspection.point[0])],
+            y=[float(inspection.point[1])],
+            mode="markers",
+            marker={"size": 9, "color": "black"},
+            name=f"x_{inspection.t}",
+        )
+    )
+    for a in arrows:
+        xy = {"x": [float(a.start[0]), float(a.end[0])], "y": [float(a.start[1]), float(a.end[1])]}
+        if a.key == "predicted":
+            marker = {"size": [0, 16], "color": a.colour, "symbol": "circle-open"}
+            marker["line"] = {"width": 2.5}
+            fig.add_trace(go.Scatter(**xy, mode="markers", marker=marker, name=a.label))
+            continue
+        fig.add_trace(
+            go.Scatter(
+                **xy,
+                mode="lines+markers",
+                line={"color": a.colour, "width": 3 if a.key == "actual" else 2},
+                marker={"size": [0, 14], "symbol": "arrow", "angleref": "previous"},
+                name=a.label,
+            )
+        )
+    fig.update_layout(
+        height=height,
+        margin={"l": 10, "r": 10, "t": 30, "b": 10},
+        title={"text": f"Update from x_{inspection.t}", "font": {"size": 13}},
+        legend={"orientation": "h", "y": -0.18},
+        # constrain="domain": equal scale shrinks the plot area rather than widening the range.
+        xaxis={"range": [x0, x1], "title": "x", "constrain": "domain"},
+        yaxis={"range": [y0, y1], "title": "y", "scaleanchor": "x", "constrain": "domain"},
+    )
+    return fig

@@ -1,0 +1,335 @@
+"""Optimizer inspector: the filled-in equation predicts the real update; its state is torch's."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+import pytest
+import torch
+
+from core.engine import trajectory
+from core.inspector import (
+    RULES,
+    STATE,
+    STATE_BEFORE,
+    arrow_annotations,
+    inspect_run,
+    inspect_step,
+    latex_number,
+    torch_arguments,
+    update_arrows,
+    update_arrows_figure,
+)
+from core.objectives import OBJECTIVES
+from core.optimizers import OPTIMIZERS
+from core.schedules import Schedule
+
+OBJECTIVE = "himmelblau"
+START = (0.3, -0.7)
+STEPS = 12
+TS = (0, 1, 6, STEPS - 1)
+DTYPES = [torch.float32, torch.float64]
+
+# Every spelled-out rule, with the variants that change its lines.
+COVERED = [
+    ("sgd", {"lr": 0.01}),
+    ("sgd", {"lr": 0.01, "weight_decay": 0.2}),
+    ("momentum", {"lr": 0.005}),
+    ("momentum", {"lr": 0.005, "dampening": 0.3, "weight_decay": 0.1}),
+    ("nesterov", {"lr": 0.005}),
+    ("nesterov", {"lr": 0.005, "momentum": 0.5, "weight_decay": 0.1}),
+    ("adam", {"lr": 0.1}),
+    ("adam", {"lr": 0.1, "amsgrad": True, "weight_decay": 0.05, "beta1": 0.5}),
+    ("adamw", {"lr": 0.1}),
+    ("adamw", {"lr": 0.1, "amsgrad": True, "weight_decay": 0.3, "beta2": 0.9}),
+    ("rmsprop", {"lr": 0.02}),
+    ("rmsprop", {"lr": 0.02, "centered": True}),
+    ("rmsprop", {"lr": 0.01, "momentum": 0.6, "weight_decay": 0.1}),
+    ("rmsprop", {"lr": 0.01, "momentum": 0.6, "centered": True, "alpha": 0.9}),
+    ("adagrad", {"lr": 0.5}),
+    ("adagrad", {"lr": 0.5, "lr_decay": 0.05, "initial_accumulator_value": 0.2}),
+    ("adagrad", {"lr": 0.5, "weight_decay": 0.1, "eps": 1e-3}),
+]
+GENERIC = [oid for oid in OPTIMIZERS if oid not in RULES]
+
+
+def _ids(case):
+    oid, hyper = case
+    return oid + "".join(f"-{k}={v}" for k, v in hyper.items())
+
+
+def _steps(oid, hyper, dtype=torch.float32, steps=STEPS, **options):
+    return list(trajectory(OBJECTIVE, oid, START, steps, dtype=dtype, **options, **hyper))
+
+
+def _ulp(values: np.ndarray, dtype: torch.dtype) -> np.ndarray:
+    kind = np.float32 if dtype == torch.float32 else np.float64
+    return np.spacing(np.abs(values).astype(kind)).astype(np.float64)
+
+
+def _assert_predicts(inspection, steps, t, dtype):
+    """Predicted and actual update agree to rounding: a few ulps of x in the run's dtype (the
+    iterates are rounded to it) plus a relative error for the torch arithmetic."""
+    predicted, actual = inspection.predicted_update, inspection.actual_update
+    x_t, x_next = steps[t].point.astype(np.float64), steps[t + 1].point.astype(np.float64)
+    rtol = 1e-5 if dtype == torch.float32 else 1e-12
+    slack = 4 * np.maximum(_ulp(x_t, dtype), _ulp(x_next, dtype)) + rtol * np.abs(predicted)
+    assert np.all(np.abs(predicted - actual) <= slack), (predicted, actual, slack)
+    assert np.any(actual != 0)  # a real move, not a trivially matched standstill
+
+
+def test_rules_cover_the_classroom_optimizers():
+    assert {"sgd", "momentum", "nesterov", "adam", "adamw", "rmsprop", "adagrad"} <= set(RULES)
+    assert set(RULES) <= set(OPTIMIZERS)
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize("case", COVERED, ids=_ids)
+def test_equation_predicts_the_actual_update(case, dtype):
+    oid, hyper = case
+    steps = _steps(oid, hyper, dtype)
+    for t in TS:
+        inspection = inspect_step(oid, hyper, steps, t)
+        assert inspection.covered
+        _assert_predicts(inspection, steps, t, dtype)
+        exact = steps[t + 1].point.astype(np.float64) - steps[t].point.astype(np.float64)
+        np.testing.assert_array_equal(inspection.actual_update, exact)
+        table = inspection.table
+        np.testing.assert_array_equal(
+            table.loc["predicted_update", ["x", "y"]].to_numpy(float), inspection.predicted_update
+        )
+        np.testing.assert_array_equal(
+            table.loc["gradient", ["x", "y"]].to_numpy(float), steps[t].grad
+        )
+
+
+@pytest.mark.parametrize("case", COVERED, ids=_ids)
+def test_state_rows_are_the_recorded_optimizer_state_exactly(case):
+    oid, hyper = case
+    steps = _steps(oid, hyper)
+    for t in TS:
+        table = inspect_step(oid, hyper, steps, t).table
+        for label, recorded in (
+            *((key, value) for key, value in steps[t].state.items()),
+            *((f"{key} (t-1)", value) for key, value in (steps[t - 1].state if t else {}).items()),
+        ):
+            if label not in table.index:
+                continue  # e.g. Adam's step count before the update is not shown
+            row = table.loc[label, ["x", "y"]].to_numpy(float)
+            np.testing.assert_array_equal(row, np.broadcast_to(np.float64(recorded), 2))
+        for label in table.index[table["source"] == STATE]:
+            assert label in steps[t].state
+        assert (table["source"] == STATE).sum() >= (0 if oid == "sgd" else 1)
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize("case", COVERED, ids=_ids)
+def test_state_rows_equal_a_bare_torch_loop(case, dtype):
+    """What a student's loop holds in optimizer.state after update t, bit for bit."""
+    oid, hyper = case
+    spec, objective = OPTIMIZERS[oid], OBJECTIVES[OBJECTIVE]
+    steps = _steps(oid, hyper, dtype)
+    p = torch.tensor(START, dtype=dtype, requires_grad=True)
+    optimizer = spec.cls([p], **spec.torch_kwargs(**hyper))
+    before = {}
+    for t in range(max(TS) + 1):
+        optimizer.zero_grad()
+        objective.fn(p).sum().backward()
+        gradient = p.grad.clone()
+        optimizer.step()
+        if t in TS:
+            table = inspect_step(oid, hyper, steps, t).table
+            np.testing.assert_array_equal(
+                table.loc["gradient", ["x", "y"]].to_numpy(float), gradient.numpy()
+            )
+            for key, value in optimizer.state[p].items():
+                if isinstance(value, torch.Tensor) and key in table.index:
+                    row = table.loc[key, ["x", "y"]].to_numpy(float)
+                    np.testing.assert_array_equal(row, np.broadcast_to(value.numpy(), 2))
+            for key, value in before.items():
+                if f"{key} (t-1)" in table.index:
+                    row = table.loc[f"{key} (t-1)", ["x", "y"]].to_numpy(float)
+                    np.testing.assert_array_equal(row, value)
+        before = {
+            k: v.clone().numpy()
+            for k, v in optimizer.state[p].items()
+            if isinstance(v, torch.Tensor) and v.ndim == 1
+        }
+
+
+def test_first_update_starts_from_torchs_initial_state():
+    hyper = {"lr": 0.5, "initial_accumulator_value": 0.2}
+    table = inspect_step("adagrad", hyper, _steps("adagrad", hyper), 0).table
+    np.testing.assert_array_equal(table.loc["sum (t-1)", ["x", "y"]].to_numpy(float), [0.2, 0.2])
+    assert table.loc["sum (t-1)", "source"] == STATE_BEFORE
+    filled = inspect_step("momentum", {}, _steps("momentum", {}), 0).filled
+    assert any("first update" in line for line in filled)
+
+
+def test_prediction_uses_the_scheduled_rate_and_the_noisy_gradient():
+    hyper = {"lr": 0.1}
+    steps = _steps("adam", hyper, steps=20, schedule=Schedule("step", 0.5, 5), noise=0.3, seed=3)
+    for t in (3, 12, 18):
+        inspection = inspect_step("adam", hyper, steps, t)
+        assert inspection.lr == steps[t].lr < 0.1 or t < 5
+        _assert_predicts(inspection, steps, t, torch.float32)
+
+
+def test_equations_and_filled_lines_match_line_for_line():
+    hyper = {"lr": 0.1, "amsgrad": True, "weight_decay": 0.3}
+    inspection = inspect_step("adamw", hyper, _steps("adamw", hyper), 4)
+    assert len(inspection.equations) == len(inspection.filled) > 5
+    assert inspection.equations[-1].startswith("x_{t+1} = x_t")
+    assert r"\lambda" in inspection.equations[-1]  # decoupled weight decay is visible
+    assert r"v^{\max}_t" in "".join(inspection.equations)
+    for symbolic, filled in zip(inspection.equations, inspection.filled, strict=True):
+        assert "@" not in symbolic + filled
+        assert symbolic.count("=") == filled.count("=")
+    assert r"\begin{pmatrix}" in inspection.filled[-1]
+    assert "0.3" in inspection.filled[-1]
+
+
+@pytest.mark.parametrize("oid", GENERIC)
+def test_other_optimizers_get_the_generic_view(oid):
+    steps = _steps(oid, {})
+    inspection = inspect_step(oid, {}, steps, 2)
+    assert not inspection.covered
+    assert inspection.equations == inspection.filled == ()
+    assert inspection.predicted_update is None
+    assert "not spelled out" in inspection.note
+    exact = steps[3].point.astype(np.float64) - steps[2].point.astype(np.float64)
+    np.testing.assert_array_equal(inspection.actual_update, exact)
+    table = inspection.table
+    for key, value in steps[2].state.items():
+        value = np.asarray(value, dtype=np.float64)
+        if value.size in (1, 2):
+            row = table.loc[key, ["x", "y"]].to_numpy(float)
+            np.testing.assert_array_equal(row, np.broadcast_to(value.reshape(-1), 2))
+
+
+def test_steps_without_an_update_are_refused():
+    steps = _steps("adam", {}, steps=3)
+    with pytest.raises(ValueError, match="last iterate"):
+        inspect_step("adam", {}, steps, 3)
+    with pytest.raises(ValueError, match="outside"):
+        inspect_step("adam", {}, steps, 4)
+    with pytest.raises(ValueError, match="outside"):
+        inspect_step("adam", {}, steps, -1)
+
+
+def test_the_update_that_ended_a_run_can_be_inspected():
+    run = trajectory("quadratic", "sgd", (-1.8, -0.8), 100, lr=0.05)
+    steps = list(run)
+    assert run.stop.reason == "escaped"
+    last = len(steps) - 1
+    with pytest.raises(ValueError, match="last iterate"):  # without the Stop it cannot know
+        inspect_step("sgd", {"lr": 0.05}, steps, last)
+    inspection = inspect_step("sgd", {"lr": 0.05}, steps, last, stop=run.stop)
+    assert inspection.actual_update is None
+    assert np.isnan(inspection.table.loc["actual_update", ["x", "y"]].to_numpy(float)).all()
+    assert "stopped" in inspection.note
+    assert [a.key for a in update_arrows(inspection)] == ["gradient", "predicted"]
+
+
+def test_inspect_run_reruns_just_far_enough():
+    options = {"dtype": torch.float64, "noise": 0.2, "seed": 5, "schedule": Schedule("cosine")}
+    steps = _steps("rmsprop", {"lr": 0.02}, steps=30, **options)
+    mine = inspect_run(OBJECTIVE, "rmsprop", START, 30, 7, hyper={"lr": 0.02}, **options)
+    theirs = inspect_step("rmsprop", {"lr": 0.02}, steps, 7)
+    assert mine.filled == theirs.filled
+    pd.testing.assert_frame_equal(mine.table, theirs.table)
+
+
+def test_inspect_run_clamps_to_the_last_update_made():
+    escaped = inspect_run("quadratic", "sgd", (-1.8, -0.8), 100, 99, hyper={"lr": 0.05})
+    assert escaped.actual_update is None and escaped.t < 10
+    completed = inspect_run("booth", "adam", (0.0, 0.0), 5, 99, hyper={})
+    assert completed.t == 4 and completed.actual_update is not None
+    with pytest.raises(ValueError):
+        inspect_run("booth", "adam", (0.0, 0.0), 0, 0, hyper={})
+
+
+def test_torch_arguments_fill_in_torchs_own_defaults():
+    assert torch_arguments("nesterov", {})["dampening"] == 0
+    assert torch_arguments("adam", {"lr": 0.3})["lr"] == 0.3
+    assert torch_arguments("adam", {})["betas"] == (0.9, 0.999)
+
+
+@pytest.mark.parametrize(
+    ("value", "text"),
+    [
+        (0.05, "0.05"),
+        (1e-8, r"1 \times 10^{-8}"),
+        (-2.5, "(-2.5)"),
+        (12345.678, r"1.235 \times 10^{4}"),
+        (float("nan"), r"\mathrm{NaN}"),
+        (float("-inf"), r"-\infty"),
+    ],
+)
+def test_latex_numbers(value, text):
+    assert latex_number(value) == text
+
+
+# ---- arrows ---------------------------------------------------------------------------------
+
+
+def test_arrows_start_at_x_t_and_end_where_the_updates_do():
+    steps = _steps("momentum", {"lr": 0.005})
+    inspection = inspect_step("momentum", {"lr": 0.005}, steps, 6)
+    arrows = {a.key: a for a in update_arrows(inspection)}
+    assert set(arrows) == {"gradient", "predicted", "actual"}
+    for arrow in arrows.values():
+        np.testing.assert_array_equal(arrow.start, steps[6].point.astype(np.float64))
+    np.testing.assert_allclose(arrows["actual"].end, steps[7].point, rtol=0, atol=1e-6)
+    gradient = arrows["gradient"]
+    direction = gradient.end - gradient.start
+    cosine = (
+        -direction @ steps[6].grad / (np.linalg.norm(direction) * np.linalg.norm(steps[6].grad))
+    )
+    assert cosine == pytest.approx(1.0)  # along -gradient, whatever its drawn length
+    assert gradient.length == pytest.approx(0.005 * np.linalg.norm(steps[6].grad))
+
+
+def test_a_gradient_step_far_longer_than_the_update_is_drawn_shortened():
+    steps = list(trajectory("rosenbrock", "adam", (-1.2, 1.0), 6, lr=0.05))
+    inspection = inspect_step("adam", {"lr": 0.05}, steps, 3)
+    arrows = {a.key: a for a in update_arrows(inspection)}
+    gradient = arrows["gradient"]
+    assert gradient.scaled and "shortened" in gradient.label
+    assert np.linalg.norm(gradient.end - gradient.start) == pytest.approx(arrows["actual"].length)
+    assert gradient.length > 3 * arrows["actual"].length
+
+
+def test_arrow_annotations_are_plotly_arrows_in_data_coordinates():
+    inspection = inspect_step("sgd", {}, _steps("sgd", {}), 2)
+    annotations = arrow_annotations(update_arrows(inspection), xref="x2", yref="y2", colour="red")
+    fig = go.Figure()
+    fig.update_layout(annotations=annotations)  # plotly validates every key
+    for a in annotations:
+        assert a["showarrow"] and a["arrowcolor"] == "red"
+        assert (a["xref"], a["axref"], a["yref"], a["ayref"]) == ("x2", "x2", "y2", "y2")
+    json.dumps(annotations)
+
+
+def test_update_arrows_figure_draws_level_sets_and_arrows():
+    steps = _steps("adam", {"lr": 0.1})
+    inspection = inspect_step("adam", {"lr": 0.1}, steps, 5)
+    fig = update_arrows_figure(inspection, OBJECTIVES[OBJECTIVE])
+    kinds = [trace.type for trace in fig.data]
+    assert kinds[0] == "contour" and kinds.count("scatter") == 4
+    assert fig.layout.yaxis.scaleanchor == "x"
+    json.loads(fig.to_json())
+    bare = update_arrows_figure(inspection)
+    assert "contour" not in [trace.type for trace in bare.data]
+
+
+def test_a_clamped_update_is_noted():
+    run = list(trajectory("eggholder", "adam", (400.0, 300.0), 20, project=True, lr=50.0))
+    clamped = [t for t in range(len(run) - 1) if np.abs(run[t + 1].point).max() == 512.0]
+    assert clamped, "the scene should push an iterate onto the box"
+    t = clamped[0]
+    assert "clamped" in inspect_step("adam", {"lr": 50.0}, run, t).note
+    assert inspect_step("adam", {"lr": 50.0}, run, 0).note == ""
