@@ -141,6 +141,13 @@ _TABLE: dict[str, tuple[str, str]] = {
     "tab_inspector": ("Inspector", "优化器检查"),
     "tab_code": ("Code", "代码"),
     "summary": ("Summary", "汇总"),
+    "inspect_optimizer": ("Optimizer to inspect", "要检查的优化器"),
+    "inspect_step": ("Step t (the update from x_t to x_t+1)", "第 t 步（从 x_t 到 x_t+1 的更新）"),
+    "code_note": (
+        "A self-contained PyTorch script that reproduces this race exactly and prints where each optimizer ends.",
+        "一个独立的 PyTorch 脚本：精确复现这场比赛，并打印每个优化器的终点。",
+    ),
+    "download_script": ("Download the script", "下载脚本"),
     "download_csv": ("Download all iterates (CSV)", "下载全部迭代点（CSV）"),
     "pin_run": ("Pin this run as a ghost", "把本次运行固定为对照"),
     "clear_pin": ("Clear the pinned run", "清除固定的对照"),

@@ -132,10 +132,11 @@ class OptimizerSpec:
     def defaults_for(self, objective: Objective) -> dict[str, HyperValue]:
         """Defaults with a learning rate that gives a meaningful run on `objective`."""
         values = self.defaults
+        # Rounded: a product like 0.2 * 0.2 = 0.04000000000000001 would read badly on screen.
         if self.lr_family == "gradient":
-            values["lr"] = objective.lr_gradient * self.lr_factor
+            values["lr"] = float(f"{objective.lr_gradient * self.lr_factor:.6g}")
         elif self.lr_family == "step":
-            values["lr"] = objective.lr_step * self.lr_factor
+            values["lr"] = float(f"{objective.lr_step * self.lr_factor:.6g}")
         return values
 
     def validate(self, **hyper: Any) -> dict[str, HyperValue]:

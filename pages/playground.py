@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from core.codegen import race_script
 from core.engine import Run, run
 from core.figures import (
     PALETTE,
@@ -13,6 +14,7 @@ from core.figures import (
     surface_figure,
 )
 from core.i18n import objective_name, objective_note, stop_message, text
+from core.inspector import Inspection, inspect_run, update_arrows_figure
 from core.landscape import Landscape, evaluate
 from core.optimizers import OPTIMIZERS
 from core.schedules import Schedule
@@ -66,17 +68,72 @@ def race(
     ]
 
 
-def run_race(config: Config) -> list[Run]:
-    return race(
-        config.scene,
+@st.cache_data(max_entries=64, show_spinner=False)
+def inspection(key: tuple, optimizer_id: str, t: int) -> Inspection:
+    scene, start, steps, device, noise, noise_seed, project, settings = key
+    hyper, schedule = next((dict(h), s) for o, h, s in settings if o == optimizer_id)
+    return inspect_run(
+        objective_of(scene),
+        optimizer_id,
+        start,
+        steps,
+        t,
+        hyper=hyper,
+        device=device,
+        noise=noise,
+        seed=noise_seed,
+        project=project,
+        schedule=Schedule(*schedule) if schedule else None,
+    )
+
+
+def script_of(config: Config) -> str:
+    optimizers = [
+        (optimizer_id, dict(hyper), Schedule(*schedule) if schedule else None)
+        for optimizer_id, hyper, schedule in config.settings
+    ]
+    return race_script(
+        config.objective,
         config.start,
         config.steps,
-        config.device,
-        config.noise,
-        config.noise_seed,
-        config.project,
-        config.settings,
+        optimizers,
+        device=config.device,
+        noise=config.noise,
+        seed=config.noise_seed,
+        project=config.project,
     )
+
+
+def inspector_tab(config: Config, runs: list[Run], lang: str) -> None:
+    """Pick an optimizer and a step: its update equation with the real state's numbers."""
+    ids = [r.optimizer for r in runs]
+    left, right = st.columns([1, 2])
+    optimizer_id = left.selectbox(
+        text("inspect_optimizer", lang),
+        ids,
+        key="inspect_opt",
+        format_func=lambda i: OPTIMIZERS[i].name,
+    )
+    last = max(len(runs[ids.index(optimizer_id)].frame) - 2, 0)
+    t = right.slider(
+        text("inspect_step", lang), 0, max(last, 1), key="inspect_t", disabled=last == 0
+    )
+    found = inspection(config.key, optimizer_id, min(t, last))
+    eq_col, fig_col = st.columns([3, 2])
+    with eq_col:
+        for line in found.filled:
+            st.latex(line)
+        if found.note:
+            st.caption(found.note)
+    with fig_col:
+        st.plotly_chart(
+            update_arrows_figure(found, config.objective),
+            width="stretch",
+            theme=None,
+            config=CHART_CONFIG,
+            key="arrows",
+        )
+    st.dataframe(found.table, width="stretch")
 
 
 def header(config: Config, lang: str) -> None:
@@ -121,7 +178,7 @@ if not config.settings:
     st.stop()
 try:
     with st.spinner():
-        runs = run_race(config)
+        runs = race(*config.key)
 except ValueError as error:
     st.error(text("cannot_run", lang, error=error))
     st.stop()
@@ -143,7 +200,9 @@ for message in messages:
 
 ghosts = pin_controls(views, lang)
 landscape = landscape_of(config.scene)
-race_tab, surface_tab = st.tabs([text("tab_race", lang), text("tab_surface", lang)])
+race_tab, surface_tab, inspector, code = st.tabs(
+    [text(key, lang) for key in ("tab_race", "tab_surface", "tab_inspector", "tab_code")]
+)
 with race_tab:
     figure = race_figure(
         config.objective,
@@ -159,6 +218,16 @@ with race_tab:
 with surface_tab:
     figure = surface_figure(config.objective, landscape, views, lang=lang)
     st.plotly_chart(figure, width="stretch", theme=None, config=CHART_CONFIG)
+
+with inspector:
+    inspector_tab(config, runs, lang)
+with code:
+    script = script_of(config)
+    st.caption(text("code_note", lang))
+    st.code(script, language="python")
+    st.download_button(
+        text("download_script", lang), script, file_name="playground_run.py", mime="text/x-python"
+    )
 
 if any(schedule for _, _, schedule in config.settings):
     st.plotly_chart(learning_rate_figure(views, lang), width="stretch", theme=None, key="lr_chart")

@@ -119,6 +119,20 @@ class Config:
     project: bool
     frame_ms: int
 
+    @property
+    def key(self) -> tuple:
+        """The plain values a run depends on: what caches key on."""
+        return (
+            self.scene,
+            self.start,
+            self.steps,
+            self.device,
+            self.noise,
+            self.noise_seed,
+            self.project,
+            self.settings,
+        )
+
 
 def _box() -> Box:
     state = st.session_state

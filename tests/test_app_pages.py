@@ -54,8 +54,9 @@ def test_playground_renders_the_default_race(app):
     assert spec["layout"]["images"][0]["source"].startswith("data:image/png;base64,")
     assert 2 <= len(spec["frames"]) <= 120
     assert app.title[0].value == "Rosenbrock"
-    assert len(app.dataframe) == 1 and len(app.dataframe[0].value) == 4
-    assert len(app.get("download_button")) == 1
+    summary = app.dataframe[-1].value
+    assert len(summary) == 4 and list(summary.iloc[:, 0]) == ["SGD", "Momentum", "Adam", "RMSprop"]
+    assert len(app.get("download_button")) == 2  # iterates (CSV) and the script
 
 
 def test_changing_the_function_changes_landscape_minima_and_start(app):
@@ -205,3 +206,26 @@ def test_an_unexpected_error_shows_a_friendly_message_not_a_traceback(monkeypatc
     assert not at.exception
     assert "Something went wrong" in at.error[0].value
     assert at.code[-1].value == "RuntimeError: simulated failure"
+
+
+def test_code_tab_shows_a_torch_only_script_of_this_race(app):
+    script = next(c.value for c in app.code if "import torch" in c.value)
+    assert "torch.optim.Adam(" in script and "torch.optim.RMSprop(" in script
+    assert "STEPS = 300" in script
+    app.number_input(key="steps").set_value(77).run()
+    assert any("STEPS = 77" in c.value for c in app.code)
+
+
+def test_inspector_fills_the_update_equation_for_the_chosen_step(app):
+    from core.inspector import inspect_run
+    from core.optimizers import OPTIMIZERS
+
+    app.selectbox(key="inspect_opt").set_value("adam").run()
+    app.slider(key="inspect_t").set_value(5).run()
+    assert not app.exception
+    objective = OBJECTIVES["rosenbrock"]
+    hyper = OPTIMIZERS["adam"].defaults_for(objective)
+    expected = inspect_run(objective, "adam", objective.start, 300, 5, hyper=hyper)
+    shown = [m.value.strip("$\n") for m in app.latex]
+    assert [line.strip() for line in expected.filled] == [s.strip() for s in shown[1:]]
+    assert app.dataframe[0].value.equals(expected.table)
