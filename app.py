@@ -50,6 +50,12 @@ pages = [
         icon=":material/functions:",
         url_path="autograd_lab",
     ),
+    st.Page(
+        "pages/basins.py",
+        title=text("page_basins", lang),
+        icon=":material/grid_view:",
+        url_path="basins",
+    ),
 ]
 try:
     st.navigation(pages).run()

@@ -1,0 +1,433 @@
+"""Plotly figures of the batched views: basin maps, learning-rate sweeps, momentum maps, curvature.
+
+No frames here: each figure is static. Grids travel as float32 typed arrays (base64 in the JSON):
+a 200 x 200 map is 160 kB instead of ~0.8 MB of decimal text.
+"""
+
+from __future__ import annotations
+
+import base64
+import math
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+from core.basins import BasinMap
+from core.batched import DIVERGED, NO_MINIMUM
+from core.figures import LOG_FLOOR, PALETTE
+from core.objectives import Objective
+from core.optimizers import OPTIMIZERS
+from core.raster import PLOTLY_COLORSCALE
+
+BASIN_VIEWS = ("minimum", "loss", "steps")
+SWEEP_METRICS = ("loss", "steps")
+# Basin colours: the palette without its black, which means "diverged" here.
+MINIMUM_COLOURS = tuple(c for c in PALETTE if c != "#000000")
+NONE_COLOUR = "#BDBDBD"
+DIVERGED_COLOUR = "#000000"
+
+
+def f32(values: np.ndarray | pd.Series | Sequence[float]) -> dict[str, str]:
+    """float32 values as a Plotly typed-array spec (2-D arrays keep their shape)."""
+    array = np.ascontiguousarray(values, dtype=np.float32)
+    spec = {"dtype": "f4", "bdata": base64.b64encode(array.tobytes()).decode("ascii")}
+    if array.ndim > 1:
+        spec["shape"] = ",".join(map(str, array.shape))
+    return spec
+
+
+def basin_views(objective: Objective) -> tuple[str, ...]:
+    """The colourings that make sense for `objective`: "minimum" needs known minima."""
+    return BASIN_VIEWS if objective.minima else BASIN_VIEWS[1:]
+
+
+def _discrete_scale(colours: Sequence[str]) -> list[list]:
+    """A colour scale with one flat band per integer 0..len-1 (use zmin -0.5, zmax len-0.5)."""
+    n = len(colours)
+    scale = []
+    for i, colour in enumerate(colours):
+        scale += [[i / n, colour], [(i + 1) / n, colour]]
+    return scale
+
+
+def _legend_square(name: str, colour: str, group: str | None = None) -> go.Scatter:
+    """A legend entry only: heatmap categories have no legend of their own."""
+    return go.Scatter(
+        x=[None],
+        y=[None],
+        mode="markers",
+        name=name,
+        legendgroup=group,
+        marker={"symbol": "square", "size": 12, "color": colour, "line": {"width": 0}},
+        hoverinfo="skip",
+    )
+
+
+def _minima_stars(objective: Objective, colours: Sequence[str] | None) -> go.Scatter:
+    count = len(objective.minima)
+    return go.Scatter(
+        x=[p[0] for p in objective.minima],
+        y=[p[1] for p in objective.minima],
+        mode="markers+text",
+        name="global minimum",
+        text=[str(k + 1) for k in range(count)] if count > 1 else None,
+        textposition="top right",
+        textfont={"color": "black", "size": 14},
+        marker={
+            "symbol": "star",
+            "size": 18,
+            "color": list(colours[:count]) if colours else "white",
+            "line": {"color": "white" if colours else "black", "width": 2},
+        },
+        hovertemplate="global minimum (%{x:.4g}, %{y:.4g})<extra></extra>",
+        showlegend=False,
+    )
+
+
+def _status_layer(basins: BasinMap, show_none: bool, show_diverged: bool) -> go.Heatmap:
+    """Grey cells for runs that ended away from every minimum, black for diverged ones."""
+    z = np.full(basins.label.shape, np.nan)
+    if show_none:
+        z[basins.label == NO_MINIMUM] = 0
+    if show_diverged:
+        z[basins.label == DIVERGED] = 1
+    return go.Heatmap(
+        x=f32(basins.xs),
+        y=f32(basins.ys),
+        z=f32(z),
+        zmin=-0.5,
+        zmax=1.5,
+        colorscale=_discrete_scale([NONE_COLOUR, DIVERGED_COLOUR]),
+        showscale=False,
+        hoverinfo="skip",
+        name="status",
+    )
+
+
+def basin_figure(objective: Objective, basins: BasinMap, view: str = "minimum") -> go.Figure:
+    """The basin map: each start coloured by the minimum it reached, its final loss or its steps.
+
+    Args:
+        objective: the function the map was computed on (box, minima, f_min).
+        basins: core.basins.basin_map's result.
+        view: "minimum" (categorical: one colour per minimum, grey for none, black for diverged),
+            "loss" (final loss, log of the gap to f_min when known) or "steps" (steps to converge;
+            without known minima, the step at which the run left the region).
+    """
+    if view not in basin_views(objective):
+        raise ValueError(f"View {view!r} needs an objective with known minima")
+    minima = len(objective.minima)
+    counts = basins.counts(minima)
+    hover = "start (%{x:.3g}, %{y:.3g})"
+    diverged_entry = (f"diverged or left the region: {counts[DIVERGED]:,}", DIVERGED_COLOUR)
+    fig = go.Figure()
+    star_colours = None
+    if view == "minimum":
+        codes = np.where(basins.label >= 0, basins.label, 0).astype(np.float64)
+        codes[basins.label == NO_MINIMUM] = minima
+        codes[basins.label == DIVERGED] = minima + 1
+        star_colours = [*MINIMUM_COLOURS[:minima], NONE_COLOUR, DIVERGED_COLOUR]
+        fig.add_trace(
+            go.Heatmap(
+                x=f32(basins.xs),
+                y=f32(basins.ys),
+                z=f32(codes),
+                zmin=-0.5,
+                zmax=len(star_colours) - 0.5,
+                colorscale=_discrete_scale(star_colours),
+                showscale=False,
+                name="basins",
+                hovertemplate=hover + "<extra></extra>",
+            )
+        )
+        legend = [
+            (f"→ minimum {k + 1} ({x:.3g}, {y:.3g}): {counts[k]:,}", star_colours[k])
+            for k, (x, y) in enumerate(objective.minima)
+        ]
+        legend += [(f"no minimum reached: {counts[NO_MINIMUM]:,}", NONE_COLOUR), diverged_entry]
+    else:
+        if view == "loss":
+            if objective.f_min is not None:
+                gap = basins.final_loss - objective.f_min
+                values = np.log10(np.maximum(gap, LOG_FLOOR))
+                title, tip = "log₁₀(f − f_min)", "log₁₀(f − f_min) = %{z:.2f}"
+            else:
+                values, title, tip = basins.final_loss, "final loss", "final loss %{z:.4g}"
+            show_none, show_diverged = False, True
+            legend = [diverged_entry]
+        elif objective.minima:
+            values = np.where(basins.settled >= 0, basins.settled, np.nan).astype(np.float64)
+            title, tip = "steps to converge", "converged in %{z:.0f} steps"
+            show_none, show_diverged = True, True
+            legend = [(f"not converged: {counts[NO_MINIMUM]:,}", NONE_COLOUR), diverged_entry]
+        else:  # no minimum to converge to: how fast does each start get away?
+            left = basins.label == DIVERGED
+            values = np.where(left, basins.last + 1, np.nan).astype(np.float64)
+            title, tip = "step it left", "left the region at step %{z:.0f}"
+            show_none, show_diverged = True, False
+            legend = [(f"stayed in the region: {counts[NO_MINIMUM]:,}", NONE_COLOUR)]
+        fig.add_trace(_status_layer(basins, show_none, show_diverged))
+        fig.add_trace(
+            go.Heatmap(
+                x=f32(basins.xs),
+                y=f32(basins.ys),
+                z=f32(values),
+                colorscale=PLOTLY_COLORSCALE,
+                colorbar={"title": {"text": title}, "thickness": 14, "len": 0.8},
+                name=view,
+                hovertemplate=f"{hover}<br>{tip}<extra></extra>",
+            )
+        )
+    for name, colour in legend:
+        fig.add_trace(_legend_square(name, colour))
+    if objective.minima:
+        fig.add_trace(_minima_stars(objective, star_colours))
+    (x0, x1), (y0, y1) = objective.box
+    spec = OPTIMIZERS[basins.optimizer]
+    fig.update_layout(
+        title={
+            "text": f"{spec.name}: {basins.starts:,} starts × {basins.steps:,} steps",
+            "font": {"size": 15},
+        },
+        height=640,
+        margin={"l": 60, "r": 20, "t": 50, "b": 50},
+        legend={"orientation": "h", "y": -0.1},
+        plot_bgcolor="white",
+        xaxis={"range": [x0, x1], "title": "start x", "constrain": "domain", "showgrid": False},
+        yaxis={
+            "range": [y0, y1],
+            "title": "start y",
+            "scaleanchor": "x",
+            "constrain": "domain",
+            "showgrid": False,
+        },
+    )
+    return fig
+
+
+def _metric(objective: Objective, rows: pd.DataFrame, metric: str) -> np.ndarray:
+    if metric == "steps":
+        settled = rows["settled"].to_numpy()
+        return np.where(settled >= 0, settled, np.nan).astype(np.float64)
+    if objective.f_min is not None:
+        return np.maximum(rows["gap"].to_numpy(), LOG_FLOOR)
+    return rows["final_loss"].to_numpy()
+
+
+def sweep_figure(
+    objective: Objective,
+    sweep: pd.DataFrame,
+    metric: str = "loss",
+    *,
+    limit: float | None = None,
+) -> go.Figure:
+    """Final loss (or steps to converge) against the learning rate, one line per optimizer.
+
+    Diverged rates are crosses along the top; `limit` (2 / lambda_max on a convex quadratic,
+    core.curvature.stability_limit) is a dashed vertical line.
+    """
+    if metric not in SWEEP_METRICS:
+        raise ValueError(f"Unknown metric {metric!r}: choose from {SWEEP_METRICS}")
+    fig = go.Figure()
+    log_y = metric == "loss" and objective.f_min is not None
+    finite = []
+    per_optimizer = list(sweep.groupby("optimizer", sort=False))
+    for _, rows in per_optimizer:
+        y = _metric(objective, rows, metric)
+        finite.append(y[np.isfinite(y)])
+    finite_all = np.concatenate(finite) if finite else np.array([])
+    if finite_all.size:
+        top = finite_all.max() * 10 if log_y else finite_all.max() + 0.1 * np.ptp(finite_all) + 1
+    else:
+        top = 1.0
+    for i, (optimizer_id, rows) in enumerate(per_optimizer):
+        rows = rows.sort_values("lr")
+        name = OPTIMIZERS[str(optimizer_id)].name
+        colour = PALETTE[i % len(PALETTE)]
+        y = _metric(objective, rows, metric)
+        fig.add_trace(
+            go.Scatter(
+                x=f32(rows["lr"]),
+                y=f32(y),
+                mode="lines+markers",
+                name=name,
+                legendgroup=name,
+                line={"color": colour, "width": 2},
+                marker={"size": 5},
+                hovertemplate=f"{name}<br>lr %{{x:.4g}}: %{{y:.4g}}<extra></extra>",
+            )
+        )
+        bad = rows[rows["diverged"].to_numpy()]
+        if len(bad):
+            fig.add_trace(
+                go.Scatter(
+                    x=f32(bad["lr"]),
+                    # One row of crosses per optimizer, so that they do not hide each other.
+                    y=f32(
+                        np.full(len(bad), top * 10 ** (0.4 * i) if log_y else top * (1 + 0.05 * i))
+                    ),
+                    mode="markers",
+                    name=f"{name}: diverged",
+                    legendgroup=name,
+                    marker={"symbol": "x", "size": 9, "color": colour},
+                    text=[f"diverged at step {int(s) + 1}" for s in bad["last"]],
+                    hovertemplate=f"{name}<br>lr %{{x:.4g}}: %{{text}}<extra></extra>",
+                )
+            )
+    if limit is not None:
+        fig.add_vline(
+            x=limit,
+            line={"dash": "dash", "color": "#444444", "width": 1.5},
+            annotation_text=f"2/λ_max = {limit:.4g}",
+            annotation_position="top left",
+        )
+    if metric == "steps":
+        y_title = "steps to converge"
+    elif log_y:
+        y_title = "final f − f_min (log)"
+    else:
+        y_title = "final loss"
+    fig.update_layout(
+        height=480,
+        margin={"l": 70, "r": 20, "t": 30, "b": 50},
+        legend={"orientation": "h", "y": -0.2},
+        plot_bgcolor="white",
+        hovermode="closest",
+        xaxis={
+            "type": "log",
+            "title": "learning rate (log)",
+            "exponentformat": "power",
+            "gridcolor": "#EEEEEE",
+        },
+        yaxis={
+            "type": "log" if log_y else "linear",
+            "title": y_title,
+            "exponentformat": "power",
+            "gridcolor": "#EEEEEE",
+        },
+    )
+    return fig
+
+
+def momentum_figure(
+    objective: Objective, grid: pd.DataFrame, *, lambda_max: float | None = None
+) -> go.Figure:
+    """Final loss over (learning rate, momentum): the convergence map of "Why Momentum Really
+    Works". Diverged cells are black; on a convex quadratic (`lambda_max` given) the stability
+    boundary lr = 2 (1 + momentum) / lambda_max is drawn."""
+    rates = np.sort(grid["lr"].unique())
+    momenta = np.sort(grid["momentum"].unique())
+    table = grid.pivot(index="momentum", columns="lr", values="final_loss")
+    table = table.reindex(index=momenta, columns=rates)
+    loss = table.to_numpy()
+    diverged = grid.pivot(index="momentum", columns="lr", values="diverged")
+    diverged = diverged.reindex(index=momenta, columns=rates).to_numpy().astype(bool)
+    if objective.f_min is not None:
+        values = np.log10(np.maximum(loss - objective.f_min, LOG_FLOOR))
+        title, tip = "log₁₀(f − f_min)", "log₁₀(f − f_min) = %{z:.2f}"
+    else:
+        values, title, tip = loss, "final loss", "final loss %{z:.4g}"
+    values = np.where(diverged, np.nan, values)
+    log_rates = np.log10(rates)
+    fig = go.Figure(
+        go.Heatmap(
+            x=f32(log_rates),
+            y=f32(momenta),
+            z=f32(values),
+            colorscale=PLOTLY_COLORSCALE,
+            colorbar={"title": {"text": title}, "thickness": 14, "len": 0.8},
+            name="final loss",
+            hovertemplate="lr 10^%{x:.2f}, momentum %{y:.3f}<br>" + tip + "<extra></extra>",
+        )
+    )
+    fig.add_trace(_legend_square(f"diverged: {int(diverged.sum()):,}", DIVERGED_COLOUR))
+    if lambda_max is not None and lambda_max > 0:
+        beta = np.linspace(momenta.min(), momenta.max(), 60)
+        fig.add_trace(
+            go.Scatter(
+                x=f32(np.log10(2 * (1 + beta) / lambda_max)),
+                y=f32(beta),
+                mode="lines",
+                name=f"stability limit 2(1+β)/λ_max, λ_max = {lambda_max:.4g}",
+                line={"color": PALETTE[0], "dash": "dash", "width": 2.5},
+                hovertemplate="lr = 2(1+β)/λ_max = 10^%{x:.2f} at β = %{y:.3f}<extra></extra>",
+            )
+        )
+    low, high = math.floor(log_rates.min()), math.ceil(log_rates.max())
+    ticks = list(range(low, high + 1))
+    fig.update_layout(
+        height=520,
+        margin={"l": 70, "r": 20, "t": 30, "b": 50},
+        legend={"orientation": "h", "y": -0.18},
+        plot_bgcolor=DIVERGED_COLOUR,  # NaN cells are not drawn: diverged shows as black
+        xaxis={
+            "title": "learning rate (log scale)",
+            "tickvals": ticks,
+            "ticktext": [f"{10.0**k:g}" for k in ticks],
+            "range": [log_rates.min(), log_rates.max()],
+            "showgrid": False,
+        },
+        yaxis={"title": "momentum β", "range": [momenta.min(), momenta.max()], "showgrid": False},
+    )
+    return fig
+
+
+def curvature_figure(
+    curvature: pd.DataFrame, label: str = "", colour: str = PALETTE[0]
+) -> go.Figure:
+    """Hessian eigenvalues (top) and condition number (bottom, log) along one path.
+
+    `curvature` is core.curvature.curvature_along's result.
+    """
+    fig = make_subplots(
+        rows=2,
+        cols=1,
+        shared_xaxes=True,
+        vertical_spacing=0.12,
+        subplot_titles=("Hessian eigenvalues", "condition number |λ|max / |λ|min"),
+    )
+    t = curvature["t"].to_numpy()
+    who = f"{label}: " if label else ""
+    for column, dash, name in (
+        ("lambda_max", "solid", "λ_max"),
+        ("lambda_min", "dot", "λ_min"),
+    ):
+        fig.add_trace(
+            go.Scatter(
+                x=f32(t),
+                y=f32(curvature[column]),
+                mode="lines",
+                name=f"{who}{name}",
+                line={"color": colour, "dash": dash, "width": 2},
+                hovertemplate=f"step %{{x}}: {name} = %{{y:.4g}}<extra></extra>",
+            ),
+            row=1,
+            col=1,
+        )
+    fig.add_hline(y=0, line={"color": "#999999", "width": 1}, row=1, col=1)
+    condition = curvature["condition"].to_numpy(dtype=np.float64)
+    fig.add_trace(
+        go.Scatter(
+            x=f32(t),
+            y=f32(np.where(np.isfinite(condition), condition, np.nan)),
+            mode="lines",
+            name=f"{who}condition number",
+            line={"color": colour, "width": 2},
+            hovertemplate="step %{x}: condition %{y:.4g}<extra></extra>",
+        ),
+        row=2,
+        col=1,
+    )
+    fig.update_layout(
+        height=420,
+        margin={"l": 60, "r": 20, "t": 40, "b": 40},
+        legend={"orientation": "h", "y": -0.15},
+        plot_bgcolor="white",
+    )
+    fig.update_xaxes(title_text="step", row=2, col=1, gridcolor="#EEEEEE")
+    fig.update_yaxes(title_text="λ", row=1, col=1, gridcolor="#EEEEEE")
+    fig.update_yaxes(type="log", exponentformat="power", row=2, col=1, gridcolor="#EEEEEE")
+    return fig

@@ -1,0 +1,506 @@
+"""Batched views: basins of attraction, learning-rate sweeps and momentum maps.
+
+Thousands of independent runs as one tensor (or one param group per setting): widgets -> plain
+values -> cached core runs (with a progress bar, interruptible) -> core figures -> st.plotly_chart.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import streamlit as st
+
+from core.basins import BasinMap, basin_map, not_batchable_reason
+from core.batch_figures import basin_figure, basin_views, momentum_figure, sweep_figure
+from core.batched import DIVERGED, MAX_GRID, MAX_MAP_SIDE, MAX_RATES, NO_MINIMUM
+from core.curvature import constant_hessian, stability_limit
+from core.engine import MAX_STEPS
+from core.i18n import objective_name, text
+from core.objectives import OBJECTIVES, Objective
+from core.optimizers import OPTIMIZERS
+from core.sweeps import (
+    MOMENTUM_OPTIMIZERS,
+    largest_stable_rate,
+    log_rates,
+    lr_sweep,
+    momentum_map,
+    not_sweepable_reason,
+)
+from pages.controls import hyper_key, hyper_widget, log_options, seed
+
+PREFIX = "bv"  # session keys of this page; hyper-parameters live under hp_bv_<optimizer>_<name>
+DEFAULT_FUNCTION = "himmelblau"
+DEFAULT_OPTIMIZER = "sgd"
+DEFAULT_STEPS = 200
+GRIDS = (20, 40, 60, 80, 100, 120, 160, MAX_GRID)
+DEFAULT_GRID = 80
+TOLERANCES = (0.1, 0.2, 0.5, 1.0, 2.0, 5.0, 10.0)  # percent of the box diagonal
+DEFAULT_TOLERANCE = 1.0
+RATE_COUNTS = (50, 60, 80, 100, 150, MAX_RATES)
+DEFAULT_RATES = 60
+DEFAULT_SWEEP = ["sgd", "momentum", "adam"]
+DEFAULT_SWEEP_RANGE = (1e-4, 1.0)
+MAP_SIDES = (12, 24, 36, 48, MAX_MAP_SIDE)
+DEFAULT_MAP_SIDE = 24
+DEFAULT_MAP_FUNCTION = "quadratic"
+MAX_MOMENTUM = 0.99
+LR_OPTIONS = log_options(1e-6, 100.0)
+TABS = ("Basins of attraction", "Learning-rate sweep", "Momentum map")
+VIEW_NAMES = {"minimum": "minimum reached", "loss": "final loss", "steps": "steps to converge"}
+METRIC_NAMES = {"loss": "final loss", "steps": "steps to converge"}
+MAP_OPTIMIZER_NAMES = {"momentum": "heavy ball (SGD, momentum)", "nesterov": "Nesterov"}
+CHART_CONFIG = {"displaylogo": False}
+
+Hyper = tuple[tuple[str, Any], ...]
+
+
+def key(name: str) -> str:
+    return f"{PREFIX}_{name}"
+
+
+# ---- Cached computations: plain values in, plain data out. The progress bar is made inside the
+# cached function, so that a cache hit replays it (ending emptied) rather than updating an element
+# of another run; each update is where a rerun request stops a long run (Streamlit cancels
+# cooperatively, at the next st.* call).
+
+
+def _progress(what: str):
+    """A progress bar and a callback for core. A cache hit replays every update of the bar, so
+    only steps of 5% are drawn (each is also where a rerun request can stop the run)."""
+    bar = st.progress(0.0, text=what)
+    shown = [0.0]
+
+    def report(fraction: float) -> None:
+        if fraction - shown[0] >= 0.05 or (fraction >= 1.0 > shown[0]):
+            shown[0] = fraction
+            bar.progress(fraction, text=what)
+
+    return bar, report
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def basins_of(
+    function: str, optimizer: str, hyper: Hyper, resolution: int, steps: int, tolerance: float
+) -> BasinMap:
+    bar, report = _progress(f"Running {resolution * resolution:,} starts × {steps:,} steps…")
+    try:
+        return basin_map(
+            function,
+            optimizer,
+            resolution=resolution,
+            steps=steps,
+            tolerance=tolerance,
+            on_progress=report,
+            **dict(hyper),
+        )
+    finally:
+        bar.empty()
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def sweep_of(
+    function: str,
+    settings: tuple[tuple[str, Hyper], ...],
+    start: tuple[float, float],
+    steps: int,
+    rates: tuple[float, float, int],
+    tolerance: float,
+) -> pd.DataFrame:
+    low, high, count = rates
+    bar, report = _progress(
+        f"Sweeping {count} learning rates × {len(settings)} optimizers × {steps:,} steps…"
+    )
+    try:
+        return lr_sweep(
+            function,
+            [(optimizer, dict(hyper)) for optimizer, hyper in settings],
+            start,
+            steps,
+            log_rates(low, high, count),
+            tolerance=tolerance,
+            on_progress=report,
+        )
+    finally:
+        bar.empty()
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def momentum_map_of(
+    function: str,
+    optimizer: str,
+    steps: int,
+    rates: tuple[float, float, int],
+    tolerance: float,
+) -> pd.DataFrame:
+    low, high, side = rates
+    momenta = np.linspace(0.0, MAX_MOMENTUM, side)
+    if optimizer == "nesterov":  # torch's Nesterov needs a momentum above 0
+        momenta = np.linspace(MAX_MOMENTUM / side, MAX_MOMENTUM, side)
+    bar, report = _progress(f"Running {side * side:,} (rate, momentum) pairs × {steps:,} steps…")
+    try:
+        return momentum_map(
+            function,
+            OBJECTIVES[function].start,
+            steps,
+            log_rates(low, high, side),
+            momenta,
+            optimizer=optimizer,
+            tolerance=tolerance,
+            on_progress=report,
+        )
+    finally:
+        bar.empty()
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def hessian_of(function: str) -> np.ndarray | None:
+    return constant_hessian(OBJECTIVES[function])
+
+
+# ---- Controls ---------------------------------------------------------------------------------
+
+
+def lr_range_default(objective: Objective) -> tuple[float, float]:
+    """A rate range around the function's gradient-descent rate: /100 to x5, on the 1-2-5 ladder."""
+    low = max(v for v in LR_OPTIONS if v <= max(objective.lr_gradient / 100, LR_OPTIONS[0]))
+    high = min(v for v in LR_OPTIONS if v >= min(objective.lr_gradient * 5, LR_OPTIONS[-1]))
+    return low, high
+
+
+def on_function_change() -> None:
+    """A new function brings its own start and learning rates."""
+    for optimizer_id in OPTIMIZERS:
+        st.session_state.pop(hyper_key(f"{PREFIX}_{optimizer_id}", "lr"), None)
+    for name in ("x", "y"):
+        st.session_state.pop(key(name), None)
+
+
+def on_map_function_change() -> None:
+    st.session_state.pop(key("mm_range"), None)
+
+
+def clean_session() -> None:
+    """Replace stale or forged choices by defaults before the widgets read them."""
+    state = st.session_state
+    if state.get(key("fn")) not in OBJECTIVES:
+        state[key("fn")] = DEFAULT_FUNCTION
+    if state.get(key("opt")) not in OPTIMIZERS:
+        state[key("opt")] = DEFAULT_OPTIMIZER
+    if state.get(key("mm_fn")) not in OBJECTIVES:
+        state[key("mm_fn")] = DEFAULT_MAP_FUNCTION
+    for name, allowed, default in (
+        ("metric", tuple(METRIC_NAMES), "loss"),
+        ("mm_opt", MOMENTUM_OPTIMIZERS, "momentum"),
+        ("tab", TABS, TABS[0]),
+        ("grid", GRIDS, DEFAULT_GRID),
+        ("tol", TOLERANCES, DEFAULT_TOLERANCE),
+        ("rates", RATE_COUNTS, DEFAULT_RATES),
+        ("mm_side", MAP_SIDES, DEFAULT_MAP_SIDE),
+    ):
+        if state.get(key(name), default) not in allowed:
+            state[key(name)] = default
+    steps = state.get(key("steps"), DEFAULT_STEPS)
+    if not (isinstance(steps, int) and 1 <= steps <= MAX_STEPS):
+        state[key("steps")] = DEFAULT_STEPS
+    for param in OPTIMIZERS[state[key("opt")]].hyper:
+        name = hyper_key(f"{PREFIX}_{state[key('opt')]}", param.name)
+        if name in state:
+            try:
+                param.validate(state[name])
+            except ValueError:
+                state.pop(name)  # re-seeded with the default by its widget
+    (x0, x1), (y0, y1) = OBJECTIVES[state[key("fn")]].box
+    for name, (low, high) in (("x", (x0, x1)), ("y", (y0, y1))):
+        value = state.get(key(name))
+        if value is not None and not (isinstance(value, (int, float)) and low <= value <= high):
+            state.pop(key(name))  # re-seeded from the function's start
+
+
+def sidebar(lang: str) -> tuple[Objective, str, dict[str, Any], int, int, float]:
+    """Function, optimizer and its hyper-parameters, steps, grid and tolerance."""
+    clean_session()
+    seed(key("steps"), DEFAULT_STEPS)
+    seed(key("grid"), DEFAULT_GRID)
+    seed(key("tol"), DEFAULT_TOLERANCE)
+    with st.sidebar:
+        function = st.selectbox(
+            "Function",
+            list(OBJECTIVES),
+            key=key("fn"),
+            on_change=on_function_change,
+            format_func=lambda i: objective_name(i, OBJECTIVES[i].name, lang),
+        )
+        objective = OBJECTIVES[function]
+        optimizer = st.selectbox(
+            "Optimizer", list(OPTIMIZERS), key=key("opt"), format_func=lambda i: OPTIMIZERS[i].name
+        )
+        spec = OPTIMIZERS[optimizer]
+        with st.expander(f"{spec.name} settings", expanded=True):
+            defaults = spec.defaults_for(objective)
+            # The same controls as the Playground, under this page's own session keys.
+            keyed = replace(spec, id=f"{PREFIX}_{spec.id}")
+            hyper = {p.name: hyper_widget(keyed, p, defaults[p.name], lang) for p in spec.hyper}
+        steps = st.number_input("Steps per run", 1, MAX_STEPS, step=50, key=key("steps"))
+        grid = st.select_slider(
+            "Basin grid (starts per side)",
+            GRIDS,
+            key=key("grid"),
+            format_func=lambda n: f"{n} × {n}",
+        )
+        tolerance = st.select_slider(
+            "Tolerance (% of the box diagonal)",
+            TOLERANCES,
+            key=key("tol"),
+            format_func=lambda v: f"{v:g} %",
+            help="A run has reached a minimum when it ends within this distance of it; it has "
+            "converged at the first step from which it stays that close.",
+        )
+        st.caption(
+            "Every start or setting is an independent torch.optim run in float32, bitwise the "
+            "single run: the starts share one [B, 2] tensor, the rates one optimizer with one "
+            "param group per rate."
+        )
+    return objective, optimizer, hyper, int(steps), int(grid), float(tolerance) / 100
+
+
+def cannot_run(error: ValueError) -> None:
+    st.error(f"Cannot run these settings: {error}")
+
+
+# ---- Views ------------------------------------------------------------------------------------
+
+
+def basins_tab(
+    objective: Objective,
+    optimizer: str,
+    hyper: dict[str, Any],
+    steps: int,
+    grid: int,
+    tolerance: float,
+) -> None:
+    spec = OPTIMIZERS[optimizer]
+    reason = not_batchable_reason(spec)
+    if reason:
+        st.info(reason, icon=":material/info:")
+        return
+    views = basin_views(objective)
+    if st.session_state.get(key("view")) not in views:
+        st.session_state[key("view")] = views[0]
+    names = VIEW_NAMES | ({} if objective.minima else {"steps": "step it left the region"})
+    view = st.radio(
+        "Colour each start by", views, key=key("view"), horizontal=True, format_func=names.get
+    )
+    if not objective.minima:
+        st.info(
+            f"{objective.name} has no minimum, so there is no basin to colour: the map shows "
+            "the final loss, or the step at which each start left the region."
+        )
+    try:
+        basins = basins_of(objective.id, optimizer, tuple(hyper.items()), grid, steps, tolerance)
+    except ValueError as error:
+        cannot_run(error)
+        return
+    st.plotly_chart(
+        basin_figure(objective, basins, view),
+        width="stretch",
+        theme=None,
+        config=CHART_CONFIG,
+        key=key("basins_chart"),
+    )
+    counts = basins.counts(len(objective.minima))
+    reached = sum(n for k, n in counts.items() if k >= 0)
+    st.caption(
+        f"{basins.starts:,} starts × {steps:,} steps in one batched run: "
+        f"{basins.seconds:.2f} s. {reached:,} reached a minimum (within "
+        f"{basins.radius:.3g}), {counts[NO_MINIMUM]:,} did not, "
+        f"{counts[DIVERGED]:,} diverged or left the region."
+    )
+
+
+def sweep_settings(
+    objective: Objective, chosen: list[str], optimizer: str, hyper: dict[str, Any]
+) -> tuple[tuple[str, Hyper], ...]:
+    """The sidebar optimizer keeps its sidebar settings; the others use their defaults."""
+    settings = []
+    for optimizer_id in chosen:
+        values = (
+            hyper if optimizer_id == optimizer else OPTIMIZERS[optimizer_id].defaults_for(objective)
+        )
+        settings.append((optimizer_id, tuple((k, v) for k, v in values.items() if k != "lr")))
+    return tuple(settings)
+
+
+def sweep_tab(
+    objective: Objective, optimizer: str, hyper: dict[str, Any], steps: int, tolerance: float
+) -> None:
+    sweepable = [i for i, spec in OPTIMIZERS.items() if not not_sweepable_reason(spec)]
+    seed(key("sweep_opts"), [i for i in DEFAULT_SWEEP if i in sweepable])
+    st.session_state[key("sweep_opts")] = [
+        i for i in st.session_state[key("sweep_opts")] if i in sweepable
+    ]
+    seed(key("rates"), DEFAULT_RATES)
+    seed(key("metric"), "loss")
+    seed(key("x"), objective.start[0])
+    seed(key("y"), objective.start[1])
+    left, right = st.columns([3, 2])
+    chosen = left.multiselect(
+        "Optimizers",
+        sweepable,
+        key=key("sweep_opts"),
+        format_func=lambda i: OPTIMIZERS[i].name,
+        help="L-BFGS is left out: torch accepts only one param group for it, and its line "
+        "search couples the rates.",
+    )
+    metric = right.radio(
+        "Plot", list(METRIC_NAMES), key=key("metric"), horizontal=True, format_func=METRIC_NAMES.get
+    )
+    a, b, c, d = st.columns([3, 2, 1, 1])
+    # A range slider takes its default through `value` (not a seeded key): without it the widget
+    # is a single-value slider, and the range the browser sends back is dropped for its default.
+    low, high = a.select_slider(
+        "Learning rates from … to",
+        LR_OPTIONS,
+        value=DEFAULT_SWEEP_RANGE,
+        key=key("lr_range"),
+        format_func=lambda v: f"{v:g}",
+    )
+    count = b.select_slider("Number of rates (log-spaced)", RATE_COUNTS, key=key("rates"))
+    (x0, x1), (y0, y1) = objective.box
+    x = c.number_input("start x", x0, x1, key=key("x"), format="%.4g")
+    y = d.number_input("start y", y0, y1, key=key("y"), format="%.4g")
+    if not chosen:
+        st.info("Pick at least one optimizer to sweep.")
+        return
+    if low >= high:
+        st.error("Pick a range: the first learning rate must be below the second.")
+        return
+    settings = sweep_settings(objective, chosen, optimizer, hyper)
+    try:
+        sweep = sweep_of(
+            objective.id,
+            settings,
+            (float(x), float(y)),
+            steps,
+            (float(low), float(high), int(count)),
+            tolerance,
+        )
+    except ValueError as error:
+        cannot_run(error)
+        return
+    limit = stability_limit(objective)
+    st.plotly_chart(
+        sweep_figure(objective, sweep, metric, limit=limit),
+        width="stretch",
+        theme=None,
+        config=CHART_CONFIG,
+        key=key("sweep_chart"),
+    )
+    if limit is not None:
+        h = hessian_of(objective.id)
+        lam = np.linalg.eigvalsh(h)
+        st.caption(
+            f"{objective.name} is a quadratic: its Hessian, from autograd differentiating twice, "
+            f"is [[{h[0, 0]:.4g}, {h[0, 1]:.4g}], [{h[1, 0]:.4g}, {h[1, 1]:.4g}]] everywhere, "
+            f"with eigenvalues {lam[0]:.4g} and {lam[1]:.4g}. Gradient descent converges exactly "
+            f"for lr < 2/λ_max = {limit:.4g} (dashed line); with momentum β the limit is "
+            "2(1+β)/λ_max."
+        )
+    stable = []
+    for optimizer_id, _ in settings:
+        rate = largest_stable_rate(sweep, optimizer_id)
+        name = OPTIMIZERS[optimizer_id].name
+        stable.append(
+            f"{name}: diverged at every rate"
+            if rate is None
+            else f"{name}: no divergence up to lr = {rate:.4g}"
+        )
+    st.caption(
+        "; ".join(stable)
+        + f". Other hyper-parameters: the sidebar's for {OPTIMIZERS[optimizer].name}, "
+        "the defaults for the others."
+    )
+
+
+def momentum_tab(lang: str, steps: int, tolerance: float) -> None:
+    seed(key("mm_opt"), "momentum")
+    seed(key("mm_side"), DEFAULT_MAP_SIDE)
+    a, b, c = st.columns([2, 2, 2])
+    function = a.selectbox(
+        "Function for this map",
+        list(OBJECTIVES),
+        key=key("mm_fn"),
+        on_change=on_map_function_change,
+        format_func=lambda i: objective_name(i, OBJECTIVES[i].name, lang),
+    )
+    objective = OBJECTIVES[function]
+    optimizer = b.radio(
+        "Method",
+        list(MOMENTUM_OPTIMIZERS),
+        key=key("mm_opt"),
+        horizontal=True,
+        format_func=MAP_OPTIMIZER_NAMES.get,
+    )
+    side = c.select_slider(
+        "Grid", MAP_SIDES, key=key("mm_side"), format_func=lambda n: f"{n} × {n}"
+    )
+    low, high = st.select_slider(
+        "Learning rates from … to",
+        LR_OPTIONS,
+        value=lr_range_default(objective),
+        key=key("mm_range"),
+        format_func=lambda v: f"{v:g}",
+    )
+    if low >= high:
+        st.error("Pick a range: the first learning rate must be below the second.")
+        return
+    try:
+        grid = momentum_map_of(
+            function, optimizer, steps, (float(low), float(high), int(side)), tolerance
+        )
+    except ValueError as error:
+        cannot_run(error)
+        return
+    h = hessian_of(function)
+    lam = None if h is None else np.linalg.eigvalsh(h)
+    lambda_max = float(lam[1]) if lam is not None and lam[0] > 0 else None
+    st.plotly_chart(
+        momentum_figure(objective, grid, lambda_max=lambda_max),
+        width="stretch",
+        theme=None,
+        config=CHART_CONFIG,
+        key=key("momentum_chart"),
+    )
+    st.caption(
+        f"Final loss after {steps:,} steps of torch.optim.SGD from {objective.start}, one param "
+        "group per (learning rate, momentum) pair: the convergence map of Goh, "
+        "“Why Momentum Really Works” (Distill, 2017). Black cells diverged."
+        + (
+            " The dashed line is the stability limit lr = 2(1+β)/λ_max of the quadratic."
+            if lambda_max
+            else ""
+        )
+    )
+
+
+# ---- Page -------------------------------------------------------------------------------------
+lang = st.session_state.get("lang", "en")
+objective, optimizer, hyper, steps, grid, tolerance = sidebar(lang)
+st.title(text("page_basins", lang))
+st.caption(
+    "What one run cannot show: thousands of independent runs at once. Elementwise torch.optim "
+    "optimizers update each coordinate from its own history only, so a grid of starts runs as "
+    "one tensor and every row is exactly the run that start would make alone."
+)
+basins, sweep, momentum = st.tabs(list(TABS), key=key("tab"), on_change="rerun")
+with basins:
+    if basins.open:
+        basins_tab(objective, optimizer, hyper, steps, grid, tolerance)
+with sweep:
+    if sweep.open:
+        sweep_tab(objective, optimizer, hyper, steps, tolerance)
+with momentum:
+    if momentum.open:
+        momentum_tab(lang, steps, tolerance)

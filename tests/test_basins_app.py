@@ -1,0 +1,148 @@
+"""The batched-views page through AppTest: it renders, reacts to its widgets, refuses clearly."""
+
+import base64
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+from streamlit.testing.v1 import AppTest
+
+PAGE = str(Path(__file__).parent.parent / "pages" / "basins.py")
+SWEEP_TAB, MAP_TAB = "Learning-rate sweep", "Momentum map"
+
+
+def charts(at: AppTest) -> list[dict]:
+    return [json.loads(chart.proto.spec) for chart in at.get("plotly_chart")]
+
+
+def names(figure: dict) -> list[str]:
+    return [trace.get("name") or "" for trace in figure["data"]]
+
+
+def values(array) -> np.ndarray:
+    data = np.frombuffer(base64.b64decode(array["bdata"]), dtype=np.dtype(array["dtype"]))
+    return data.reshape([int(n) for n in array["shape"].split(",")]) if "shape" in array else data
+
+
+def captions(at: AppTest) -> str:
+    return " ".join(c.value for c in at.caption)
+
+
+@pytest.fixture
+def page() -> AppTest:
+    at = AppTest.from_file(PAGE, default_timeout=60)
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def test_default_basins_of_himmelblau_under_gradient_descent(page):
+    (figure,) = charts(page)
+    legend = [n for n in names(figure) if n.startswith("→ minimum")]
+    assert len(legend) == 4
+    counts = [int(n.rsplit(": ", 1)[1].replace(",", "")) for n in legend]
+    assert sum(counts) == 80 * 80 and min(counts) > 1000  # four basins, every start in one
+    assert values(figure["data"][0]["z"]).shape == (80, 80)
+    assert figure["layout"]["title"]["text"].startswith("SGD: 6,400 starts × 200 steps")
+    assert "6,400 reached a minimum" in captions(page)
+
+
+def test_changing_the_view_recolours_the_map(page):
+    before = charts(page)[0]
+    page.radio(key="bv_view").set_value("loss").run()
+    assert not page.exception
+    after = charts(page)[0]
+    assert after["data"][1]["colorbar"]["title"]["text"] == "log₁₀(f − f_min)"
+    assert after["data"][0]["z"] != before["data"][0]["z"]
+
+
+def test_changing_the_optimizer_and_its_settings_changes_the_map(page):
+    before = charts(page)[0]["data"][0]["z"]
+    page.selectbox(key="bv_opt").set_value("adam").run()
+    assert not page.exception
+    figure = charts(page)[0]
+    assert figure["layout"]["title"]["text"].startswith("Adam:")
+    assert figure["data"][0]["z"] != before
+    page.select_slider(key="hp_bv_adam_lr").set_value(0.5).run()
+    assert charts(page)[0]["data"][0]["z"] != figure["data"][0]["z"]
+
+
+def test_the_grid_size_is_a_setting(page):
+    page.select_slider(key="bv_grid").set_value(40).run()
+    assert values(charts(page)[0]["data"][0]["z"]).shape == (40, 40)
+
+
+def test_lbfgs_is_explained_not_run(page):
+    page.selectbox(key="bv_opt").set_value("lbfgs").run()
+    assert not page.exception
+    assert not page.get("plotly_chart")
+    assert "not elementwise" in page.info[0].value
+
+
+def test_a_function_without_minima_offers_loss_and_escape_views(page):
+    page.selectbox(key="bv_fn").set_value("saddle").run()
+    assert not page.exception
+    assert page.radio(key="bv_view").options == ["final loss", "step it left the region"]
+    assert "has no minimum" in page.info[0].value
+    assert charts(page)
+
+
+def test_the_learning_rate_sweep_marks_divergence_and_the_limit(page):
+    page.selectbox(key="bv_fn").set_value("quadratic").run()
+    page.session_state["bv_tab"] = SWEEP_TAB
+    page.run()
+    assert not page.exception
+    (figure,) = charts(page)
+    assert {"SGD", "SGD: diverged", "Momentum", "Adam"} <= set(names(figure))
+    assert len(values(figure["data"][0]["x"])) == 60
+    assert figure["layout"]["shapes"][0]["x0"] == pytest.approx(0.02)
+    assert "2/λ_max = 0.02" in captions(page)
+    assert "SGD: no divergence up to lr = 0.01" in captions(page)
+    page.radio(key="bv_metric").set_value("steps").run()
+    assert charts(page)[0]["layout"]["yaxis"]["title"]["text"] == "steps to converge"
+    page.multiselect(key="bv_sweep_opts").set_value(["rmsprop"]).run()
+    assert names(charts(page)[0])[0] == "RMSprop"
+
+
+def test_the_momentum_map_on_the_quadratic(page):
+    page.session_state["bv_tab"] = MAP_TAB
+    page.run()
+    assert not page.exception
+    (figure,) = charts(page)
+    assert values(figure["data"][0]["z"]).shape == (24, 24)
+    assert any(n.startswith("stability limit") for n in names(figure))
+    page.select_slider(key="bv_mm_side").set_value(12).run()
+    small = charts(page)[0]
+    assert values(small["data"][0]["z"]).shape == (12, 12)
+    page.radio(key="bv_mm_opt").set_value("nesterov").run()
+    assert not page.exception and charts(page)[0]["data"][0]["z"] != small["data"][0]["z"]
+
+
+def test_an_empty_rate_range_is_refused_with_a_message(page):
+    page.session_state["bv_tab"] = SWEEP_TAB
+    page.run()
+    page.select_slider(key="bv_lr_range").set_value((0.01, 0.01)).run()
+    assert not page.exception
+    assert "must be below" in page.error[0].value
+    assert not page.get("plotly_chart")
+
+
+@pytest.mark.parametrize(
+    "forged",
+    [
+        {"bv_fn": "no_such_function", "bv_grid": 5_000, "bv_steps": 10**9},
+        {"bv_view": "what", "bv_opt": "no_such_optimizer"},
+        {"hp_bv_sgd_weight_decay": 7.0, "hp_bv_sgd_lr": "abc"},
+        {"bv_tab": SWEEP_TAB, "bv_metric": "zzz", "bv_x": 1e9, "bv_rates": 10_000},
+        {"bv_tab": MAP_TAB, "bv_mm_opt": "adam", "bv_mm_side": 1_000, "bv_mm_fn": "nope"},
+        {"bv_tab": "no such tab"},
+    ],
+)
+def test_forged_session_values_fall_back_to_defaults(forged):
+    at = AppTest.from_file(PAGE, default_timeout=60)
+    for name, value in forged.items():
+        at.session_state[name] = value
+    at.run()
+    assert not at.exception
+    assert len(charts(at)) == 1  # the default view of the tab, drawn
