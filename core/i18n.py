@@ -140,6 +140,13 @@ _TABLE: dict[str, tuple[str, str]] = {
     "tab_surface": ("3-D surface", "三维曲面"),
     "tab_inspector": ("Inspector", "优化器检查"),
     "tab_code": ("Code", "代码"),
+    "tab_curvature": ("Curvature", "曲率"),
+    "curvature_optimizer": ("Path", "路径"),
+    "curvature_note": (
+        "Eigenvalues of the Hessian at each iterate, from autograd (differentiating twice). "
+        "Gradient descent is stable where lr < 2/λ_max; a large condition number means a ravine.",
+        "每个迭代点处 Hessian 的特征值，由自动求导（求两次导）得到。当 lr < 2/λ_max 时梯度下降稳定；条件数大意味着峡谷。",
+    ),
     "summary": ("Summary", "汇总"),
     "inspect_optimizer": ("Optimizer to inspect", "要检查的优化器"),
     "inspect_step": ("Step t (the update from x_t to x_t+1)", "第 t 步（从 x_t 到 x_t+1 的更新）"),

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import streamlit as st
 
+from core.batch_figures import curvature_figure
 from core.codegen import race_script
+from core.curvature import curvature_along
 from core.engine import Run, run
 from core.figures import (
     PALETTE,
@@ -136,6 +138,22 @@ def inspector_tab(config: Config, runs: list[Run], lang: str) -> None:
     st.dataframe(found.table, width="stretch")
 
 
+def curvature_tab(config: Config, views: list[PathView], lang: str) -> None:
+    """Hessian eigenvalues and condition number along one optimizer's path (autograd, twice)."""
+    labels = [view.label for view in views]
+    label = st.selectbox(text("curvature_optimizer", lang), labels, key="curvature_opt")
+    view = views[labels.index(label)]
+    curvature = curvature_along(config.objective, view.frame[["x", "y"]], view.frame["t"])
+    st.caption(text("curvature_note", lang))
+    st.plotly_chart(
+        curvature_figure(curvature, view.label, view.colour),
+        width="stretch",
+        theme=None,
+        config=CHART_CONFIG,
+        key="curvature",
+    )
+
+
 def header(config: Config, lang: str) -> None:
     objective, custom = config.objective, config.scene[0] == CUSTOM
     st.title(objective_name(objective.id, objective.name, lang))
@@ -200,8 +218,11 @@ for message in messages:
 
 ghosts = pin_controls(views, lang)
 landscape = landscape_of(config.scene)
-race_tab, surface_tab, inspector, code = st.tabs(
-    [text(key, lang) for key in ("tab_race", "tab_surface", "tab_inspector", "tab_code")]
+race_tab, surface_tab, inspector, curvature, code = st.tabs(
+    [
+        text(key, lang)
+        for key in ("tab_race", "tab_surface", "tab_inspector", "tab_curvature", "tab_code")
+    ]
 )
 with race_tab:
     figure = race_figure(
@@ -221,6 +242,8 @@ with surface_tab:
 
 with inspector:
     inspector_tab(config, runs, lang)
+with curvature:
+    curvature_tab(config, views, lang)
 with code:
     script = script_of(config)
     st.caption(text("code_note", lang))

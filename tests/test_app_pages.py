@@ -229,3 +229,10 @@ def test_inspector_fills_the_update_equation_for_the_chosen_step(app):
     shown = [m.value.strip("$\n") for m in app.latex]
     assert [line.strip() for line in expected.filled] == [s.strip() for s in shown[1:]]
     assert app.dataframe[0].value.equals(expected.table)
+
+
+def test_curvature_tab_shows_the_quadratics_constant_eigenvalues(app):
+    app.selectbox(key="fn").set_value("quadratic").run()
+    spec = next(s for s in charts(app) if any("λ" in (t.get("name") or "") for t in s["data"]))
+    eigen = [values(t["y"]) for t in spec["data"] if "λ" in (t.get("name") or "")]
+    assert any(np.allclose(e, 100.0) for e in eigen) and any(np.allclose(e, 1.0) for e in eigen)
