@@ -68,7 +68,7 @@ OBJECTIVE_CODE: Mapping[str, tuple[str, ...]] = MappingProxyType(
         ),
         "matyas": ("return 0.26 * (x**2 + y**2) - 0.48 * x * y",),
         "three_hump_camel": ("return 2 * x**2 - 1.05 * x**4 + x**6 / 6 + x * y + y**2",),
-        "styblinski_tang": ("return ((p**4 - 16 * p**2 + 5 * p) / 2).sum(dim=-1)",),
+        "styblinski_tang": ("return (x**4 - 16 * x**2 + 5 * x + y**4 - 16 * y**2 + 5 * y) / 2",),
         "levi13": (
             "return (",
             "    torch.sin(3 * math.pi * x) ** 2",

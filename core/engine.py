@@ -23,6 +23,7 @@ from core.optimizers import OPTIMIZERS, OptimizerSpec
 from core.schedules import Schedule
 
 MAX_STEPS = 5_000
+RECORD_CHUNK = 256  # single runs turn recorded floats into Steps this many at a time
 FRAME_COLUMNS = ("optimizer", "t", "x", "y", "loss", "grad_x", "grad_y", "grad_norm", "lr")
 
 
@@ -125,6 +126,37 @@ def _snapshot(state: Mapping[str, Any]) -> Mapping[str, Any]:
     return MappingProxyType(out)
 
 
+def _state_values(state: Mapping[str, Any]) -> dict[str, Any]:
+    """Plain-Python copy of one parameter's optimizer state: cheap to take every step."""
+    out: dict[str, Any] = {}
+    for key, value in state.items():
+        if isinstance(value, torch.Tensor):
+            out[key] = value.item() if value.ndim == 0 else value.tolist()
+        elif isinstance(value, (int, float)):
+            out[key] = value
+    return out
+
+
+def _state_table(states: list[dict[str, Any]], dtype: np.dtype) -> list[Mapping[str, Any]]:
+    """Read-only per-step state mappings; each vector key becomes one array for the chunk (its
+    rows are the steps' views), which costs far less than an array per step."""
+    if not states:
+        return []
+    keys = list(states[0])
+    if any(list(state) != keys for state in states):  # keys changed within the chunk
+        return [_state_table([state], dtype)[0] for state in states]
+    columns: dict[str, Any] = {}
+    for key in keys:
+        column = [state[key] for state in states]
+        if isinstance(column[0], list):
+            array = np.array(column, dtype=dtype)
+            array.flags.writeable = False
+            columns[key] = array
+        else:
+            columns[key] = column
+    return [MappingProxyType({key: columns[key][i] for key in keys}) for i in range(len(states))]
+
+
 def _readonly(tensor: torch.Tensor) -> np.ndarray:
     array = tensor.detach().cpu().numpy().copy()
     array.flags.writeable = False
@@ -208,6 +240,10 @@ class Trajectory(Iterator[Step]):
         self.optimizer.zero_grad()
         loss = self.objective.fn(self.params)
         loss.sum().backward()
+        self._add_noise()
+        return loss
+
+    def _add_noise(self) -> None:
         if self.noise:
             grad = self.params.grad
             grad.add_(
@@ -216,7 +252,6 @@ class Trajectory(Iterator[Step]):
                 ),
                 alpha=self.noise,
             )
-        return loss
 
     def _closure(self) -> torch.Tensor:
         return self._evaluate().sum()
@@ -229,46 +264,56 @@ class Trajectory(Iterator[Step]):
 
     def iterates(self) -> Iterator[int]:
         """The bare loop. Yields t once x_t is evaluated: `params`, `params.grad` and `loss` hold
-        x_t, the gradient the optimizer will use and f(x_t); the update from x_t (and for t > 0,
-        every earlier one) is made when the consumer asks for the next t. Rows that turned
-        non-finite or left the region are recorded in `row_last`; the loop stops once all have.
+        x_t, the gradient the optimizer will use and f(x_t) (for a single run, `values` holds
+        them as floats: x, y, grad_x, grad_y, loss); the update from x_t (and for t > 0, every
+        earlier one) is made when the consumer asks for the next t. Rows that turned non-finite
+        or left the region are recorded in `row_last`; the loop stops once all have.
         """
         region_box = region(self.objective.box)
         alive = np.ones(self.row_last.shape[0], dtype=bool)
         for t in range(self.steps + 1):
             self.loss = self._evaluate()
-            ok = self._rows_ok(region_box)
-            if not ok.all():
-                newly_dead = alive & ~ok
-                self.row_last[newly_dead] = t - 1
-                alive &= ok
-                if not alive.any():
-                    self.stop = self._early_stop(t)
-                    return
+            if not self._check_rows(region_box, alive, t):
+                self.stop = self._early_stop(t)
+                return
             yield t
             if t == self.steps:
                 break
-            if self.spec.needs_closure:
-                self.optimizer.step(self._closure)
-            else:
-                self.optimizer.step()
-            if self.project:
-                self._clamp_box()
-            if self.scheduler is not None:
-                self.scheduler.step()
+            self._update()
         self.stop = Stop("completed", self.steps + 1)
 
-    def _rows_ok(self, region_box: Box) -> np.ndarray:
-        """Per row: loss and gradient finite and the point inside the region."""
+    def _update(self) -> None:
+        """The optimizer's step from x_t, then the projection and the schedule, if any."""
+        if self.spec.needs_closure:
+            self.optimizer.step(self._closure)
+        else:
+            self.optimizer.step()
+        if self.project:
+            self._clamp_box()
+        if self.scheduler is not None:
+            self.scheduler.step()
+
+    def _check_rows(self, region_box: Box, alive: np.ndarray, t: int) -> bool:
+        """Mark rows whose loss or gradient is non-finite or whose point left the region;
+        False once no row is left."""
         (rx0, rx1), (ry0, ry1) = region_box
+        if not self.batched:
+            # Five numbers: Python floats are far cheaper than torch ops, and the recorder
+            # reuses them. (tolist and item read the values without touching autograd.)
+            self.values = (*self.params.tolist(), *self.params.grad.tolist(), self.loss.item())
+            x, y, gx, gy, f = self.values
+            if math.isfinite(f + gx + gy) and rx0 <= x <= rx1 and ry0 <= y <= ry1:
+                return True
+            self.row_last[0] = t - 1
+            return False
         p, grad = self.params.detach(), self.params.grad
-        if not self.batched:  # two numbers each: plain floats are far cheaper than torch ops
-            x, y, gx, gy, f = torch.cat([p, grad, self.loss.reshape(1)]).tolist()
-            ok = math.isfinite(f + gx + gy) and rx0 <= x <= rx1 and ry0 <= y <= ry1
-            return np.array([ok])
         finite = torch.isfinite(self.loss) & torch.isfinite(grad).all(-1)
         inside = (p[:, 0] >= rx0) & (p[:, 0] <= rx1) & (p[:, 1] >= ry0) & (p[:, 1] <= ry1)
-        return (finite & inside).cpu().numpy()
+        ok = (finite & inside).cpu().numpy()
+        if not ok.all():
+            self.row_last[alive & ~ok] = t - 1
+            alive &= ok
+        return bool(alive.any())
 
     def _early_stop(self, t: int) -> Stop:
         found = _first_nonfinite(self.loss, self.params.grad)
@@ -276,18 +321,34 @@ class Trajectory(Iterator[Step]):
             return Stop("diverged", t, *found)
         return Stop("escaped", t)
 
+    def _last_state(self) -> Mapping[str, Any]:
+        """State for the final Step: after its update if one was made (a run that stopped
+        early), else empty (the last iterate of a completed run is not updated)."""
+        if self.stop is not None and self.stop.reason != "completed":
+            return _snapshot(self.optimizer.state[self.params])
+        return MappingProxyType({})
+
     def _run(self) -> Iterator[Step]:
         # Step t carries the state *after* the update from x_t, known only once the loop resumes:
-        # each Step is completed and yielded one iterate later.
+        # each Step is completed one iterate later.
+        if not self.batched:
+            yield from self._run_single()
+            return
         pending: dict[str, Any] | None = None
         for t in self.iterates():
             if pending is not None:
                 yield Step(**pending, state=_snapshot(self.optimizer.state[self.params]))
             pending = self._capture(t)
         if pending is not None:
-            last_update_made = self.stop is not None and self.stop.reason != "completed"
-            state = _snapshot(self.optimizer.state[self.params]) if last_update_made else {}
-            yield Step(**pending, state=MappingProxyType(dict(state)))
+            yield Step(**pending, state=self._last_state())
+
+    def _run_single(self) -> Iterator[Step]:
+        recorder = _Recorder(self)
+        for _ in self.iterates():
+            recorder.observe()
+            if recorder.full():
+                yield from recorder.flush()
+        yield from recorder.flush(final=True)
 
     def _capture(self, t: int) -> dict[str, Any]:
         point, loss, grad = (
@@ -296,8 +357,6 @@ class Trajectory(Iterator[Step]):
             _readonly(self.params.grad),
         )
         grad_norm = np.linalg.norm(grad, axis=-1)
-        if not self.batched:
-            loss, grad_norm = float(loss), float(grad_norm)
         lr = float(self.optimizer.param_groups[0]["lr"])
         return {
             "t": t,
@@ -307,6 +366,52 @@ class Trajectory(Iterator[Step]):
             "grad_norm": grad_norm,
             "lr": lr,
         }
+
+
+class _Recorder:
+    """Records a single run with as little per-step work as possible: the five floats the stop
+    check already read, the learning rate, and the state as lists. Numpy arrays and Steps are
+    made a chunk at a time.
+
+    Step t carries the state *after* the update from x_t, known only at the next observation,
+    so each Step is completed one iterate later; the last one gets `_last_state()`.
+    """
+
+    def __init__(self, traj: Trajectory) -> None:
+        self.traj = traj
+        self.dtype = torch.empty(0, dtype=traj.params.dtype).numpy().dtype
+        self.first = 0
+        self.rows: list[tuple[float, ...]] = []
+        self.lrs: list[float] = []
+        self.states: list[dict[str, Any]] = []
+
+    def observe(self) -> None:
+        """Called at each iterate, after the stop check."""
+        traj = self.traj
+        if self.rows:
+            self.states.append(_state_values(traj.optimizer.state[traj.params]))
+        self.rows.append(traj.values)
+        self.lrs.append(traj.optimizer.param_groups[0]["lr"])
+
+    def full(self) -> bool:
+        return len(self.states) >= RECORD_CHUNK
+
+    def flush(self, final: bool = False) -> Iterator[Step]:
+        """Steps for the iterates whose state is known (all of them when `final`)."""
+        count = len(self.rows) if final else len(self.states)
+        if count == 0:
+            return
+        table = np.array(self.rows[:count], dtype=self.dtype).reshape(-1, 5)
+        table.flags.writeable = False
+        norms = np.linalg.norm(table[:, 2:4], axis=-1).tolist()
+        losses = table[:, 4].tolist()
+        states = _state_table(self.states[:count], self.dtype)
+        for i, row in enumerate(table):
+            state = states[i] if i < len(states) else self.traj._last_state()
+            lr = float(self.lrs[i])
+            yield Step(self.first + i, row[0:2], losses[i], row[2:4], norms[i], lr, state)
+        self.first += count
+        self.rows, self.lrs, self.states = self.rows[count:], self.lrs[count:], self.states[count:]
 
 
 def trajectory(

@@ -7,7 +7,7 @@ import streamlit as st
 from core.batch_figures import curvature_figure
 from core.codegen import race_script
 from core.curvature import curvature_along
-from core.engine import Run, run
+from core.engine import Run
 from core.figures import (
     PALETTE,
     PathView,
@@ -19,6 +19,7 @@ from core.i18n import objective_name, objective_note, stop_message, text
 from core.inspector import Inspection, inspect_run, update_arrows_figure
 from core.landscape import Landscape, evaluate
 from core.optimizers import OPTIMIZERS
+from core.race import Entry, run_race
 from core.schedules import Schedule
 from core.summary import iterates_csv, summary_table
 from pages.links import publish, restore, show_refused
@@ -34,6 +35,11 @@ from pages.playground_controls import (
 )
 
 CHART_CONFIG = {"displaylogo": False}
+
+
+def entries_of(settings: Settings) -> list[Entry]:
+    """Plain settings as (optimizer id, hyper-parameters, Schedule or None)."""
+    return [(o, dict(hyper), Schedule(*s) if s else None) for o, hyper, s in settings]
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
@@ -52,22 +58,16 @@ def race(
     project: bool,
     settings: Settings,
 ) -> list[Run]:
-    objective = objective_of(scene)
-    return [
-        run(
-            objective,
-            optimizer_id,
-            start,
-            steps,
-            device=device,
-            noise=noise,
-            seed=noise_seed,
-            project=project,
-            schedule=Schedule(*schedule) if schedule else None,
-            **dict(hyper),
-        )
-        for optimizer_id, hyper, schedule in settings
-    ]
+    return run_race(
+        objective_of(scene),
+        entries_of(settings),
+        start,
+        steps,
+        device=device,
+        noise=noise,
+        seed=noise_seed,
+        project=project,
+    )
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
@@ -90,15 +90,11 @@ def inspection(key: tuple, optimizer_id: str, t: int) -> Inspection:
 
 
 def script_of(config: Config) -> str:
-    optimizers = [
-        (optimizer_id, dict(hyper), Schedule(*schedule) if schedule else None)
-        for optimizer_id, hyper, schedule in config.settings
-    ]
     return race_script(
         config.objective,
         config.start,
         config.steps,
-        optimizers,
+        entries_of(config.settings),
         device=config.device,
         noise=config.noise,
         seed=config.noise_seed,

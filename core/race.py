@@ -1,0 +1,90 @@
+"""Several optimizers from one start, sharing one forward and backward pass per step.
+
+Each optimizer keeps its own parameter tensor, its own torch.optim instance and its own stop.
+What is shared is the objective: the parameters of every optimizer still running are stacked
+into one `[K, 2]` tensor, evaluated once and differentiated once. The objectives work row by
+row, so each optimizer's loss and gradient are bitwise those of its own run (tests prove it);
+the cost per step falls from K forward/backward passes to one.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+from typing import Any
+
+import torch
+
+from core.engine import Run, Stop, Trajectory, _Recorder, region, resolve_objective, run, to_frame
+from core.objectives import Objective
+from core.schedules import Schedule
+
+Entry = tuple[str, dict[str, Any], Schedule | None]  # optimizer id, hyper-parameters, schedule
+
+
+def run_race(
+    objective: str | Objective,
+    entries: Sequence[Entry],
+    start: Any,
+    steps: int,
+    **options: Any,
+) -> list[Run]:
+    """Run every entry from `start` for `steps` updates; the same Runs as `run` would give.
+
+    Optimizers that need a closure (L-BFGS evaluates f several times per step) run on their
+    own. `Run.seconds` is each optimizer's share of the shared loop.
+    """
+    objective = resolve_objective(objective)
+    trajectories: dict[int, Trajectory] = {}
+    runs: dict[int, Run] = {}
+    for i, (optimizer_id, hyper, schedule) in enumerate(entries):
+        traj = Trajectory(
+            objective, optimizer_id, start, steps, schedule=schedule, **options, **hyper
+        )
+        if traj.batched or traj.spec.needs_closure:
+            runs[i] = run(
+                objective, optimizer_id, start, steps, schedule=schedule, **options, **hyper
+            )
+        else:
+            trajectories[i] = traj
+    began = time.perf_counter()
+    steps_of = _shared_loop(objective, list(trajectories.values()), steps)
+    share = (time.perf_counter() - began) / max(len(trajectories), 1)
+    for (i, traj), recorded in zip(trajectories.items(), steps_of, strict=True):
+        assert traj.stop is not None
+        runs[i] = Run(traj.spec.id, to_frame(recorded, traj.spec.id), traj.stop, share)
+    return [runs[i] for i in range(len(entries))]
+
+
+def _shared_loop(objective: Objective, trajectories: list[Trajectory], steps: int) -> list[list]:
+    """The engine's loop (Trajectory.iterates) for all trajectories at once."""
+    recorders = [_Recorder(traj) for traj in trajectories]
+    recorded: list[list] = [[] for _ in trajectories]
+    region_box = region(objective.box)
+    alive = list(range(len(trajectories)))
+    for t in range(steps + 1):
+        if not alive:
+            break
+        for k in alive:
+            trajectories[k].optimizer.zero_grad()
+        losses = objective.fn(torch.stack([trajectories[k].params for k in alive]))
+        losses.sum().backward()
+        still = []
+        for row, k in enumerate(alive):
+            traj = trajectories[k]
+            traj.loss = losses[row]
+            traj._add_noise()
+            if traj._check_rows(region_box, None, t):
+                recorders[k].observe()
+                still.append(k)
+            else:
+                traj.stop = traj._early_stop(t)
+        alive = still
+        if t < steps:
+            for k in alive:
+                trajectories[k]._update()
+    for k in alive:
+        trajectories[k].stop = Stop("completed", steps + 1)
+    for k, recorder in enumerate(recorders):
+        recorded[k] = list(recorder.flush(final=True))
+    return recorded

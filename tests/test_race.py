@@ -1,0 +1,59 @@
+"""One shared forward/backward per step for several optimizers: the same runs, bit for bit."""
+
+import pytest
+import torch
+
+from core.custom import custom_objective
+from core.engine import run
+from core.objectives import OBJECTIVES
+from core.optimizers import OPTIMIZERS
+from core.race import run_race
+from core.schedules import Schedule
+
+
+def entries_for(objective, ids, schedule=None):
+    return [(i, OPTIMIZERS[i].defaults_for(objective), schedule) for i in ids]
+
+
+def assert_same_runs(objective, entries, start, steps, **options):
+    shared = run_race(objective, entries, start, steps, **options)
+    for (optimizer_id, hyper, schedule), got in zip(entries, shared, strict=True):
+        alone = run(objective, optimizer_id, start, steps, schedule=schedule, **options, **hyper)
+        assert got.optimizer == optimizer_id
+        assert got.stop == alone.stop, optimizer_id
+        assert got.frame.equals(alone.frame), optimizer_id
+
+
+@pytest.mark.parametrize("objective_id", ["rosenbrock", "styblinski_tang", "eggholder", "saddle"])
+@pytest.mark.parametrize("dtype", [torch.float32, torch.float64])
+def test_every_optimizer_in_one_race_equals_its_own_run(objective_id, dtype):
+    objective = OBJECTIVES[objective_id]
+    entries = entries_for(objective, list(OPTIMIZERS))
+    assert_same_runs(objective, entries, objective.start, 120, dtype=dtype)
+
+
+def test_schedules_noise_and_projection_are_per_optimizer_as_alone():
+    objective = OBJECTIVES["eggholder"]
+    entries = entries_for(objective, ["sgd", "adam", "rmsprop"], Schedule("step", 0.5, 20))
+    assert_same_runs(objective, entries, (480.0, 400.0), 80, noise=2.0, seed=3, project=True)
+
+
+def test_a_diverging_optimizer_leaves_the_others_untouched():
+    objective = OBJECTIVES["quadratic"]
+    entries = [
+        ("sgd", {"lr": 0.05}, None),
+        ("momentum", {"lr": 0.01}, None),
+        ("adam", {"lr": 0.05}, None),
+    ]
+    shared = run_race(objective, entries, objective.start, 200)
+    assert shared[0].stop.reason != "completed" and shared[1].stop.reason == "completed"
+    assert_same_runs(objective, entries, objective.start, 200)
+
+
+def test_custom_formulas_share_too():
+    objective = custom_objective(
+        "sin(x) * cos(y) + 0.1 * (x^2 + y^2) + max(x, y)", ((-4.0, 4.0), (-4.0, 4.0))
+    )
+    assert_same_runs(
+        objective, entries_for(objective, ["sgd", "nadam", "adagrad"]), (1.0, 2.0), 100
+    )
