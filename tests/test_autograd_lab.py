@@ -638,3 +638,18 @@ def test_page_in_chinese_shows_errors_in_chinese():
     at.number_input(key="lab_a").set_value(-1.0).run()
     assert at.warning and all(CJK.search(w.value) for w in at.warning)
     assert any("没有最小值" in w.value for w in at.warning)
+
+
+def test_a_link_sets_the_labs_inputs_and_bad_values_fall_back():
+    at = AppTest.from_file("../pages/autograd_lab.py", default_timeout=30)
+    at.query_params["lab_x"] = "3"
+    at.query_params["lab_optimizer"] = "adam"
+    at.query_params["lab_steps"] = "1e400"
+    at.run()
+    assert not at.exception
+    assert at.number_input(key="lab_x").value == 3.0
+    assert at.selectbox(key="lab_optimizer").value == "adam"
+    assert at.number_input(key="lab_steps").value == 500
+    assert any("'lab_steps'" in w.value for w in at.warning)  # the refused value is announced
+    assert any("tensor(4.)" in c.value for c in at.code)  # f'(3) = 2 * 3 - 2
+    assert at.query_params["lab_x"] == "3.0" and "lab_steps" not in at.query_params
