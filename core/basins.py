@@ -25,6 +25,7 @@ from core.batched import (
     SettleTracker,
     check_steps,
     finish_runs,
+    text,
     tolerance_radius,
 )
 from core.engine import resolve_objective, resolve_optimizer, trajectory
@@ -33,27 +34,19 @@ from core.optimizers import OptimizerSpec
 from core.summary import ARRIVAL_FRACTION
 
 
-def not_batchable_reason(spec: OptimizerSpec) -> str | None:
-    """Why `spec` cannot run many starts as one tensor, or None when it can."""
+def not_batchable_reason(spec: OptimizerSpec, lang: str = "en") -> str | None:
+    """Why `spec` cannot run many starts as one tensor (in `lang`), or None when it can."""
     if spec.elementwise:
         return None
-    return (
-        f"{spec.name} is not elementwise: its update uses dot products over every parameter and "
-        "a line search shared by all of them, so a batch of starts run as one tensor would be one "
-        "coupled run, not independent runs. Batched views need an elementwise optimizer "
-        "(SGD, Momentum, Adam, ...); run L-BFGS from single starts on the Playground."
-    )
+    return text("bv_not_batchable", lang, name=spec.name)
 
 
-def grid_axes(box: Box, resolution: int) -> tuple[np.ndarray, np.ndarray]:
+def grid_axes(box: Box, resolution: int, lang: str = "en") -> tuple[np.ndarray, np.ndarray]:
     """`resolution` evenly spaced x and y coordinates over the box, ends included."""
     if isinstance(resolution, bool) or not isinstance(resolution, (int, np.integer)):
-        raise ValueError(f"The grid size must be a whole number, got {resolution!r}")
+        raise ValueError(text("bv_err_grid_whole", lang, value=repr(resolution)))
     if not 2 <= resolution <= MAX_GRID:
-        raise ValueError(
-            f"The grid must be from 2 x 2 to {MAX_GRID} x {MAX_GRID} starts, "
-            f"got {resolution} x {resolution}"
-        )
+        raise ValueError(text("bv_err_grid_range", lang, max=MAX_GRID, size=resolution))
     (x0, x1), (y0, y1) = box
     return np.linspace(x0, x1, resolution), np.linspace(y0, y1, resolution)
 
@@ -68,6 +61,7 @@ def run_starts(
     dtype: torch.dtype = torch.float32,
     device: str = "cpu",
     on_progress: ProgressFn | None = None,
+    lang: str = "en",
     **hyper: Any,
 ) -> Finish:
     """Run every start of `starts` `[B, 2]` with one optimizer over one tensor; keep the ends.
@@ -81,17 +75,18 @@ def run_starts(
         dtype: torch.float32 (as on the Playground) or torch.float64.
         device: one of core.engine.available_devices().
         on_progress: called with the fraction done, about 100 times.
+        lang: the language of the error messages ("en" or "zh").
         **hyper: the optimizer's hyper-parameters, exactly as torch.optim receives them.
     """
     objective, spec = resolve_objective(objective), resolve_optimizer(optimizer)
-    reason = not_batchable_reason(spec)
+    reason = not_batchable_reason(spec, lang)
     if reason:
         raise ValueError(reason)
     points = np.asarray(starts, dtype=np.float64)
     if points.ndim != 2 or points.shape[1] != 2 or not 1 <= len(points) <= MAX_STARTS:
-        raise ValueError(f"Starts must be an array [B, 2] with 1 <= B <= {MAX_STARTS:,}")
-    steps = check_steps(steps)
-    radius = tolerance_radius(objective, tolerance)
+        raise ValueError(text("bv_err_starts_shape", lang, max=f"{MAX_STARTS:,}"))
+    steps = check_steps(steps, lang)
+    radius = tolerance_radius(objective, tolerance, lang)
     began = time.perf_counter()
     run = trajectory(objective, spec, points, steps, dtype=dtype, device=device, **hyper)
     tracker = SettleTracker(objective, radius, run.params)
@@ -168,15 +163,17 @@ def basin_map(
     dtype: torch.dtype = torch.float32,
     device: str = "cpu",
     on_progress: ProgressFn | None = None,
+    lang: str = "en",
     **hyper: Any,
 ) -> BasinMap:
     """Run a `resolution` x `resolution` grid of starts over the box in one batch (see run_starts).
 
     Raises ValueError for a grid over MAX_GRID x MAX_GRID, steps over MAX_STEPS, a tolerance out
-    of range, bad hyper-parameters or a non-elementwise optimizer.
+    of range, bad hyper-parameters or a non-elementwise optimizer; its message is in `lang`
+    (except for hyper-parameters, which core.optimizers checks).
     """
     objective, spec = resolve_objective(objective), resolve_optimizer(optimizer)
-    xs, ys = grid_axes(objective.box, resolution)
+    xs, ys = grid_axes(objective.box, resolution, lang)
     gx, gy = np.meshgrid(xs, ys, indexing="xy")
     starts = np.stack([gx.ravel(), gy.ravel()], axis=-1)
     end = run_starts(
@@ -188,6 +185,7 @@ def basin_map(
         dtype=dtype,
         device=device,
         on_progress=on_progress,
+        lang=lang,
         **hyper,
     )
     shape = (len(ys), len(xs))

@@ -1,7 +1,8 @@
 """Plotly figures of the batched views: basin maps, learning-rate sweeps, momentum maps, curvature.
 
 No frames here: each figure is static. Grids travel as float32 typed arrays (base64 in the JSON):
-a 200 x 200 map is 160 kB instead of ~0.8 MB of decimal text.
+a 200 x 200 map is 160 kB instead of ~0.8 MB of decimal text. Every figure takes `lang` ("en" or
+"zh"): its titles, axes, legend and hover texts come from the string tables (core/batch_text.py).
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from core.basins import BasinMap
-from core.batched import DIVERGED, NO_MINIMUM
+from core.batched import DIVERGED, NO_MINIMUM, text
 from core.figures import LOG_FLOOR, PALETTE
 from core.objectives import Objective
 from core.optimizers import OPTIMIZERS
@@ -66,13 +67,19 @@ def _legend_square(name: str, colour: str, group: str | None = None) -> go.Scatt
     )
 
 
-def _minima_stars(objective: Objective, colours: Sequence[str] | None) -> go.Scatter:
+def _colon(lang: str) -> str:
+    """The separator between a name and what follows it ("SGD: λ_max", "SGD：λ_max")."""
+    return "：" if lang == "zh" else ": "
+
+
+def _minima_stars(objective: Objective, colours: Sequence[str] | None, lang: str) -> go.Scatter:
     count = len(objective.minima)
+    name = text("global_minimum", lang)
     return go.Scatter(
         x=[p[0] for p in objective.minima],
         y=[p[1] for p in objective.minima],
         mode="markers+text",
-        name="global minimum",
+        name=name,
         text=[str(k + 1) for k in range(count)] if count > 1 else None,
         textposition="top right",
         textfont={"color": "black", "size": 14},
@@ -82,12 +89,12 @@ def _minima_stars(objective: Objective, colours: Sequence[str] | None) -> go.Sca
             "color": list(colours[:count]) if colours else "white",
             "line": {"color": "white" if colours else "black", "width": 2},
         },
-        hovertemplate="global minimum (%{x:.4g}, %{y:.4g})<extra></extra>",
+        hovertemplate=name + " (%{x:.4g}, %{y:.4g})<extra></extra>",
         showlegend=False,
     )
 
 
-def _status_layer(basins: BasinMap, show_none: bool, show_diverged: bool) -> go.Heatmap:
+def _status_layer(basins: BasinMap, show_none: bool, show_diverged: bool, lang: str) -> go.Heatmap:
     """Grey cells for runs that ended away from every minimum, black for diverged ones."""
     z = np.full(basins.label.shape, np.nan)
     if show_none:
@@ -103,11 +110,13 @@ def _status_layer(basins: BasinMap, show_none: bool, show_diverged: bool) -> go.
         colorscale=_discrete_scale([NONE_COLOUR, DIVERGED_COLOUR]),
         showscale=False,
         hoverinfo="skip",
-        name="status",
+        name=text("bv_fig_status", lang),
     )
 
 
-def basin_figure(objective: Objective, basins: BasinMap, view: str = "minimum") -> go.Figure:
+def basin_figure(
+    objective: Objective, basins: BasinMap, view: str = "minimum", *, lang: str = "en"
+) -> go.Figure:
     """The basin map: each start coloured by the minimum it reached, its final loss or its steps.
 
     Args:
@@ -116,13 +125,17 @@ def basin_figure(objective: Objective, basins: BasinMap, view: str = "minimum") 
         view: "minimum" (categorical: one colour per minimum, grey for none, black for diverged),
             "loss" (final loss, log of the gap to f_min when known) or "steps" (steps to converge;
             without known minima, the step at which the run left the region).
+        lang: the language of the figure's words ("en" or "zh").
     """
     if view not in basin_views(objective):
-        raise ValueError(f"View {view!r} needs an objective with known minima")
+        raise ValueError(text("bv_err_view", lang, view=repr(view)))
     minima = len(objective.minima)
     counts = basins.counts(minima)
-    hover = "start (%{x:.3g}, %{y:.3g})"
-    diverged_entry = (f"diverged or left the region: {counts[DIVERGED]:,}", DIVERGED_COLOUR)
+    hover = text("start", lang) + " (%{x:.3g}, %{y:.3g})"
+    diverged_entry = (
+        text("bv_fig_diverged_left", lang, count=f"{counts[DIVERGED]:,}"),
+        DIVERGED_COLOUR,
+    )
     fig = go.Figure()
     star_colours = None
     if view == "minimum":
@@ -139,15 +152,28 @@ def basin_figure(objective: Objective, basins: BasinMap, view: str = "minimum") 
                 zmax=len(star_colours) - 0.5,
                 colorscale=_discrete_scale(star_colours),
                 showscale=False,
-                name="basins",
+                name=text("bv_fig_basins", lang),
                 hovertemplate=hover + "<extra></extra>",
             )
         )
         legend = [
-            (f"→ minimum {k + 1} ({x:.3g}, {y:.3g}): {counts[k]:,}", star_colours[k])
+            (
+                text(
+                    "bv_fig_to_minimum",
+                    lang,
+                    k=k + 1,
+                    x=f"{x:.3g}",
+                    y=f"{y:.3g}",
+                    count=f"{counts[k]:,}",
+                ),
+                star_colours[k],
+            )
             for k, (x, y) in enumerate(objective.minima)
         ]
-        legend += [(f"no minimum reached: {counts[NO_MINIMUM]:,}", NONE_COLOUR), diverged_entry]
+        legend += [
+            (text("bv_fig_no_minimum_reached", lang, count=f"{counts[NO_MINIMUM]:,}"), NONE_COLOUR),
+            diverged_entry,
+        ]
     else:
         if view == "loss":
             if objective.f_min is not None:
@@ -155,21 +181,27 @@ def basin_figure(objective: Objective, basins: BasinMap, view: str = "minimum") 
                 values = np.log10(np.maximum(gap, LOG_FLOOR))
                 title, tip = "log₁₀(f − f_min)", "log₁₀(f − f_min) = %{z:.2f}"
             else:
-                values, title, tip = basins.final_loss, "final loss", "final loss %{z:.4g}"
+                values, title = basins.final_loss, text("bv_view_loss", lang)
+                tip = title + " %{z:.4g}"
             show_none, show_diverged = False, True
             legend = [diverged_entry]
         elif objective.minima:
             values = np.where(basins.settled >= 0, basins.settled, np.nan).astype(np.float64)
-            title, tip = "steps to converge", "converged in %{z:.0f} steps"
+            title = text("bv_view_steps", lang)
+            tip = text("bv_fig_tip_converged", lang, steps="%{z:.0f}")
             show_none, show_diverged = True, True
-            legend = [(f"not converged: {counts[NO_MINIMUM]:,}", NONE_COLOUR), diverged_entry]
+            legend = [
+                (text("bv_fig_not_converged", lang, count=f"{counts[NO_MINIMUM]:,}"), NONE_COLOUR),
+                diverged_entry,
+            ]
         else:  # no minimum to converge to: how fast does each start get away?
             left = basins.label == DIVERGED
             values = np.where(left, basins.last + 1, np.nan).astype(np.float64)
-            title, tip = "step it left", "left the region at step %{z:.0f}"
+            title = text("bv_fig_step_left", lang)
+            tip = text("bv_fig_tip_left", lang, step="%{z:.0f}")
             show_none, show_diverged = True, False
-            legend = [(f"stayed in the region: {counts[NO_MINIMUM]:,}", NONE_COLOUR)]
-        fig.add_trace(_status_layer(basins, show_none, show_diverged))
+            legend = [(text("bv_fig_stayed", lang, count=f"{counts[NO_MINIMUM]:,}"), NONE_COLOUR)]
+        fig.add_trace(_status_layer(basins, show_none, show_diverged, lang))
         fig.add_trace(
             go.Heatmap(
                 x=f32(basins.xs),
@@ -177,29 +209,40 @@ def basin_figure(objective: Objective, basins: BasinMap, view: str = "minimum") 
                 z=f32(values),
                 colorscale=PLOTLY_COLORSCALE,
                 colorbar={"title": {"text": title}, "thickness": 14, "len": 0.8},
-                name=view,
+                name=title,
                 hovertemplate=f"{hover}<br>{tip}<extra></extra>",
             )
         )
     for name, colour in legend:
         fig.add_trace(_legend_square(name, colour))
     if objective.minima:
-        fig.add_trace(_minima_stars(objective, star_colours))
+        fig.add_trace(_minima_stars(objective, star_colours, lang))
     (x0, x1), (y0, y1) = objective.box
     spec = OPTIMIZERS[basins.optimizer]
     fig.update_layout(
         title={
-            "text": f"{spec.name}: {basins.starts:,} starts × {basins.steps:,} steps",
+            "text": text(
+                "bv_fig_basin_title",
+                lang,
+                name=spec.name,
+                starts=f"{basins.starts:,}",
+                steps=f"{basins.steps:,}",
+            ),
             "font": {"size": 15},
         },
         height=640,
         margin={"l": 60, "r": 20, "t": 50, "b": 50},
         legend={"orientation": "h", "y": -0.1},
         plot_bgcolor="white",
-        xaxis={"range": [x0, x1], "title": "start x", "constrain": "domain", "showgrid": False},
+        xaxis={
+            "range": [x0, x1],
+            "title": text("bv_start_x", lang),
+            "constrain": "domain",
+            "showgrid": False,
+        },
         yaxis={
             "range": [y0, y1],
-            "title": "start y",
+            "title": text("bv_start_y", lang),
             "scaleanchor": "x",
             "constrain": "domain",
             "showgrid": False,
@@ -223,14 +266,17 @@ def sweep_figure(
     metric: str = "loss",
     *,
     limit: float | None = None,
+    lang: str = "en",
 ) -> go.Figure:
     """Final loss (or steps to converge) against the learning rate, one line per optimizer.
 
     Diverged rates are crosses along the top; `limit` (2 / lambda_max on a convex quadratic,
-    core.curvature.stability_limit) is a dashed vertical line.
+    core.curvature.stability_limit) is a dashed vertical line. Words in `lang`.
     """
     if metric not in SWEEP_METRICS:
-        raise ValueError(f"Unknown metric {metric!r}: choose from {SWEEP_METRICS}")
+        raise ValueError(
+            text("bv_err_metric", lang, metric=repr(metric), choices=repr(SWEEP_METRICS))
+        )
     fig = go.Figure()
     log_y = metric == "loss" and objective.f_min is not None
     finite = []
@@ -270,10 +316,10 @@ def sweep_figure(
                         np.full(len(bad), top * 10 ** (0.4 * i) if log_y else top * (1 + 0.05 * i))
                     ),
                     mode="markers",
-                    name=f"{name}: diverged",
+                    name=text("bv_fig_diverged_name", lang, name=name),
                     legendgroup=name,
                     marker={"symbol": "x", "size": 9, "color": colour},
-                    text=[f"diverged at step {int(s) + 1}" for s in bad["last"]],
+                    text=[text("bv_fig_diverged_at", lang, step=int(s) + 1) for s in bad["last"]],
                     hovertemplate=f"{name}<br>lr %{{x:.4g}}: %{{text}}<extra></extra>",
                 )
             )
@@ -285,11 +331,11 @@ def sweep_figure(
             annotation_position="top left",
         )
     if metric == "steps":
-        y_title = "steps to converge"
+        y_title = text("bv_view_steps", lang)
     elif log_y:
-        y_title = "final f − f_min (log)"
+        y_title = text("bv_axis_final_gap", lang)
     else:
-        y_title = "final loss"
+        y_title = text("bv_view_loss", lang)
     fig.update_layout(
         height=480,
         margin={"l": 70, "r": 20, "t": 30, "b": 50},
@@ -298,7 +344,7 @@ def sweep_figure(
         hovermode="closest",
         xaxis={
             "type": "log",
-            "title": "learning rate (log)",
+            "title": text("bv_axis_lr_log", lang),
             "exponentformat": "power",
             "gridcolor": "#EEEEEE",
         },
@@ -313,11 +359,15 @@ def sweep_figure(
 
 
 def momentum_figure(
-    objective: Objective, grid: pd.DataFrame, *, lambda_max: float | None = None
+    objective: Objective,
+    grid: pd.DataFrame,
+    *,
+    lambda_max: float | None = None,
+    lang: str = "en",
 ) -> go.Figure:
     """Final loss over (learning rate, momentum): the convergence map of "Why Momentum Really
     Works". Diverged cells are black; on a convex quadratic (`lambda_max` given) the stability
-    boundary lr = 2 (1 + momentum) / lambda_max is drawn."""
+    boundary lr = 2 (1 + momentum) / lambda_max is drawn. Words in `lang`."""
     rates = np.sort(grid["lr"].unique())
     momenta = np.sort(grid["momentum"].unique())
     table = grid.pivot(index="momentum", columns="lr", values="final_loss")
@@ -329,7 +379,8 @@ def momentum_figure(
         values = np.log10(np.maximum(loss - objective.f_min, LOG_FLOOR))
         title, tip = "log₁₀(f − f_min)", "log₁₀(f − f_min) = %{z:.2f}"
     else:
-        values, title, tip = loss, "final loss", "final loss %{z:.4g}"
+        values, title = loss, text("bv_view_loss", lang)
+        tip = title + " %{z:.4g}"
     values = np.where(diverged, np.nan, values)
     log_rates = np.log10(rates)
     fig = go.Figure(
@@ -339,11 +390,18 @@ def momentum_figure(
             z=f32(values),
             colorscale=PLOTLY_COLORSCALE,
             colorbar={"title": {"text": title}, "thickness": 14, "len": 0.8},
-            name="final loss",
-            hovertemplate="lr 10^%{x:.2f}, momentum %{y:.3f}<br>" + tip + "<extra></extra>",
+            name=text("bv_view_loss", lang),
+            hovertemplate=text("bv_fig_tip_momentum", lang, lr="10^%{x:.2f}", momentum="%{y:.3f}")
+            + "<br>"
+            + tip
+            + "<extra></extra>",
         )
     )
-    fig.add_trace(_legend_square(f"diverged: {int(diverged.sum()):,}", DIVERGED_COLOUR))
+    fig.add_trace(
+        _legend_square(
+            text("bv_fig_diverged_count", lang, count=f"{int(diverged.sum()):,}"), DIVERGED_COLOUR
+        )
+    )
     if lambda_max is not None and lambda_max > 0:
         beta = np.linspace(momenta.min(), momenta.max(), 60)
         fig.add_trace(
@@ -351,9 +409,10 @@ def momentum_figure(
                 x=f32(np.log10(2 * (1 + beta) / lambda_max)),
                 y=f32(beta),
                 mode="lines",
-                name=f"stability limit 2(1+β)/λ_max, λ_max = {lambda_max:.4g}",
+                name=text("bv_fig_stability_limit", lang, value=f"{lambda_max:.4g}"),
                 line={"color": PALETTE[0], "dash": "dash", "width": 2.5},
-                hovertemplate="lr = 2(1+β)/λ_max = 10^%{x:.2f} at β = %{y:.3f}<extra></extra>",
+                hovertemplate=text("bv_fig_tip_limit", lang, lr="10^%{x:.2f}", beta="%{y:.3f}")
+                + "<extra></extra>",
             )
         )
     low, high = math.floor(log_rates.min()), math.ceil(log_rates.max())
@@ -364,33 +423,40 @@ def momentum_figure(
         legend={"orientation": "h", "y": -0.18},
         plot_bgcolor=DIVERGED_COLOUR,  # NaN cells are not drawn: diverged shows as black
         xaxis={
-            "title": "learning rate (log scale)",
+            "title": text("bv_axis_lr_log_scale", lang),
             "tickvals": ticks,
             "ticktext": [f"{10.0**k:g}" for k in ticks],
             "range": [log_rates.min(), log_rates.max()],
             "showgrid": False,
         },
-        yaxis={"title": "momentum β", "range": [momenta.min(), momenta.max()], "showgrid": False},
+        yaxis={
+            "title": text("bv_axis_momentum", lang),
+            "range": [momenta.min(), momenta.max()],
+            "showgrid": False,
+        },
     )
     return fig
 
 
 def curvature_figure(
-    curvature: pd.DataFrame, label: str = "", colour: str = PALETTE[0]
+    curvature: pd.DataFrame, label: str = "", colour: str = PALETTE[0], *, lang: str = "en"
 ) -> go.Figure:
     """Hessian eigenvalues (top) and condition number (bottom, log) along one path.
 
-    `curvature` is core.curvature.curvature_along's result.
+    `curvature` is core.curvature.curvature_along's result; the words are in `lang`.
     """
     fig = make_subplots(
         rows=2,
         cols=1,
         shared_xaxes=True,
         vertical_spacing=0.12,
-        subplot_titles=("Hessian eigenvalues", "condition number |λ|max / |λ|min"),
+        subplot_titles=(
+            text("bv_fig_hessian_eigenvalues", lang),
+            text("bv_fig_condition_title", lang),
+        ),
     )
     t = curvature["t"].to_numpy()
-    who = f"{label}: " if label else ""
+    who = f"{label}{_colon(lang)}" if label else ""
     for column, dash, name in (
         ("lambda_max", "solid", "λ_max"),
         ("lambda_min", "dot", "λ_min"),
@@ -402,7 +468,10 @@ def curvature_figure(
                 mode="lines",
                 name=f"{who}{name}",
                 line={"color": colour, "dash": dash, "width": 2},
-                hovertemplate=f"step %{{x}}: {name} = %{{y:.4g}}<extra></extra>",
+                hovertemplate=text(
+                    "bv_fig_tip_step", lang, step="%{x}", what=f"{name} = %{{y:.4g}}"
+                )
+                + "<extra></extra>",
             ),
             row=1,
             col=1,
@@ -414,9 +483,15 @@ def curvature_figure(
             x=f32(t),
             y=f32(np.where(np.isfinite(condition), condition, np.nan)),
             mode="lines",
-            name=f"{who}condition number",
+            name=who + text("bv_fig_condition", lang),
             line={"color": colour, "width": 2},
-            hovertemplate="step %{x}: condition %{y:.4g}<extra></extra>",
+            hovertemplate=text(
+                "bv_fig_tip_step",
+                lang,
+                step="%{x}",
+                what=text("bv_fig_condition_short", lang) + " %{y:.4g}",
+            )
+            + "<extra></extra>",
         ),
         row=2,
         col=1,
@@ -427,7 +502,7 @@ def curvature_figure(
         legend={"orientation": "h", "y": -0.15},
         plot_bgcolor="white",
     )
-    fig.update_xaxes(title_text="step", row=2, col=1, gridcolor="#EEEEEE")
+    fig.update_xaxes(title_text=text("axis_step", lang), row=2, col=1, gridcolor="#EEEEEE")
     fig.update_yaxes(title_text="λ", row=1, col=1, gridcolor="#EEEEEE")
     fig.update_yaxes(type="log", exponentformat="power", row=2, col=1, gridcolor="#EEEEEE")
     return fig

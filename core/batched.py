@@ -9,12 +9,14 @@ which it stayed near a known minimum. The caps below are enforced here, not only
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
 import torch
 
+from core import i18n
 from core.engine import MAX_STEPS
 from core.objectives import Objective
 from core.summary import ARRIVAL_FRACTION
@@ -30,26 +32,39 @@ DIVERGED = -2  # label of a run that turned non-finite or left the region (core.
 
 ProgressFn = Callable[[float], None]
 
+_CJK_GAP = re.compile(r"(?<=[\u4e00-\u9fff]) (?=[\u4e00-\u9fff])")
 
-def check_steps(steps: object) -> int:
-    """`steps` as an int from 1 to MAX_STEPS, or ValueError."""
+
+def text(key: str, lang: str = i18n.DEFAULT_LANGUAGE, /, **values: object) -> str:
+    """`core.i18n.text` for the batched views (strings in core/batch_text.py), minus a space
+    left between two Chinese characters where a Chinese name (病态二次函数) fills a placeholder
+    written for a Latin one ("{name} 是二次函数").
+
+    Named `text` like the function it wraps, so tests/test_i18n.py finds every key used with it.
+    """
+    return _CJK_GAP.sub("", i18n.text(key, lang, **values))
+
+
+def check_steps(steps: object, lang: str = "en") -> int:
+    """`steps` as an int from 1 to MAX_STEPS, or ValueError (its message in `lang`)."""
     if isinstance(steps, bool) or not isinstance(steps, (int, np.integer)):
-        raise ValueError(f"Steps must be a whole number from 1 to {MAX_STEPS:,}, got {steps!r}")
+        raise ValueError(text("bv_err_steps_whole", lang, max=f"{MAX_STEPS:,}", value=repr(steps)))
     if not 1 <= steps <= MAX_STEPS:
-        raise ValueError(f"Steps must be from 1 to {MAX_STEPS:,}, got {steps:,}")
+        raise ValueError(text("bv_err_steps_range", lang, max=f"{MAX_STEPS:,}", value=f"{steps:,}"))
     return int(steps)
 
 
-def tolerance_radius(objective: Objective, tolerance: float = ARRIVAL_FRACTION) -> float:
+def tolerance_radius(
+    objective: Objective, tolerance: float = ARRIVAL_FRACTION, lang: str = "en"
+) -> float:
     """The distance that counts as "at a minimum": `tolerance` times the box diagonal.
 
-    Raises ValueError when `tolerance` is not in (0, MAX_TOLERANCE], or when circles of that
-    radius around two minima would touch (a run could then be "at" both).
+    Raises ValueError (its message in `lang`) when `tolerance` is not in (0, MAX_TOLERANCE], or
+    when circles of that radius around two minima would touch (a run could then be "at" both).
     """
     if not (isinstance(tolerance, (int, float)) and 0 < tolerance <= MAX_TOLERANCE):
         raise ValueError(
-            f"The tolerance must be above 0 and at most {MAX_TOLERANCE:g} of the box diagonal, "
-            f"got {tolerance!r}"
+            text("bv_err_tolerance_range", lang, max=f"{MAX_TOLERANCE:g}", value=repr(tolerance))
         )
     (x0, x1), (y0, y1) = objective.box
     radius = float(tolerance) * math.hypot(x1 - x0, y1 - y0)
@@ -59,8 +74,14 @@ def tolerance_radius(objective: Objective, tolerance: float = ARRIVAL_FRACTION) 
         closest = gaps[np.triu_indices(len(minima), 1)].min()
         if radius >= closest / 2:
             raise ValueError(
-                f"A tolerance of {tolerance:g} of the box diagonal ({radius:.3g}) is too large for "
-                f"{objective.name}: two minima are only {closest:.3g} apart"
+                text(
+                    "bv_err_tolerance_merge",
+                    lang,
+                    tolerance=f"{tolerance:g}",
+                    radius=f"{radius:.3g}",
+                    name=i18n.objective_name(objective.id, objective.name, lang),
+                    closest=f"{closest:.3g}",
+                )
             )
     return radius
 

@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 import torch
 
+from core.i18n import text
 from core.objectives import Objective
 
 CURVATURE_COLUMNS = ("t", "x", "y", "lambda_min", "lambda_max", "condition")
@@ -26,15 +27,16 @@ CONSTANT_RTOL = 1e-9
 TorchFn = Callable[[torch.Tensor], torch.Tensor]
 
 
-def hessians(fn: TorchFn | Objective, points: Any) -> np.ndarray:
+def hessians(fn: TorchFn | Objective, points: Any, lang: str = "en") -> np.ndarray:
     """`[N, 2, 2]` Hessians of `fn` at `points` `[N, 2]`, in float64, by autograd twice.
 
-    Non-finite entries (e.g. at a kink) are returned as they come, usually NaN.
+    Non-finite entries (e.g. at a kink) are returned as they come, usually NaN. A ValueError for
+    bad points has its message in `lang`.
     """
     fn = fn.fn if isinstance(fn, Objective) else fn
     array = np.asarray(points, dtype=np.float64)
     if array.ndim != 2 or array.shape[1] != 2 or len(array) > MAX_POINTS:
-        raise ValueError(f"Points must be an array [N, 2] with N <= {MAX_POINTS:,}")
+        raise ValueError(text("bv_err_points", lang, max=f"{MAX_POINTS:,}"))
     p = torch.tensor(array, dtype=torch.float64, requires_grad=True)
     with torch.enable_grad():
         (grad,) = torch.autograd.grad(fn(p).sum(), p, create_graph=True)
@@ -72,7 +74,7 @@ def condition_numbers(lam: np.ndarray) -> np.ndarray:
 
 
 def curvature_along(
-    objective: Objective | TorchFn, points: Any, t: Any | None = None
+    objective: Objective | TorchFn, points: Any, t: Any | None = None, lang: str = "en"
 ) -> pd.DataFrame:
     """Hessian eigenvalues and condition number at each point of a path.
 
@@ -80,16 +82,17 @@ def curvature_along(
         objective: an Objective (or a torch callable on `[..., 2]`).
         points: `[N, 2]` iterates, e.g. a run's frame[["x", "y"]].
         t: step index of each point (default 0..N-1), e.g. a run's frame["t"].
+        lang: the language of the error messages ("en" or "zh").
 
     Returns:
         A DataFrame with columns CURVATURE_COLUMNS: lambda_min <= lambda_max, and condition =
         max |lambda| / min |lambda| (inf at a zero eigenvalue; NaN where the Hessian is not finite).
     """
     array = np.asarray(points, dtype=np.float64)
-    lam = eigenvalues(hessians(objective, array))
+    lam = eigenvalues(hessians(objective, array, lang))
     steps = np.arange(len(array)) if t is None else np.asarray(t, dtype=np.int64)
     if steps.shape != (len(array),):
-        raise ValueError("Give one step index per point")
+        raise ValueError(text("bv_err_step_index", lang))
     return pd.DataFrame(
         {
             "t": steps,
@@ -118,15 +121,16 @@ def constant_hessian(objective: Objective) -> np.ndarray | None:
     return (first + first.T) / 2
 
 
-def stability_limit(objective: Objective, momentum: float = 0.0) -> float | None:
+def stability_limit(objective: Objective, momentum: float = 0.0, lang: str = "en") -> float | None:
     """The largest stable learning rate of (heavy-ball) gradient descent on a convex quadratic.
 
     With Hessian eigenvalues 0 < lambda_min <= lambda_max, gradient descent converges exactly for
     lr < 2 / lambda_max, and SGD with momentum beta (torch.optim.SGD, dampening 0) for
-    lr < 2 (1 + beta) / lambda_max. None when the objective is not a convex quadratic.
+    lr < 2 (1 + beta) / lambda_max. None when the objective is not a convex quadratic. A
+    ValueError for a bad momentum has its message in `lang`.
     """
     if not (math.isfinite(momentum) and 0.0 <= momentum < 1.0):
-        raise ValueError(f"Momentum must be in [0, 1), got {momentum!r}")
+        raise ValueError(text("bv_err_momentum", lang, value=repr(momentum)))
     h = constant_hessian(objective)
     if h is None:
         return None

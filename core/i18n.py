@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from types import MappingProxyType
 
+from core.batch_text import BATCH_TEXT
 from core.lab_text import LAB_TEXT
 from core.lesson_text import LESSON_TEXT
 
@@ -270,7 +271,9 @@ _OBJECTIVE_TEXT: dict[str, tuple[str, str]] = {
 STRINGS: Mapping[str, Mapping[str, str]] = MappingProxyType(
     {
         key: MappingProxyType({"en": en, "zh": zh})
-        for key, (en, zh) in (_TABLE | _OBJECTIVE_TEXT | LESSON_TEXT | LAB_TEXT).items()
+        for key, (en, zh) in (
+            _TABLE | _OBJECTIVE_TEXT | LESSON_TEXT | LAB_TEXT | BATCH_TEXT
+        ).items()
     }
 )
 

@@ -8,6 +8,10 @@ Each spelled-out rule is data: LaTeX line templates whose `@name` placeholders r
 the symbol or as the value of step t, so the symbolic and the filled equations cannot disagree;
 and a function that computes the named quantities. Optimizers without a rule get a generic view
 (gradient, whatever state keys exist, actual update).
+
+Words (table meanings and sources, notes, arrow labels, figure titles) come from the string tables
+(core/batch_text.py) in the `lang` the public functions take ("en" or "zh"); the LaTeX lines are
+math and the same in both.
 """
 
 from __future__ import annotations
@@ -17,7 +21,7 @@ import itertools
 import math
 import re
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import partial
 from types import MappingProxyType
 from typing import Any
@@ -29,11 +33,12 @@ import torch
 
 from core.engine import Step, Stop, resolve_optimizer, trajectory
 from core.figures import PALETTE
+from core.i18n import text
 from core.objectives import Objective
 
 Value = float | np.ndarray
 
-# Where a number in the table comes from.
+# Where a number in the table comes from (as in English tables; `_source_names` translates them).
 ENGINE = "engine (Step)"
 STATE = "optimizer.state after the update"
 STATE_BEFORE = "optimizer.state before the update"
@@ -63,7 +68,8 @@ class Quantity:
 
 @dataclass(frozen=True, slots=True)
 class _Context:
-    """What a rule reads: torch's keyword arguments and the recorded numbers of step t."""
+    """What a rule reads: torch's keyword arguments and the recorded numbers of step t, and the
+    language of the table's meanings."""
 
     kwargs: Mapping[str, Any]
     point: np.ndarray
@@ -71,6 +77,7 @@ class _Context:
     lr: float
     state: Mapping[str, Any]
     before: Mapping[str, Any]  # the state after the previous update; empty at t = 0
+    lang: str = "en"
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,15 +107,18 @@ class Inspection:
             `predicted_update` is None).
         equations: the rule as LaTeX lines, in symbols.
         filled: the same lines with the numbers of step t (2-vectors as column vectors).
-        table: one row per quantity; columns x, y (a scalar fills both), source and meaning.
-            State rows are labelled by torch's state key (`exp_avg`; `exp_avg (t-1)` before).
+        table: one row per quantity; columns x, y (a scalar fills both), source and meaning
+            (headed 来源 and 含义, and with their values, in Chinese when made with lang="zh").
+            Rows are labelled by torch's state key (`exp_avg`; `exp_avg (t-1)` before) or a
+            name such as `gradient`, `predicted_update`, in both languages.
         point: x_t.
         grad: the gradient the optimizer used at x_t (gradient noise included).
         lr: the learning rate of this update (after any schedule).
         predicted_update: x_{t+1} - x_t as the equation predicts it, in float64.
         actual_update: x_{t+1} - x_t as recorded; None when x_{t+1} was not recorded (the run
             stopped there: the update made it non-finite or left the region).
-        note: a sentence for the reader (e.g. why the prediction may differ).
+        note: a sentence for the reader (e.g. why the prediction may differ), in the language
+            the inspection was made in.
     """
 
     optimizer: str
@@ -186,18 +196,21 @@ def _basics(ctx: _Context, *, coupled: bool = True) -> tuple[dict[str, Quantity]
     (λ x_t added, as SGD, Adam, RMSprop and Adagrad do) folded in."""
     decay = float(ctx.kwargs.get("weight_decay", 0.0))
     folded = coupled and decay != 0
+    lang = ctx.lang
     q = {
-        "x": Quantity("x_t", ctx.point, ENGINE, "x_t", "the iterate"),
-        "grad": Quantity(r"\nabla f(x_t)", ctx.grad, ENGINE, "gradient", "what backward() gave"),
+        "x": Quantity("x_t", ctx.point, ENGINE, "x_t", text("insp_m_iterate", lang)),
+        "grad": Quantity(
+            r"\nabla f(x_t)", ctx.grad, ENGINE, "gradient", text("insp_m_backward", lang)
+        ),
         "wd": _hyper(r"\lambda", decay),
         "g": Quantity(
             "g_t",
             ctx.grad + decay * ctx.point if folded else ctx.grad,
             COMPUTED,
             "g_t" if folded else None,
-            "gradient + λ x_t",
+            text("insp_m_decayed_grad", lang),
         ),
-        "lr": Quantity(r"\eta", ctx.lr, HYPER, "lr", "learning rate of this update"),
+        "lr": Quantity(r"\eta", ctx.lr, HYPER, "lr", text("insp_m_lr", lang)),
     }
     return q, {"decay": folded, "decoupled": not coupled and decay != 0}
 
@@ -213,19 +226,22 @@ def _state(ctx: _Context, key: str, symbol: str, meaning: str) -> Quantity:
 def _before(ctx: _Context, key: str, symbol: str, initial: float = 0.0) -> Quantity:
     """The state entry before this update; at the first update, the value torch starts from."""
     value = _vector(ctx.before[key]) if key in ctx.before else np.full(2, initial)
-    return Quantity(symbol, value, STATE_BEFORE, f"{key} (t-1)", "before this update")
+    meaning = text("insp_m_before", ctx.lang)
+    return Quantity(symbol, value, STATE_BEFORE, f"{key} (t-1)", meaning)
 
 
 def _finish(
+    ctx: _Context,
     q: dict[str, Quantity],
     step_size: Value,
     direction: np.ndarray,
-    meaning: str,
+    rule: str,
     extra: np.ndarray | float = 0.0,
 ) -> np.ndarray:
-    """Record the effective per-coordinate step size and the predicted x_{t+1}; return the
-    predicted update -step_size ⊙ direction + extra."""
+    """Record the effective per-coordinate step size (its meaning: "update = `rule`") and the
+    predicted x_{t+1}; return the predicted update -step_size ⊙ direction + extra."""
     step = np.broadcast_to(np.asarray(step_size, dtype=np.float64), (2,))
+    meaning = text("insp_m_update", ctx.lang, rule=rule)
     q["step_size"] = Quantity(r"\eta^{\mathrm{eff}}_t", step, COMPUTED, "effective_lr", meaning)
     update = -step * direction + extra
     q["x_next"] = Quantity("x_{t+1}", q["x"].value + update, COMPUTED)
@@ -241,17 +257,17 @@ def _sgd(ctx: _Context) -> Computed:
         "first": "momentum_buffer" not in ctx.before,  # torch starts the buffer at g, undamped
     }
     if mu == 0:
-        return q, flags, _finish(q, ctx.lr, q["g"].value, "update = -lr × g_t")
+        return q, flags, _finish(ctx, q, ctx.lr, q["g"].value, "-lr × g_t")
     q |= {
         "mu": _hyper(r"\mu", mu),
         "damp": _hyper(r"\tau", ctx.kwargs["dampening"]),
-        "buf": _state(ctx, "momentum_buffer", "b_t", "momentum buffer"),
+        "buf": _state(ctx, "momentum_buffer", "b_t", text("insp_m_momentum_buffer", ctx.lang)),
         "buf_prev": _before(ctx, "momentum_buffer", "b_{t-1}"),
     }
     if not flags["nesterov"]:
-        return q, flags, _finish(q, ctx.lr, q["buf"].value, "update = -lr × b_t")
+        return q, flags, _finish(ctx, q, ctx.lr, q["buf"].value, "-lr × b_t")
     q["d"] = Quantity("d_t", q["g"].value + mu * q["buf"].value, COMPUTED, "d_t", "g_t + μ b_t")
-    return q, flags, _finish(q, ctx.lr, q["d"].value, "update = -lr × d_t")
+    return q, flags, _finish(ctx, q, ctx.lr, q["d"].value, "-lr × d_t")
 
 
 _SGD_LINES = (
@@ -271,19 +287,20 @@ def _adam(ctx: _Context, *, decoupled: bool) -> Computed:
     beta1, beta2 = (float(b) for b in ctx.kwargs["betas"])
     k = float(ctx.state["step"])
     flags["amsgrad"] = bool(ctx.kwargs["amsgrad"])
+    lang = ctx.lang
     q |= {
         "b1": _hyper(r"\beta_1", beta1),
         "b2": _hyper(r"\beta_2", beta2),
         "eps": _hyper(r"\epsilon", ctx.kwargs["eps"]),
-        "k": Quantity("k", k, STATE, "step", "updates so far, this one included"),
-        "m": _state(ctx, "exp_avg", "m_t", "first moment: running mean of g"),
+        "k": Quantity("k", k, STATE, "step", text("insp_m_step_count", lang)),
+        "m": _state(ctx, "exp_avg", "m_t", text("insp_m_first_moment", lang)),
         "m_prev": _before(ctx, "exp_avg", "m_{t-1}"),
-        "v": _state(ctx, "exp_avg_sq", "v_t", "second moment: running mean of g²"),
+        "v": _state(ctx, "exp_avg_sq", "v_t", text("insp_m_second_moment", lang)),
         "v_prev": _before(ctx, "exp_avg_sq", "v_{t-1}"),
     }
     v = q["v"].value
     if flags["amsgrad"]:
-        q["vmax"] = _state(ctx, "max_exp_avg_sq", r"v^{\max}_t", "largest v_t so far")
+        q["vmax"] = _state(ctx, "max_exp_avg_sq", r"v^{\max}_t", text("insp_m_vmax", lang))
         q["vmax_prev"] = _before(ctx, "max_exp_avg_sq", r"v^{\max}_{t-1}")
         v = q["vmax"].value
     bc1, bc2 = 1 - beta1**k, 1 - beta2**k  # as torch computes them: Python floats
@@ -296,7 +313,7 @@ def _adam(ctx: _Context, *, decoupled: bool) -> Computed:
     step = ctx.lr / (np.sqrt(q["vhat"].value) + q["eps"].value)
     # AdamW shrinks x_t by lr·λ·x_t before the Adam step (decoupled weight decay).
     extra = -ctx.lr * q["wd"].value * ctx.point if flags["decoupled"] else 0.0
-    return q, flags, _finish(q, step, q["mhat"].value, "update = -η_eff ⊙ m̂_t", extra)
+    return q, flags, _finish(ctx, q, step, q["mhat"].value, "-η_eff ⊙ m̂_t", extra)
 
 
 _ADAM_LINES = (
@@ -321,24 +338,22 @@ def _rmsprop(ctx: _Context) -> Computed:
     q |= {
         "alpha": _hyper(r"\alpha", ctx.kwargs["alpha"]),
         "eps": _hyper(r"\epsilon", ctx.kwargs["eps"]),
-        "v": _state(ctx, "square_avg", "v_t", "running mean of g²"),
+        "v": _state(ctx, "square_avg", "v_t", text("insp_m_mean_sq", ctx.lang)),
         "v_prev": _before(ctx, "square_avg", "v_{t-1}"),
     }
     variance = q["v"].value
     if flags["centered"]:
-        q["gbar"] = _state(ctx, "grad_avg", r"\bar g_t", "running mean of g")
+        q["gbar"] = _state(ctx, "grad_avg", r"\bar g_t", text("insp_m_mean", ctx.lang))
         q["gbar_prev"] = _before(ctx, "grad_avg", r"\bar g_{t-1}")
         variance = variance - q["gbar"].value ** 2
     denom = np.sqrt(variance) + q["eps"].value
-    q["s"] = Quantity(
-        "s_t", denom, COMPUTED, "denominator", "√(v_t) + ε, centered: √(v_t - ḡ²) + ε"
-    )
+    q["s"] = Quantity("s_t", denom, COMPUTED, "denominator", text("insp_m_denominator", ctx.lang))
     if not flags["momentum"]:
-        return q, flags, _finish(q, ctx.lr / denom, q["g"].value, "update = -η_eff ⊙ g_t")
+        return q, flags, _finish(ctx, q, ctx.lr / denom, q["g"].value, "-η_eff ⊙ g_t")
     q["mu"] = _hyper(r"\mu", mu)
-    q["buf"] = _state(ctx, "momentum_buffer", "b_t", "momentum buffer of g / s")
+    q["buf"] = _state(ctx, "momentum_buffer", "b_t", text("insp_m_buffer_of", ctx.lang))
     q["buf_prev"] = _before(ctx, "momentum_buffer", "b_{t-1}")
-    return q, flags, _finish(q, ctx.lr, q["buf"].value, "update = -lr × b_t")
+    return q, flags, _finish(ctx, q, ctx.lr, q["buf"].value, "-lr × b_t")
 
 
 _RMSPROP_LINES = (
@@ -362,15 +377,15 @@ def _adagrad(ctx: _Context) -> Computed:
     initial = float(ctx.kwargs["initial_accumulator_value"])
     clr = ctx.lr / (1 + (k - 1) * lr_decay)  # as torch computes it
     q |= {
-        "k": Quantity("k", k, STATE, "step", "updates so far, this one included"),
+        "k": Quantity("k", k, STATE, "step", text("insp_m_step_count", ctx.lang)),
         "decay": _hyper(r"\delta", lr_decay),
         "eps": _hyper(r"\epsilon", ctx.kwargs["eps"]),
-        "sum": _state(ctx, "sum", "s_t", "sum of every g² so far"),
+        "sum": _state(ctx, "sum", "s_t", text("insp_m_sum_sq", ctx.lang)),
         "sum_prev": _before(ctx, "sum", "s_{t-1}", initial),
-        "clr": Quantity(r"\eta_k", clr, COMPUTED, "clr", "decayed learning rate"),
+        "clr": Quantity(r"\eta_k", clr, COMPUTED, "clr", text("insp_m_decayed_lr", ctx.lang)),
     }
     step = clr / (np.sqrt(q["sum"].value) + q["eps"].value)
-    return q, flags, _finish(q, step, q["g"].value, "update = -η_eff ⊙ g_t")
+    return q, flags, _finish(ctx, q, step, q["g"].value, "-η_eff ⊙ g_t")
 
 
 _ADAGRAD_LINES = (
@@ -421,18 +436,34 @@ def _row(value: Any) -> tuple[float, float] | None:
     return None
 
 
-def _table(rows: Sequence[tuple[str, Any, str, str]]) -> pd.DataFrame:
+def _source_names(lang: str) -> dict[str, str]:
+    """The sources (ENGINE, STATE, ...) as the table shows them in `lang`."""
+    return {
+        ENGINE: text("insp_src_engine", lang),
+        STATE: text("insp_src_state", lang),
+        STATE_BEFORE: text("insp_src_state_before", lang),
+        HYPER: text("insp_src_hyper", lang),
+        COMPUTED: text("insp_src_computed", lang),
+    }
+
+
+def _table(rows: Sequence[tuple[str, Any, str, str]], lang: str = "en") -> pd.DataFrame:
+    """The inspection table; in English its columns are TABLE_COLUMNS and its sources the
+    constants above, in another language both are translated (the row labels are not)."""
     kept = [(label, _row(value), source, meaning) for label, value, source, meaning in rows]
     kept = [(label, xy, source, meaning) for label, xy, source, meaning in kept if xy is not None]
+    sources = _source_names(lang)
+    x, y, source, meaning = TABLE_COLUMNS
+    headers = {source: text("insp_col_source", lang), meaning: text("insp_col_meaning", lang)}
     return pd.DataFrame(
         {
-            "x": [xy[0] for _, xy, _, _ in kept],
-            "y": [xy[1] for _, xy, _, _ in kept],
-            "source": pd.array([s for *_, s, _ in kept], dtype="string"),
-            "meaning": pd.array([m for *_, m in kept], dtype="string"),
+            x: [xy[0] for _, xy, _, _ in kept],
+            y: [xy[1] for _, xy, _, _ in kept],
+            headers[source]: pd.array([sources.get(s, s) for *_, s, _ in kept], dtype="string"),
+            headers[meaning]: pd.array([m for *_, m in kept], dtype="string"),
         },
-        index=pd.Index([label for label, *_ in kept], name="quantity"),
-        columns=list(TABLE_COLUMNS),
+        index=pd.Index([label for label, *_ in kept], name=text("insp_col_quantity", lang)),
+        columns=[x, y, headers[source], headers[meaning]],
     )
 
 
@@ -443,6 +474,7 @@ def inspect_step(
     t: int,
     *,
     stop: Stop | None = None,
+    lang: str = "en",
 ) -> Inspection:
     """Explain the update from x_t of a single-start run.
 
@@ -453,6 +485,8 @@ def inspect_step(
         t: which update: 0 <= t < len(steps) - 1; also t = len(steps) - 1 when `stop` says the
             run stopped early (that update was made, but x_{t+1} was not recorded).
         stop: the run's Stop (`Trajectory.stop`, `Run.stop`), needed only for that last update.
+        lang: the language of the table's sources and meanings, the note and error messages
+            ("en" or "zh"); the equations are the same in both.
 
     Raises:
         ValueError: t is out of range, no update leaves x_t (the last iterate of a completed
@@ -460,12 +494,12 @@ def inspect_step(
     """
     spec = resolve_optimizer(optimizer_id)
     if not 0 <= t < len(steps):
-        raise ValueError(f"Step {t} is outside the run (steps 0 to {len(steps) - 1})")
+        raise ValueError(text("insp_err_outside", lang, t=t, last=len(steps) - 1))
     step = steps[t]
     if step.t != t or np.ndim(step.point) != 1:
-        raise ValueError("Expected the Steps of one single-start run, in order")
+        raise ValueError(text("insp_err_not_single", lang))
     if t == len(steps) - 1 and (stop is None or stop.reason == "completed"):
-        raise ValueError(f"No update leaves step {t}: it is the last iterate of the run")
+        raise ValueError(text("insp_err_last", lang, t=t))
     point, grad = _vector(step.point), _vector(step.grad)
     actual = _vector(steps[t + 1].point) - point if t + 1 < len(steps) else None
     ctx = _Context(
@@ -475,6 +509,7 @@ def inspect_step(
         lr=float(step.lr),
         state=step.state,
         before=steps[t - 1].state if t > 0 else MappingProxyType({}),
+        lang=lang,
     )
     rule = RULES.get(spec.id)
     notes = []
@@ -482,52 +517,47 @@ def inspect_step(
         equations = filled = ()
         predicted = None
         rows = [
-            ("x_t", point, ENGINE, "the iterate"),
-            ("gradient", grad, ENGINE, "what backward() gave"),
-            ("lr", ctx.lr, HYPER, "learning rate of this update"),
+            ("x_t", point, ENGINE, text("insp_m_iterate", lang)),
+            ("gradient", grad, ENGINE, text("insp_m_backward", lang)),
+            ("lr", ctx.lr, HYPER, text("insp_m_lr", lang)),
             *((key, value, STATE, "") for key, value in step.state.items()),
         ]
-        notes.append(
-            f"The update rule of {spec.name} is not spelled out here; the table shows torch's "
-            "optimizer.state after this update."
-        )
+        notes.append(text("insp_note_generic", lang, name=spec.name))
     else:
         quantities, flags, predicted = rule.compute(ctx)
         lines = [template for condition, template in rule.lines if _holds(condition, flags)]
         equations = tuple(_render(line, quantities, filled=False) for line in lines)
         filled = tuple(_render(line, quantities, filled=True) for line in lines)
         rows = [(q.row, q.value, q.source, q.meaning) for q in quantities.values() if q.row]
-        rows.append(("predicted_update", predicted, COMPUTED, "x_{t+1} - x_t by the equation"))
+        rows.append(("predicted_update", predicted, COMPUTED, text("insp_m_predicted", lang)))
         # Rounding aside, only the box projection moves x_{t+1} off the equation's prediction.
         if actual is not None and not np.allclose(
             predicted, actual, rtol=1e-3, atol=1e-6 * (1 + np.abs(point).max())
         ):
-            notes.append(
-                "x_{t+1} is not where the equation puts it: the update was clamped into the box."
-            )
+            notes.append(text("insp_note_clamped", lang))
     rows.append(
         (
             "actual_update",
             np.full(2, np.nan) if actual is None else actual,
             ENGINE,
-            "x_{t+1} - x_t as recorded",
+            text("insp_m_actual", lang),
         )
     )
     if actual is None:
-        notes.append("The run stopped after this update: x_{t+1} was not recorded.")
+        notes.append(text("insp_note_stopped", lang))
     return Inspection(
         optimizer=spec.id,
         t=t,
         covered=rule is not None,
         equations=equations,
         filled=filled,
-        table=_table(rows),
+        table=_table(rows, lang),
         point=point,
         grad=grad,
         lr=ctx.lr,
         predicted_update=predicted,
         actual_update=actual,
-        note=" ".join(notes),
+        note=("" if lang == "zh" else " ").join(notes),
     )
 
 
@@ -539,6 +569,7 @@ def inspect_run(
     t: int,
     *,
     hyper: Mapping[str, Any],
+    lang: str = "en",
     **options: Any,
 ) -> Inspection:
     """Rerun a single-start run up to x_{t+1} and inspect its update t (see `inspect_step`).
@@ -548,18 +579,19 @@ def inspect_run(
         t: the update to inspect; it is clamped to the last update the run made, so a slider
             over 0..steps - 1 stays valid for a run that stopped early.
         hyper: the optimizer's hyper-parameters.
+        lang: the language of the inspection's words ("en" or "zh"; see `inspect_step`).
         **options: the other engine options of the run (dtype, device, noise, seed, project,
             schedule): the same values give the same iterates, bit for bit.
     """
     run = trajectory(objective, optimizer_id, start, steps, **options, **hyper)
     recorded = list(itertools.islice(run, max(t, 0) + 2))  # x_0 .. x_{t+1}, if the run got there
     if not recorded:
-        raise ValueError("The run has no iterate: f or its gradient is not finite at the start")
+        raise ValueError(text("insp_err_no_iterate", lang))
     # Fewer Steps than asked for: the run is over and `run.stop` says why. After an early stop
     # the last Step's update was made (it broke the run); after completion, none leaves it.
     stop = run.stop if len(recorded) < max(t, 0) + 2 else None
     last = len(recorded) - (1 if stop is not None and stop.reason != "completed" else 2)
-    return inspect_step(optimizer_id, hyper, recorded, max(0, min(t, last)), stop=stop)
+    return inspect_step(optimizer_id, hyper, recorded, max(0, min(t, last)), stop=stop, lang=lang)
 
 
 # ---- arrows on the landscape --------------------------------------------------------------------
@@ -571,7 +603,8 @@ class Arrow:
 
     Attributes:
         key: "gradient", "predicted" or "actual".
-        label: legend text.
+        label: legend text, in the language `update_arrows` was given (`arrow_label` gives it in
+            another).
         start, end: points `[2]`.
         length: the length of the vector the arrow stands for; differs from |end - start| when
             the arrow was drawn to another scale (`scaled`).
@@ -588,22 +621,40 @@ class Arrow:
     scaled: bool = False
 
 
-def update_arrows(inspection: Inspection) -> tuple[Arrow, ...]:
+def arrow_label(arrow: Arrow, lang: str = "en") -> str:
+    """The legend text of `arrow` in `lang`: what it stands for and, for a gradient step drawn
+    to another scale, whether it was shortened or lengthened and its real length."""
+    if arrow.key == "predicted":
+        return text("insp_arrow_predicted", lang)
+    if arrow.key == "actual":
+        return text("insp_arrow_actual", lang)
+    if not arrow.scaled:
+        return text("insp_arrow_gradient", lang)
+    drawn = float(np.linalg.norm(arrow.end - arrow.start))
+    length = f"{arrow.length:.3g}"
+    if arrow.length > drawn:
+        return text("insp_arrow_shortened", lang, length=length)
+    return text("insp_arrow_lengthened", lang, length=length)
+
+
+def update_arrows(inspection: Inspection, *, lang: str = "en") -> tuple[Arrow, ...]:
     """Arrows from x_t: the plain gradient step -lr·∇f(x_t), the predicted and the actual update.
 
     The gradient step of an adaptive optimizer can be thousands of times longer (or shorter)
     than its real update: when it is more than 3 times longer or shorter, it is drawn with the
     length of the update, in its true direction; `length` keeps its real length. Arrows whose
-    vector is missing or not finite are left out.
+    vector is missing or not finite are left out. Labels are in `lang`.
     """
     start = inspection.point
     updates = (
-        ("predicted", "predicted x_{t+1} (the equation)", inspection.predicted_update, PALETTE[4]),
-        ("actual", "actual update x_{t+1} - x_t", inspection.actual_update, PALETTE[0]),
+        ("predicted", inspection.predicted_update, PALETTE[4]),
+        ("actual", inspection.actual_update, PALETTE[0]),
     )
     arrows = [
-        Arrow(key, label, start, start + vector, float(np.linalg.norm(vector)), colour)
-        for key, label, vector, colour in updates
+        _labelled(
+            Arrow(key, "", start, start + vector, float(np.linalg.norm(vector)), colour), lang
+        )
+        for key, vector, colour in updates
         if vector is not None and np.isfinite(vector).all()
     ]
     gradient_step = -inspection.lr * inspection.grad
@@ -613,21 +664,27 @@ def update_arrows(inspection: Inspection) -> tuple[Arrow, ...]:
         # Within a factor of 3 the true lengths fit one picture; beyond, keep only the direction.
         scaled = 0 < reference < math.inf and not reference / 3 <= length <= 3 * reference
         drawn = gradient_step * (reference / length) if scaled else gradient_step
-        label = "-lr · gradient"
-        if scaled:
-            label += (
-                f" ({'shortened' if length > reference else 'lengthened'}: length {length:.3g})"
-            )
-        arrows.insert(0, Arrow("gradient", label, start, start + drawn, length, PALETTE[1], scaled))
+        arrow = Arrow("gradient", "", start, start + drawn, length, PALETTE[1], scaled)
+        arrows.insert(0, _labelled(arrow, lang))
     return tuple(arrows)
 
 
+def _labelled(arrow: Arrow, lang: str) -> Arrow:
+    return replace(arrow, label=arrow_label(arrow, lang))
+
+
 def arrow_annotations(
-    arrows: Sequence[Arrow], *, xref: str = "x", yref: str = "y", colour: str | None = None
+    arrows: Sequence[Arrow],
+    *,
+    xref: str = "x",
+    yref: str = "y",
+    colour: str | None = None,
+    lang: str = "en",
 ) -> list[dict[str, Any]]:
     """Plotly layout annotations drawing `arrows` with arrowheads, in data coordinates of the
     axes `xref`/`yref` (the race figure's landscape panel is "x"/"y"). `colour` overrides the
-    arrows' own (e.g. the optimizer's colour on the race figure).
+    arrows' own (e.g. the optimizer's colour on the race figure); the hover texts are the
+    arrows' labels in `lang`.
 
     Add them with `fig.update_layout(annotations=[*fig.layout.annotations, *these])`.
     """
@@ -647,19 +704,24 @@ def arrow_annotations(
             "arrowwidth": 2.5 if a.key == "actual" else 1.8,
             "arrowcolor": colour or a.colour,
             "text": "",
-            "hovertext": a.label,
+            "hovertext": arrow_label(a, lang),
         }
         for a in arrows
     ]
 
 
 def update_arrows_figure(
-    inspection: Inspection, objective: Objective | None = None, *, height: int = 360
+    inspection: Inspection,
+    objective: Objective | None = None,
+    *,
+    height: int = 360,
+    lang: str = "en",
 ) -> go.Figure:
     """A small figure zoomed on x_t: the gradient step and the actual update as arrows, the
     predicted x_{t+1} as an open circle (the actual arrow should end in it), at equal x and y
-    scale so directions are true, over the level sets of `objective` when it is given."""
-    arrows = update_arrows(inspection)
+    scale so directions are true, over the level sets of `objective` when it is given. Title,
+    legend and hover texts in `lang`."""
+    arrows = update_arrows(inspection, lang=lang)
     points = np.array([inspection.point, *(a.end for a in arrows)])
     low, high = points.min(axis=0), points.max(axis=0)
     centre = (low + high) / 2
@@ -683,7 +745,7 @@ def update_arrows_figure(
                 colorscale=[[0, "#9a9a9a"], [1, "#9a9a9a"]],
                 line={"width": 1},
                 hovertemplate="f = %{z:.6g}<extra></extra>",
-                name="level sets of f",
+                name=text("insp_fig_level_sets", lang),
             )
         )
     fig.add_trace(
@@ -714,7 +776,7 @@ def update_arrows_figure(
     fig.update_layout(
         height=height,
         margin={"l": 10, "r": 10, "t": 30, "b": 10},
-        title={"text": f"Update from x_{inspection.t}", "font": {"size": 13}},
+        title={"text": text("insp_fig_title", lang, t=inspection.t), "font": {"size": 13}},
         legend={"orientation": "h", "y": -0.18},
         # constrain="domain": equal scale shrinks the plot area rather than widening the range.
         xaxis={"range": [x0, x1], "title": "x", "constrain": "domain"},

@@ -27,6 +27,7 @@ from core.batched import (
     SettleTracker,
     check_steps,
     finish_runs,
+    text,
     tolerance_radius,
 )
 from core.engine import region, resolve_objective, resolve_optimizer
@@ -50,28 +51,30 @@ MOMENTUM_OPTIMIZERS = ("momentum", "nesterov")  # torch.optim.SGD with momentum 
 MAX_GROUPS = MAX_MAP_SIDE * MAX_MAP_SIDE
 
 
-def not_sweepable_reason(spec: OptimizerSpec) -> str | None:
-    """Why `spec` cannot run one param group per setting, or None when it can."""
+def not_sweepable_reason(spec: OptimizerSpec, lang: str = "en") -> str | None:
+    """Why `spec` cannot run one param group per setting (in `lang`), or None when it can."""
     if spec.elementwise and not spec.needs_closure:
         return None
-    return (
-        f"{spec.name} cannot be swept with one param group per learning rate: torch's L-BFGS "
-        "accepts a single param group, and its line search and dot products couple every "
-        "parameter, so the rates would not be independent runs."
-    )
+    return text("bv_not_sweepable", lang, name=spec.name)
 
 
-def log_rates(low: float, high: float, count: int) -> np.ndarray:
+def log_rates(low: float, high: float, count: int, lang: str = "en") -> np.ndarray:
     """`count` log-spaced learning rates from `low` to `high`, both included."""
     if isinstance(count, bool) or not isinstance(count, (int, np.integer)):
-        raise ValueError(f"The number of rates must be a whole number, got {count!r}")
+        raise ValueError(text("bv_err_rate_count_whole", lang, value=repr(count)))
     if not 2 <= count <= MAX_RATES:
-        raise ValueError(f"The number of rates must be from 2 to {MAX_RATES}, got {count}")
+        raise ValueError(text("bv_err_rate_count_range", lang, max=MAX_RATES, value=count))
     lr_range = OPTIMIZERS["sgd"].param("lr")
     if not (lr_range.low <= low < high <= lr_range.high):
         raise ValueError(
-            f"Learning rates must satisfy {lr_range.low:g} <= low < high <= {lr_range.high:g}, "
-            f"got {low!r} to {high!r}"
+            text(
+                "bv_err_rate_range",
+                lang,
+                low_limit=f"{lr_range.low:g}",
+                high_limit=f"{lr_range.high:g}",
+                low=repr(low),
+                high=repr(high),
+            )
         )
     return np.logspace(math.log10(low), math.log10(high), count)
 
@@ -86,6 +89,7 @@ def run_groups(
     tolerance: float = ARRIVAL_FRACTION,
     dtype: torch.dtype = torch.float32,
     on_progress: ProgressFn | None = None,
+    lang: str = "en",
     **hyper: Any,
 ) -> Finish:
     """Run one start with G settings at once: one optimizer, one param group per setting.
@@ -100,22 +104,25 @@ def run_groups(
         tolerance: the distance that counts as "at a minimum", as a fraction of the box diagonal.
         dtype: torch.float32 or torch.float64.
         on_progress: called with the fraction done, about 100 times.
+        lang: the language of the error messages ("en" or "zh").
         **hyper: hyper-parameters shared by every group.
 
     Returns:
         A Finish with one row per group, in order.
     """
     objective, spec = resolve_objective(objective), resolve_optimizer(optimizer)
-    reason = not_sweepable_reason(spec)
+    reason = not_sweepable_reason(spec, lang)
     if reason:
         raise ValueError(reason)
     if not 1 <= len(groups) <= MAX_GROUPS:
-        raise ValueError(f"Between 1 and {MAX_GROUPS:,} settings per run, got {len(groups):,}")
-    steps = check_steps(steps)
-    radius = tolerance_radius(objective, tolerance)
+        raise ValueError(
+            text("bv_err_settings_count", lang, max=f"{MAX_GROUPS:,}", count=f"{len(groups):,}")
+        )
+    steps = check_steps(steps, lang)
+    radius = tolerance_radius(objective, tolerance, lang)
     x, y = (float(v) for v in start)
     if not (math.isfinite(x) and math.isfinite(y)):
-        raise ValueError(f"The start must be finite (x, y) coordinates, got {start!r}")
+        raise ValueError(text("bv_err_start_finite", lang, value=repr(start)))
     began = time.perf_counter()
     leaves = [torch.tensor([x, y], dtype=dtype, requires_grad=True) for _ in groups]
     settings = [
@@ -180,6 +187,7 @@ def lr_sweep(
     tolerance: float = ARRIVAL_FRACTION,
     dtype: torch.dtype = torch.float32,
     on_progress: ProgressFn | None = None,
+    lang: str = "en",
 ) -> pd.DataFrame:
     """Final loss and steps to converge against the learning rate, for each optimizer.
 
@@ -190,7 +198,7 @@ def lr_sweep(
         start: the common start point.
         steps: updates per run.
         rates: the learning rates (at most MAX_RATES; see log_rates).
-        tolerance, dtype, on_progress: as in run_groups.
+        tolerance, dtype, on_progress, lang: as in run_groups.
 
     Returns:
         A tidy DataFrame, one row per (optimizer, rate), columns SWEEP_COLUMNS: gap is
@@ -200,9 +208,9 @@ def lr_sweep(
     objective = resolve_objective(objective)
     rates = np.asarray(rates, dtype=np.float64)
     if rates.ndim != 1 or not 1 <= len(rates) <= MAX_RATES:
-        raise ValueError(f"Between 1 and {MAX_RATES} learning rates, got {rates.size}")
+        raise ValueError(text("bv_err_rates_count", lang, max=MAX_RATES, count=rates.size))
     if not optimizers:
-        raise ValueError("Pick at least one optimizer to sweep")
+        raise ValueError(text("bv_pick_sweep", lang))
     frames = []
     for i, entry in enumerate(optimizers):
         optimizer_id, hyper = (entry, {}) if isinstance(entry, str) else entry
@@ -222,6 +230,7 @@ def lr_sweep(
             tolerance=tolerance,
             dtype=dtype,
             on_progress=report,
+            lang=lang,
             **shared,
         )
         frames.append(
@@ -254,27 +263,39 @@ def momentum_map(
     tolerance: float = ARRIVAL_FRACTION,
     dtype: torch.dtype = torch.float32,
     on_progress: ProgressFn | None = None,
+    lang: str = "en",
     **hyper: Any,
 ) -> pd.DataFrame:
     """Final loss over a learning rate x momentum grid for SGD with momentum (heavy ball).
 
     The convergence map of Goh, "Why Momentum Really Works" (Distill, 2017), with torch.optim.SGD:
-    every (rate, momentum) pair is its own param group of one optimizer.
+    every (rate, momentum) pair is its own param group of one optimizer. Error messages are in
+    `lang`.
 
     Returns:
         A tidy DataFrame, one row per pair (rates vary fastest), columns MAP_COLUMNS.
     """
     if optimizer not in MOMENTUM_OPTIMIZERS:
-        raise ValueError(f"A momentum map needs one of {MOMENTUM_OPTIMIZERS}, got {optimizer!r}")
+        raise ValueError(
+            text(
+                "bv_err_map_optimizer",
+                lang,
+                choices=repr(MOMENTUM_OPTIMIZERS),
+                value=repr(optimizer),
+            )
+        )
     objective = resolve_objective(objective)
     rates = np.asarray(rates, dtype=np.float64)
     momenta = np.asarray(momenta, dtype=np.float64)
-    for name, axis in (("learning rates", rates), ("momentum values", momenta)):
+    for axis, message in (
+        (rates, text("bv_err_rates_count", lang, max=MAX_MAP_SIDE, count=rates.size)),
+        (momenta, text("bv_err_momenta_count", lang, max=MAX_MAP_SIDE, count=momenta.size)),
+    ):
         if axis.ndim != 1 or not 1 <= len(axis) <= MAX_MAP_SIDE:
-            raise ValueError(f"Between 1 and {MAX_MAP_SIDE} {name}, got {axis.size}")
+            raise ValueError(message)
     if optimizer == "nesterov" and not (momenta > 0).all():
         # torch checks this only for the optimizer's defaults, not per param group.
-        raise ValueError("Nesterov momentum needs every momentum value above 0")
+        raise ValueError(text("bv_err_nesterov", lang))
     lr_grid, momentum_grid = (a.ravel() for a in np.meshgrid(rates, momenta, indexing="xy"))
     shared = {k: v for k, v in hyper.items() if k not in ("lr", "momentum")}
     end = run_groups(
@@ -289,6 +310,7 @@ def momentum_map(
         tolerance=tolerance,
         dtype=dtype,
         on_progress=on_progress,
+        lang=lang,
         **shared,
     )
     return pd.DataFrame(

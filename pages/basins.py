@@ -2,6 +2,8 @@
 
 Thousands of independent runs as one tensor (or one param group per setting): widgets -> plain
 values -> cached core runs (with a progress bar, interruptible) -> core figures -> st.plotly_chart.
+Every word comes from the string tables (core/batch_text.py) in the session's language; the core
+functions and figures get `lang` too, so messages, errors and charts follow it.
 """
 
 from __future__ import annotations
@@ -15,10 +17,10 @@ import streamlit as st
 
 from core.basins import BasinMap, basin_map, not_batchable_reason
 from core.batch_figures import basin_figure, basin_views, momentum_figure, sweep_figure
-from core.batched import DIVERGED, MAX_GRID, MAX_MAP_SIDE, MAX_RATES, NO_MINIMUM
+from core.batched import DIVERGED, MAX_GRID, MAX_MAP_SIDE, MAX_RATES, NO_MINIMUM, text
 from core.curvature import constant_hessian, stability_limit
 from core.engine import MAX_STEPS
-from core.i18n import objective_name, text
+from core.i18n import LANGUAGES, objective_name
 from core.objectives import OBJECTIVES, Objective
 from core.optimizers import OPTIMIZERS
 from core.sweeps import (
@@ -48,10 +50,8 @@ DEFAULT_MAP_SIDE = 24
 DEFAULT_MAP_FUNCTION = "quadratic"
 MAX_MOMENTUM = 0.99
 LR_OPTIONS = log_options(1e-6, 100.0)
-TABS = ("Basins of attraction", "Learning-rate sweep", "Momentum map")
-VIEW_NAMES = {"minimum": "minimum reached", "loss": "final loss", "steps": "steps to converge"}
-METRIC_NAMES = {"loss": "final loss", "steps": "steps to converge"}
-MAP_OPTIMIZER_NAMES = {"momentum": "heavy ball (SGD, momentum)", "nesterov": "Nesterov"}
+TABS = ("basins", "sweep", "momentum")
+METRICS = ("loss", "steps")
 CHART_CONFIG = {"displaylogo": False}
 
 Hyper = tuple[tuple[str, Any], ...]
@@ -59,6 +59,36 @@ Hyper = tuple[tuple[str, Any], ...]
 
 def key(name: str) -> str:
     return f"{PREFIX}_{name}"
+
+
+# ---- Words: ids stay the widgets' values, only their labels follow the language.
+
+
+def tab_labels(lang: str) -> dict[str, str]:
+    """Tab id -> its label. The tabs' session value is the label of the open tab."""
+    return {
+        "basins": text("bv_tab_basins", lang),
+        "sweep": text("bv_tab_sweep", lang),
+        "momentum": text("bv_tab_momentum", lang),
+    }
+
+
+def view_names(lang: str, has_minima: bool = True) -> dict[str, str]:
+    """Basin view id -> its name; without minima, "steps" is the step a start left the region."""
+    return {
+        "minimum": text("bv_view_minimum", lang),
+        "loss": text("bv_view_loss", lang),
+        "steps": text("bv_view_steps" if has_minima else "bv_view_left", lang),
+    }
+
+
+def map_optimizer_names(lang: str) -> dict[str, str]:
+    return {"momentum": text("bv_heavy_ball", lang), "nesterov": OPTIMIZERS["nesterov"].name}
+
+
+def sentences(parts: list[str], lang: str) -> str:
+    """Sentences of one paragraph: a space between them in English, none in Chinese."""
+    return ("" if lang == "zh" else " ").join(parts)
 
 
 # ---- Cached computations: plain values in, plain data out. The progress bar is made inside the
@@ -83,9 +113,22 @@ def _progress(what: str):
 
 @st.cache_data(max_entries=16, show_spinner=False)
 def basins_of(
-    function: str, optimizer: str, hyper: Hyper, resolution: int, steps: int, tolerance: float
+    function: str,
+    optimizer: str,
+    hyper: Hyper,
+    resolution: int,
+    steps: int,
+    tolerance: float,
+    lang: str,
 ) -> BasinMap:
-    bar, report = _progress(f"Running {resolution * resolution:,} starts × {steps:,} steps…")
+    bar, report = _progress(
+        text(
+            "bv_progress_basins",
+            lang,
+            starts=f"{resolution * resolution:,}",
+            steps=f"{steps:,}",
+        )
+    )
     try:
         return basin_map(
             function,
@@ -94,6 +137,7 @@ def basins_of(
             steps=steps,
             tolerance=tolerance,
             on_progress=report,
+            lang=lang,
             **dict(hyper),
         )
     finally:
@@ -108,10 +152,17 @@ def sweep_of(
     steps: int,
     rates: tuple[float, float, int],
     tolerance: float,
+    lang: str,
 ) -> pd.DataFrame:
     low, high, count = rates
     bar, report = _progress(
-        f"Sweeping {count} learning rates × {len(settings)} optimizers × {steps:,} steps…"
+        text(
+            "bv_progress_sweep",
+            lang,
+            rates=count,
+            optimizers=len(settings),
+            steps=f"{steps:,}",
+        )
     )
     try:
         return lr_sweep(
@@ -119,9 +170,10 @@ def sweep_of(
             [(optimizer, dict(hyper)) for optimizer, hyper in settings],
             start,
             steps,
-            log_rates(low, high, count),
+            log_rates(low, high, count, lang),
             tolerance=tolerance,
             on_progress=report,
+            lang=lang,
         )
     finally:
         bar.empty()
@@ -134,22 +186,26 @@ def momentum_map_of(
     steps: int,
     rates: tuple[float, float, int],
     tolerance: float,
+    lang: str,
 ) -> pd.DataFrame:
     low, high, side = rates
     momenta = np.linspace(0.0, MAX_MOMENTUM, side)
     if optimizer == "nesterov":  # torch's Nesterov needs a momentum above 0
         momenta = np.linspace(MAX_MOMENTUM / side, MAX_MOMENTUM, side)
-    bar, report = _progress(f"Running {side * side:,} (rate, momentum) pairs × {steps:,} steps…")
+    bar, report = _progress(
+        text("bv_progress_momentum", lang, pairs=f"{side * side:,}", steps=f"{steps:,}")
+    )
     try:
         return momentum_map(
             function,
             OBJECTIVES[function].start,
             steps,
-            log_rates(low, high, side),
+            log_rates(low, high, side, lang),
             momenta,
             optimizer=optimizer,
             tolerance=tolerance,
             on_progress=report,
+            lang=lang,
         )
     finally:
         bar.empty()
@@ -182,9 +238,21 @@ def on_map_function_change() -> None:
     st.session_state.pop(key("mm_range"), None)
 
 
-def clean_session() -> None:
-    """Replace stale or forged choices by defaults before the widgets read them."""
+def clean_session(lang: str) -> None:
+    """Replace stale or forged choices by defaults before the widgets read them. The open tab,
+    kept as its label, is carried over to the labels of `lang` when the language changed."""
     state = st.session_state
+    labels = tab_labels(lang)
+    open_tab = state.get(key("tab"))
+    state[key("tab")] = next(
+        (
+            labels[tab]
+            for other in LANGUAGES
+            for tab, label in tab_labels(other).items()
+            if label == open_tab
+        ),
+        labels[TABS[0]],
+    )
     if state.get(key("fn")) not in OBJECTIVES:
         state[key("fn")] = DEFAULT_FUNCTION
     if state.get(key("opt")) not in OPTIMIZERS:
@@ -192,9 +260,8 @@ def clean_session() -> None:
     if state.get(key("mm_fn")) not in OBJECTIVES:
         state[key("mm_fn")] = DEFAULT_MAP_FUNCTION
     for name, allowed, default in (
-        ("metric", tuple(METRIC_NAMES), "loss"),
+        ("metric", METRICS, "loss"),
         ("mm_opt", MOMENTUM_OPTIMIZERS, "momentum"),
-        ("tab", TABS, TABS[0]),
         ("grid", GRIDS, DEFAULT_GRID),
         ("tol", TOLERANCES, DEFAULT_TOLERANCE),
         ("rates", RATE_COUNTS, DEFAULT_RATES),
@@ -221,13 +288,13 @@ def clean_session() -> None:
 
 def sidebar(lang: str) -> tuple[Objective, str, dict[str, Any], int, int, float]:
     """Function, optimizer and its hyper-parameters, steps, grid and tolerance."""
-    clean_session()
+    clean_session(lang)
     seed(key("steps"), DEFAULT_STEPS)
     seed(key("grid"), DEFAULT_GRID)
     seed(key("tol"), DEFAULT_TOLERANCE)
     with st.sidebar:
         function = st.selectbox(
-            "Function",
+            text("function", lang),
             list(OBJECTIVES),
             key=key("fn"),
             on_change=on_function_change,
@@ -235,45 +302,44 @@ def sidebar(lang: str) -> tuple[Objective, str, dict[str, Any], int, int, float]
         )
         objective = OBJECTIVES[function]
         optimizer = st.selectbox(
-            "Optimizer", list(OPTIMIZERS), key=key("opt"), format_func=lambda i: OPTIMIZERS[i].name
+            text("bv_optimizer", lang),
+            list(OPTIMIZERS),
+            key=key("opt"),
+            format_func=lambda i: OPTIMIZERS[i].name,
         )
         spec = OPTIMIZERS[optimizer]
-        with st.expander(f"{spec.name} settings", expanded=True):
+        with st.expander(text("settings_of", lang, name=spec.name), expanded=True):
             defaults = spec.defaults_for(objective)
             # The same controls as the Playground, under this page's own session keys.
             keyed = replace(spec, id=f"{PREFIX}_{spec.id}")
             hyper = {p.name: hyper_widget(keyed, p, defaults[p.name], lang) for p in spec.hyper}
-        steps = st.number_input("Steps per run", 1, MAX_STEPS, step=50, key=key("steps"))
+        steps = st.number_input(text("bv_steps", lang), 1, MAX_STEPS, step=50, key=key("steps"))
         grid = st.select_slider(
-            "Basin grid (starts per side)",
+            text("bv_grid", lang),
             GRIDS,
             key=key("grid"),
             format_func=lambda n: f"{n} × {n}",
         )
         tolerance = st.select_slider(
-            "Tolerance (% of the box diagonal)",
+            text("bv_tolerance", lang),
             TOLERANCES,
             key=key("tol"),
             format_func=lambda v: f"{v:g} %",
-            help="A run has reached a minimum when it ends within this distance of it; it has "
-            "converged at the first step from which it stays that close.",
+            help=text("bv_tolerance_help", lang),
         )
-        st.caption(
-            "Every start or setting is an independent torch.optim run in float32, bitwise the "
-            "single run: the starts share one [B, 2] tensor, the rates one optimizer with one "
-            "param group per rate."
-        )
+        st.caption(text("bv_sidebar_note", lang))
     return objective, optimizer, hyper, int(steps), int(grid), float(tolerance) / 100
 
 
-def cannot_run(error: ValueError) -> None:
-    st.error(f"Cannot run these settings: {error}")
+def cannot_run(error: ValueError, lang: str) -> None:
+    st.error(text("cannot_run", lang, error=error))
 
 
 # ---- Views ------------------------------------------------------------------------------------
 
 
 def basins_tab(
+    lang: str,
     objective: Objective,
     optimizer: str,
     hyper: dict[str, Any],
@@ -282,29 +348,33 @@ def basins_tab(
     tolerance: float,
 ) -> None:
     spec = OPTIMIZERS[optimizer]
-    reason = not_batchable_reason(spec)
+    reason = not_batchable_reason(spec, lang)
     if reason:
         st.info(reason, icon=":material/info:")
         return
     views = basin_views(objective)
     if st.session_state.get(key("view")) not in views:
         st.session_state[key("view")] = views[0]
-    names = VIEW_NAMES | ({} if objective.minima else {"steps": "step it left the region"})
+    names = view_names(lang, bool(objective.minima))
     view = st.radio(
-        "Colour each start by", views, key=key("view"), horizontal=True, format_func=names.get
+        text("bv_colour_by", lang),
+        views,
+        key=key("view"),
+        horizontal=True,
+        format_func=names.get,
     )
     if not objective.minima:
-        st.info(
-            f"{objective.name} has no minimum, so there is no basin to colour: the map shows "
-            "the final loss, or the step at which each start left the region."
-        )
+        name = objective_name(objective.id, objective.name, lang)
+        st.info(text("bv_no_minimum", lang, name=name))
     try:
-        basins = basins_of(objective.id, optimizer, tuple(hyper.items()), grid, steps, tolerance)
+        basins = basins_of(
+            objective.id, optimizer, tuple(hyper.items()), grid, steps, tolerance, lang
+        )
     except ValueError as error:
-        cannot_run(error)
+        cannot_run(error, lang)
         return
     st.plotly_chart(
-        basin_figure(objective, basins, view),
+        basin_figure(objective, basins, view, lang=lang),
         width="stretch",
         theme=None,
         config=CHART_CONFIG,
@@ -313,10 +383,17 @@ def basins_tab(
     counts = basins.counts(len(objective.minima))
     reached = sum(n for k, n in counts.items() if k >= 0)
     st.caption(
-        f"{basins.starts:,} starts × {steps:,} steps in one batched run: "
-        f"{basins.seconds:.2f} s. {reached:,} reached a minimum (within "
-        f"{basins.radius:.3g}), {counts[NO_MINIMUM]:,} did not, "
-        f"{counts[DIVERGED]:,} diverged or left the region."
+        text(
+            "bv_basins_caption",
+            lang,
+            starts=f"{basins.starts:,}",
+            steps=f"{steps:,}",
+            seconds=f"{basins.seconds:.2f}",
+            reached=f"{reached:,}",
+            radius=f"{basins.radius:.3g}",
+            none=f"{counts[NO_MINIMUM]:,}",
+            diverged=f"{counts[DIVERGED]:,}",
+        )
     )
 
 
@@ -334,7 +411,12 @@ def sweep_settings(
 
 
 def sweep_tab(
-    objective: Objective, optimizer: str, hyper: dict[str, Any], steps: int, tolerance: float
+    lang: str,
+    objective: Objective,
+    optimizer: str,
+    hyper: dict[str, Any],
+    steps: int,
+    tolerance: float,
 ) -> None:
     sweepable = [i for i, spec in OPTIMIZERS.items() if not not_sweepable_reason(spec)]
     seed(key("sweep_opts"), [i for i in DEFAULT_SWEEP if i in sweepable])
@@ -347,35 +429,39 @@ def sweep_tab(
     seed(key("y"), objective.start[1])
     left, right = st.columns([3, 2])
     chosen = left.multiselect(
-        "Optimizers",
+        text("optimizers", lang),
         sweepable,
         key=key("sweep_opts"),
         format_func=lambda i: OPTIMIZERS[i].name,
-        help="L-BFGS is left out: torch accepts only one param group for it, and its line "
-        "search couples the rates.",
+        help=text("bv_lbfgs_help", lang),
     )
+    metrics = {m: view_names(lang)[m] for m in METRICS}
     metric = right.radio(
-        "Plot", list(METRIC_NAMES), key=key("metric"), horizontal=True, format_func=METRIC_NAMES.get
+        text("bv_plot", lang),
+        list(METRICS),
+        key=key("metric"),
+        horizontal=True,
+        format_func=metrics.get,
     )
     a, b, c, d = st.columns([3, 2, 1, 1])
     # A range slider takes its default through `value` (not a seeded key): without it the widget
     # is a single-value slider, and the range the browser sends back is dropped for its default.
     low, high = a.select_slider(
-        "Learning rates from … to",
+        text("bv_lr_range", lang),
         LR_OPTIONS,
         value=DEFAULT_SWEEP_RANGE,
         key=key("lr_range"),
         format_func=lambda v: f"{v:g}",
     )
-    count = b.select_slider("Number of rates (log-spaced)", RATE_COUNTS, key=key("rates"))
+    count = b.select_slider(text("bv_rate_count", lang), RATE_COUNTS, key=key("rates"))
     (x0, x1), (y0, y1) = objective.box
-    x = c.number_input("start x", x0, x1, key=key("x"), format="%.4g")
-    y = d.number_input("start y", y0, y1, key=key("y"), format="%.4g")
+    x = c.number_input(text("bv_start_x", lang), x0, x1, key=key("x"), format="%.4g")
+    y = d.number_input(text("bv_start_y", lang), y0, y1, key=key("y"), format="%.4g")
     if not chosen:
-        st.info("Pick at least one optimizer to sweep.")
+        st.info(text("bv_pick_sweep", lang))
         return
     if low >= high:
-        st.error("Pick a range: the first learning rate must be below the second.")
+        st.error(text("bv_empty_range", lang))
         return
     settings = sweep_settings(objective, chosen, optimizer, hyper)
     try:
@@ -386,13 +472,14 @@ def sweep_tab(
             steps,
             (float(low), float(high), int(count)),
             tolerance,
+            lang,
         )
     except ValueError as error:
-        cannot_run(error)
+        cannot_run(error, lang)
         return
     limit = stability_limit(objective)
     st.plotly_chart(
-        sweep_figure(objective, sweep, metric, limit=limit),
+        sweep_figure(objective, sweep, metric, limit=limit, lang=lang),
         width="stretch",
         theme=None,
         config=CHART_CONFIG,
@@ -402,25 +489,32 @@ def sweep_tab(
         h = hessian_of(objective.id)
         lam = np.linalg.eigvalsh(h)
         st.caption(
-            f"{objective.name} is a quadratic: its Hessian, from autograd differentiating twice, "
-            f"is [[{h[0, 0]:.4g}, {h[0, 1]:.4g}], [{h[1, 0]:.4g}, {h[1, 1]:.4g}]] everywhere, "
-            f"with eigenvalues {lam[0]:.4g} and {lam[1]:.4g}. Gradient descent converges exactly "
-            f"for lr < 2/λ_max = {limit:.4g} (dashed line); with momentum β the limit is "
-            "2(1+β)/λ_max."
+            text(
+                "bv_quadratic_caption",
+                lang,
+                name=objective_name(objective.id, objective.name, lang),
+                hessian=f"[[{h[0, 0]:.4g}, {h[0, 1]:.4g}], [{h[1, 0]:.4g}, {h[1, 1]:.4g}]]",
+                low=f"{lam[0]:.4g}",
+                high=f"{lam[1]:.4g}",
+                limit=f"{limit:.4g}",
+            )
         )
     stable = []
     for optimizer_id, _ in settings:
         rate = largest_stable_rate(sweep, optimizer_id)
         name = OPTIMIZERS[optimizer_id].name
         stable.append(
-            f"{name}: diverged at every rate"
+            text("bv_diverged_everywhere", lang, name=name)
             if rate is None
-            else f"{name}: no divergence up to lr = {rate:.4g}"
+            else text("bv_stable_up_to", lang, name=name, rate=f"{rate:.4g}")
         )
     st.caption(
-        "; ".join(stable)
-        + f". Other hyper-parameters: the sidebar's for {OPTIMIZERS[optimizer].name}, "
-        "the defaults for the others."
+        text(
+            "bv_sweep_summary",
+            lang,
+            stable=("；" if lang == "zh" else "; ").join(stable),
+            name=OPTIMIZERS[optimizer].name,
+        )
     )
 
 
@@ -429,7 +523,7 @@ def momentum_tab(lang: str, steps: int, tolerance: float) -> None:
     seed(key("mm_side"), DEFAULT_MAP_SIDE)
     a, b, c = st.columns([2, 2, 2])
     function = a.selectbox(
-        "Function for this map",
+        text("bv_map_function", lang),
         list(OBJECTIVES),
         key=key("mm_fn"),
         on_change=on_map_function_change,
@@ -437,70 +531,62 @@ def momentum_tab(lang: str, steps: int, tolerance: float) -> None:
     )
     objective = OBJECTIVES[function]
     optimizer = b.radio(
-        "Method",
+        text("bv_method", lang),
         list(MOMENTUM_OPTIMIZERS),
         key=key("mm_opt"),
         horizontal=True,
-        format_func=MAP_OPTIMIZER_NAMES.get,
+        format_func=map_optimizer_names(lang).get,
     )
     side = c.select_slider(
-        "Grid", MAP_SIDES, key=key("mm_side"), format_func=lambda n: f"{n} × {n}"
+        text("bv_map_grid", lang), MAP_SIDES, key=key("mm_side"), format_func=lambda n: f"{n} × {n}"
     )
     low, high = st.select_slider(
-        "Learning rates from … to",
+        text("bv_lr_range", lang),
         LR_OPTIONS,
         value=lr_range_default(objective),
         key=key("mm_range"),
         format_func=lambda v: f"{v:g}",
     )
     if low >= high:
-        st.error("Pick a range: the first learning rate must be below the second.")
+        st.error(text("bv_empty_range", lang))
         return
     try:
         grid = momentum_map_of(
-            function, optimizer, steps, (float(low), float(high), int(side)), tolerance
+            function, optimizer, steps, (float(low), float(high), int(side)), tolerance, lang
         )
     except ValueError as error:
-        cannot_run(error)
+        cannot_run(error, lang)
         return
     h = hessian_of(function)
     lam = None if h is None else np.linalg.eigvalsh(h)
     lambda_max = float(lam[1]) if lam is not None and lam[0] > 0 else None
     st.plotly_chart(
-        momentum_figure(objective, grid, lambda_max=lambda_max),
+        momentum_figure(objective, grid, lambda_max=lambda_max, lang=lang),
         width="stretch",
         theme=None,
         config=CHART_CONFIG,
         key=key("momentum_chart"),
     )
-    st.caption(
-        f"Final loss after {steps:,} steps of torch.optim.SGD from {objective.start}, one param "
-        "group per (learning rate, momentum) pair: the convergence map of Goh, "
-        "“Why Momentum Really Works” (Distill, 2017). Black cells diverged."
-        + (
-            " The dashed line is the stability limit lr = 2(1+β)/λ_max of the quadratic."
-            if lambda_max
-            else ""
-        )
-    )
+    caption = [text("bv_momentum_caption", lang, steps=f"{steps:,}", start=objective.start)]
+    if lambda_max:
+        caption.append(text("bv_momentum_limit", lang))
+    st.caption(sentences(caption, lang))
 
 
 # ---- Page -------------------------------------------------------------------------------------
 lang = st.session_state.get("lang", "en")
 objective, optimizer, hyper, steps, grid, tolerance = sidebar(lang)
 st.title(text("page_basins", lang))
-st.caption(
-    "What one run cannot show: thousands of independent runs at once. Elementwise torch.optim "
-    "optimizers update each coordinate from its own history only, so a grid of starts runs as "
-    "one tensor and every row is exactly the run that start would make alone."
+st.caption(text("bv_intro", lang))
+basins, sweep, momentum = st.tabs(
+    list(tab_labels(lang).values()), key=key("tab"), on_change="rerun"
 )
-basins, sweep, momentum = st.tabs(list(TABS), key=key("tab"), on_change="rerun")
 with basins:
     if basins.open:
-        basins_tab(objective, optimizer, hyper, steps, grid, tolerance)
+        basins_tab(lang, objective, optimizer, hyper, steps, grid, tolerance)
 with sweep:
     if sweep.open:
-        sweep_tab(objective, optimizer, hyper, steps, tolerance)
+        sweep_tab(lang, objective, optimizer, hyper, steps, tolerance)
 with momentum:
     if momentum.open:
         momentum_tab(lang, steps, tolerance)

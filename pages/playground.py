@@ -71,7 +71,7 @@ def race(
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
-def inspection(key: tuple, optimizer_id: str, t: int) -> Inspection:
+def inspection(key: tuple, optimizer_id: str, t: int, lang: str) -> Inspection:
     scene, start, steps, device, noise, noise_seed, project, settings = key
     hyper, schedule = next((dict(h), s) for o, h, s in settings if o == optimizer_id)
     return inspect_run(
@@ -86,6 +86,7 @@ def inspection(key: tuple, optimizer_id: str, t: int) -> Inspection:
         seed=noise_seed,
         project=project,
         schedule=Schedule(*schedule) if schedule else None,
+        lang=lang,
     )
 
 
@@ -116,7 +117,7 @@ def inspector_tab(config: Config, runs: list[Run], lang: str) -> None:
     t = right.slider(
         text("inspect_step", lang), 0, max(last, 1), key="inspect_t", disabled=last == 0
     )
-    found = inspection(config.key, optimizer_id, min(t, last))
+    found = inspection(config.key, optimizer_id, min(t, last), lang)
     eq_col, fig_col = st.columns([3, 2])
     with eq_col:
         for line in found.filled:
@@ -125,7 +126,7 @@ def inspector_tab(config: Config, runs: list[Run], lang: str) -> None:
             st.caption(found.note)
     with fig_col:
         st.plotly_chart(
-            update_arrows_figure(found, config.objective),
+            update_arrows_figure(found, config.objective, lang=lang),
             width="stretch",
             theme=None,
             config=CHART_CONFIG,
@@ -142,7 +143,7 @@ def curvature_tab(config: Config, views: list[PathView], lang: str) -> None:
     curvature = curvature_along(config.objective, view.frame[["x", "y"]], view.frame["t"])
     st.caption(text("curvature_note", lang))
     st.plotly_chart(
-        curvature_figure(curvature, view.label, view.colour),
+        curvature_figure(curvature, view.label, view.colour, lang=lang),
         width="stretch",
         theme=None,
         config=CHART_CONFIG,

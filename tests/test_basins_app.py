@@ -2,11 +2,15 @@
 
 import base64
 import json
+import re
 from pathlib import Path
 
 import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
+
+from core.objectives import OBJECTIVES
+from core.optimizers import OPTIMIZERS
 
 PAGE = str(Path(__file__).parent.parent / "pages" / "basins.py")
 SWEEP_TAB, MAP_TAB = "Learning-rate sweep", "Momentum map"
@@ -146,3 +150,116 @@ def test_forged_session_values_fall_back_to_defaults(forged):
     at.run()
     assert not at.exception
     assert len(charts(at)) == 1  # the default view of the tab, drawn
+
+
+# ---- In Chinese -------------------------------------------------------------------------------
+
+CJK = re.compile(r"[\u4e00-\u9fff]")
+ZH_TABS = {"basins": "吸引盆", "sweep": "学习率扫描", "momentum": "动量图"}
+PROPER_NAMES = {spec.name for spec in OPTIMIZERS.values()} | {o.name for o in OBJECTIVES.values()}
+MATH = {"log₁₀(f − f_min)"}  # colour-bar titles that are a formula
+
+
+def chinese_page(**state) -> AppTest:
+    at = AppTest.from_file(PAGE, default_timeout=60)
+    at.session_state["lang"] = "zh"
+    for name, value in state.items():
+        at.session_state[name] = value
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def english_left(at: AppTest) -> list[str]:
+    """Every piece of prose on the page without a Chinese character: elements, widget labels,
+    help, options of the page's own choices, chart titles, axes, legends and colour bars. Names of
+    optimizers and functions, and formulas, are the same in both languages."""
+    texts = []
+    for kind in ("title", "header", "subheader", "caption", "markdown", "info", "error", "warning"):
+        texts += [element.value for element in at.get(kind)]
+    texts += [tab.label for tab in at.get("tab")]
+    texts += [expander.label for expander in at.get("expander")]
+    for kind in ("selectbox", "radio", "select_slider", "number_input", "multiselect"):
+        for widget in at.get(kind):
+            texts += [widget.label] + ([widget.help] if widget.help else [])
+    for kind in ("radio", "selectbox", "multiselect"):  # hp_* options are torch's values
+        for widget in at.get(kind):
+            if widget.key.startswith("bv_"):
+                texts += [o for o in widget.options if o not in PROPER_NAMES]
+    for figure in charts(at):
+        layout = figure["layout"]
+        texts += [layout[axis]["title"]["text"] for axis in ("xaxis", "yaxis")]
+        if "title" in layout:
+            texts.append(layout["title"]["text"])
+        for trace in figure["data"]:
+            texts += [trace["name"]] if trace.get("name") not in PROPER_NAMES | MATH else []
+            title = trace.get("colorbar", {}).get("title", {}).get("text")
+            texts += [title] if title and title not in MATH else []
+    return [t for t in texts if t and re.search("[A-Za-z]", t) and not CJK.search(t)]
+
+
+@pytest.mark.parametrize(
+    "state",
+    [
+        {},
+        {"bv_view": "loss"},
+        {"bv_view": "steps"},
+        {"bv_fn": "saddle", "bv_view": "steps"},
+        {"bv_opt": "lbfgs"},
+        {"bv_fn": "quadratic", "bv_tab": ZH_TABS["sweep"]},
+        {"bv_fn": "quadratic", "bv_tab": ZH_TABS["sweep"], "bv_metric": "steps"},
+        {"bv_tab": ZH_TABS["momentum"]},
+        {"bv_tab": ZH_TABS["momentum"], "bv_mm_fn": "rosenbrock", "bv_mm_opt": "nesterov"},
+    ],
+    ids=lambda state: ",".join(f"{k}={v}" for k, v in state.items()) or "default",
+)
+def test_the_page_in_chinese_has_no_english_prose(state):
+    at = chinese_page(**state)
+    assert at.title[0].value == "批量视图"
+    assert [tab.label for tab in at.get("tab")] == list(ZH_TABS.values())
+    assert not english_left(at), english_left(at)
+    if "bv_opt" not in state:
+        assert charts(at)
+
+
+def test_the_basin_map_in_chinese_has_the_same_numbers():
+    en, zh = AppTest.from_file(PAGE, default_timeout=60), chinese_page()
+    en.run()
+    (english,), (chinese,) = charts(en), charts(zh)
+    assert english["data"][0]["z"] == chinese["data"][0]["z"]
+    assert chinese["layout"]["title"]["text"].startswith("SGD：6,400 个起点 × 200 步")
+    assert sum(n.startswith("→ 最小值") for n in names(chinese)) == 4
+    assert "其中 6,400 个到达了最小值" in captions(zh)
+
+
+def test_chinese_explanations_and_refusals():
+    lbfgs = chinese_page(bv_opt="lbfgs")
+    assert "不是逐元素优化器" in lbfgs.info[0].value
+    saddle = chinese_page(bv_fn="saddle")
+    assert saddle.info[0].value.startswith("鞍面没有最小值")  # no space left inside Chinese
+    assert saddle.radio(key="bv_view").options == ["最终损失", "离开区域时的步数"]
+    sweep = chinese_page(bv_fn="quadratic", bv_tab=ZH_TABS["sweep"])
+    assert "L-BFGS" in sweep.multiselect(key="bv_sweep_opts").help
+    assert "病态二次函数是二次函数" in captions(sweep) and "2/λ_max = 0.02" in captions(sweep)
+    assert "SGD：直到 lr = 0.01" in captions(sweep)
+    assert {"SGD", "SGD：发散", "Adam"} <= set(names(charts(sweep)[0]))
+    sweep.select_slider(key="bv_lr_range").set_value((0.01, 0.01)).run()
+    assert "第一个学习率必须小于第二个" in sweep.error[0].value
+    momentum = chinese_page(bv_tab=ZH_TABS["momentum"])
+    assert any(n.startswith("稳定性边界") for n in names(charts(momentum)[0]))
+    assert "虚线是该二次函数的稳定性边界" in captions(momentum)
+
+
+def test_switching_the_language_keeps_the_open_tab():
+    at = AppTest.from_file(PAGE, default_timeout=60)
+    at.session_state["bv_tab"] = SWEEP_TAB
+    at.run()
+    assert names(charts(at)[0])[0] == "SGD"
+    at.session_state["lang"] = "zh"
+    at.run()
+    assert not at.exception
+    assert at.session_state["bv_tab"] == ZH_TABS["sweep"]
+    assert at.get("tab")[1].label == ZH_TABS["sweep"] and names(charts(at)[0])[0] == "SGD"
+    at.session_state["lang"] = "en"
+    at.run()
+    assert at.session_state["bv_tab"] == SWEEP_TAB

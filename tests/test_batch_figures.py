@@ -2,6 +2,7 @@
 
 import base64
 import json
+import re
 
 import numpy as np
 import pandas as pd
@@ -20,6 +21,7 @@ from core.batch_figures import (
 )
 from core.curvature import curvature_along
 from core.objectives import OBJECTIVES
+from core.optimizers import OPTIMIZERS
 from core.sweeps import log_rates, lr_sweep, momentum_map
 
 HIMMELBLAU = OBJECTIVES["himmelblau"]
@@ -152,3 +154,72 @@ def test_sweep_figure_without_finite_values():
     )
     fig = spec(sweep_figure(QUADRATIC, sweep, "loss"))
     assert fig["data"][1]["text"] == ["diverged at step 4", "diverged at step 3"]
+
+
+# ---- In Chinese -------------------------------------------------------------------------------
+
+CJK = re.compile(r"[\u4e00-\u9fff]")
+NAMES = {spec.name for spec in OPTIMIZERS.values()}
+MATH = {"log₁₀(f − f_min)", "λ"}
+
+
+def words(fig: dict) -> list[str]:
+    """Titles, axis titles, subplot titles, legend names and colour-bar titles of a figure."""
+    layout = fig["layout"]
+    texts = [layout.get("title", {}).get("text")]
+    texts += [v["title"]["text"] for k, v in layout.items() if "axis" in k and "title" in v]
+    texts += [a["text"] for a in layout.get("annotations", []) if "=" not in a["text"]]
+    for trace in fig["data"]:
+        texts += [trace.get("name"), trace.get("colorbar", {}).get("title", {}).get("text")]
+    return [t for t in texts if t and t not in NAMES | MATH]
+
+
+def english_left(fig: dict) -> list[str]:
+    return [t for t in words(fig) if re.search("[A-Za-z]{3,}", t) and not CJK.search(t)]
+
+
+def test_basin_figures_in_chinese(basins):
+    for view in ("minimum", "loss", "steps"):
+        en = spec(basin_figure(HIMMELBLAU, basins, view))
+        zh = spec(basin_figure(HIMMELBLAU, basins, view, lang="zh"))
+        assert [t.get("z") for t in zh["data"]] == [t.get("z") for t in en["data"]]
+        assert not english_left(zh), english_left(zh)
+        assert zh["layout"]["title"]["text"] == "SGD：400 个起点 × 150 步"
+    names = [t["name"] for t in spec(basin_figure(HIMMELBLAU, basins, lang="zh"))["data"]]
+    assert sum(n.startswith("→ 最小值") for n in names) == 4 and "全局最小值" in names
+    saddle = OBJECTIVES["saddle"]
+    escape = basin_map(saddle, "sgd", resolution=6, steps=80, lr=0.05)
+    assert not english_left(spec(basin_figure(saddle, escape, "steps", lang="zh")))
+    with pytest.raises(ValueError, match="最小值已知"):
+        basin_figure(saddle, escape, "minimum", lang="zh")
+
+
+def test_sweep_momentum_and_curvature_figures_in_chinese():
+    sweep = lr_sweep(QUADRATIC, ["sgd", "adam"], QUADRATIC.start, 200, log_rates(1e-3, 0.1, 12))
+    for metric in ("loss", "steps"):
+        zh = spec(sweep_figure(QUADRATIC, sweep, metric, limit=0.02, lang="zh"))
+        assert not english_left(zh), english_left(zh)
+    zh = spec(sweep_figure(QUADRATIC, sweep, "loss", lang="zh"))
+    assert "SGD：发散" in [t["name"] for t in zh["data"]]
+    crosses = next(t for t in zh["data"] if t["name"] == "SGD：发散")
+    assert all(s.startswith("在第 ") and s.endswith(" 步发散") for s in crosses["text"])
+    with pytest.raises(ValueError, match="未知的指标"):
+        sweep_figure(QUADRATIC, sweep, "speed", lang="zh")
+
+    grid = momentum_map(
+        QUADRATIC, QUADRATIC.start, 100, log_rates(1e-3, 0.1, 8), np.linspace(0, 0.9, 5)
+    )
+    en = spec(momentum_figure(QUADRATIC, grid, lambda_max=100.0))
+    zh = spec(momentum_figure(QUADRATIC, grid, lambda_max=100.0, lang="zh"))
+    assert zh["data"][0]["z"] == en["data"][0]["z"]
+    assert not english_left(zh), english_left(zh)
+    assert zh["data"][-1]["name"].startswith("稳定性边界")
+
+    frame = curvature_along(QUADRATIC, [[1.0, 1.0], [0.5, 0.2], [0.0, 0.1]])
+    zh = spec(curvature_figure(frame, "SGD", lang="zh"))
+    assert [t["name"] for t in zh["data"]] == ["SGD：λ_max", "SGD：λ_min", "SGD：条件数"]
+    assert [a["text"] for a in zh["layout"]["annotations"]][:2] == [
+        "Hessian 特征值",
+        "条件数 |λ|max / |λ|min",
+    ]
+    assert zh["layout"]["xaxis2"]["title"]["text"] == "步"

@@ -2,6 +2,7 @@
 
 import math
 import pickle
+import re
 
 import numpy as np
 import pytest
@@ -247,6 +248,55 @@ def test_caps_and_bad_settings_raise_value_errors(call, match):
         call()
 
 
+@pytest.mark.parametrize(
+    ("call", "match"),
+    [
+        (lambda lang: basin_map(HIMMELBLAU, "sgd", resolution=MAX_GRID + 1, lang=lang), "网格"),
+        (lambda lang: basin_map(HIMMELBLAU, "sgd", resolution=2.5, lang=lang), "整数"),
+        (lambda lang: basin_map(HIMMELBLAU, "sgd", steps=0, lang=lang), "步数"),
+        (lambda lang: basin_map(HIMMELBLAU, "sgd", steps=1.5, lang=lang), "整数"),
+        (lambda lang: basin_map(HIMMELBLAU, "sgd", tolerance=0.5, lang=lang), "容差"),
+        (lambda lang: basin_map(HIMMELBLAU, "lbfgs", lang=lang), "不是逐元素"),
+        (lambda lang: run_starts(HIMMELBLAU, "sgd", np.zeros((3, 3)), 5, lang=lang), "起点"),
+        (lambda lang: log_rates(1e-3, 1e-1, MAX_RATES + 1, lang), "学习率个数"),
+        (lambda lang: log_rates(1e-3, 1e-1, 2.0, lang), "整数"),
+        (lambda lang: log_rates(1e-1, 1e-3, 50, lang), "low < high"),
+        (lambda lang: lr_sweep(HIMMELBLAU, ["lbfgs"], (0, 0), 10, [0.1], lang=lang), "参数组"),
+        (lambda lang: lr_sweep(HIMMELBLAU, [], (0.0, 0.0), 10, [0.1], lang=lang), "至少选择"),
+        (lambda lang: lr_sweep(HIMMELBLAU, ["sgd"], (0, 0), 10, [], lang=lang), "学习率个数"),
+        (lambda lang: lr_sweep(HIMMELBLAU, ["sgd"], (math.nan, 0), 10, [0.1], lang=lang), "有限"),
+        (lambda lang: run_groups(HIMMELBLAU, "sgd", (0, 0), 10, [], lang=lang), "设置数"),
+        (
+            lambda lang: momentum_map(QUADRATIC, (1, 1), 10, [0.1] * 61, [0.5], lang=lang),
+            "学习率个数",
+        ),
+        (
+            lambda lang: momentum_map(QUADRATIC, (1, 1), 10, [0.1], [0.5] * 61, lang=lang),
+            "动量取值",
+        ),
+        (
+            lambda lang: momentum_map(
+                QUADRATIC, (1, 1), 10, [0.1], [0.0], optimizer="nesterov", lang=lang
+            ),
+            "大于 0",
+        ),
+        (
+            lambda lang: momentum_map(
+                QUADRATIC, (1, 1), 10, [0.1], [0.5], optimizer="adam", lang=lang
+            ),
+            "动量图",
+        ),
+    ],
+)
+def test_value_errors_speak_the_language_asked_for(call, match):
+    with pytest.raises(ValueError) as english:
+        call("en")
+    assert not re.search(r"[\u4e00-\u9fff]", str(english.value))
+    with pytest.raises(ValueError, match=match) as chinese:
+        call("zh")
+    assert re.search(r"[\u4e00-\u9fff]", str(chinese.value))
+
+
 def test_tolerance_that_would_merge_two_minima_is_refused():
     from core.batched import tolerance_radius
     from core.objectives import Objective
@@ -266,6 +316,8 @@ def test_tolerance_that_would_merge_two_minima_is_refused():
     assert tolerance_radius(close, 0.01) == pytest.approx(0.01 * math.hypot(10, 10))
     with pytest.raises(ValueError, match="too large"):
         tolerance_radius(close, 0.02)
+    with pytest.raises(ValueError, match=r"对 Close 而言.*容差太大"):
+        tolerance_radius(close, 0.02, "zh")
 
 
 def test_grid_axes_cover_the_box():

@@ -107,3 +107,12 @@ def test_points_are_capped():
         hessians(OBJECTIVES["quadratic"], np.zeros((100_001, 2)))
     with pytest.raises(ValueError, match="one step index"):
         curvature_along(OBJECTIVES["quadratic"], [[0.0, 0.0]], t=[0, 1])
+
+
+def test_errors_in_chinese():
+    with pytest.raises(ValueError, match="动量必须在"):
+        stability_limit(OBJECTIVES["quadratic"], 1.0, "zh")
+    with pytest.raises(ValueError, match="N <= 100,000"):
+        hessians(OBJECTIVES["quadratic"], np.zeros((3, 3)), "zh")
+    with pytest.raises(ValueError, match="每个点"):
+        curvature_along(OBJECTIVES["quadratic"], [[0.0, 0.0]], t=[0, 1], lang="zh")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import numpy as np
 import pandas as pd
@@ -333,3 +334,70 @@ def test_a_clamped_update_is_noted():
     t = clamped[0]
     assert "clamped" in inspect_step("adam", {"lr": 50.0}, run, t).note
     assert inspect_step("adam", {"lr": 50.0}, run, 0).note == ""
+
+
+# ---- In Chinese ---------------------------------------------------------------------------------
+
+CJK = re.compile(r"[\u4e00-\u9fff]")
+ENGLISH_WORD = re.compile(r"[A-Za-z]{3,}")
+
+
+def _prose_without_chinese(texts) -> list[str]:
+    """Texts with an English word and no Chinese; formulas such as `m_t / c_1` are not prose."""
+    return [t for t in texts if t and ENGLISH_WORD.search(t) and not CJK.search(t)]
+
+
+@pytest.mark.parametrize("case", [*COVERED, *((oid, {}) for oid in GENERIC)], ids=_ids)
+def test_the_inspection_in_chinese_has_the_same_numbers_and_chinese_words(case):
+    oid, hyper = case
+    steps = _steps(oid, hyper)
+    en, zh = inspect_step(oid, hyper, steps, 6), inspect_step(oid, hyper, steps, 6, lang="zh")
+    assert zh.equations == en.equations and zh.filled == en.filled  # math, the same
+    np.testing.assert_array_equal(zh.table[["x", "y"]].to_numpy(), en.table[["x", "y"]].to_numpy())
+    assert list(zh.table.index) == list(en.table.index)  # torch's state keys stay
+    assert list(zh.table.columns) == ["x", "y", "来源", "含义"] and zh.table.index.name == "量"
+    assert all(CJK.search(source) for source in zh.table["来源"])
+    meanings = list(zh.table["含义"])
+    assert not _prose_without_chinese(meanings), meanings
+    assert sum(bool(CJK.search(m)) for m in meanings) >= 4
+    assert (zh.table["来源"] == "更新后的 optimizer.state").sum() == (
+        en.table["source"] == STATE
+    ).sum()
+    if not en.covered:
+        assert "更新规则" in zh.note and not _prose_without_chinese([zh.note])
+
+
+def test_chinese_notes_arrows_and_figure():
+    run = trajectory("quadratic", "sgd", (-1.8, -0.8), 100, lr=0.05)
+    steps = list(run)
+    stopped = inspect_step("sgd", {"lr": 0.05}, steps, len(steps) - 1, stop=run.stop, lang="zh")
+    assert stopped.note == "运行在这次更新后停止：没有记录 x_{t+1}。"
+    clamped = list(trajectory("eggholder", "adam", (400.0, 300.0), 20, project=True, lr=50.0))
+    t = next(t for t in range(len(clamped) - 1) if np.abs(clamped[t + 1].point).max() == 512.0)
+    assert "截断" in inspect_step("adam", {"lr": 50.0}, clamped, t, lang="zh").note
+
+    rosenbrock = list(trajectory("rosenbrock", "adam", (-1.2, 1.0), 6, lr=0.05))
+    inspection = inspect_step("adam", {"lr": 0.05}, rosenbrock, 3, lang="zh")
+    arrows = update_arrows(inspection, lang="zh")
+    assert [a.label for a in arrows][1:] == ["预测的 x_{t+1}（按公式）", "实际更新 x_{t+1} - x_t"]
+    assert arrows[0].label.startswith("-lr · 梯度（已缩短")
+    english = update_arrows(inspection)
+    for a, b in zip(english, arrows, strict=True):
+        np.testing.assert_array_equal(np.stack([a.start, a.end]), np.stack([b.start, b.end]))
+    hover = [a["hovertext"] for a in arrow_annotations(english, lang="zh")]
+    assert hover == [a.label for a in arrows]
+
+    fig = update_arrows_figure(inspection, OBJECTIVES["rosenbrock"], lang="zh")
+    assert fig.layout.title.text == "从 x_3 出发的更新"
+    assert not _prose_without_chinese([trace.name for trace in fig.data])
+    assert fig.data[0].name == "f 的等高线"
+    assert update_arrows_figure(inspection).layout.title.text == "Update from x_3"
+
+
+def test_inspect_run_passes_the_language_on():
+    zh = inspect_run("booth", "adagrad", (0.0, 0.0), 5, 2, hyper={}, lang="zh")
+    assert "衰减后的学习率" in list(zh.table["含义"])
+    with pytest.raises(ValueError, match="最后一个迭代点"):
+        inspect_step("adam", {}, _steps("adam", {}, steps=3), 3, lang="zh")
+    with pytest.raises(ValueError, match="不在这次运行之内"):
+        inspect_step("adam", {}, _steps("adam", {}, steps=3), 4, lang="zh")
