@@ -1,5 +1,6 @@
 """Lessons: every stated answer is what the real runs show, and every lesson opens."""
 
+import re
 from pathlib import Path
 
 import pytest
@@ -78,3 +79,19 @@ def test_lessons_page_predict_then_reveal():
     assert "Right!" in at.success[0].value
     at.radio(key="predict_ravine").set_value(0).run()
     assert "Not quite." in at.info[0].value
+
+
+def test_lessons_page_in_chinese():
+    cjk = re.compile(r"[\u4e00-\u9fff]")
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.session_state["lang"] = "zh"
+    at.run()
+    at.switch_page("pages/lessons.py").run()
+    assert not at.exception
+    prose = [
+        at.title[0].value,
+        *(s.value for s in at.subheader),
+        *(r.label for r in at.radio),
+        *(b.label for b in at.button),
+    ]
+    assert len(prose) >= 1 + 3 * len(LESSONS) and all(cjk.search(p) for p in prose), prose
