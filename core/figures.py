@@ -250,33 +250,20 @@ def race_figure(
             col=1,
         )
         animated += [len(fig.data) - 2, len(fig.data) - 1]
-        fig.add_trace(
-            go.Scatter(
-                x=_f32(t),
-                y=_f32(loss),
-                mode="lines",
-                line=style,
-                showlegend=False,
-                hovertemplate="step %{x}: %{y:.4g}<extra>" + view.label + "</extra>",
-                **group,
-            ),
-            row=1,
-            col=2,
-        )
-        fig.add_trace(
-            go.Scatter(
-                x=_f32(t),
-                y=_f32(grad),
-                mode="lines",
-                line=style,
-                showlegend=False,
-                hovertemplate="step %{x}: %{y:.4g}<extra>" + view.label + "</extra>",
-                **group,
-            ),
-            row=2,
-            col=2,
-        )
-        for row, values in ((1, loss), (2, grad)):
+        for row, values in ((1, loss), (2, grad)):  # the loss panel, then the gradient panel
+            fig.add_trace(
+                go.Scatter(
+                    x=_f32(t),
+                    y=_f32(values),
+                    mode="lines",
+                    line=style,
+                    showlegend=False,
+                    hovertemplate="step %{x}: %{y:.4g}<extra>" + view.label + "</extra>",
+                    **group,
+                ),
+                row=row,
+                col=2,
+            )
             fig.add_trace(
                 go.Scatter(
                     x=_f32(t[[end]]),
