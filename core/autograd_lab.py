@@ -1126,35 +1126,28 @@ print(x.grad)
         )
     )
 
-    x = torch.tensor(start, requires_grad=True)
-    right = _run_loop(spec, kwargs, a, b, c, x, steps, zero=True)
-    p("with zero_grad():   ", x.detach())
-    right_repr = repr(x.detach())
-    cells.append(
-        p.cell(
-            text("lab_cell_with_zero", lang),
-            f"""
+    # The same loop twice, with and without zero_grad(); names and prints as the shown code.
+    paths, reprs = {}, {}
+    for zero, name, caption, printed in (
+        (True, "right", "lab_cell_with_zero", "with zero_grad():   "),
+        (False, "wrong", "lab_cell_without_zero", "without zero_grad():"),
+    ):
+        x = torch.tensor(start, requires_grad=True)
+        paths[name] = _run_loop(spec, kwargs, a, b, c, x, steps, zero=zero)
+        p(printed, x.detach())
+        reprs[name] = repr(x.detach())
+        cells.append(
+            p.cell(
+                text(caption, lang),
+                f"""
 x = torch.tensor({_lit(start)}, requires_grad=True)
-{_loop_code(spec, constructor, steps, "right", zero=True).strip()}
-print("with zero_grad():   ", x.detach())
+{_loop_code(spec, constructor, steps, name, zero=zero).strip()}
+print("{printed}", x.detach())
 """,
+            )
         )
-    )
-
-    x = torch.tensor(start, requires_grad=True)
-    wrong = _run_loop(spec, kwargs, a, b, c, x, steps, zero=False)
-    p("without zero_grad():", x.detach())
-    wrong_repr = repr(x.detach())
-    cells.append(
-        p.cell(
-            text("lab_cell_without_zero", lang),
-            f"""
-x = torch.tensor({_lit(start)}, requires_grad=True)
-{_loop_code(spec, constructor, steps, "wrong", zero=False).strip()}
-print("without zero_grad():", x.detach())
-""",
-        )
-    )
+    right, wrong = paths["right"], paths["wrong"]
+    right_repr, wrong_repr = reprs["right"], reprs["wrong"]
 
     notes = _shape_notes(a, b, lang)
     for label, path in (
