@@ -20,16 +20,18 @@ MAX_RAW_LENGTH = 400  # longer than any valid value (formulas are capped at 300 
 class Field:
     """One setting as it appears in the URL.
 
-    `kind`: "float", "int", "bool", "choice" (one of `choices`), "choices" (a list of them) or
-    "text" (at most `max_length` characters). Numbers must lie in [low, high].
+    `kind`: "float", "int", "pair" (two floats, "low,high"), "bool", "choice" (one of
+    `choices`), "choices" (a list of them) or "text" (at most `max_length` characters). Numbers
+    must lie in [low, high] and, where `allowed` is given (the stops of a slider), be one of them.
     """
 
     key: str
-    kind: Literal["float", "int", "bool", "choice", "choices", "text"]
+    kind: Literal["float", "int", "pair", "bool", "choice", "choices", "text"]
     low: float = -math.inf
     high: float = math.inf
     choices: tuple[str, ...] = ()
     max_length: int = 300
+    allowed: tuple[float, ...] = ()
 
     def parse(self, raw: Raw) -> Any:
         """The value `raw` stands for, or ValueError with the reason."""
@@ -55,16 +57,27 @@ class Field:
             if text not in ("true", "false"):
                 raise ValueError("not true or false")
             return text == "true"
+        if self.kind == "pair":
+            parts = text.split(",")
+            if len(parts) != 2:
+                raise ValueError("not two numbers separated by a comma")
+            return tuple(self._number(part) for part in parts)
+        number = self._number(text)
+        if self.kind == "int":
+            if not number.is_integer():
+                raise ValueError("not a whole number")
+            return int(number)
+        return number
+
+    def _number(self, text: str) -> float:
         try:
             number = float(text)
         except ValueError:
             raise ValueError("not a number") from None
         if not (self.low <= number <= self.high):  # rejects NaN and infinities too
             raise ValueError(f"not a number from {self.low:g} to {self.high:g}")
-        if self.kind == "int":
-            if not number.is_integer():
-                raise ValueError("not a whole number")
-            return int(number)
+        if self.allowed and number not in self.allowed:
+            raise ValueError("not one of the slider's values")
         return number
 
     def format(self, value: Any) -> Raw:
@@ -75,6 +88,8 @@ class Field:
             return "true" if value else "false"
         if self.kind == "float":
             return repr(float(value))  # shortest text that parses back to the same float
+        if self.kind == "pair":
+            return ",".join(repr(float(v)) for v in value)
         return str(value)
 
 

@@ -13,12 +13,15 @@ FIELDS = [
     Field("opts", "choices", choices=("sgd", "adam", "rmsprop")),
     Field("project", "bool"),
     Field("formula", "text", max_length=300),
+    Field("grid", "int", allowed=(20, 40, 80)),
+    Field("range", "pair", 1e-6, 100.0, allowed=(1e-4, 1e-3, 0.01, 1.0)),
 ]
 
 
 def test_values_round_trip_exactly():
     values = {"steps": 123, "lr": 0.1 + 0.2, "fn": "himmelblau", "opts": ["adam", "sgd"],
-              "project": True, "formula": "x^2 + sin(y)"}  # fmt: skip
+              "project": True, "formula": "x^2 + sin(y)", "grid": 40,
+              "range": (1e-4, 1.0)}  # fmt: skip
     params = encode(FIELDS, values, defaults={})
     decoded, refused = decode(FIELDS, params)
     assert decoded == values and not refused
@@ -37,7 +40,9 @@ HOSTILE = [
     ("lr", "NaN"), ("lr", "-inf"), ("lr", "1e400"), ("lr", "0"), ("lr", "0x10"), ("lr", "1e-7"),
     ("fn", "__import__('os')"), ("fn", "<script>alert(1)</script>"), ("fn", "Rosenbrock"),
     ("fn", "rosenbrock\x00"), ("opts", "sgd,evil"), ("opts", "sgd,sgd"), ("project", "yes"),
-    ("project", "1"), ("formula", "x" * 301), ("formula", "y" * 10_000),
+    ("project", "1"), ("formula", "x" * 301), ("formula", "y" * 10_000), ("grid", "30"),
+    ("grid", "nan"), ("range", "0.001"), ("range", "0.001,0.01,1"), ("range", "0.002,1"),
+    ("range", "nan,1"), ("range", "1e-4,1e400"), ("range", ","), ("range", "0.001;0.01"),
 ]  # fmt: skip
 
 
