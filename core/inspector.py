@@ -273,7 +273,7 @@ def _sgd(ctx: _Context) -> Computed:
 _SGD_LINES = (
     _GRADIENT_LINE,
     _DECAY_LINE,
-    ("momentum first", r"@buf = @g \quad \text{(first update: the buffer starts at } g_t)"),
+    ("momentum first", r"@buf = @g"),  # the note insp_note_first_buffer says why
     ("momentum !first", r"@buf = @mu \, @buf_prev + (1 - @damp) \, @g"),
     ("nesterov", r"@d = @g + @mu \, @buf"),
     ("!momentum", r"@x_next = @x - @lr \, @g"),
@@ -530,6 +530,8 @@ def inspect_step(
         filled = tuple(_render(line, quantities, filled=True) for line in lines)
         rows = [(q.row, q.value, q.source, q.meaning) for q in quantities.values() if q.row]
         rows.append(("predicted_update", predicted, COMPUTED, text("insp_m_predicted", lang)))
+        if flags.get("momentum") and flags.get("first"):
+            notes.append(text("insp_note_first_buffer", lang))
         # Rounding aside, only the box projection moves x_{t+1} off the equation's prediction.
         if actual is not None and not np.allclose(
             predicted, actual, rtol=1e-3, atol=1e-6 * (1 + np.abs(point).max())

@@ -166,8 +166,13 @@ def test_first_update_starts_from_torchs_initial_state():
     table = inspect_step("adagrad", hyper, _steps("adagrad", hyper), 0).table
     np.testing.assert_array_equal(table.loc["sum (t-1)", ["x", "y"]].to_numpy(float), [0.2, 0.2])
     assert table.loc["sum (t-1)", "source"] == STATE_BEFORE
-    filled = inspect_step("momentum", {}, _steps("momentum", {}), 0).filled
-    assert any("first update" in line for line in filled)
+    first = inspect_step("momentum", {}, _steps("momentum", {}), 0)
+    assert first.equations[1] == "b_t = g_t" and "text" not in "".join(first.filled)
+    assert first.note.startswith("First update: torch starts the momentum buffer at g_t")
+    zh = inspect_step("momentum", {}, _steps("momentum", {}), 0, lang="zh")
+    assert zh.note.startswith("第一次更新") and zh.filled == first.filled
+    later = inspect_step("momentum", {}, _steps("momentum", {}), 1)
+    assert later.note == "" and later.equations[1].startswith(r"b_t = \mu \, b_{t-1}")
 
 
 def test_prediction_uses_the_scheduled_rate_and_the_noisy_gradient():
