@@ -11,7 +11,9 @@ from typing import Any
 import numpy as np
 import streamlit as st
 
-from core.i18n import text
+from core.i18n import objective_name, text
+from core.linkstate import Field
+from core.objectives import Objective, Point
 from core.optimizers import HyperParam, HyperValue, OptimizerSpec
 
 
@@ -36,6 +38,11 @@ def log_options(low: float, high: float, *extra: float) -> list[float]:
 def hyper_key(optimizer_id: str, name: str) -> str:
     """Session key of one hyper-parameter widget."""
     return f"hp_{optimizer_id}_{name}"
+
+
+def hyper_fields(spec: OptimizerSpec) -> list[Field]:
+    """The URL fields of `spec`'s hyper-parameter widgets, with the registry's ranges."""
+    return [Field(hyper_key(spec.id, p.name), p.kind, p.low, p.high, p.choices) for p in spec.hyper]
 
 
 def hyper_widget(
@@ -66,3 +73,17 @@ def hyper_widget(
         return st.select_slider(label, options, key=key, format_func=lambda v: f"{v:g}")
     step = 0.001 if param.high <= 1 else 0.01
     return st.slider(label, float(param.low), float(param.high), step=step, key=key, format="%.3f")
+
+
+def warn_start_replaced(objective: Objective, point: Point, start: Point, lang: str) -> None:
+    """Say that a start outside the function's box (from a link) gave way to `start`."""
+    st.warning(
+        text(
+            "start_outside",
+            lang,
+            point="({:g}, {:g})".format(*point),
+            name=objective_name(objective.id, objective.name, lang),
+            start="({:g}, {:g})".format(*start),
+        ),
+        icon=":material/location_off:",
+    )

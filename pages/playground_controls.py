@@ -20,7 +20,7 @@ from core.linkstate import Field
 from core.objectives import OBJECTIVES, Box, Objective, Point
 from core.optimizers import OPTIMIZERS
 from core.schedules import SCHEDULE_KINDS
-from pages.controls import hyper_key, hyper_widget, seed
+from pages.controls import hyper_fields, hyper_key, hyper_widget, seed, warn_start_replaced
 from pages.links import is_hidden
 
 CUSTOM = "custom"
@@ -67,9 +67,7 @@ def fields() -> list[Field]:
         Field("speed", "choice", choices=tuple(SPEEDS)),
     ]
     for spec in OPTIMIZERS.values():
-        for p in spec.hyper:
-            kind = {"float": "float", "int": "int", "bool": "bool", "choice": "choice"}[p.kind]
-            out.append(Field(hyper_key(spec.id, p.name), kind, p.low, p.high, p.choices))
+        out += hyper_fields(spec)
         out += [
             Field(f"sched_{spec.id}", "choice", choices=SCHEDULES),
             Field(f"gamma_{spec.id}", "float", 0.01, 1.0),
@@ -263,10 +261,11 @@ def _start_controls(objective: Objective, scene: Scene, landscape, lang: str) ->
     seed("start_y", objective.start[1])
     (x0, x1), (y0, y1) = objective.box
     x, y = st.session_state.start_x, st.session_state.start_y
-    if not all(isinstance(v, (int, float)) for v in (x, y)) or not (
-        x0 <= x <= x1 and y0 <= y <= y1
-    ):
-        reset_start()  # a start outside the box (from a link, or left from another box)
+    numbers = all(isinstance(v, (int, float)) for v in (x, y))
+    if not numbers or not (x0 <= x <= x1 and y0 <= y <= y1):
+        reset_start()  # a link's start outside the box, or a forged value
+        if numbers:
+            warn_start_replaced(objective, (x, y), default_start(), lang)
     if not is_hidden("start"):
         st.markdown(f"**{text('start_point', lang)}**")
         left, right = st.columns(2)

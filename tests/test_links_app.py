@@ -101,3 +101,16 @@ def test_chinese_everywhere_on_the_playground():
     spec = race_spec(at)
     assert CJK.search(spec["layout"]["annotations"][0]["text"])  # subplot titles
     assert any(CJK.search(b["label"]) for b in spec["layout"]["updatemenus"][0]["buttons"])
+
+
+def test_a_start_outside_the_box_is_replaced_by_the_default_with_a_notice():
+    at = fresh({"fn": "himmelblau", "start_x": "400", "start_y": "-3"})
+    (notice,) = [w.value for w in at.sidebar.warning]
+    assert notice == (
+        "The start (400, -3) lies outside the box of Himmelblau; using its default start (0, -0.5)."
+    )
+    assert (at.session_state.start_x, at.session_state.start_y) == (0.0, -0.5)
+    assert race_spec(at)["frames"]
+    assert "start_x" not in url_of(at)  # the link is corrected to what ran
+    at.number_input(key="steps").set_value(50).run()
+    assert not at.sidebar.warning  # said once, not on every run
