@@ -31,6 +31,12 @@ BATCH_TEXT: dict[str, tuple[str, str]] = {
         "若一次运行结束时与某个最小值的距离不超过这个值，就算到达了该最小值；"
         "从某一步起一直保持在这个距离以内，就算在那一步收敛。",
     ),
+    "bv_device_help": (
+        "Where the basin map runs. A GPU pays off for large grids and many steps; the sweeps "
+        "and the momentum map run on the CPU (torch.optim loops over param groups in Python).",
+        "吸引盆图在哪个设备上运行。网格大、步数多时 GPU 更快；学习率扫描和动量图在 CPU 上运行"
+        "（torch.optim 在 Python 中逐个遍历参数组）。",
+    ),
     "bv_sidebar_note": (
         "Every start or setting is an independent torch.optim run in float32, bitwise the "
         "single run: the starts share one [B, 2] tensor, the rates one optimizer with one "
@@ -297,6 +303,10 @@ BATCH_TEXT: dict[str, tuple[str, str]] = {
         "The update rule of {name} is not spelled out here; the table shows torch's "
         "optimizer.state after this update.",
         "这里没有写出 {name} 的更新规则；表格列出的是本次更新后 torch 的 optimizer.state。",
+    ),
+    "insp_note_first_buffer": (
+        "First update: torch starts the momentum buffer at g_t itself, without dampening.",
+        "第一次更新：torch 直接用 g_t 作为动量缓冲的初值，不做阻尼。",
     ),
     "insp_note_clamped": (
         "x_{t+1} is not where the equation puts it: the update was clamped into the box.",

@@ -63,6 +63,10 @@ _TABLE: dict[str, tuple[str, str]] = {
     "gamma": ("γ (decay factor)", "γ（衰减因子）"),
     "decay_every": ("decay every (steps)", "衰减间隔（步）"),
     "start_point": ("Start point", "起点"),
+    "start_outside": (
+        "The start {point} lies outside the box of {name}; using its default start {start}.",
+        "起点 {point} 位于 {name} 的绘图范围之外；改用它的默认起点 {start}。",
+    ),
     "reset_start": ("Reset to the function's start", "恢复为函数的默认起点"),
     "click_map": ("…or click the map:", "…或者点击地图："),
     "steps": ("Steps", "步数"),

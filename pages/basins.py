@@ -4,10 +4,14 @@ Thousands of independent runs as one tensor (or one param group per setting): wi
 values -> cached core runs (with a progress bar, interruptible) -> core figures -> st.plotly_chart.
 Every word comes from the string tables (core/batch_text.py) in the session's language; the core
 functions and figures get `lang` too, so messages, errors and charts follow it.
+
+Every setting lives in the URL (pages/links.py, validated by core.linkstate), the open tab too,
+and teacher mode (`?hide=...`) hides the same groups of controls as on the Playground.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
@@ -19,8 +23,10 @@ from core.basins import BasinMap, basin_map, not_batchable_reason
 from core.batch_figures import basin_figure, basin_views, momentum_figure, sweep_figure
 from core.batched import DIVERGED, MAX_GRID, MAX_MAP_SIDE, MAX_RATES, NO_MINIMUM, text
 from core.curvature import constant_hessian, stability_limit
-from core.engine import MAX_STEPS
+from core.custom import MAX_COORDINATE
+from core.engine import MAX_STEPS, available_devices
 from core.i18n import LANGUAGES, objective_name
+from core.linkstate import Field
 from core.objectives import OBJECTIVES, Objective
 from core.optimizers import OPTIMIZERS
 from core.sweeps import (
@@ -31,7 +37,15 @@ from core.sweeps import (
     momentum_map,
     not_sweepable_reason,
 )
-from pages.controls import hyper_key, hyper_widget, log_options, seed
+from pages.controls import (
+    hyper_fields,
+    hyper_key,
+    hyper_widget,
+    log_options,
+    seed,
+    warn_start_replaced,
+)
+from pages.links import is_hidden, publish, restore, show_refused
 
 PREFIX = "bv"  # session keys of this page; hyper-parameters live under hp_bv_<optimizer>_<name>
 DEFAULT_FUNCTION = "himmelblau"
@@ -51,6 +65,7 @@ DEFAULT_MAP_FUNCTION = "quadratic"
 MAX_MOMENTUM = 0.99
 LR_OPTIONS = log_options(1e-6, 100.0)
 TABS = ("basins", "sweep", "momentum")
+VIEWS = ("minimum", "loss", "steps")
 METRICS = ("loss", "steps")
 CHART_CONFIG = {"displaylogo": False}
 
@@ -59,6 +74,94 @@ Hyper = tuple[tuple[str, Any], ...]
 
 def key(name: str) -> str:
     return f"{PREFIX}_{name}"
+
+
+def control(group: str, name: str, draw: Callable[[], Any], default: Any = None) -> Any:
+    """Teacher mode: draw the control unless the link hides its group; a hidden control keeps
+    the value that the link, the session or the default gave it (validated like a drawn one)."""
+    return st.session_state.get(key(name), default) if is_hidden(group) else draw()
+
+
+def sweepable_optimizers() -> list[str]:
+    return [i for i, spec in OPTIMIZERS.items() if not not_sweepable_reason(spec)]
+
+
+# ---- Links: every setting of the page, with the ranges its widgets enforce.
+
+
+def link_fields() -> list[Field]:
+    rates = tuple(LR_OPTIONS)
+    return [
+        Field(key("tab"), "choice", choices=TABS),
+        Field(key("fn"), "choice", choices=tuple(OBJECTIVES)),
+        Field(key("opt"), "choice", choices=tuple(OPTIMIZERS)),
+        *(f for spec in OPTIMIZERS.values() for f in hyper_fields(bv_spec(spec.id))),
+        Field(key("steps"), "int", 1, MAX_STEPS),
+        Field(key("grid"), "int", allowed=GRIDS),
+        Field(key("tol"), "float", allowed=TOLERANCES),
+        Field(key("view"), "choice", choices=VIEWS),
+        Field(key("device"), "choice", choices=tuple(available_devices())),
+        Field(key("sweep_opts"), "choices", choices=tuple(sweepable_optimizers())),
+        Field(key("metric"), "choice", choices=METRICS),
+        Field(key("lr_range"), "pair", allowed=rates),
+        Field(key("rates"), "int", allowed=RATE_COUNTS),
+        Field(key("x"), "float", -MAX_COORDINATE, MAX_COORDINATE),
+        Field(key("y"), "float", -MAX_COORDINATE, MAX_COORDINATE),
+        Field(key("mm_fn"), "choice", choices=tuple(OBJECTIVES)),
+        Field(key("mm_opt"), "choice", choices=MOMENTUM_OPTIMIZERS),
+        Field(key("mm_side"), "int", allowed=MAP_SIDES),
+        Field(key("mm_range"), "pair", allowed=rates),
+    ]
+
+
+def link_defaults() -> dict[str, Any]:
+    """What a link may leave out: each setting's default for the session's function."""
+    state = st.session_state
+    objective = OBJECTIVES[state[key("fn")]]
+    out: dict[str, Any] = {
+        key("tab"): TABS[0],
+        key("fn"): DEFAULT_FUNCTION,
+        key("opt"): DEFAULT_OPTIMIZER,
+        key("steps"): DEFAULT_STEPS,
+        key("grid"): DEFAULT_GRID,
+        key("tol"): DEFAULT_TOLERANCE,
+        key("view"): basin_views(objective)[0],
+        key("device"): "cpu",
+        key("sweep_opts"): DEFAULT_SWEEP,
+        key("metric"): "loss",
+        key("lr_range"): DEFAULT_SWEEP_RANGE,
+        key("rates"): DEFAULT_RATES,
+        key("x"): objective.start[0],
+        key("y"): objective.start[1],
+        key("mm_fn"): DEFAULT_MAP_FUNCTION,
+        key("mm_opt"): "momentum",
+        key("mm_side"): DEFAULT_MAP_SIDE,
+        key("mm_range"): lr_range_default(OBJECTIVES[state[key("mm_fn")]]),
+    }
+    for spec in OPTIMIZERS.values():
+        for name, value in spec.defaults_for(objective).items():
+            out[hyper_key(bv_spec(spec.id).id, name)] = value
+    return out
+
+
+def publish_link(lang: str) -> None:
+    """Write the page's settings into the URL: the open tab by its id, ranges as pairs."""
+    state = st.session_state
+    labels = {label: tab for tab, label in tab_labels(lang).items()}
+    current = {
+        **{name: state[name] for name in (key("lr_range"), key("mm_range")) if name in state},
+        key("tab"): labels.get(state.get(key("tab")), TABS[0]),
+    }
+    current = {
+        name: tuple(value) if isinstance(value, (list, tuple)) and "range" in name else value
+        for name, value in current.items()
+    }
+    publish(PREFIX, link_fields(), link_defaults(), current)
+
+
+def bv_spec(optimizer_id: str):
+    """The optimizer under this page's session keys: hp_bv_<optimizer>_<name>."""
+    return replace(OPTIMIZERS[optimizer_id], id=f"{PREFIX}_{optimizer_id}")
 
 
 # ---- Words: ids stay the widgets' values, only their labels follow the language.
@@ -119,6 +222,7 @@ def basins_of(
     resolution: int,
     steps: int,
     tolerance: float,
+    device: str,
     lang: str,
 ) -> BasinMap:
     bar, report = _progress(
@@ -136,6 +240,7 @@ def basins_of(
             resolution=resolution,
             steps=steps,
             tolerance=tolerance,
+            device=device,
             on_progress=report,
             lang=lang,
             **dict(hyper),
@@ -240,7 +345,8 @@ def on_map_function_change() -> None:
 
 def clean_session(lang: str) -> None:
     """Replace stale or forged choices by defaults before the widgets read them. The open tab,
-    kept as its label, is carried over to the labels of `lang` when the language changed."""
+    kept as its label, is carried over to the labels of `lang` when the language changed; a
+    link names it by its id."""
     state = st.session_state
     labels = tab_labels(lang)
     open_tab = state.get(key("tab"))
@@ -249,7 +355,7 @@ def clean_session(lang: str) -> None:
             labels[tab]
             for other in LANGUAGES
             for tab, label in tab_labels(other).items()
-            if label == open_tab
+            if open_tab in (label, tab)
         ),
         labels[TABS[0]],
     )
@@ -261,6 +367,7 @@ def clean_session(lang: str) -> None:
         state[key("mm_fn")] = DEFAULT_MAP_FUNCTION
     for name, allowed, default in (
         ("metric", METRICS, "loss"),
+        ("device", available_devices(), "cpu"),
         ("mm_opt", MOMENTUM_OPTIMIZERS, "momentum"),
         ("grid", GRIDS, DEFAULT_GRID),
         ("tol", TOLERANCES, DEFAULT_TOLERANCE),
@@ -269,6 +376,15 @@ def clean_session(lang: str) -> None:
     ):
         if state.get(key(name), default) not in allowed:
             state[key(name)] = default
+    for name in ("lr_range", "mm_range"):  # range sliders: two of the slider's stops
+        value = state.get(key(name))
+        if value is not None and not (
+            isinstance(value, (list, tuple)) and len(value) == 2 and set(value) <= set(LR_OPTIONS)
+        ):
+            state.pop(key(name))
+    chosen = state.get(key("sweep_opts"))
+    if chosen is not None and not (isinstance(chosen, list) and set(chosen) <= set(OPTIMIZERS)):
+        state.pop(key("sweep_opts"))
     steps = state.get(key("steps"), DEFAULT_STEPS)
     if not (isinstance(steps, int) and 1 <= steps <= MAX_STEPS):
         state[key("steps")] = DEFAULT_STEPS
@@ -279,11 +395,24 @@ def clean_session(lang: str) -> None:
                 param.validate(state[name])
             except ValueError:
                 state.pop(name)  # re-seeded with the default by its widget
-    (x0, x1), (y0, y1) = OBJECTIVES[state[key("fn")]].box
-    for name, (low, high) in (("x", (x0, x1)), ("y", (y0, y1))):
-        value = state.get(key(name))
-        if value is not None and not (isinstance(value, (int, float)) and low <= value <= high):
-            state.pop(key(name))  # re-seeded from the function's start
+    check_start(OBJECTIVES[state[key("fn")]], lang)
+
+
+def check_start(objective: Objective, lang: str) -> None:
+    """A sweep start outside the function's box (from a link) gives way to the function's own
+    start, with a notice that says so; a forged non-number is replaced silently."""
+    state = st.session_state
+    x, y = state.get(key("x")), state.get(key("y"))
+    (x0, x1), (y0, y1) = objective.box
+    numbers = all(isinstance(v, (int, float)) for v in (x, y) if v is not None)
+    if numbers and (x is None or x0 <= x <= x1) and (y is None or y0 <= y <= y1):
+        return
+    if numbers:
+        sx, sy = objective.start
+        point = (x if x is not None else sx, y if y is not None else sy)
+        warn_start_replaced(objective, point, objective.start, lang)
+    state.pop(key("x"), None)  # both re-seeded from the function's start
+    state.pop(key("y"), None)
 
 
 def sidebar(lang: str) -> tuple[Objective, str, dict[str, Any], int, int, float]:
@@ -293,39 +422,75 @@ def sidebar(lang: str) -> tuple[Objective, str, dict[str, Any], int, int, float]
     seed(key("grid"), DEFAULT_GRID)
     seed(key("tol"), DEFAULT_TOLERANCE)
     with st.sidebar:
-        function = st.selectbox(
-            text("function", lang),
-            list(OBJECTIVES),
-            key=key("fn"),
-            on_change=on_function_change,
-            format_func=lambda i: objective_name(i, OBJECTIVES[i].name, lang),
+        function = control(
+            "function",
+            "fn",
+            lambda: st.selectbox(
+                text("function", lang),
+                list(OBJECTIVES),
+                key=key("fn"),
+                on_change=on_function_change,
+                format_func=lambda i: objective_name(i, OBJECTIVES[i].name, lang),
+            ),
         )
         objective = OBJECTIVES[function]
-        optimizer = st.selectbox(
-            text("bv_optimizer", lang),
-            list(OPTIMIZERS),
-            key=key("opt"),
-            format_func=lambda i: OPTIMIZERS[i].name,
+        optimizer = control(
+            "optimizers",
+            "opt",
+            lambda: st.selectbox(
+                text("bv_optimizer", lang),
+                list(OPTIMIZERS),
+                key=key("opt"),
+                format_func=lambda i: OPTIMIZERS[i].name,
+            ),
         )
         spec = OPTIMIZERS[optimizer]
-        with st.expander(text("settings_of", lang, name=spec.name), expanded=True):
+        show_lr, show_rest = not is_hidden("lr"), not is_hidden("hyper")
+        box = (
+            st.expander(text("settings_of", lang, name=spec.name), expanded=True)
+            if show_lr or show_rest
+            else st.container()
+        )
+        with box:
             defaults = spec.defaults_for(objective)
             # The same controls as the Playground, under this page's own session keys.
-            keyed = replace(spec, id=f"{PREFIX}_{spec.id}")
-            hyper = {p.name: hyper_widget(keyed, p, defaults[p.name], lang) for p in spec.hyper}
-        steps = st.number_input(text("bv_steps", lang), 1, MAX_STEPS, step=50, key=key("steps"))
-        grid = st.select_slider(
-            text("bv_grid", lang),
-            GRIDS,
-            key=key("grid"),
-            format_func=lambda n: f"{n} × {n}",
+            hyper = {
+                p.name: hyper_widget(
+                    bv_spec(optimizer),
+                    p,
+                    defaults[p.name],
+                    lang,
+                    show_lr if p.name == "lr" else show_rest,
+                )
+                for p in spec.hyper
+            }
+        steps = control(
+            "steps",
+            "steps",
+            lambda: st.number_input(
+                text("bv_steps", lang), 1, MAX_STEPS, step=50, key=key("steps")
+            ),
         )
-        tolerance = st.select_slider(
-            text("bv_tolerance", lang),
-            TOLERANCES,
-            key=key("tol"),
-            format_func=lambda v: f"{v:g} %",
-            help=text("bv_tolerance_help", lang),
+        grid = control(
+            "options",
+            "grid",
+            lambda: st.select_slider(
+                text("bv_grid", lang),
+                GRIDS,
+                key=key("grid"),
+                format_func=lambda n: f"{n} × {n}",
+            ),
+        )
+        tolerance = control(
+            "options",
+            "tol",
+            lambda: st.select_slider(
+                text("bv_tolerance", lang),
+                TOLERANCES,
+                key=key("tol"),
+                format_func=lambda v: f"{v:g} %",
+                help=text("bv_tolerance_help", lang),
+            ),
         )
         st.caption(text("bv_sidebar_note", lang))
     return objective, optimizer, hyper, int(steps), int(grid), float(tolerance) / 100
@@ -355,20 +520,32 @@ def basins_tab(
     views = basin_views(objective)
     if st.session_state.get(key("view")) not in views:
         st.session_state[key("view")] = views[0]
+    seed(key("device"), "cpu")
     names = view_names(lang, bool(objective.minima))
-    view = st.radio(
+    left, right = st.columns([3, 1])
+    view = left.radio(
         text("bv_colour_by", lang),
         views,
         key=key("view"),
         horizontal=True,
         format_func=names.get,
     )
+    device = control(
+        "device",
+        "device",
+        lambda: right.selectbox(
+            text("device", lang),
+            available_devices(),
+            key=key("device"),
+            help=text("bv_device_help", lang),
+        ),
+    )
     if not objective.minima:
         name = objective_name(objective.id, objective.name, lang)
         st.info(text("bv_no_minimum", lang, name=name))
     try:
         basins = basins_of(
-            objective.id, optimizer, tuple(hyper.items()), grid, steps, tolerance, lang
+            objective.id, optimizer, tuple(hyper.items()), grid, steps, tolerance, device, lang
         )
     except ValueError as error:
         cannot_run(error, lang)
@@ -418,7 +595,7 @@ def sweep_tab(
     steps: int,
     tolerance: float,
 ) -> None:
-    sweepable = [i for i, spec in OPTIMIZERS.items() if not not_sweepable_reason(spec)]
+    sweepable = sweepable_optimizers()
     seed(key("sweep_opts"), [i for i in DEFAULT_SWEEP if i in sweepable])
     st.session_state[key("sweep_opts")] = [
         i for i in st.session_state[key("sweep_opts")] if i in sweepable
@@ -428,12 +605,16 @@ def sweep_tab(
     seed(key("x"), objective.start[0])
     seed(key("y"), objective.start[1])
     left, right = st.columns([3, 2])
-    chosen = left.multiselect(
-        text("optimizers", lang),
-        sweepable,
-        key=key("sweep_opts"),
-        format_func=lambda i: OPTIMIZERS[i].name,
-        help=text("bv_lbfgs_help", lang),
+    chosen = control(
+        "optimizers",
+        "sweep_opts",
+        lambda: left.multiselect(
+            text("optimizers", lang),
+            sweepable,
+            key=key("sweep_opts"),
+            format_func=lambda i: OPTIMIZERS[i].name,
+            help=text("bv_lbfgs_help", lang),
+        ),
     )
     metrics = {m: view_names(lang)[m] for m in METRICS}
     metric = right.radio(
@@ -446,17 +627,34 @@ def sweep_tab(
     a, b, c, d = st.columns([3, 2, 1, 1])
     # A range slider takes its default through `value` (not a seeded key): without it the widget
     # is a single-value slider, and the range the browser sends back is dropped for its default.
-    low, high = a.select_slider(
-        text("bv_lr_range", lang),
-        LR_OPTIONS,
-        value=DEFAULT_SWEEP_RANGE,
-        key=key("lr_range"),
-        format_func=lambda v: f"{v:g}",
+    low, high = control(
+        "lr",
+        "lr_range",
+        lambda: a.select_slider(
+            text("bv_lr_range", lang),
+            LR_OPTIONS,
+            value=DEFAULT_SWEEP_RANGE,
+            key=key("lr_range"),
+            format_func=lambda v: f"{v:g}",
+        ),
+        DEFAULT_SWEEP_RANGE,
     )
-    count = b.select_slider(text("bv_rate_count", lang), RATE_COUNTS, key=key("rates"))
+    count = control(
+        "options",
+        "rates",
+        lambda: b.select_slider(text("bv_rate_count", lang), RATE_COUNTS, key=key("rates")),
+    )
     (x0, x1), (y0, y1) = objective.box
-    x = c.number_input(text("bv_start_x", lang), x0, x1, key=key("x"), format="%.4g")
-    y = d.number_input(text("bv_start_y", lang), y0, y1, key=key("y"), format="%.4g")
+    x = control(
+        "start",
+        "x",
+        lambda: c.number_input(text("bv_start_x", lang), x0, x1, key=key("x"), format="%.4g"),
+    )
+    y = control(
+        "start",
+        "y",
+        lambda: d.number_input(text("bv_start_y", lang), y0, y1, key=key("y"), format="%.4g"),
+    )
     if not chosen:
         st.info(text("bv_pick_sweep", lang))
         return
@@ -522,30 +720,50 @@ def momentum_tab(lang: str, steps: int, tolerance: float) -> None:
     seed(key("mm_opt"), "momentum")
     seed(key("mm_side"), DEFAULT_MAP_SIDE)
     a, b, c = st.columns([2, 2, 2])
-    function = a.selectbox(
-        text("bv_map_function", lang),
-        list(OBJECTIVES),
-        key=key("mm_fn"),
-        on_change=on_map_function_change,
-        format_func=lambda i: objective_name(i, OBJECTIVES[i].name, lang),
+    function = control(
+        "function",
+        "mm_fn",
+        lambda: a.selectbox(
+            text("bv_map_function", lang),
+            list(OBJECTIVES),
+            key=key("mm_fn"),
+            on_change=on_map_function_change,
+            format_func=lambda i: objective_name(i, OBJECTIVES[i].name, lang),
+        ),
     )
     objective = OBJECTIVES[function]
-    optimizer = b.radio(
-        text("bv_method", lang),
-        list(MOMENTUM_OPTIMIZERS),
-        key=key("mm_opt"),
-        horizontal=True,
-        format_func=map_optimizer_names(lang).get,
+    optimizer = control(
+        "optimizers",
+        "mm_opt",
+        lambda: b.radio(
+            text("bv_method", lang),
+            list(MOMENTUM_OPTIMIZERS),
+            key=key("mm_opt"),
+            horizontal=True,
+            format_func=map_optimizer_names(lang).get,
+        ),
     )
-    side = c.select_slider(
-        text("bv_map_grid", lang), MAP_SIDES, key=key("mm_side"), format_func=lambda n: f"{n} × {n}"
+    side = control(
+        "options",
+        "mm_side",
+        lambda: c.select_slider(
+            text("bv_map_grid", lang),
+            MAP_SIDES,
+            key=key("mm_side"),
+            format_func=lambda n: f"{n} × {n}",
+        ),
     )
-    low, high = st.select_slider(
-        text("bv_lr_range", lang),
-        LR_OPTIONS,
-        value=lr_range_default(objective),
-        key=key("mm_range"),
-        format_func=lambda v: f"{v:g}",
+    low, high = control(
+        "lr",
+        "mm_range",
+        lambda: st.select_slider(
+            text("bv_lr_range", lang),
+            LR_OPTIONS,
+            value=lr_range_default(objective),
+            key=key("mm_range"),
+            format_func=lambda v: f"{v:g}",
+        ),
+        lr_range_default(objective),
     )
     if low >= high:
         st.error(text("bv_empty_range", lang))
@@ -575,7 +793,10 @@ def momentum_tab(lang: str, steps: int, tolerance: float) -> None:
 
 # ---- Page -------------------------------------------------------------------------------------
 lang = st.session_state.get("lang", "en")
+# No in-app link leads here, so a link arrives only with a new session: nothing to reset.
+show_refused(restore(PREFIX, link_fields(), reset_missing=False), lang)
 objective, optimizer, hyper, steps, grid, tolerance = sidebar(lang)
+publish_link(lang)  # before the runs, so that the URL is current while they compute
 st.title(text("page_basins", lang))
 st.caption(text("bv_intro", lang))
 basins, sweep, momentum = st.tabs(
@@ -590,3 +811,4 @@ with sweep:
 with momentum:
     if momentum.open:
         momentum_tab(lang, steps, tolerance)
+publish_link(lang)  # and after: values the tabs seeded or corrected

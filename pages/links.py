@@ -55,10 +55,20 @@ def remember_published(page: str, params: Mapping[str, str]) -> None:
     }
 
 
-def publish(page: str, fields: Iterable[Field], defaults: Mapping[str, Any]) -> None:
-    """Write the current values of `fields` (those not at their defaults) into the URL."""
+def publish(
+    page: str,
+    fields: Iterable[Field],
+    defaults: Mapping[str, Any],
+    current: Mapping[str, Any] | None = None,
+) -> None:
+    """Write the current values of `fields` (those not at their defaults) into the URL.
+
+    Values come from the session, or from `current` where a widget keeps another form (the
+    label of the open tab, say, where the link holds its id).
+    """
     fields = list(fields)
     values = {f.key: st.session_state[f.key] for f in fields if f.key in st.session_state}
+    values |= current or {}
     own = encode(fields, values, defaults)
     remember_published(page, own)
     params = own | st.session_state.get(GLOBAL_PARAMS, {})

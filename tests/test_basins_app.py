@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from core.engine import available_devices
 from core.objectives import OBJECTIVES
 from core.optimizers import OPTIMIZERS
 
@@ -156,7 +157,11 @@ def test_forged_session_values_fall_back_to_defaults(forged):
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
 ZH_TABS = {"basins": "吸引盆", "sweep": "学习率扫描", "momentum": "动量图"}
-PROPER_NAMES = {spec.name for spec in OPTIMIZERS.values()} | {o.name for o in OBJECTIVES.values()}
+PROPER_NAMES = (
+    {spec.name for spec in OPTIMIZERS.values()}
+    | {o.name for o in OBJECTIVES.values()}
+    | set(available_devices())  # torch's device names
+)
 MATH = {"log₁₀(f − f_min)"}  # colour-bar titles that are a formula
 
 
