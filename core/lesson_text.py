@@ -13,6 +13,12 @@ LESSON_TEXT: dict[str, tuple[str, str]] = {
     "your_prediction": ("Your prediction", "你的预测"),
     "reveal": ("Reveal", "揭晓答案"),
     "open_in_playground": ("Open in the Playground", "在游乐场中打开"),
+    "lesson_show": ("Show", "显示"),
+    "lesson_all": ("All lessons", "全部课程"),
+    "lesson_show_help": (
+        "Pick one lesson to give the class a link to it alone: the page's address keeps it.",
+        "只选一节课，就能把只含这节课的链接发给全班：页面地址会记住它。",
+    ),
     "right": ("Right!", "答对了！"),
     "not_quite": ("Not quite.", "不太对。"),
     "share_link": ("Link to share", "分享链接"),

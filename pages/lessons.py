@@ -8,7 +8,12 @@ import streamlit as st
 
 from core.i18n import text
 from core.lessons import LESSONS, Lesson
-from pages.links import GLOBAL_PARAMS
+from core.linkstate import Field
+from pages.links import GLOBAL_PARAMS, publish, restore, show_refused
+
+ALL = "all"
+# The page's one setting, in its links: `?lesson=ravine` shows that lesson alone.
+FIELDS = [Field("lesson", "choice", choices=(ALL, *LESSONS))]
 
 
 def reveal(lesson_id: str) -> None:
@@ -54,7 +59,19 @@ def lesson_card(lesson: Lesson, lang: str) -> None:
 
 
 lang = st.session_state.get("lang", "en")
+show_refused(restore("lessons", FIELDS), lang)
+if st.session_state.get("lesson") not in (ALL, *LESSONS):  # a forged session value
+    st.session_state["lesson"] = ALL
 st.title(text("page_lessons", lang))
 st.write(text("lessons_intro", lang))
+shown = st.selectbox(
+    text("lesson_show", lang),
+    (ALL, *LESSONS),
+    key="lesson",
+    format_func=lambda i: text(f"lesson_{i}_title" if i in LESSONS else "lesson_all", lang),
+    help=text("lesson_show_help", lang),
+)
+publish("lessons", FIELDS, {"lesson": ALL})
 for lesson in LESSONS.values():
-    lesson_card(lesson, lang)
+    if shown in (ALL, lesson.id):
+        lesson_card(lesson, lang)

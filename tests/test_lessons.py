@@ -95,3 +95,62 @@ def test_lessons_page_in_chinese():
         *(b.label for b in at.button),
     ]
     assert len(prose) >= 1 + 3 * len(LESSONS) and all(cjk.search(p) for p in prose), prose
+
+
+def lessons_page(**params) -> AppTest:
+    """The Lessons page as a link opens it: `/lessons?...` (the app runs, then the page)."""
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.run()
+    for key in list(at.query_params):
+        del at.query_params[key]
+    for key, value in params.items():
+        at.query_params[key] = value
+    at.switch_page("pages/lessons.py").run()
+    assert not at.exception, at.exception
+    return at
+
+
+def test_a_link_to_one_lesson_shows_it_alone_and_the_choice_goes_into_the_url():
+    at = lessons_page(lesson="saddle")
+    assert [s.value for s in at.subheader] == [STRINGS["lesson_saddle_title"]["en"]]
+    at.selectbox(key="lesson").set_value("all").run()
+    assert len(at.subheader) == len(LESSONS) and "lesson" not in at.query_params
+    at.selectbox(key="lesson").set_value("ravine").run()
+    assert at.query_params["lesson"] == "ravine"
+    assert [s.value for s in at.subheader] == [STRINGS["lesson_ravine_title"]["en"]]
+
+
+@pytest.mark.parametrize(
+    "raw", ["<script>alert(1)</script>", "x" * 10_000, "ravine\x00", "nan", "1e400", "-1", "All"]
+)
+def test_hostile_lesson_links_show_every_lesson_and_a_notice(raw):
+    at = lessons_page(lesson=raw)
+    assert any("Ignored 'lesson'" in w.value for w in at.warning)
+    assert not any(raw in w.value for w in at.warning)  # the refused value is not echoed
+    assert len(at.subheader) == len(LESSONS)
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"lang": "<script>alert(1)</script>"},
+        {"hide": "x" * 10_000},
+        {"lang": "\x00", "hide": "nan"},
+    ],
+)
+def test_hostile_global_parameters_leave_the_lessons_page_working(params):
+    at = AppTest.from_file(APP, default_timeout=60)
+    for key, value in params.items():
+        at.query_params[key] = value
+    at.run()
+    assert any("Ignored" in w.value for w in at.warning)  # announced on arrival
+    at.switch_page("pages/lessons.py").run()
+    assert not at.exception
+    assert at.title[0].value == "Lessons" and len(at.subheader) == len(LESSONS)
+
+
+def test_a_forged_session_value_shows_every_lesson():
+    at = lessons_page()
+    at.session_state["lesson"] = "<script>alert(1)</script>"
+    at.run()
+    assert not at.exception and len(at.subheader) == len(LESSONS)
