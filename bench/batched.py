@@ -1,6 +1,6 @@
 """Cost of the batched views: B starts in one tensor against one start, and against a loop.
 
-    python bench/batched.py [repeats]
+    python bench/batched.py [--repeats N] [--device cuda]
 
 Targets (issue 6): 10,000 starts x 500 steps in one batched run cost at most 3x one start x 500
 steps with the same optimizer and the same code (core.basins.run_starts), measured side by side
@@ -11,6 +11,7 @@ learning rate (core.sweeps.run_groups), where torch.optim loops over the groups 
 
 from __future__ import annotations
 
+import argparse
 import statistics
 import sys
 import time
@@ -18,6 +19,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
+import torch
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -35,6 +37,7 @@ SWEEP_RATES = 200
 
 
 def seconds(fn: Callable[[], object]) -> float:
+    """Wall seconds of fn(); every run returns numpy arrays, so CUDA work is finished inside."""
     began = time.perf_counter()
     fn()
     return time.perf_counter() - began
@@ -51,10 +54,10 @@ def hyper(optimizer: str) -> dict:
     return REGISTRY[optimizer].defaults_for(OBJECTIVES[FUNCTION])
 
 
-def bench_starts(optimizer: str, repeats: int) -> tuple[float, float, float]:
+def bench_starts(optimizer: str, repeats: int, device: str) -> tuple[float, float, float]:
     """Median seconds: one start, all STARTS in one batch, and the extrapolated loop."""
     starts = grid_starts(STARTS)
-    values = hyper(optimizer)
+    values = hyper(optimizer) | {"device": device}
     run_starts(FUNCTION, optimizer, starts, 20, **values)  # allocator warm-up at full size
     one, batch = [], []
     for _ in range(repeats):  # interleaved, so that load on the machine hits both alike
@@ -89,9 +92,13 @@ def bench_sweep(optimizer: str, repeats: int) -> tuple[float, float, float]:
     return per_rate, statistics.median(batch), per_rate * SWEEP_RATES
 
 
-def main(repeats: int = 5) -> None:
-    run_starts(FUNCTION, "sgd", grid_starts(4), 20)  # torch's first-step warm-up, not measured
-    print(f"{FUNCTION}, {STEPS} steps per run, float32, 1 thread; medians of {repeats} repeats")
+def main(repeats: int = 5, device: str = "cpu") -> None:
+    run_starts(FUNCTION, "sgd", grid_starts(4), 20, device=device)  # first-step warm-up
+    where = torch.cuda.get_device_name() if device == "cuda" else "1 thread"
+    print(
+        f"{FUNCTION}, {STEPS} steps per run, float32, {device} ({where}); "
+        f"medians of {repeats} repeats"
+    )
     print("targets: batch <= 3x one start; loop over the starts >= 1,000x the batch\n")
     header = (
         f"{'batched':<22} {'optimizer':<9} {'1 run s':>8} {'batch s':>8} {'batch/1':>8} "
@@ -100,12 +107,14 @@ def main(repeats: int = 5) -> None:
     print(header)
     print("-" * len(header))
     for optimizer in OPTIMIZERS:
-        one, batch, loop = bench_starts(optimizer, repeats)
+        one, batch, loop = bench_starts(optimizer, repeats, device)
         print(
             f"{f'{STARTS:,} starts':<22} {optimizer:<9} {one:>8.3f} {batch:>8.3f} "
             f"{batch / one:>7.2f}x {loop:>8.0f} {loop / batch:>9.0f}x"
         )
-    for optimizer in OPTIMIZERS[:3]:
+    # Param groups run on the CPU only (core.sweeps): torch.optim loops over groups in Python,
+    # so a GPU would launch each group's kernels one by one.
+    for optimizer in OPTIMIZERS[:3] if device == "cpu" else ():
         one, batch, loop = bench_sweep(optimizer, repeats)
         print(
             f"{f'{SWEEP_RATES} rates (groups)':<22} {optimizer:<9} {one:>8.3f} {batch:>8.3f} "
@@ -118,4 +127,8 @@ def main(repeats: int = 5) -> None:
 
 
 if __name__ == "__main__":
-    main(int(sys.argv[1]) if len(sys.argv) > 1 else 5)
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeats", type=int, default=5)
+    parser.add_argument("--device", default="cpu", help="cpu, or cuda where torch has it")
+    arguments = parser.parse_args()
+    main(arguments.repeats, arguments.device)

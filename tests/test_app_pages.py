@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from core.engine import available_devices
 from core.objectives import OBJECTIVES
 
 APP = str(Path(__file__).parent.parent / "app.py")
@@ -98,6 +99,23 @@ def test_divergence_shows_a_message_not_a_traceback(app):
     assert not app.exception
     messages = [w.value for w in app.warning]
     assert any(m.startswith("SGD diverged at step") or m.startswith("SGD left") for m in messages)
+
+
+@pytest.mark.parametrize("device", available_devices())
+def test_the_device_picker_offers_what_torch_has_and_each_device_runs_the_race(app, device):
+    picker = app.selectbox(key="device")
+    assert picker.options == available_devices() and picker.value == "cpu"
+    on_cpu = app.dataframe[-1].value
+    picker.set_value(device).run()
+    assert not app.exception
+    summary = app.dataframe[-1].value
+    assert list(summary["stop"]) == list(on_cpu["stop"])  # every optimizer completes
+    np.testing.assert_allclose(
+        summary[["final x", "final y"]].to_numpy(float),
+        on_cpu[["final x", "final y"]].to_numpy(float),
+        rtol=1e-4,
+        atol=1e-5,
+    )
 
 
 def test_no_optimizer_asks_for_one(app):

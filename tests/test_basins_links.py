@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from core.engine import available_devices
 from tests.test_basins_app import MAP_TAB, SWEEP_TAB, charts, values
 
 PAGE = str(Path(__file__).parent.parent / "pages" / "basins.py")
@@ -164,3 +165,15 @@ def test_teacher_mode_through_the_app():
     shown = {w.key for kind in ("selectbox", "number_input") for w in at.sidebar.get(kind)}
     assert "bv_fn" not in shown and "bv_steps" not in shown and "bv_opt" in shown
     assert at.query_params["hide"] == "function,steps"
+
+
+@pytest.mark.parametrize("device", available_devices())
+def test_the_basin_map_runs_on_each_device_torch_has(device):
+    at = fresh({})
+    picker = at.selectbox(key="bv_device")
+    assert picker.options == available_devices()
+    on_cpu = values(charts(at)[0]["data"][0]["z"])
+    picker.set_value(device).run()
+    assert not at.exception
+    assert (values(charts(at)[0]["data"][0]["z"]) == on_cpu).mean() >= 0.99
+    assert url_of(at) == ({} if device == "cpu" else {"bv_device": device})
