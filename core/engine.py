@@ -11,8 +11,9 @@ import math
 import time
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
+from itertools import repeat
 from types import MappingProxyType
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -27,9 +28,9 @@ RECORD_CHUNK = 256  # single runs turn recorded floats into Steps this many at a
 FRAME_COLUMNS = ("optimizer", "t", "x", "y", "loss", "grad_x", "grad_y", "grad_norm", "lr")
 
 
-@dataclass(frozen=True, slots=True)
-class Step:
-    """One iterate x_t with f(x_t) and the gradient the optimizer saw there.
+class Step(NamedTuple):
+    """One iterate x_t with f(x_t) and the gradient the optimizer saw there (immutable; a named
+    tuple because a run makes thousands, and a tuple is built several times faster).
 
     Single runs hold `point` `[2]`, `loss` and `grad_norm` as floats; batched runs hold `[B, 2]`
     and `[B]` arrays. `lr` is the learning rate of the update that leaves x_t. `state` is the
@@ -127,14 +128,16 @@ def _snapshot(state: Mapping[str, Any]) -> Mapping[str, Any]:
 
 
 def _state_values(state: Mapping[str, Any]) -> dict[str, Any]:
-    """Plain-Python copy of one parameter's optimizer state: cheap to take every step."""
-    out: dict[str, Any] = {}
-    for key, value in state.items():
-        if isinstance(value, torch.Tensor):
-            out[key] = value.item() if value.ndim == 0 else value.tolist()
-        elif isinstance(value, (int, float)):
-            out[key] = value
-    return out
+    """Plain-Python copy of one parameter's optimizer state: cheap to take every step
+    (`tolist` gives a float for a 0-d tensor, a list for a vector)."""
+    return {
+        key: value.tolist() if isinstance(value, torch.Tensor) else value
+        for key, value in state.items()
+        if isinstance(value, (torch.Tensor, int, float))
+    }
+
+
+_NO_STATE: Mapping[str, Any] = MappingProxyType({})
 
 
 def _state_table(states: list[dict[str, Any]], dtype: np.dtype) -> list[Mapping[str, Any]]:
@@ -143,18 +146,20 @@ def _state_table(states: list[dict[str, Any]], dtype: np.dtype) -> list[Mapping[
     if not states:
         return []
     keys = list(states[0])
+    if not keys:  # a stateless optimizer (plain SGD): one shared empty mapping
+        return [_NO_STATE] * len(states)
     if any(list(state) != keys for state in states):  # keys changed within the chunk
         return [_state_table([state], dtype)[0] for state in states]
-    columns: dict[str, Any] = {}
+    columns = []
     for key in keys:
         column = [state[key] for state in states]
         if isinstance(column[0], list):
             array = np.array(column, dtype=dtype)
             array.flags.writeable = False
-            columns[key] = array
-        else:
-            columns[key] = column
-    return [MappingProxyType({key: columns[key][i] for key in keys}) for i in range(len(states))]
+            column = list(array)  # the rows, as views
+        columns.append(column)
+    rows = zip(*columns, strict=True)  # every column has one entry per step
+    return [MappingProxyType(dict(zip(keys, row, strict=True))) for row in rows]
 
 
 def _readonly(tensor: torch.Tensor) -> np.ndarray:
@@ -236,11 +241,15 @@ class Trajectory(Iterator[Step]):
     def __next__(self) -> Step:
         return next(self._steps)
 
+    def __iter__(self) -> Iterator[Step]:
+        return self._steps  # a for loop resumes the generator itself, one call less per step
+
     def _evaluate(self) -> torch.Tensor:
         self.optimizer.zero_grad()
         loss = self.objective.fn(self.params)
         loss.sum().backward()
-        self._add_noise()
+        if self.noise:
+            self._add_noise()
         return loss
 
     def _add_noise(self) -> None:
@@ -271,15 +280,16 @@ class Trajectory(Iterator[Step]):
         """
         region_box = region(self.objective.box)
         alive = np.ones(self.row_last.shape[0], dtype=bool)
+        evaluate, check, update = self._evaluate, self._check_rows, self._update  # hot loop
         for t in range(self.steps + 1):
-            self.loss = self._evaluate()
-            if not self._check_rows(region_box, alive, t):
+            self.loss = evaluate()
+            if not check(region_box, alive, t):
                 self.stop = self._early_stop(t)
                 return
             yield t
             if t == self.steps:
                 break
-            self._update()
+            update()
         self.stop = Stop("completed", self.steps + 1)
 
     def _update(self) -> None:
@@ -296,16 +306,21 @@ class Trajectory(Iterator[Step]):
     def _check_rows(self, region_box: Box, alive: np.ndarray, t: int) -> bool:
         """Mark rows whose loss or gradient is non-finite or whose point left the region;
         False once no row is left."""
-        (rx0, rx1), (ry0, ry1) = region_box
         if not self.batched:
             # Five numbers: Python floats are far cheaper than torch ops, and the recorder
             # reuses them. (tolist and item read the values without touching autograd.)
-            self.values = (*self.params.tolist(), *self.params.grad.tolist(), self.loss.item())
-            x, y, gx, gy, f = self.values
+            params = self.params
+            self.values = x, y, gx, gy, f = (
+                *params.tolist(),
+                *params.grad.tolist(),
+                self.loss.item(),
+            )
+            (rx0, rx1), (ry0, ry1) = region_box
             if math.isfinite(f + gx + gy) and rx0 <= x <= rx1 and ry0 <= y <= ry1:
                 return True
             self.row_last[0] = t - 1
             return False
+        (rx0, rx1), (ry0, ry1) = region_box
         p, grad = self.params.detach(), self.params.grad
         finite = torch.isfinite(self.loss) & torch.isfinite(grad).all(-1)
         inside = (p[:, 0] >= rx0) & (p[:, 0] <= rx1) & (p[:, 1] >= ry0) & (p[:, 1] <= ry1)
@@ -326,7 +341,7 @@ class Trajectory(Iterator[Step]):
         early), else empty (the last iterate of a completed run is not updated)."""
         if self.stop is not None and self.stop.reason != "completed":
             return _snapshot(self.optimizer.state[self.params])
-        return MappingProxyType({})
+        return _NO_STATE
 
     def _run(self) -> Iterator[Step]:
         # Step t carries the state *after* the update from x_t, known only once the loop resumes:
@@ -344,9 +359,10 @@ class Trajectory(Iterator[Step]):
 
     def _run_single(self) -> Iterator[Step]:
         recorder = _Recorder(self)
+        observe, full = recorder.observe, recorder.full  # looked up once, called every step
         for _ in self.iterates():
-            recorder.observe()
-            if recorder.full():
+            observe()
+            if full():
                 yield from recorder.flush()
         yield from recorder.flush(final=True)
 
@@ -384,14 +400,19 @@ class _Recorder:
         self.rows: list[tuple[float, ...]] = []
         self.lrs: list[float] = []
         self.states: list[dict[str, Any]] = []
+        # The dicts torch updates in place: the parameter's state and the group's settings
+        # (a scheduler writes group["lr"]).
+        self.param_state = traj.optimizer.state[traj.params]
+        self.group = traj.optimizer.param_groups[0]
+        self.scheduled = traj.scheduler is not None  # else the rate never changes
 
     def observe(self) -> None:
         """Called at each iterate, after the stop check."""
-        traj = self.traj
         if self.rows:
-            self.states.append(_state_values(traj.optimizer.state[traj.params]))
-        self.rows.append(traj.values)
-        self.lrs.append(traj.optimizer.param_groups[0]["lr"])
+            self.states.append(_state_values(self.param_state))
+        self.rows.append(self.traj.values)
+        if self.scheduled:
+            self.lrs.append(self.group["lr"])
 
     def full(self) -> bool:
         return len(self.states) >= RECORD_CHUNK
@@ -403,15 +424,22 @@ class _Recorder:
             return
         table = np.array(self.rows[:count], dtype=self.dtype).reshape(-1, 5)
         table.flags.writeable = False
-        norms = np.linalg.norm(table[:, 2:4], axis=-1).tolist()
-        losses = table[:, 4].tolist()
         states = _state_table(self.states[:count], self.dtype)
-        for i, row in enumerate(table):
-            state = states[i] if i < len(states) else self.traj._last_state()
-            lr = float(self.lrs[i])
-            yield Step(self.first + i, row[0:2], losses[i], row[2:4], norms[i], lr, state)
+        if len(states) < count:  # the final iterate
+            states.append(self.traj._last_state())
+        steps = map(
+            Step,
+            range(self.first, self.first + count),
+            table[:, 0:2],  # rows, as read-only views
+            table[:, 4].tolist(),
+            table[:, 2:4],
+            np.linalg.norm(table[:, 2:4], axis=-1).tolist(),
+            map(float, self.lrs[:count]) if self.scheduled else repeat(float(self.group["lr"])),
+            states,
+        )
         self.first += count
         self.rows, self.lrs, self.states = self.rows[count:], self.lrs[count:], self.states[count:]
+        yield from steps
 
 
 def trajectory(

@@ -231,3 +231,19 @@ def test_frame_is_tidy():
     assert r.seconds > 0
     steps = list(trajectory("booth", "momentum", (0.0, 0.0), 10, lr=0.02))
     assert to_frame(steps, "momentum").equals(r.frame)
+
+
+@pytest.mark.parametrize("steps", [255, 256, 257, 600])
+@pytest.mark.parametrize("oid", ["sgd", "adam", "lbfgs"])
+def test_every_step_is_recorded_across_chunk_boundaries(oid, steps):
+    """Steps are made a chunk at a time: none may be lost or repeated at a chunk's edge, and each
+    carries the state after its own update (none for stateless SGD, none for the last)."""
+    hyper = {"lr": 1e-4} if oid != "lbfgs" else {"lr": 0.1}
+    run = trajectory("rosenbrock", oid, (-1.2, 1.0), steps, **hyper)
+    recorded = list(run)
+    assert [s.t for s in recorded] == list(range(steps + 1)) and run.stop.reason == "completed"
+    assert recorded[-1].state == {}
+    if oid == "adam":
+        assert [s.state["step"] for s in recorded[:-1]] == list(range(1, steps + 1))
+    if oid == "sgd":
+        assert all(s.state == {} for s in recorded)
