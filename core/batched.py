@@ -97,9 +97,11 @@ class Progress:
         self.on_progress = on_progress
         self.total = max(1, total)
         self.every = max(1, self.total // updates)
+        self.mark = 0  # the next report is due once `done` reaches it
 
     def __call__(self, done: int) -> None:
-        if self.on_progress is not None and done % self.every == 0:
+        if self.on_progress is not None and done >= self.mark:
+            self.mark = done + self.every
             self.on_progress(min(1.0, done / self.total))
 
     def finish(self) -> None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from itertools import repeat
 from types import MappingProxyType
@@ -505,12 +505,23 @@ def run(
     optimizer: str | OptimizerSpec,
     start: Any,
     steps: int,
+    *,
+    on_step: Callable[[int], None] | None = None,
     **options: Any,
 ) -> Run:
-    """Run one start to the end and return its iterates as a DataFrame (see `trajectory`)."""
+    """Run one start to the end and return its iterates as a DataFrame (see `trajectory`).
+
+    `on_step(t)` is called as the steps are recorded (a chunk at a time), e.g. for a progress bar.
+    """
     began = time.perf_counter()
     traj = trajectory(objective, optimizer, start, steps, **options)
-    recorded = list(traj)
+    if on_step is None:
+        recorded = list(traj)
+    else:
+        recorded = []
+        for step in traj:
+            recorded.append(step)
+            on_step(step.t)
     assert traj.stop is not None
     return Run(
         traj.spec.id, to_frame(recorded, traj.spec.id), traj.stop, time.perf_counter() - began

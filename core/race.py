@@ -10,11 +10,12 @@ the cost per step falls from K forward/backward passes to one.
 from __future__ import annotations
 
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import torch
 
+from core.batched import Progress, ProgressFn
 from core.engine import Run, Stop, Trajectory, _Recorder, region, resolve_objective, run, to_frame
 from core.objectives import Objective
 from core.schedules import Schedule
@@ -27,14 +28,19 @@ def run_race(
     entries: Sequence[Entry],
     start: Any,
     steps: int,
+    *,
+    on_progress: ProgressFn | None = None,
     **options: Any,
 ) -> list[Run]:
     """Run every entry from `start` for `steps` updates; the same Runs as `run` would give.
 
     Optimizers that need a closure (L-BFGS evaluates f several times per step) run on their
-    own. `Run.seconds` is each optimizer's share of the shared loop.
+    own. `Run.seconds` is each optimizer's share of the shared loop. `on_progress(fraction)` is
+    called about 100 times over the whole race.
     """
     objective = resolve_objective(objective)
+    progress = Progress(on_progress, steps * len(entries))
+    done = 0  # optimizer-steps of the runs finished so far
     trajectories: dict[int, Trajectory] = {}
     runs: dict[int, Run] = {}
     for i, (optimizer_id, hyper, schedule) in enumerate(entries):
@@ -43,20 +49,37 @@ def run_race(
         )
         if traj.batched or traj.spec.needs_closure:
             runs[i] = run(
-                objective, optimizer_id, start, steps, schedule=schedule, **options, **hyper
+                objective,
+                optimizer_id,
+                start,
+                steps,
+                schedule=schedule,
+                on_step=lambda t, before=done: progress(before + t),
+                **options,
+                **hyper,
             )
+            done += steps
         else:
             trajectories[i] = traj
+    width = len(trajectories)
     began = time.perf_counter()
-    steps_of = _shared_loop(objective, list(trajectories.values()), steps)
-    share = (time.perf_counter() - began) / max(len(trajectories), 1)
+    steps_of = _shared_loop(
+        objective, list(trajectories.values()), steps, lambda t: progress(done + t * width)
+    )
+    share = (time.perf_counter() - began) / max(width, 1)
+    progress.finish()
     for (i, traj), recorded in zip(trajectories.items(), steps_of, strict=True):
         assert traj.stop is not None
         runs[i] = Run(traj.spec.id, to_frame(recorded, traj.spec.id), traj.stop, share)
     return [runs[i] for i in range(len(entries))]
 
 
-def _shared_loop(objective: Objective, trajectories: list[Trajectory], steps: int) -> list[list]:
+def _shared_loop(
+    objective: Objective,
+    trajectories: list[Trajectory],
+    steps: int,
+    on_step: Callable[[int], None],
+) -> list[list]:
     """The engine's loop (Trajectory.iterates) for all trajectories at once."""
     recorders = [_Recorder(traj) for traj in trajectories]
     recorded: list[list] = [[] for _ in trajectories]
@@ -80,6 +103,7 @@ def _shared_loop(objective: Objective, trajectories: list[Trajectory], steps: in
             else:
                 traj.stop = traj._early_stop(t)
         alive = still
+        on_step(t)
         if t < steps:
             for k in alive:
                 trajectories[k]._update()

@@ -42,6 +42,7 @@ from pages.controls import (
     hyper_key,
     hyper_widget,
     log_options,
+    progress_bar,
     seed,
     warn_start_replaced,
 )
@@ -194,24 +195,8 @@ def sentences(parts: list[str], lang: str) -> str:
     return ("" if lang == "zh" else " ").join(parts)
 
 
-# ---- Cached computations: plain values in, plain data out. The progress bar is made inside the
-# cached function, so that a cache hit replays it (ending emptied) rather than updating an element
-# of another run; each update is where a rerun request stops a long run (Streamlit cancels
-# cooperatively, at the next st.* call).
-
-
-def _progress(what: str):
-    """A progress bar and a callback for core. A cache hit replays every update of the bar, so
-    only steps of 5% are drawn (each is also where a rerun request can stop the run)."""
-    bar = st.progress(0.0, text=what)
-    shown = [0.0]
-
-    def report(fraction: float) -> None:
-        if fraction - shown[0] >= 0.05 or (fraction >= 1.0 > shown[0]):
-            shown[0] = fraction
-            bar.progress(fraction, text=what)
-
-    return bar, report
+# ---- Cached computations: plain values in, plain data out, each with a progress bar
+# (pages/controls.py: progress_bar) that also makes it interruptible.
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
@@ -225,7 +210,7 @@ def basins_of(
     device: str,
     lang: str,
 ) -> BasinMap:
-    bar, report = _progress(
+    bar, report = progress_bar(
         text(
             "bv_progress_basins",
             lang,
@@ -260,7 +245,7 @@ def sweep_of(
     lang: str,
 ) -> pd.DataFrame:
     low, high, count = rates
-    bar, report = _progress(
+    bar, report = progress_bar(
         text(
             "bv_progress_sweep",
             lang,
@@ -297,7 +282,7 @@ def momentum_map_of(
     momenta = np.linspace(0.0, MAX_MOMENTUM, side)
     if optimizer == "nesterov":  # torch's Nesterov needs a momentum above 0
         momenta = np.linspace(MAX_MOMENTUM / side, MAX_MOMENTUM, side)
-    bar, report = _progress(
+    bar, report = progress_bar(
         text("bv_progress_momentum", lang, pairs=f"{side * side:,}", steps=f"{steps:,}")
     )
     try:

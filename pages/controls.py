@@ -6,6 +6,7 @@ by a callback, a reset or a link wins over the widget default without Streamlit 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -33,6 +34,26 @@ def log_options(low: float, high: float, *extra: float) -> list[float]:
     values = {float(f"{v:.6g}") for v in ladder if low <= v <= high}
     values |= {float(v) for v in extra if isinstance(v, (int, float)) and low <= v <= high}
     return sorted(values)
+
+
+def progress_bar(what: str = "") -> tuple[Any, Callable[[float], None]]:
+    """A progress bar and the callback that core's long runs report their fraction done to.
+
+    Make it inside the cached function that runs: a cache hit then replays the bar (ending
+    emptied) rather than updating an element of another run. Each update is also where a rerun
+    request stops a long run (Streamlit cancels cooperatively, at the next st.* call), so a
+    widget change starts the new run promptly. A cache hit replays every update, so only steps
+    of 5% are drawn.
+    """
+    bar = st.progress(0.0, text=what or None)
+    shown = [0.0]
+
+    def report(fraction: float) -> None:
+        if fraction - shown[0] >= 0.05 or (fraction >= 1.0 > shown[0]):
+            shown[0] = fraction
+            bar.progress(fraction, text=what or None)
+
+    return bar, report
 
 
 def hyper_key(optimizer_id: str, name: str) -> str:

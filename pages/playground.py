@@ -22,6 +22,7 @@ from core.optimizers import OPTIMIZERS
 from core.race import Entry, run_race
 from core.schedules import Schedule
 from core.summary import iterates_csv, summary_table
+from pages.controls import progress_bar
 from pages.links import publish, restore, show_refused
 from pages.playground_controls import (
     CUSTOM,
@@ -35,6 +36,7 @@ from pages.playground_controls import (
 )
 
 CHART_CONFIG = {"displaylogo": False}
+LONG_RACE = 10_000  # optimizer-steps (about a second) from which a race shows its progress
 
 
 def entries_of(settings: Settings) -> list[Entry]:
@@ -58,16 +60,24 @@ def race(
     project: bool,
     settings: Settings,
 ) -> list[Run]:
-    return run_race(
-        objective_of(scene),
-        entries_of(settings),
-        start,
-        steps,
-        device=device,
-        noise=noise,
-        seed=noise_seed,
-        project=project,
-    )
+    # A long race shows a progress bar, which is also what lets a widget change interrupt it.
+    long = steps * len(settings) >= LONG_RACE
+    bar, report = progress_bar() if long else (None, None)
+    try:
+        return run_race(
+            objective_of(scene),
+            entries_of(settings),
+            start,
+            steps,
+            device=device,
+            noise=noise,
+            seed=noise_seed,
+            project=project,
+            on_progress=report,
+        )
+    finally:
+        if bar is not None:
+            bar.empty()
 
 
 @st.cache_data(max_entries=64, show_spinner=False)

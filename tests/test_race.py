@@ -57,3 +57,30 @@ def test_custom_formulas_share_too():
     assert_same_runs(
         objective, entries_for(objective, ["sgd", "nadam", "adagrad"]), (1.0, 2.0), 100
     )
+
+
+def test_progress_is_reported_across_the_shared_and_the_separate_runs():
+    """The page's progress bar (and so the interruption of a long race) rests on these calls."""
+    entries = [("adam", {"lr": 0.01}, None), ("lbfgs", {"lr": 0.5}, None), ("sgd", {}, None)]
+    calls: list[float] = []
+    runs = run_race("rosenbrock", entries, (-1.2, 1.0), 900, on_progress=calls.append)
+    quiet = run_race("rosenbrock", entries, (-1.2, 1.0), 900)
+    assert 50 <= len(calls) <= 110 and calls == sorted(calls) and calls[-1] == 1.0
+    assert calls[0] < 0.05 and any(0.3 < c < 0.4 for c in calls)  # L-BFGS's third, then the rest
+    for a, b in zip(runs, quiet, strict=True):
+        assert a.frame.equals(b.frame)
+
+
+def test_an_exception_from_the_progress_callback_stops_the_race():
+    """Streamlit stops a script by raising from its next st.* call: here, the callback."""
+
+    class Rerun(Exception):
+        pass
+
+    def interrupt(fraction: float) -> None:
+        if fraction > 0.1:
+            raise Rerun
+
+    with pytest.raises(Rerun):
+        run_race("rosenbrock", [("adam", {}, None), ("lbfgs", {}, None)], (-1.2, 1.0), 2000,
+                 on_progress=interrupt)  # fmt: skip

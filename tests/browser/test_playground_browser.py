@@ -4,6 +4,8 @@ import re
 
 from playwright.sync_api import Page, expect
 
+from core.engine import MAX_STEPS
+from core.optimizers import OPTIMIZERS
 from tests.browser.harness import shot, wait_for_app
 
 
@@ -81,3 +83,38 @@ def test_a_click_on_the_start_picker_moves_the_start(page: Page):
     start_x = float(x_input.input_value())
     assert 0.5 < start_x < 2.0  # 80% across x in [-2, 2]
     shot(page, "start-clicked")
+
+
+# What the page ever shows while it runs, recorded as the DOM changes: the race chart's step
+# labels and the values of progress bars.
+RECORD_PAGE = """
+window.stepLabels = new Set();
+window.progressValues = [];
+new MutationObserver(() => {
+    for (const label of document.querySelectorAll('.slider-group > text.slider-label')) {
+        window.stepLabels.add(label.textContent);
+    }
+    for (const bar of document.querySelectorAll('[data-testid=stProgress] [role=progressbar]')) {
+        window.progressValues.push(Number(bar.getAttribute('aria-valuenow')));
+    }
+}).observe(document, {subtree: true, childList: true, characterData: true, attributes: true});
+"""
+
+
+def test_a_widget_change_interrupts_a_long_race(page: Page, server_url: str):
+    # The longest race a link can ask for: every optimizer, the step cap (seconds of work).
+    page.add_init_script(RECORD_PAGE)
+    page.goto(f"{server_url}/?opts={','.join(OPTIMIZERS)}&steps={MAX_STEPS}")
+    # It is running, and reporting: each report is where a rerun request can stop it.
+    page.wait_for_function("() => window.progressValues.some(v => v > 0)")
+    steps = page.locator("[data-testid=stNumberInput]").filter(has_text="Steps").locator("input")
+    steps.fill("100")
+    steps.press("Enter")
+    expect(current_step(page)).to_have_text("Step 100")
+    wait_for_app(page)
+    expect(page.locator("[data-testid=stProgress]")).to_have_count(0)
+    # The long race was abandoned part way: its bar never reached the end, its chart never drawn.
+    progress = page.evaluate("() => window.progressValues")
+    assert progress and max(progress) < 100, progress
+    labels = page.evaluate("() => [...window.stepLabels]")
+    assert "Step 100" in labels and f"Step {MAX_STEPS}" not in labels, labels
