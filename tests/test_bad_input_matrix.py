@@ -5,6 +5,8 @@ import math
 
 import pytest
 
+from core.basins import run_starts
+from core.custom import custom_objective
 from core.engine import MAX_STEPS, run
 from core.objectives import OBJECTIVES
 from core.optimizers import OPTIMIZERS
@@ -37,3 +39,32 @@ def test_extreme_settings_end_in_a_reported_stop(objective_id, steps):
                 assert stop.step == len(result.frame) <= steps + 1
                 assert stop.message(optimizer_id).startswith(optimizer_id)
             assert result.frame[["x", "y", "loss"]].map(math.isfinite).all().all()
+
+
+def test_a_start_far_outside_the_box_stops_at_once_with_a_message():
+    result = run("rosenbrock", "adam", (1e6, -1e6), 100)
+    assert result.stop.reason == "escaped" and result.stop.step == 0 and result.frame.empty
+    assert result.stop.message("Adam") == (
+        "Adam left the plotted region at step 0: the point is far outside the plot box"
+    )
+
+
+@pytest.mark.parametrize(
+    ("call", "message"),
+    [
+        (lambda: run("rosenbrock", "adam", (0.0, 0.0), -1), "Steps must be a whole number"),
+        (lambda: run("rosenbrock", "adam", (0.0, 0.0), MAX_STEPS + 1), "from 0 to 5,000"),
+        (lambda: run("rosenbrock", "adam", (math.nan, 0.0), 10), "The start must be finite"),
+        (lambda: run_starts("himmelblau", "sgd", [[0.0, 0.0]], 0), "Steps must be from 1"),
+        (lambda: custom_objective("x^2 + y^2", ((5.0, -5.0), (-1.0, 1.0))), "x range is empty"),
+        (lambda: custom_objective("x^2 + y^2", ((-1.0, 1.0), (2.0, 2.0))), "y range is empty"),
+    ],
+)
+def test_zero_or_out_of_range_steps_bad_starts_and_empty_boxes_are_refused_clearly(call, message):
+    with pytest.raises(ValueError, match=message):
+        call()
+
+
+def test_zero_updates_record_the_start_alone():
+    result = run("rosenbrock", "adam", (0.0, 0.0), 0)
+    assert result.stop.reason == "completed" and len(result.frame) == 1

@@ -61,6 +61,8 @@ def test_a_custom_formula_travels_in_the_link():
         {"fn": "<script>alert(1)</script>"},
         {"steps": "nan"},
         {"steps": "1e400"},
+        {"steps": "0"},
+        {"steps": "-3"},
         {"start_x": "inf"},
         {"start_x": "-1e300"},
         {"opts": "sgd,__import__"},
