@@ -210,15 +210,14 @@ def basins_of(
     device: str,
     lang: str,
 ) -> BasinMap:
-    bar, report = progress_bar(
+    with progress_bar(
         text(
             "bv_progress_basins",
             lang,
             starts=f"{resolution * resolution:,}",
             steps=f"{steps:,}",
         )
-    )
-    try:
+    ) as report:
         return basin_map(
             function,
             optimizer,
@@ -230,8 +229,6 @@ def basins_of(
             lang=lang,
             **dict(hyper),
         )
-    finally:
-        bar.empty()
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
@@ -245,7 +242,7 @@ def sweep_of(
     lang: str,
 ) -> pd.DataFrame:
     low, high, count = rates
-    bar, report = progress_bar(
+    with progress_bar(
         text(
             "bv_progress_sweep",
             lang,
@@ -253,8 +250,7 @@ def sweep_of(
             optimizers=len(settings),
             steps=f"{steps:,}",
         )
-    )
-    try:
+    ) as report:
         return lr_sweep(
             function,
             [(optimizer, dict(hyper)) for optimizer, hyper in settings],
@@ -265,8 +261,6 @@ def sweep_of(
             on_progress=report,
             lang=lang,
         )
-    finally:
-        bar.empty()
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
@@ -282,10 +276,9 @@ def momentum_map_of(
     momenta = np.linspace(0.0, MAX_MOMENTUM, side)
     if optimizer == "nesterov":  # torch's Nesterov needs a momentum above 0
         momenta = np.linspace(MAX_MOMENTUM / side, MAX_MOMENTUM, side)
-    bar, report = progress_bar(
+    with progress_bar(
         text("bv_progress_momentum", lang, pairs=f"{side * side:,}", steps=f"{steps:,}")
-    )
-    try:
+    ) as report:
         return momentum_map(
             function,
             OBJECTIVES[function].start,
@@ -297,8 +290,6 @@ def momentum_map_of(
             on_progress=report,
             lang=lang,
         )
-    finally:
-        bar.empty()
 
 
 @st.cache_data(max_entries=32, show_spinner=False)

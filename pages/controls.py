@@ -6,12 +6,14 @@ by a callback, a reset or a link wins over the widget default without Streamlit 
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import numpy as np
 import streamlit as st
 
+from core.batched import ProgressFn
 from core.i18n import objective_name, text
 from core.linkstate import Field
 from core.objectives import Objective, Point
@@ -36,24 +38,31 @@ def log_options(low: float, high: float, *extra: float) -> list[float]:
     return sorted(values)
 
 
-def progress_bar(what: str = "") -> tuple[Any, Callable[[float], None]]:
-    """A progress bar and the callback that core's long runs report their fraction done to.
+@contextmanager
+def progress_bar(what: str = "", shown: bool = True) -> Iterator[ProgressFn | None]:
+    """A progress bar for the block, yielding the callback that core's long runs report their
+    fraction done to (None when not `shown`); the bar is removed when the block ends.
 
-    Make it inside the cached function that runs: a cache hit then replays the bar (ending
-    emptied) rather than updating an element of another run. Each update is also where a rerun
-    request stops a long run (Streamlit cancels cooperatively, at the next st.* call), so a
-    widget change starts the new run promptly. A cache hit replays every update, so only steps
-    of 5% are drawn.
+    Use it inside the cached function that runs: a cache hit then replays the bar rather than
+    updating an element of another run. Each update is also where a rerun request stops a long
+    run (Streamlit cancels cooperatively, at the next st.* call), so a widget change starts the
+    new run promptly. A cache hit replays every update, so only steps of 5% are drawn.
     """
+    if not shown:
+        yield None
+        return
     bar = st.progress(0.0, text=what or None)
-    shown = [0.0]
+    drawn = [0.0]
 
     def report(fraction: float) -> None:
-        if fraction - shown[0] >= 0.05 or (fraction >= 1.0 > shown[0]):
-            shown[0] = fraction
+        if fraction - drawn[0] >= 0.05 or (fraction >= 1.0 > drawn[0]):
+            drawn[0] = fraction
             bar.progress(fraction, text=what or None)
 
-    return bar, report
+    try:
+        yield report
+    finally:
+        bar.empty()
 
 
 def hyper_key(optimizer_id: str, name: str) -> str:

@@ -61,9 +61,7 @@ def race(
     settings: Settings,
 ) -> list[Run]:
     # A long race shows a progress bar, which is also what lets a widget change interrupt it.
-    long = steps * len(settings) >= LONG_RACE
-    bar, report = progress_bar() if long else (None, None)
-    try:
+    with progress_bar(shown=steps * len(settings) >= LONG_RACE) as report:
         return run_race(
             objective_of(scene),
             entries_of(settings),
@@ -75,9 +73,6 @@ def race(
             project=project,
             on_progress=report,
         )
-    finally:
-        if bar is not None:
-            bar.empty()
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
