@@ -83,6 +83,23 @@ def control(group: str, name: str, draw: Callable[[], Any], default: Any = None)
     return st.session_state.get(key(name), default) if is_hidden(group) else draw()
 
 
+def function_picker(
+    where: Any, label: str, name: str, on_change: Callable[[], None], lang: str
+) -> str:
+    """A function selectbox in `where` (the sidebar, a column), hidden by `hide=function`."""
+    return control(
+        "function",
+        name,
+        lambda: where.selectbox(
+            label,
+            list(OBJECTIVES),
+            key=key(name),
+            on_change=on_change,
+            format_func=lambda i: objective_name(i, OBJECTIVES[i].name, lang),
+        ),
+    )
+
+
 def sweepable_optimizers() -> list[str]:
     return [i for i, spec in OPTIMIZERS.items() if not not_sweepable_reason(spec)]
 
@@ -398,17 +415,7 @@ def sidebar(lang: str) -> tuple[Objective, str, dict[str, Any], int, int, float]
     seed(key("grid"), DEFAULT_GRID)
     seed(key("tol"), DEFAULT_TOLERANCE)
     with st.sidebar:
-        function = control(
-            "function",
-            "fn",
-            lambda: st.selectbox(
-                text("function", lang),
-                list(OBJECTIVES),
-                key=key("fn"),
-                on_change=on_function_change,
-                format_func=lambda i: objective_name(i, OBJECTIVES[i].name, lang),
-            ),
-        )
+        function = function_picker(st, text("function", lang), "fn", on_function_change, lang)
         objective = OBJECTIVES[function]
         optimizer = control(
             "optimizers",
@@ -696,16 +703,8 @@ def momentum_tab(lang: str, steps: int, tolerance: float) -> None:
     seed(key("mm_opt"), "momentum")
     seed(key("mm_side"), DEFAULT_MAP_SIDE)
     a, b, c = st.columns([2, 2, 2])
-    function = control(
-        "function",
-        "mm_fn",
-        lambda: a.selectbox(
-            text("bv_map_function", lang),
-            list(OBJECTIVES),
-            key=key("mm_fn"),
-            on_change=on_map_function_change,
-            format_func=lambda i: objective_name(i, OBJECTIVES[i].name, lang),
-        ),
+    function = function_picker(
+        a, text("bv_map_function", lang), "mm_fn", on_map_function_change, lang
     )
     objective = OBJECTIVES[function]
     optimizer = control(

@@ -8,6 +8,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from core.engine import available_devices
+from tests.links import open_link, url_of
 from tests.test_basins_app import MAP_TAB, SWEEP_TAB, charts, values
 
 PAGE = str(Path(__file__).parent.parent / "pages" / "basins.py")
@@ -15,18 +16,7 @@ APP = str(Path(__file__).parent.parent / "app.py")
 
 
 def fresh(params: dict, **state) -> AppTest:
-    at = AppTest.from_file(PAGE, default_timeout=60)
-    for name, value in params.items():
-        at.query_params[name] = value
-    for name, value in state.items():
-        at.session_state[name] = value
-    at.run()
-    assert not at.exception, at.exception
-    return at
-
-
-def url_of(at: AppTest) -> dict:
-    return {name: at.query_params[name] for name in at.query_params}
+    return open_link(PAGE, params, **state)
 
 
 def chart_data(at: AppTest) -> str:

@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from tests.links import open_link, url_of
 from tests.test_app_pages import race_spec, trace_names, values
 
 APP = str(Path(__file__).parent.parent / "app.py")
@@ -13,16 +14,7 @@ CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
 def fresh(params: dict) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=60)
-    for key, value in params.items():
-        at.query_params[key] = value
-    at.run()
-    assert not at.exception, at.exception
-    return at
-
-
-def url_of(at: AppTest) -> dict:
-    return {key: at.query_params[key] for key in at.query_params}
+    return open_link(APP, params)
 
 
 def paths(at: AppTest) -> dict:
