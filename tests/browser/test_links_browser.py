@@ -56,3 +56,34 @@ def test_a_lesson_opens_its_race_in_the_playground(page: Page, server_url: str):
     wait_for_app(page)
     expect(page.locator("h1")).to_contain_text("Ill-conditioned quadratic")
     expect(race_chart(page).locator("g.legend")).not_to_contain_text("Adam")
+
+
+SWEEP_CURVES_JS = """() => [...document.querySelectorAll('.st-key-bv_sweep_chart path.js-line')]
+    .map(p => p.getAttribute('d')).join('|')"""
+
+
+def test_batched_views_settings_and_tab_reach_the_url_and_come_back(
+    page: Page, browser: Browser, server_url: str
+):
+    page.goto(f"{server_url}/basins")
+    wait_for_app(page)
+    page.get_by_role("tab", name="Learning-rate sweep").click()
+    expect(page).to_have_url(re.compile(r"bv_tab=sweep"))
+    wait_for_app(page)
+    start_x = page.get_by_label("start x")
+    start_x.fill("2")
+    start_x.press("Enter")
+    expect(page).to_have_url(re.compile(r"bv_x=2\.0"))
+    wait_for_app(page)
+    curves = page.evaluate(SWEEP_CURVES_JS)
+    assert curves
+
+    other = browser.new_context(viewport={"width": 1500, "height": 1000}).new_page()
+    other.goto(page.url)
+    wait_for_app(other)
+    expect(other.get_by_role("tab", name="Learning-rate sweep")).to_have_attribute(
+        "aria-selected", "true"
+    )
+    expect(other.get_by_label("start x")).to_have_value("2")
+    assert other.evaluate(SWEEP_CURVES_JS) == curves
+    other.context.close()
