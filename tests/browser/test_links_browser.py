@@ -58,8 +58,13 @@ def test_a_lesson_opens_its_race_in_the_playground(page: Page, server_url: str):
     expect(race_chart(page).locator("g.legend")).not_to_contain_text("Adam")
 
 
-SWEEP_CURVES_JS = """() => [...document.querySelectorAll('.st-key-bv_sweep_chart path.js-line')]
-    .map(p => p.getAttribute('d')).join('|')"""
+# The sweep chart's data as Plotly holds it (the newest chart: during a rerun the old one can
+# linger), as JSON text; empty until Plotly has drawn it.
+SWEEP_DATA_JS = """() => {
+    const plots = document.querySelectorAll('.st-key-bv_sweep_chart .js-plotly-plot');
+    const plot = plots[plots.length - 1];
+    return plot && plot.data ? JSON.stringify(plot.data.map(t => [t.name, t.x, t.y])) : '';
+}"""
 
 
 def test_batched_views_settings_and_tab_reach_the_url_and_come_back(
@@ -70,13 +75,15 @@ def test_batched_views_settings_and_tab_reach_the_url_and_come_back(
     page.get_by_role("tab", name="Learning-rate sweep").click()
     expect(page).to_have_url(re.compile(r"bv_tab=sweep"))
     wait_for_app(page)
+    page.wait_for_function(f"() => ({SWEEP_DATA_JS})() !== ''")
+    before = page.evaluate(SWEEP_DATA_JS)
     start_x = page.get_by_label("start x")
     start_x.fill("2")
     start_x.press("Enter")
     expect(page).to_have_url(re.compile(r"bv_x=2\.0"))
+    page.wait_for_function(f"() => !['', {before!r}].includes(({SWEEP_DATA_JS})())")
     wait_for_app(page)
-    curves = page.evaluate(SWEEP_CURVES_JS)
-    assert curves
+    curves = page.evaluate(SWEEP_DATA_JS)
 
     other = browser.new_context(viewport={"width": 1500, "height": 1000}).new_page()
     other.goto(page.url)
@@ -85,5 +92,5 @@ def test_batched_views_settings_and_tab_reach_the_url_and_come_back(
         "aria-selected", "true"
     )
     expect(other.get_by_label("start x")).to_have_value("2")
-    assert other.evaluate(SWEEP_CURVES_JS) == curves
+    other.wait_for_function(f"() => ({SWEEP_DATA_JS})() === {curves!r}")  # the same sweep
     other.context.close()
