@@ -515,12 +515,10 @@ def run(
     """
     began = time.perf_counter()
     traj = trajectory(objective, optimizer, start, steps, **options)
-    if on_step is None:
-        recorded = list(traj)
-    else:
-        recorded = []
-        for step in traj:
-            recorded.append(step)
+    recorded = []
+    for step in traj:
+        recorded.append(step)
+        if on_step is not None:
             on_step(step.t)
     assert traj.stop is not None
     return Run(

@@ -28,7 +28,7 @@ from core.engine import MAX_STEPS, available_devices
 from core.i18n import LANGUAGES, objective_name
 from core.linkstate import Field
 from core.objectives import OBJECTIVES, Objective
-from core.optimizers import OPTIMIZERS
+from core.optimizers import OPTIMIZERS, OptimizerSpec
 from core.sweeps import (
     MOMENTUM_OPTIMIZERS,
     largest_stable_rate,
@@ -158,7 +158,7 @@ def link_defaults() -> dict[str, Any]:
     }
     for spec in OPTIMIZERS.values():
         for name, value in spec.defaults_for(objective).items():
-            out[hyper_key(bv_spec(spec.id).id, name)] = value
+            out[hyper_key(key(spec.id), name)] = value
     return out
 
 
@@ -166,20 +166,16 @@ def publish_link(lang: str) -> None:
     """Write the page's settings into the URL: the open tab by its id, ranges as pairs."""
     state = st.session_state
     labels = {label: tab for tab, label in tab_labels(lang).items()}
-    current = {
-        **{name: state[name] for name in (key("lr_range"), key("mm_range")) if name in state},
-        key("tab"): labels.get(state.get(key("tab")), TABS[0]),
-    }
-    current = {
-        name: tuple(value) if isinstance(value, (list, tuple)) and "range" in name else value
-        for name, value in current.items()
-    }
+    current = {key("tab"): labels.get(state.get(key("tab")), TABS[0])}
+    for name in (key("lr_range"), key("mm_range")):
+        if name in state:
+            current[name] = tuple(state[name])  # the slider may hand back a list
     publish(PREFIX, link_fields(), link_defaults(), current)
 
 
-def bv_spec(optimizer_id: str):
+def bv_spec(optimizer_id: str) -> OptimizerSpec:
     """The optimizer under this page's session keys: hp_bv_<optimizer>_<name>."""
-    return replace(OPTIMIZERS[optimizer_id], id=f"{PREFIX}_{optimizer_id}")
+    return replace(OPTIMIZERS[optimizer_id], id=key(optimizer_id))
 
 
 # ---- Words: ids stay the widgets' values, only their labels follow the language.
