@@ -4,10 +4,10 @@ import logging
 
 import streamlit as st
 
+from app_pages.controls import seed
+from app_pages.links import GLOBAL_PARAMS, HIDEABLE, remember_published, restore, show_refused
 from core.i18n import LANGUAGES, language_from_locale, text
 from core.linkstate import Field
-from pages.controls import seed
-from pages.links import GLOBAL_PARAMS, HIDEABLE, remember_published, restore, show_refused
 
 st.set_page_config(page_title="Optimizer Playground", page_icon="⛰️", layout="wide")
 
@@ -33,25 +33,25 @@ show_refused(refused, lang)
 
 pages = [
     st.Page(
-        "pages/playground.py",
+        "app_pages/playground.py",
         title=text("page_playground", lang),
         icon=":material/sports_score:",
         default=True,
     ),
     st.Page(
-        "pages/lessons.py",
+        "app_pages/lessons.py",
         title=text("page_lessons", lang),
         icon=":material/school:",
         url_path="lessons",
     ),
     st.Page(
-        "pages/autograd_lab.py",
+        "app_pages/autograd_lab.py",
         title=text("page_autograd_lab", lang),
         icon=":material/functions:",
         url_path="autograd_lab",
     ),
     st.Page(
-        "pages/basins.py",
+        "app_pages/basins.py",
         title=text("page_basins", lang),
         icon=":material/grid_view:",
         url_path="basins",

@@ -133,7 +133,7 @@ def test_forged_session_values_are_capped_on_the_server():
 
 
 def test_autograd_lab_is_reachable_from_the_app(app):
-    app.switch_page("pages/autograd_lab.py").run()
+    app.switch_page("app_pages/autograd_lab.py").run()
     assert not app.exception
     shown = " ".join(str(c.value) for c in app.code)
     assert "tensor(-2.)" in shown and "tensor(2.)" in shown

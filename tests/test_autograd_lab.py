@@ -17,7 +17,7 @@ from streamlit.testing.v1 import AppTest
 from core import autograd_lab as lab
 from core.optimizers import OPTIMIZERS
 
-PAGE = "../pages/autograd_lab.py"
+PAGE = "../app_pages/autograd_lab.py"
 
 
 # ---------------------------------------------------------------------------------------------
@@ -641,7 +641,7 @@ def test_page_in_chinese_shows_errors_in_chinese():
 
 
 def test_a_link_sets_the_labs_inputs_and_bad_values_fall_back():
-    at = AppTest.from_file("../pages/autograd_lab.py", default_timeout=30)
+    at = AppTest.from_file("../app_pages/autograd_lab.py", default_timeout=30)
     at.query_params["lab_x"] = "3"
     at.query_params["lab_optimizer"] = "adam"
     at.query_params["lab_steps"] = "1e400"

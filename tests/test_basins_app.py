@@ -13,7 +13,7 @@ from core.engine import available_devices
 from core.objectives import OBJECTIVES
 from core.optimizers import OPTIMIZERS
 
-PAGE = str(Path(__file__).parent.parent / "pages" / "basins.py")
+PAGE = str(Path(__file__).parent.parent / "app_pages" / "basins.py")
 SWEEP_TAB, MAP_TAB = "Learning-rate sweep", "Momentum map"
 
 

@@ -11,7 +11,7 @@ from core.engine import available_devices
 from tests.links import open_link, url_of
 from tests.test_basins_app import MAP_TAB, SWEEP_TAB, charts, values
 
-PAGE = str(Path(__file__).parent.parent / "pages" / "basins.py")
+PAGE = str(Path(__file__).parent.parent / "app_pages" / "basins.py")
 APP = str(Path(__file__).parent.parent / "app.py")
 
 
@@ -150,7 +150,7 @@ def test_teacher_mode_through_the_app():
     at = AppTest.from_file(APP, default_timeout=60)
     at.query_params["hide"] = "function,steps"
     at.run()
-    at.switch_page("pages/basins.py").run()
+    at.switch_page("app_pages/basins.py").run()
     assert not at.exception
     shown = {w.key for kind in ("selectbox", "number_input") for w in at.sidebar.get(kind)}
     assert "bv_fn" not in shown and "bv_steps" not in shown and "bv_opt" in shown

@@ -33,7 +33,7 @@ def test_every_string_has_both_languages_and_the_same_placeholders(key):
 
 def keys_used_in_the_code() -> set[str]:
     used = set()
-    for path in [ROOT / "app.py", *ROOT.glob("core/*.py"), *ROOT.glob("pages/*.py")]:
+    for path in [ROOT / "app.py", *ROOT.glob("core/*.py"), *ROOT.glob("app_pages/*.py")]:
         used |= set(re.findall(r"\btext\(\s*\"([a-z0-9_]+)\"", path.read_text()))
     params = {p.name for spec in OPTIMIZERS.values() for p in spec.hyper}
     used |= {f"param_{name}" for name in params}

@@ -6,12 +6,12 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from app_pages.playground_controls import DEFAULTS, fields, objective_of, scene_of
 from core.engine import run
 from core.i18n import STRINGS
 from core.lessons import LESSONS
 from core.linkstate import decode
 from core.optimizers import OPTIMIZERS
-from pages.playground_controls import DEFAULTS, fields, objective_of, scene_of
 from tests.test_app_pages import race_spec
 
 APP = str(Path(__file__).parent.parent / "app.py")
@@ -70,7 +70,7 @@ def test_every_lesson_link_opens_the_playground_without_an_exception(lesson_id):
 def test_lessons_page_predict_then_reveal():
     at = AppTest.from_file(APP, default_timeout=60)
     at.run()
-    at.switch_page("pages/lessons.py").run()
+    at.switch_page("app_pages/lessons.py").run()
     assert not at.exception
     assert len(at.get("radio")) == len(LESSONS)
     lesson = LESSONS["ravine"]
@@ -86,7 +86,7 @@ def test_lessons_page_in_chinese():
     at = AppTest.from_file(APP, default_timeout=60)
     at.session_state["lang"] = "zh"
     at.run()
-    at.switch_page("pages/lessons.py").run()
+    at.switch_page("app_pages/lessons.py").run()
     assert not at.exception
     prose = [
         at.title[0].value,
@@ -105,7 +105,7 @@ def lessons_page(**params) -> AppTest:
         del at.query_params[key]
     for key, value in params.items():
         at.query_params[key] = value
-    at.switch_page("pages/lessons.py").run()
+    at.switch_page("app_pages/lessons.py").run()
     assert not at.exception, at.exception
     return at
 
@@ -144,7 +144,7 @@ def test_hostile_global_parameters_leave_the_lessons_page_working(params):
         at.query_params[key] = value
     at.run()
     assert any("Ignored" in w.value for w in at.warning)  # announced on arrival
-    at.switch_page("pages/lessons.py").run()
+    at.switch_page("app_pages/lessons.py").run()
     assert not at.exception
     assert at.title[0].value == "Lessons" and len(at.subheader) == len(LESSONS)
 

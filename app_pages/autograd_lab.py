@@ -12,11 +12,11 @@ from typing import Any, TypeVar
 
 import streamlit as st
 
+from app_pages.links import publish, restore, show_refused
 from core import autograd_lab as lab
 from core.i18n import text
 from core.linkstate import Field
 from core.optimizers import OPTIMIZERS
-from pages.links import publish, restore, show_refused
 
 R = TypeVar("R")
 

@@ -4,6 +4,18 @@ from __future__ import annotations
 
 import streamlit as st
 
+from app_pages.controls import progress_bar
+from app_pages.links import publish, restore, show_refused
+from app_pages.playground_controls import (
+    CUSTOM,
+    Config,
+    Scene,
+    Settings,
+    fields,
+    link_defaults,
+    objective_of,
+    sidebar,
+)
 from core.batch_figures import curvature_figure
 from core.codegen import race_script
 from core.curvature import curvature_along
@@ -22,18 +34,6 @@ from core.optimizers import OPTIMIZERS
 from core.race import Entry, run_race
 from core.schedules import Schedule
 from core.summary import iterates_csv, summary_table
-from pages.controls import progress_bar
-from pages.links import publish, restore, show_refused
-from pages.playground_controls import (
-    CUSTOM,
-    Config,
-    Scene,
-    Settings,
-    fields,
-    link_defaults,
-    objective_of,
-    sidebar,
-)
 
 CHART_CONFIG = {"displaylogo": False}
 LONG_RACE = 10_000  # optimizer-steps (about a second) from which a race shows its progress

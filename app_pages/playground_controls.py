@@ -13,6 +13,8 @@ from typing import Any
 
 import streamlit as st
 
+from app_pages.controls import hyper_fields, hyper_key, hyper_widget, seed, warn_start_replaced
+from app_pages.links import is_hidden
 from core.custom import MAX_COORDINATE, custom_objective
 from core.engine import MAX_STEPS, available_devices
 from core.i18n import objective_name, text
@@ -20,8 +22,6 @@ from core.linkstate import Field
 from core.objectives import OBJECTIVES, Box, Objective, Point
 from core.optimizers import OPTIMIZERS
 from core.schedules import SCHEDULE_KINDS
-from pages.controls import hyper_fields, hyper_key, hyper_widget, seed, warn_start_replaced
-from pages.links import is_hidden
 
 CUSTOM = "custom"
 FUNCTIONS = (*OBJECTIVES, CUSTOM)

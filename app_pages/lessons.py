@@ -6,10 +6,10 @@ from urllib.parse import urlencode
 
 import streamlit as st
 
+from app_pages.links import GLOBAL_PARAMS, publish, restore, show_refused
 from core.i18n import text
 from core.lessons import LESSONS, Lesson
 from core.linkstate import Field
-from pages.links import GLOBAL_PARAMS, publish, restore, show_refused
 
 ALL = "all"
 # The page's one setting, in its links: `?lesson=ravine` shows that lesson alone.
@@ -50,7 +50,7 @@ def lesson_card(lesson: Lesson, lang: str) -> None:
             if key == "lang"
         }
         st.page_link(
-            "pages/playground.py",
+            "app_pages/playground.py",
             label=text("open_in_playground", lang),
             icon=":material/play_circle:",
             query_params=params,

@@ -19,6 +19,16 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
+from app_pages.controls import (
+    hyper_fields,
+    hyper_key,
+    hyper_widget,
+    log_options,
+    progress_bar,
+    seed,
+    warn_start_replaced,
+)
+from app_pages.links import is_hidden, publish, restore, show_refused
 from core.basins import BasinMap, basin_map, not_batchable_reason
 from core.batch_figures import basin_figure, basin_views, momentum_figure, sweep_figure
 from core.batched import DIVERGED, MAX_GRID, MAX_MAP_SIDE, MAX_RATES, NO_MINIMUM, text
@@ -37,16 +47,6 @@ from core.sweeps import (
     momentum_map,
     not_sweepable_reason,
 )
-from pages.controls import (
-    hyper_fields,
-    hyper_key,
-    hyper_widget,
-    log_options,
-    progress_bar,
-    seed,
-    warn_start_replaced,
-)
-from pages.links import is_hidden, publish, restore, show_refused
 
 PREFIX = "bv"  # session keys of this page; hyper-parameters live under hp_bv_<optimizer>_<name>
 DEFAULT_FUNCTION = "himmelblau"
