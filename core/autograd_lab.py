@@ -31,6 +31,7 @@ import plotly.graph_objects as go
 import torch
 
 from core import i18n
+from core.engine import closure_step
 from core.optimizers import OPTIMIZERS, OptimizerSpec
 
 MAX_ABS = 1e6  # inputs beyond this make float32 squares lose every digit the lesson is about
@@ -944,8 +945,9 @@ def _run_loop(
     x: torch.Tensor,
     steps: int,
     zero: bool,
-) -> list[float]:
-    """The loop `_loop_code` writes, run on x; returns x before and after every step."""
+) -> tuple[list[float], float | None]:
+    """The loop `_loop_code` writes, run on x; returns x before and after every step, and the
+    non-finite f on which L-BFGS's line search failed (the path then ends early), else None."""
     optimizer = spec.cls([x], **kwargs)
     path = [x.item()]
     if spec.needs_closure:
@@ -957,9 +959,11 @@ def _run_loop(
             return y
 
         for _ in range(steps):
-            optimizer.step(closure)
+            failed_on = closure_step(optimizer, closure)
+            if failed_on is not None:
+                return path, failed_on
             path.append(x.item())
-        return path
+        return path, None
     for _ in range(steps):
         if zero:
             optimizer.zero_grad()
@@ -967,7 +971,7 @@ def _run_loop(
         y.backward()
         optimizer.step()
         path.append(x.item())
-    return path
+    return path, None
 
 
 def _runaway(path: Sequence[float]) -> int | None:
@@ -1133,7 +1137,7 @@ print(x.grad)
         (False, "wrong", "lab_cell_without_zero", "without zero_grad():"),
     ):
         x = torch.tensor(start, requires_grad=True)
-        paths[name] = _run_loop(spec, kwargs, a, b, c, x, steps, zero=zero)
+        paths[name], _ = _run_loop(spec, kwargs, a, b, c, x, steps, zero=zero)
         p(printed, x.detach())
         reprs[name] = repr(x.detach())
         cells.append(
@@ -1183,13 +1187,14 @@ class OptimizerRun:
     Attributes:
         a, b, c: the coefficients.
         optimizer: the registry id; name: its display name.
-        path: x before and after every step (steps + 1 values; may hold inf or NaN).
+        path: x before and after every step (steps + 1 values; may hold inf or NaN; fewer
+            when L-BFGS's line search failed on a non-finite f).
         x, f: the final x and f(x) as floats (float32 values).
         x_repr, f_repr: the same as torch prints them, e.g. "tensor(1.0000)" and "tensor(0.)".
         f_float64: the same formula at the same final x in float64: float32 rounds f to 0 near
             the minimum, where the exact value is tiny but positive.
         minimum: the minimiser -b / (2a) when a > 0, else None.
-        diverged: True if x became non-finite or left ±HUGE.
+        diverged: True if x became non-finite or left ±HUGE, or L-BFGS's line search failed.
         runaway: a sentence saying when and how x ran away, or "" if it did not.
         notes: sentences about a parabola without minimum.
         cells: the code and what it prints.
@@ -1250,7 +1255,7 @@ def optimizer_loop(
     p = _Printer()
 
     x = torch.tensor(start, requires_grad=True)
-    path = _run_loop(spec, kwargs, a, b, c, x, steps, zero=True)
+    path, failed_on = _run_loop(spec, kwargs, a, b, c, x, steps, zero=True)
     with torch.no_grad():
         final_f = _quadratic(x, a, b, c)
         f64 = _quadratic(x.double(), a, b, c)
@@ -1282,6 +1287,9 @@ with torch.no_grad():
 """,
     )
     runaway = _runaway_note("x", path, spec, a, lang)
+    if failed_on is not None:  # the line search met a non-finite f: the run ends, diverged
+        stopped = text("lab_line_search_failed", lang, step=len(path), value=failed_on)
+        runaway = _sentences([note for note in (runaway, stopped) if note], lang)
     return OptimizerRun(
         a=a,
         b=b,

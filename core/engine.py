@@ -24,6 +24,8 @@ from core.optimizers import OPTIMIZERS, OptimizerSpec
 from core.schedules import Schedule
 
 MAX_STEPS = 5_000
+# Stop.what of a run whose update failed inside the optimizer's line search (see closure_step).
+LINE_SEARCH = "line_search"
 RECORD_CHUNK = 256  # single runs turn recorded floats into Steps this many at a time
 FRAME_COLUMNS = ("optimizer", "t", "x", "y", "loss", "grad_x", "grad_y", "grad_norm", "lr")
 
@@ -61,6 +63,8 @@ class Stop:
 
     @property
     def detail(self) -> str:
+        if self.reason == "diverged" and self.what == LINE_SEARCH:
+            return f"its line search met a loss of {self.value} and cannot go on"
         if self.reason == "diverged":
             return f"{self.what} became {self.value}"
         if self.reason == "escaped":
@@ -177,6 +181,35 @@ def _first_nonfinite(loss: torch.Tensor, grad: torch.Tensor) -> tuple[str, float
     return None
 
 
+def closure_step(
+    optimizer: torch.optim.Optimizer, closure: Callable[[], torch.Tensor]
+) -> float | None:
+    """`optimizer.step(closure)` for an optimizer that re-evaluates f (L-BFGS); None when the
+    step was made, else the non-finite loss on which its line search failed.
+
+    torch's strong-Wolfe line search cannot handle a NaN it meets (on log(x) left of 0, or a
+    parabola that opens downward): it fails with an IndexError at `bracket[low_pos]` in
+    torch/optim/lbfgs.py, having restored the parameters to x_t. A run ends there, diverged;
+    an IndexError without a non-finite loss is a real bug and propagates.
+    """
+    met: list[float] = []
+
+    def watched() -> torch.Tensor:
+        loss = closure()
+        value = float(loss.detach())
+        if not (met or math.isfinite(value)):
+            met.append(value)
+        return loss
+
+    try:
+        optimizer.step(watched)
+    except IndexError:
+        if not met:
+            raise
+        return met[0]
+    return None
+
+
 class Trajectory(Iterator[Step]):
     """Iterator over the Steps of one run; `stop` tells why it ended once it is exhausted.
 
@@ -287,21 +320,29 @@ class Trajectory(Iterator[Step]):
                 self.stop = self._early_stop(t)
                 return
             yield t
-            if t == self.steps:
+            if t == self.steps or not update(t):
                 break
-            update()
-        self.stop = Stop("completed", self.steps + 1)
+        if self.stop is None:
+            self.stop = Stop("completed", self.steps + 1)
 
-    def _update(self) -> None:
-        """The optimizer's step from x_t, then the projection and the schedule, if any."""
+    def _update(self, t: int) -> bool:
+        """The optimizer's step from x_t, then the projection and the schedule, if any.
+
+        False, with `stop` set, when the step could not be made: x_t is then the last iterate.
+        """
         if self.spec.needs_closure:
-            self.optimizer.step(self._closure)
+            failed_on = closure_step(self.optimizer, self._closure)
+            if failed_on is not None:
+                self.row_last[:] = t
+                self.stop = Stop("diverged", t + 1, LINE_SEARCH, failed_on)
+                return False
         else:
             self.optimizer.step()
         if self.project:
             self._clamp_box()
         if self.scheduler is not None:
             self.scheduler.step()
+        return True
 
     def _check_rows(self, region_box: Box, alive: np.ndarray, t: int) -> bool:
         """Mark rows whose loss or gradient is non-finite or whose point left the region;

@@ -141,6 +141,12 @@ _TABLE: dict[str, tuple[str, str]] = {
     "stop_completed": ("{name} completed {steps} steps", "{name} 完成了 {steps} 步"),
     "what_loss": ("loss", "损失"),
     "what_gradient": ("gradient", "梯度"),
+    "stop_line_search": (
+        "{name} diverged at step {step}: its line search met a loss of {value}, and torch's "
+        "L-BFGS cannot go on from a non-finite value",
+        "{name} 在第 {step} 步发散：线搜索遇到了值为 {value} 的损失，"
+        "而 PyTorch 的 L-BFGS 无法从非有限值继续",
+    ),
     "tab_race": ("Race", "比赛"),
     "tab_surface": ("3-D surface", "三维曲面"),
     "tab_inspector": ("Inspector", "优化器检查"),
@@ -313,6 +319,8 @@ def stop_message(
     reason: str, step: int, name: str, lang: str, what: str = "", value: object = None
 ) -> str:
     """Why a run ended, in `lang` (see core.engine.Stop)."""
+    if reason == "diverged" and what == "line_search":  # core.engine.LINE_SEARCH
+        return text("stop_line_search", lang, name=name, step=step, value=value)
     if reason == "diverged":
         return text(
             "stop_diverged",

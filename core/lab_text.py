@@ -257,6 +257,12 @@ LAB_TEXT: dict[str, tuple[str, str]] = {
         "距离才会缩小；请尝试更小的学习率。",
     ),
     "lab_runaway_smaller_lr": ("Try a smaller learning rate.", "请尝试更小的学习率。"),
+    "lab_line_search_failed": (
+        "L-BFGS diverged at step {step}: its line search met f = {value}, and torch's L-BFGS "
+        "cannot go on from a non-finite value, so the run ends here.",
+        "L-BFGS 在第 {step} 步发散：线搜索遇到了 f = {value}，而 PyTorch 的 L-BFGS "
+        "无法从非有限值继续，因此运行到此结束。",
+    ),
     # Names of inputs, as they appear inside messages
     "lab_name_every_number": ("every number in {name}", "{name} 中的每个数"),
     "lab_name_weights": ("the gradient weights", "梯度权重"),

@@ -105,8 +105,7 @@ def _shared_loop(
         alive = still
         on_step(t)
         if t < steps:
-            for k in alive:
-                trajectories[k]._update()
+            alive = [k for k in alive if trajectories[k]._update(t)]
     for k in alive:
         trajectories[k].stop = Stop("completed", steps + 1)
     for k, recorder in enumerate(recorders):

@@ -1,10 +1,23 @@
 """The engine against bare torch.optim loops: same iterates, bit for bit."""
 
+import math
+
 import numpy as np
 import pytest
 import torch
 
-from core.engine import MAX_STEPS, Stop, available_devices, run, to_frame, trajectory
+from core.autograd_lab import optimizer_loop
+from core.custom import custom_objective
+from core.engine import (
+    LINE_SEARCH,
+    MAX_STEPS,
+    Stop,
+    available_devices,
+    closure_step,
+    run,
+    to_frame,
+    trajectory,
+)
 from core.objectives import OBJECTIVES
 from core.optimizers import OPTIMIZERS
 from core.schedules import Schedule
@@ -247,3 +260,64 @@ def test_every_step_is_recorded_across_chunk_boundaries(oid, steps):
         assert [s.state["step"] for s in recorded[:-1]] == list(range(1, steps + 1))
     if oid == "sgd":
         assert all(s.state == {} for s in recorded)
+
+
+# torch's strong-Wolfe line search fails with an IndexError when it meets a NaN (log(x) left of
+# x = 0 here): the run must end as diverged, on its last finite iterate, never raise.
+LOG_X = custom_objective("log(x) + y^2", ((-5.0, 5.0), (-5.0, 5.0)))
+
+
+def test_a_line_search_that_meets_nan_ends_the_lbfgs_run_as_diverged():
+    traj = trajectory(LOG_X, "lbfgs", (1.0, 1.0), 300)
+    steps = list(traj)
+    assert (traj.stop.reason, traj.stop.step, traj.stop.what) == ("diverged", 3, LINE_SEARCH)
+    assert math.isnan(traj.stop.value)
+    assert [s.t for s in steps] == [0, 1, 2] and traj.row_last.tolist() == [2]
+    assert all(np.isfinite(s.loss) and np.isfinite(s.point).all() for s in steps)
+    assert traj.stop.message("L-BFGS") == (
+        "L-BFGS diverged at step 3: its line search met a loss of nan and cannot go on"
+    )
+    # The same iterates as the bare loop, whose next step is the one torch cannot make.
+    p = torch.tensor([1.0, 1.0], requires_grad=True)
+    opt = OPTIMIZERS["lbfgs"].cls([p], **OPTIMIZERS["lbfgs"].torch_kwargs())
+
+    def closure():
+        opt.zero_grad()
+        loss = LOG_X.fn(p).sum()
+        loss.backward()
+        return loss
+
+    for step in steps[1:]:
+        opt.step(closure)
+        assert p.detach().numpy().tolist() == step.point.tolist()
+    with pytest.raises(IndexError):
+        opt.step(closure)
+    assert run(LOG_X, "lbfgs", (1.0, 1.0), 300).frame.shape[0] == 3
+
+
+class _FailingStep:
+    """An optimizer whose step evaluates the closure, then fails as torch's line search does."""
+
+    def step(self, closure):
+        closure()
+        raise IndexError("list index out of range")
+
+
+def test_closure_step_returns_the_value_the_line_search_failed_on_and_reraises_real_bugs():
+    assert closure_step(_FailingStep(), lambda: torch.tensor(-math.inf)) == -math.inf
+    with pytest.raises(IndexError):  # no non-finite value met: not the line search's failure
+        closure_step(_FailingStep(), lambda: torch.tensor(1.0))
+
+
+def test_the_autograd_labs_lbfgs_on_a_downward_parabola_ends_as_diverged_with_a_note():
+    result = optimizer_loop(a=-1.0, b=0.0, c=0.0, optimizer="lbfgs", lr=1.0, steps=500, x0=1.0)
+    assert result.diverged and len(result.path) < 501
+    assert all(math.isfinite(x) for x in result.path)
+    assert (
+        f"L-BFGS diverged at step {len(result.path)}: its line search met f = -inf"
+        in result.runaway
+    )
+    chinese = optimizer_loop(
+        a=-1.0, b=0.0, c=0.0, optimizer="lbfgs", lr=1.0, steps=500, x0=1.0, lang="zh"
+    )
+    assert f"L-BFGS 在第 {len(result.path)} 步发散：线搜索遇到了 f = -inf" in chinese.runaway

@@ -108,3 +108,27 @@ def test_a_start_outside_the_box_is_replaced_by_the_default_with_a_notice():
     assert "start_x" not in url_of(at)  # the link is corrected to what ran
     at.number_input(key="steps").set_value(50).run()
     assert not at.sidebar.warning  # said once, not on every run
+
+
+def test_an_lbfgs_line_search_that_meets_nan_shows_a_diverged_run_not_a_crash():
+    at = fresh(
+        {"fn": "custom", "formula": "log(x)+y^2", "opts": "lbfgs", "start_x": "1", "start_y": "1"}
+    )
+    note = "L-BFGS diverged at step 3: its line search met a loss of nan"
+    assert any(w.value.startswith(note) for w in at.warning), [w.value for w in at.warning]
+    assert "L-BFGS" in trace_names(race_spec(at))
+    summary = at.dataframe[-1].value
+    assert summary["stop"].iloc[0].startswith(note)
+
+
+def test_the_labs_lbfgs_link_on_a_downward_parabola_shows_a_diverged_run_not_a_crash():
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.run()
+    link = {"lab_optimizer": "lbfgs", "lab_a": "-1", "lab_b": "0", "lab_x0": "1", "lab_lr": "1"}
+    for name, value in link.items():  # the link arrives as a page switch with its parameters
+        at.query_params[name] = value
+    at.switch_page("app_pages/autograd_lab.py").run()
+    assert not at.exception, at.exception
+    (error,) = [e.value for e in at.error]
+    assert "L-BFGS diverged at step" in error and "its line search met f = -inf" in error
+    assert at.session_state.lab_optimizer == "lbfgs" and at.session_state.lab_a == -1.0

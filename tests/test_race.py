@@ -4,7 +4,7 @@ import pytest
 import torch
 
 from core.custom import custom_objective
-from core.engine import run
+from core.engine import LINE_SEARCH, run
 from core.objectives import OBJECTIVES
 from core.optimizers import OPTIMIZERS
 from core.race import run_race
@@ -48,6 +48,15 @@ def test_a_diverging_optimizer_leaves_the_others_untouched():
     shared = run_race(objective, entries, objective.start, 200)
     assert shared[0].stop.reason != "completed" and shared[1].stop.reason == "completed"
     assert_same_runs(objective, entries, objective.start, 200)
+
+
+def test_an_lbfgs_line_search_failure_in_a_race_ends_only_that_run():
+    objective = custom_objective("log(x) + y^2", ((-5.0, 5.0), (-5.0, 5.0)))
+    entries = [("lbfgs", {"lr": 1.0}, None), ("adam", {"lr": 0.001}, None)]
+    lbfgs, adam = run_race(objective, entries, (1.0, 1.0), 200)
+    assert (lbfgs.stop.reason, lbfgs.stop.step, lbfgs.stop.what) == ("diverged", 3, LINE_SEARCH)
+    assert adam.stop.reason == "completed" and len(adam.frame) == 201
+    assert_same_runs(objective, entries[1:], (1.0, 1.0), 200)
 
 
 def test_custom_formulas_share_too():
