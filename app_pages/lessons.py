@@ -17,33 +17,43 @@ FIELDS = [Field("lesson", "choice", choices=(ALL, *LESSONS))]
 
 
 def reveal(lesson_id: str) -> None:
-    st.session_state[f"revealed_{lesson_id}"] = True
+    """Freeze the prediction made at the moment of Reveal: the verdict judges that one."""
+    st.session_state[f"revealed_{lesson_id}"] = st.session_state.get(f"predict_{lesson_id}")
+
+
+def frozen_prediction(lesson: Lesson) -> int | None:
+    """The prediction frozen at Reveal, or None before Reveal (or for a forged value)."""
+    frozen = st.session_state.get(f"revealed_{lesson.id}")
+    return frozen if type(frozen) is int and 0 <= frozen < lesson.choices else None
 
 
 def lesson_card(lesson: Lesson, lang: str) -> None:
     def say(part: str) -> str:
         return text(f"lesson_{lesson.id}_{part}", lang)
 
+    frozen = frozen_prediction(lesson)
     with st.container(border=True):
         st.subheader(say("title"))
         st.write(say("text"))
         choice = st.radio(
             f"{text('your_prediction', lang)}: {say('question')}",
             range(lesson.choices),
-            index=None,
+            index=frozen,
             key=f"predict_{lesson.id}",
             format_func=lambda i: say(f"choice{i}"),
+            disabled=frozen is not None,  # asked first, answered after: no second guess
         )
         st.button(
             text("reveal", lang),
             key=f"reveal_{lesson.id}",
-            disabled=choice is None,
+            disabled=choice is None or frozen is not None,
             on_click=reveal,
             args=(lesson.id,),
         )
-        if st.session_state.get(f"revealed_{lesson.id}") and choice is not None:
-            verdict = text("right" if choice == lesson.answer else "not_quite", lang)
-            (st.success if choice == lesson.answer else st.info)(f"{verdict} {say('reveal')}")
+        if frozen is not None:
+            right = frozen == lesson.answer
+            verdict = text("right" if right else "not_quite", lang)
+            (st.success if right else st.info)(f"{verdict} {say('reveal')}")
         params = dict(lesson.params) | {
             key: value
             for key, value in st.session_state.get(GLOBAL_PARAMS, {}).items()

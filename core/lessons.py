@@ -43,6 +43,14 @@ def _first_escape(run: Run, limit: float = 1.0) -> int:
     return int(beyond[0]) if beyond.size else 10**9
 
 
+def _who_arrived(first: Run, second: Run, *, radius: float) -> int:
+    """Which run ends within `radius` of the origin: 0 `first` only, 1 `second` only, 2 both,
+    -1 neither (no choice offered)."""
+    ends = (run.frame[["x", "y"]].iloc[-1] for run in (first, second))
+    inside = tuple(float(np.hypot(*end)) <= radius for end in ends)
+    return {(True, False): 0, (False, True): 1, (True, True): 2}.get(inside, -1)
+
+
 def _nearest_himmelblau_minimum(run: Run) -> int:
     last = run.frame[["x", "y"]].iloc[-1].to_numpy()
     minima = np.asarray(OBJECTIVES["himmelblau"].minima)
@@ -150,9 +158,9 @@ LESSONS: Mapping[str, Lesson] = registry(
                     "steps": "100",
                 }
             ),
-            choices=2,
+            choices=3,
             answer=1,
-            judge=lambda runs: 1 if _final_loss(runs["rmsprop"]) < _final_loss(runs["sgd"]) else 0,
+            judge=lambda runs: _who_arrived(runs["sgd"], runs["rmsprop"], radius=0.01),
         ),
         Lesson(
             "local_minima",
