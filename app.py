@@ -1,6 +1,7 @@
 """Optimizer Playground: entry point. Configures the app, the language, and routes to the pages."""
 
 import logging
+import uuid
 
 import streamlit as st
 
@@ -61,8 +62,11 @@ try:
     st.navigation(pages).run()
 except Exception as error:  # st.stop and reruns are BaseExceptions: they pass through
     # One broken page must not show a raw traceback, nor affect other sessions: log it for the
-    # operator, tell the student what to do, keep the detail one click away.
-    logging.getLogger("optimizer_playground").exception("page failed")
+    # operator, tell the student what to do. The page shows only the error's type and a
+    # reference into the log: a message can hold server paths (FileNotFoundError, say).
+    incident = uuid.uuid4().hex[:8]
+    logging.getLogger("optimizer_playground").exception("page failed, reference %s", incident)
     st.error(text("unexpected_error", lang), icon=":material/error:")
     with st.expander(text("error_details", lang)):
-        st.code(f"{type(error).__name__}: {error}", language=None)
+        reference = text("error_reference", lang, kind=type(error).__name__, incident=incident)
+        st.code(reference, language=None)

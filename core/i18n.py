@@ -35,6 +35,10 @@ _TABLE: dict[str, tuple[str, str]] = {
         "此页面出现了问题。应用的其他部分仍可正常使用；请修改设置或重新加载页面。",
     ),
     "error_details": ("Details", "详细信息"),
+    "error_reference": (
+        "{kind}; the server log has the details under reference {incident}",
+        "{kind}；服务器日志中以编号 {incident} 记录了详细信息",
+    ),
     # Playground controls
     "function": ("Function", "函数"),
     "custom_formula_option": ("Custom formula…", "自定义公式…"),
