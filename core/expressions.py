@@ -21,12 +21,17 @@ import unicodedata
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
+from typing import NoReturn
 
 import torch
 
+from core.input_text import InputError
+
 MAX_LENGTH = 300  # characters; checked before anything else looks at the text
 MAX_NODES = 200  # AST nodes; 300 characters rarely make more than ~150 in a real formula
-MAX_DEPTH = 50  # nesting levels; also bounds the recursion when building and evaluating
+MAX_DEPTH = 50  # nesting levels as a reader sees them: parentheses, calls, signs, operands
+# The tree itself is at most MAX_NODES deep (a flat chain `x+x+...+x` is one node per level), and
+# that bounds the recursion when building and evaluating, far below Python's limit.
 
 Evaluator = Callable[[torch.Tensor, torch.Tensor], torch.Tensor]  # (x, y) -> values
 
@@ -69,55 +74,53 @@ _DECIMAL = re.compile(r"(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
 # `0x1F`, `1j` and `1.5.real` are each one number run.
 _WORDS = re.compile(r"[A-Za-z_]\w*|(?P<number>\.?\d(?:[\w.]|(?<=[eE])[+-])*)")
 
-_NAMES_HINT = (
-    "The names are x, y, pi and e; the functions are " + ", ".join(sorted(FUNCTIONS)) + "."
-)
+_NAMES_HINT = "fx_hint_names"  # lists the functions: FormulaError fills in `functions`
 
-# Hints for ASCII characters outside the allow-list. Refusing them up front rules out strings,
-# subscripts, keywords, lambdas, comparisons and dunder names before the parser sees the text.
+# Hints (string-table keys, see core.input_text) for ASCII characters outside the allow-list.
+# Refusing them up front rules out strings, subscripts, keywords, lambdas, comparisons and dunder
+# names before the parser sees the text.
 _CHARACTER_HINTS: Mapping[str, str] = {
-    **dict.fromkeys("=", "Write only the expression, e.g. x^2 + y^2 (no '=' anywhere)."),
-    **dict.fromkeys("<>!", "Comparisons and shifts are not supported."),
-    **dict.fromkeys("[]{}", "Use round parentheses ( ) for grouping."),
-    **dict.fromkeys("'\"`", "Text in quotes is not part of a formula."),
-    **dict.fromkeys("%", "The remainder operator % is not supported."),
-    **dict.fromkeys("&|~", "Bitwise operators are not supported; use ^ or ** for powers."),
-    **dict.fromkeys("@", "Matrix products are not supported; use * to multiply."),
-    **dict.fromkeys(";", "Write a single formula, without ';'."),
-    **dict.fromkeys(":", "Lambdas, slices and conditions are not supported."),
+    **dict.fromkeys("=", "fx_hint_no_equals"),
+    **dict.fromkeys("<>!", "fx_hint_comparisons"),
+    **dict.fromkeys("[]{}", "fx_hint_round_parens"),
+    **dict.fromkeys("'\"`", "fx_hint_quotes"),
+    **dict.fromkeys("%", "fx_hint_remainder"),
+    **dict.fromkeys("&|~", "fx_hint_bitwise_chars"),
+    **dict.fromkeys("@", "fx_hint_matmul_char"),
+    **dict.fromkeys(";", "fx_hint_semicolon"),
+    **dict.fromkeys(":", "fx_hint_colon"),
     **dict.fromkeys("_", _NAMES_HINT),
-    **dict.fromkeys("#", "Comments are not supported."),
-    **dict.fromkeys("\\", "Write the formula without backslashes."),
+    **dict.fromkeys("#", "fx_hint_comments"),
+    **dict.fromkeys("\\", "fx_hint_backslash"),
 }
 
-# Every node type the walk refuses, as (problem, hint). The allowed ones are Constant, Name,
-# UnaryOp, BinOp and Call; each is checked further in `_check_tree`.
-_COMPREHENSION = ("Comprehensions ('for ... in') are not supported", "")
-_NODE_MESSAGES: Mapping[type[ast.AST], tuple[str, str]] = {
-    ast.Attribute: ("Attributes (a dot after a name or number) are not supported", ""),
-    ast.Subscript: ("Indexing with [ ] is not supported", ""),
-    ast.Compare: ("Comparisons are not supported", ""),
-    ast.BoolOp: ("Logic with 'and' / 'or' is not supported", ""),
-    ast.IfExp: ("Conditionals (if/else) are not supported", "Try min, max or abs."),
-    ast.Lambda: ("Lambdas are not supported", ""),
-    ast.NamedExpr: ("Assignments are not supported", ""),
-    ast.Tuple: ("Unexpected comma", "Commas only separate function arguments: atan2(y, x)."),
-    ast.List: ("Lists are not supported", ""),
-    ast.Set: ("Sets are not supported", ""),
-    ast.Dict: ("Dictionaries are not supported", ""),
-    ast.GeneratorExp: _COMPREHENSION,
-    ast.ListComp: _COMPREHENSION,
-    ast.SetComp: _COMPREHENSION,
-    ast.DictComp: _COMPREHENSION,
-    ast.Starred: ("Starred arguments (*args) are not supported", ""),
-    ast.JoinedStr: ("Strings are not supported", ""),
-    ast.FormattedValue: ("Strings are not supported", ""),
-    ast.Await: ("'await' is not supported", ""),
-    ast.Yield: ("'yield' is not supported", ""),
-    ast.YieldFrom: ("'yield' is not supported", ""),
-    ast.Slice: ("Slices are not supported", ""),
+# Every node type the walk refuses, as (problem, hints...) keys. The allowed ones are Constant,
+# Name, UnaryOp, BinOp and Call; each is checked further in `_check_tree`.
+_NODE_MESSAGES: Mapping[type[ast.AST], tuple[str, ...]] = {
+    ast.Attribute: ("fx_attribute",),
+    ast.Subscript: ("fx_subscript",),
+    ast.Compare: ("fx_compare",),
+    ast.BoolOp: ("fx_bool",),
+    ast.IfExp: ("fx_if", "fx_hint_min_max"),
+    ast.Lambda: ("fx_lambda",),
+    ast.NamedExpr: ("fx_assign",),
+    ast.Tuple: ("fx_comma", "fx_hint_commas"),
+    ast.List: ("fx_list",),
+    ast.Set: ("fx_set",),
+    ast.Dict: ("fx_dict",),
+    ast.GeneratorExp: ("fx_comprehension",),
+    ast.ListComp: ("fx_comprehension",),
+    ast.SetComp: ("fx_comprehension",),
+    ast.DictComp: ("fx_comprehension",),
+    ast.Starred: ("fx_starred",),
+    ast.JoinedStr: ("fx_strings",),
+    ast.FormattedValue: ("fx_strings",),
+    ast.Await: ("fx_await",),
+    ast.Yield: ("fx_yield",),
+    ast.YieldFrom: ("fx_yield",),
+    ast.Slice: ("fx_slice",),
 }
-_UNSUPPORTED = ("This part is not supported in a formula", "")
+_UNSUPPORTED = ("fx_unsupported",)
 
 _BINARY_OPS: Mapping[type[ast.operator], Callable[[torch.Tensor, torch.Tensor], torch.Tensor]] = {
     ast.Add: torch.add,
@@ -126,35 +129,38 @@ _BINARY_OPS: Mapping[type[ast.operator], Callable[[torch.Tensor, torch.Tensor], 
     ast.Div: torch.div,  # true division: x/0 is inf, not an exception
     ast.Pow: torch.pow,
 }
-_BITWISE = ("Bitwise operators are not supported", "Use ^ or ** for powers.")
-_REFUSED_OPS: Mapping[type[ast.AST], tuple[str, str]] = {
-    ast.FloorDiv: ("Floor division '//' is not supported", "Use '/' to divide."),
-    ast.Mod: ("The remainder operator % is not supported", ""),
-    ast.MatMult: ("Matrix products are not supported", "Use * to multiply."),
+_BITWISE = ("fx_bitwise", "fx_hint_powers")
+_REFUSED_OPS: Mapping[type[ast.AST], tuple[str, ...]] = {
+    ast.FloorDiv: ("fx_floor_division", "fx_hint_divide"),
+    ast.Mod: ("fx_remainder",),
+    ast.MatMult: ("fx_matmul", "fx_hint_multiply"),
     ast.BitXor: _BITWISE,
     ast.BitAnd: _BITWISE,
     ast.BitOr: _BITWISE,
     ast.LShift: _BITWISE,
     ast.RShift: _BITWISE,
     ast.Invert: _BITWISE,
-    ast.Not: ("Logic with 'not' is not supported", ""),
+    ast.Not: ("fx_not",),
 }
-_UNSUPPORTED_OP = ("Unsupported operator", "")
+_UNSUPPORTED_OP = ("fx_unsupported_op",)
+# Operators that chain at one level as a reader sees them: `a + b - c` and `a * b / c` are
+# flat, though the tree nests each operation in the next.
+_CHAINS = ((ast.Add, ast.Sub), (ast.Mult, ast.Div), (ast.Pow,))
 
 
-class FormulaError(ValueError):
-    """A formula was refused; the message is written for the student who typed it.
+class FormulaError(InputError):
+    """A formula was refused; the message is written for the student who typed it, in English
+    as str(error) and in the page's language as `message(lang)`.
 
-    Attributes:
-        position: 0-based offset into the text as typed, or None when no single place is at
-            fault. The message counts from 1, like an editor's column: position 4 reads
-            "at character 5".
+    `problem` and `hints` are keys of core.input_text's table; `position` is the 0-based offset
+    into the text as typed (None when no single place is at fault).
     """
 
-    def __init__(self, problem: str, position: int | None = None, hint: str = "") -> None:
-        where = "" if position is None else f" at character {position + 1}"
-        super().__init__(f"{problem}{where}." + (f" {hint}" if hint else ""))
-        self.position = position
+    def __init__(
+        self, problem: str, position: int | None = None, *hints: str, **values: object
+    ) -> None:
+        values.setdefault("functions", ", ".join(sorted(FUNCTIONS)))
+        super().__init__(problem, position, *hints, **values)
 
 
 @dataclass(frozen=True, slots=True)
@@ -194,15 +200,13 @@ def compile_formula(text: object) -> Formula:
             where one place is at fault, where.
     """
     if not isinstance(text, str):
-        raise FormulaError(f"The formula must be text, not {type(text).__name__}")
+        raise FormulaError("fx_not_text", kind=type(text).__name__)
     # The length cap comes first so that nothing below ever scans a huge input.
     if len(text) > MAX_LENGTH:
-        raise FormulaError(
-            f"The formula is too long: {len(text)} characters, the limit is {MAX_LENGTH}"
-        )
+        raise FormulaError("fx_too_long", length=len(text), limit=MAX_LENGTH)
     _check_characters(text)
     if not text.strip():
-        raise FormulaError("Type a formula in x and y", hint="For example: x^2 + y^2.")
+        raise FormulaError("fx_empty", None, "fx_hint_example")
     _check_parentheses(text)
     _check_numbers(text)
     code, origin = _translate(text)
@@ -214,6 +218,21 @@ def compile_formula(text: object) -> Formula:
     return Formula(" ".join(text.split()), fn)
 
 
+def point_at(text: str, position: int) -> str:
+    """Two lines for a monospace font: `text` as one line, and a caret under `position`.
+
+    Whitespace and unprintable characters show as one visible cell each, and East Asian wide
+    characters (full-width look-alikes) take two cells, so the caret sits under the character
+    at fault (or just past the end when the text ended too early).
+    """
+    shown = "".join(
+        " " if ch in _WHITESPACE else ch if ch.isprintable() else "\N{REPLACEMENT CHARACTER}"
+        for ch in text
+    )
+    width = sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in shown[:position])
+    return f"{shown}\n{' ' * width}^"
+
+
 def _check_characters(text: str) -> None:
     for i, ch in enumerate(text):
         if ch in _ALLOWED:
@@ -222,15 +241,11 @@ def _check_characters(text: str) -> None:
         name = unicodedata.name(ch, "")
         label = f"{ch!r} ({code} {name})" if name else f"{ch!r} ({code})"
         if ord(ch) < 128 and ch.isprintable():
-            hint = _CHARACTER_HINTS.get(ch, "Only letters, digits, spaces and . , + - * / ^ ( ).")
-            raise FormulaError(f"Unexpected {ch!r}", i, hint)
+            hint = _CHARACTER_HINTS.get(ch, "fx_hint_allowed")
+            raise FormulaError("fx_unexpected", i, hint, char=repr(ch))
         # Full-width letters parse as Python names and invisible characters hide in plain
         # sight, so anything outside printable ASCII is refused by name and code point.
-        raise FormulaError(
-            f"Unexpected {label}",
-            i,
-            "Retype it on a plain keyboard: look-alike and invisible characters are refused.",
-        )
+        raise FormulaError("fx_unexpected", i, "fx_hint_retype", char=label)
 
 
 def _check_parentheses(text: str) -> None:
@@ -241,13 +256,13 @@ def _check_parentheses(text: str) -> None:
         if ch == "(":
             opened.append(i)
             if len(opened) > MAX_DEPTH:
-                raise FormulaError(f"More than {MAX_DEPTH} nested parentheses", i)
+                raise FormulaError("fx_too_many_parens", i, limit=MAX_DEPTH)
         elif ch == ")":
             if not opened:
-                raise FormulaError("Unmatched ')'", i, "Every ')' needs an earlier '('.")
+                raise FormulaError("fx_unmatched", i, "fx_hint_close")
             opened.pop()
     if opened:
-        raise FormulaError("This '(' is never closed", opened[-1])
+        raise FormulaError("fx_never_closed", opened[-1])
 
 
 def _check_numbers(text: str) -> None:
@@ -259,20 +274,18 @@ def _check_numbers(text: str) -> None:
             continue
         if _DECIMAL.fullmatch(run):
             if not math.isfinite(float(run)):
-                raise FormulaError("Number too large", start, "Numbers must stay below 1.8e308.")
+                raise FormulaError("fx_number_too_large", start, "fx_hint_number_limit")
             continue
         if run[-1] in "jJ" and _DECIMAL.fullmatch(run[:-1]):
-            raise FormulaError("Complex numbers are not supported", start)
+            raise FormulaError("fx_complex", start)
         head = _DECIMAL.match(run)
         if (
             head
             and run[head.end()].isalpha()
             and not run.startswith(("0x", "0X", "0o", "0O", "0b", "0B"))
         ):
-            raise FormulaError(
-                "A number runs into a name", start + head.end(), "Write 2*x, not 2x."
-            )
-        raise FormulaError("Unexpected number format", start, "Write 12, 0.5 or 2e-3.")
+            raise FormulaError("fx_number_into_name", start + head.end(), "fx_hint_times")
+        raise FormulaError("fx_number_format", start, "fx_hint_number_examples")
 
 
 def _translate(text: str) -> tuple[str, list[int]]:
@@ -300,20 +313,18 @@ def _parse(code: str, origin: list[int]) -> ast.Expression:
     except SyntaxError as exc:
         offset = (exc.offset or 0) - 1  # 1-based; CPython gives 0 when the text ended early
         if not 0 <= offset < len(code):
-            raise FormulaError(
-                "The formula ends too early", origin[-1], "Is something missing at the end?"
-            ) from None
-        raise FormulaError(
-            "Could not read the formula",
-            origin[offset],
-            "Check for a missing operator (write 2*x, not 2x) or a misplaced sign.",
-        ) from None
+            raise FormulaError("fx_ends_early", origin[-1], "fx_hint_missing_end") from None
+        raise FormulaError("fx_unreadable", origin[offset], "fx_hint_missing_operator") from None
     except (RecursionError, MemoryError, ValueError):
-        raise FormulaError("The formula is too complex to read") from None
+        raise FormulaError("fx_too_complex") from None
 
 
 def _check_tree(tree: ast.Expression, code: str, origin: list[int]) -> None:
-    """Walk the tree with an explicit stack, refusing anything outside the grammar."""
+    """Walk the tree with an explicit stack, refusing anything outside the grammar.
+
+    Depth counts nesting as a reader sees it: the operands of a function, a sign or an operator
+    one level in, except that a chain of + and -, of * and /, or of ^ stays at one level.
+    """
 
     def at(node: ast.expr) -> int:
         return origin[min(node.col_offset, len(code))]
@@ -324,31 +335,45 @@ def _check_tree(tree: ast.Expression, code: str, origin: list[int]) -> None:
         node, depth = stack.pop()
         count += 1
         if count > MAX_NODES:
-            raise FormulaError(f"The formula is too long: more than {MAX_NODES} parts", at(node))
+            raise FormulaError("fx_too_many_parts", at(node), limit=MAX_NODES)
         if depth > MAX_DEPTH:
-            raise FormulaError(f"The formula is nested more than {MAX_DEPTH} levels", at(node))
+            raise FormulaError("fx_too_deep", at(node), limit=MAX_DEPTH)
         if isinstance(node, ast.Constant):
             _check_number(node, code, at(node))
         elif isinstance(node, ast.Name):
             _check_name(node.id, at(node))
         elif isinstance(node, ast.UnaryOp):
             if not isinstance(node.op, ast.USub | ast.UAdd):
-                problem, hint = _REFUSED_OPS.get(type(node.op), _UNSUPPORTED_OP)
-                raise FormulaError(problem, at(node), hint)
+                problem, *hints = _REFUSED_OPS.get(type(node.op), _UNSUPPORTED_OP)
+                raise FormulaError(problem, at(node), *hints)
             stack.append((node.operand, depth + 1))
         elif isinstance(node, ast.BinOp):
             if type(node.op) not in _BINARY_OPS:
-                problem, hint = _REFUSED_OPS.get(type(node.op), _UNSUPPORTED_OP)
-                raise FormulaError(problem, origin[_operator_offset(node, code)], hint)
-            stack.extend([(node.right, depth + 1), (node.left, depth + 1)])
+                problem, *hints = _REFUSED_OPS.get(type(node.op), _UNSUPPORTED_OP)
+                raise FormulaError(problem, origin[_operator_offset(node, code)], *hints)
+            stack.extend(
+                [
+                    (node.right, depth + (not _chains(node, node.right, right=True))),
+                    (node.left, depth + (not _chains(node, node.left, right=False))),
+                ]
+            )
         elif isinstance(node, ast.Call):
             _check_call(node, at(node))
             stack.extend((arg, depth + 1) for arg in reversed(node.args))
         elif isinstance(node, ast.Tuple) and not node.elts:
-            raise FormulaError("Empty parentheses", at(node), "Put a formula inside ( ).")
+            raise FormulaError("fx_empty_parens", at(node), "fx_hint_fill_parens")
         else:
-            problem, hint = _NODE_MESSAGES.get(type(node), _UNSUPPORTED)
-            raise FormulaError(problem, at(node), hint)
+            problem, *hints = _NODE_MESSAGES.get(type(node), _UNSUPPORTED)
+            raise FormulaError(problem, at(node), *hints)
+
+
+def _chains(node: ast.BinOp, child: ast.expr, *, right: bool) -> bool:
+    """Does `child` continue `node`'s chain at the same level? Left operands continue the
+    left-associative chains (x + y - z), right operands the right-associative one (x^y^z)."""
+    if not isinstance(child, ast.BinOp):
+        return False
+    group = next((ops for ops in _CHAINS if isinstance(node.op, ops)), ())
+    return isinstance(child.op, group) and right == isinstance(node.op, ast.Pow)
 
 
 def _operator_offset(node: ast.BinOp, code: str) -> int:
@@ -364,57 +389,56 @@ def _operator_offset(node: ast.BinOp, code: str) -> int:
 def _check_number(node: ast.Constant, code: str, position: int) -> None:
     value = node.value
     if type(value) is bool or value is None or value is Ellipsis:
-        raise FormulaError(f"{value} is not a number", position)
+        raise FormulaError("fx_not_a_number", position, value=str(value))
     if type(value) is complex:
-        raise FormulaError("Complex numbers are not supported", position)
+        raise FormulaError("fx_complex", position)
     if type(value) not in (int, float):
-        raise FormulaError("Only numbers, x and y are allowed", position, _NAMES_HINT)
+        raise FormulaError("fx_only_numbers", position, _NAMES_HINT)
     literal = code[node.col_offset : node.end_col_offset]
     if not _DECIMAL.fullmatch(literal):
-        raise FormulaError("Unexpected number format", position, "Write 12, 0.5 or 2e-3.")
+        raise FormulaError("fx_number_format", position, "fx_hint_number_examples")
     # Read from the text, not from Python's int: no bignum is ever converted or computed with.
     if not math.isfinite(float(literal)):
-        raise FormulaError("Number too large", position, "Numbers must stay below 1.8e308.")
+        raise FormulaError("fx_number_too_large", position, "fx_hint_number_limit")
 
 
 def _check_name(name: str, position: int) -> None:
     if name in NAMES:
         return
     if name in FUNCTIONS:
-        raise FormulaError(f"{name} is a function", position, f"Write {name}(...) with its input.")
-    raise FormulaError(f"Unknown name {name!r}", position, _suggest(name) + _NAMES_HINT)
+        raise FormulaError("fx_is_function", position, "fx_hint_call", name=name)
+    _refuse_unknown("fx_unknown_name", name, position)
 
 
 def _check_call(node: ast.Call, position: int) -> None:
     func = node.func
     if not isinstance(func, ast.Name):
-        raise FormulaError("Only the listed functions can be called", position, _NAMES_HINT)
+        raise FormulaError("fx_not_callable", position, _NAMES_HINT)
     name = func.id
     if name not in FUNCTIONS:
         if name in NAMES:
-            raise FormulaError(
-                f"{name} is not a function", position, f"Write {name}*(...) to multiply."
-            )
-        raise FormulaError(f"Unknown function {name!r}", position, _suggest(name) + _NAMES_HINT)
+            raise FormulaError("fx_not_function", position, "fx_hint_times_call", name=name)
+        _refuse_unknown("fx_unknown_function", name, position)
     if node.keywords:
-        raise FormulaError(f"{name} takes no keyword arguments", position)
+        raise FormulaError("fx_no_keywords", position, name=name)
     if any(isinstance(arg, ast.Starred) for arg in node.args):
-        raise FormulaError(_NODE_MESSAGES[ast.Starred][0], position)
+        raise FormulaError("fx_starred", position)
     arity = FUNCTIONS[name]
     if len(node.args) != arity:
-        wanted = "1 argument" if arity == 1 else f"{arity} arguments"
-        raise FormulaError(f"{name} takes {wanted}, not {len(node.args)},", position)
+        problem = "fx_arity_one" if arity == 1 else "fx_arity"
+        raise FormulaError(problem, position, name=name, arity=arity, count=len(node.args))
 
 
-def _suggest(name: str) -> str:
-    for known in (*NAMES, *FUNCTIONS):
-        if name.lower() == known:
-            return f"Did you mean {known!r}? "
-    return "Use log for the natural logarithm. " if name.lower() == "ln" else ""
+def _refuse_unknown(problem: str, name: str, position: int) -> NoReturn:
+    """Refuse an unknown name or function, suggesting the known one it may have meant."""
+    known = next((k for k in (*NAMES, *FUNCTIONS) if name.lower() == k), None)
+    hints = ("fx_hint_did_you_mean",) if known else ("fx_hint_ln",) if name.lower() == "ln" else ()
+    raise FormulaError(problem, position, *hints, _NAMES_HINT, name=repr(name), known=repr(known))
 
 
 def _build(node: ast.expr) -> Evaluator:
-    """Build the evaluator of a checked node; recursion is safe because depth is capped."""
+    """Build the evaluator of a checked node; recursion is safe: the tree has at most MAX_NODES
+    nodes, so it is at most that deep."""
     if isinstance(node, ast.Constant):
         return _constant(float(node.value))  # finite: _check_number read the literal as float
     if isinstance(node, ast.Name):

@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from types import MappingProxyType
 
 from core.batch_text import BATCH_TEXT
+from core.input_text import INPUT_TEXT
 from core.lab_text import LAB_TEXT
 from core.lesson_text import LESSON_TEXT
 
@@ -286,7 +287,7 @@ STRINGS: Mapping[str, Mapping[str, str]] = MappingProxyType(
     {
         key: MappingProxyType({"en": en, "zh": zh})
         for key, (en, zh) in (
-            _TABLE | _OBJECTIVE_TEXT | LESSON_TEXT | LAB_TEXT | BATCH_TEXT
+            _TABLE | _OBJECTIVE_TEXT | LESSON_TEXT | LAB_TEXT | BATCH_TEXT | INPUT_TEXT
         ).items()
     }
 )

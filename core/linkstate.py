@@ -11,6 +11,7 @@ import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
+from urllib.parse import urlencode
 
 Raw = str | Sequence[str]
 MAX_RAW_LENGTH = 400  # longer than any valid value (formulas are capped at 300 characters)
@@ -91,6 +92,25 @@ class Field:
         if self.kind == "pair":
             return ",".join(repr(float(v)) for v in value)
         return str(value)
+
+
+def tidy_coordinate(value: float, span: float) -> float:
+    """`value` rounded to a thousandth of `span` or finer (about four significant digits of the
+    box it lies in): what a click on a map or a chosen start should put in a link, not the
+    float32 noise of a grid point (1.600000023841858 becomes 1.6)."""
+    if not (math.isfinite(value) and math.isfinite(span) and span > 0):
+        return value
+    return round(value, 3 - math.floor(math.log10(span)))
+
+
+def full_link(page_url: str | None, page_path: str, params: Mapping[str, str]) -> str:
+    """The full address of the app's default page with `params`, made from the address of the
+    page the reader is on (which ends in `page_path`, e.g. ".../lessons"): a link that works
+    when pasted into a chat or a slide. Without that address (no browser), a relative link."""
+    base = (page_url or "").split("?")[0].rstrip("/")
+    if page_path and base.endswith("/" + page_path):
+        base = base[: -len(page_path) - 1]
+    return f"{base}/?{urlencode(params)}"
 
 
 def decode(

@@ -4,11 +4,12 @@ import numpy as np
 import pytest
 import torch
 
-from core.custom import check_box, custom_objective
+from core.custom import BoxError, check_box, custom_objective
 from core.engine import run
 from core.expressions import FormulaError
 from core.landscape import evaluate
 from core.objectives import OBJECTIVES
+from core.optimizers import OPTIMIZERS
 from core.raster import banded_rgba
 
 HIMMELBLAU = "(x^2 + y - 11)^2 + (x + y^2 - 7)^2"
@@ -73,3 +74,55 @@ def test_bad_boxes_are_refused(box, match):
 def test_bad_formulas_raise_formula_errors():
     with pytest.raises(FormulaError):
         custom_objective("__import__('os')", BOX)
+
+
+@pytest.mark.parametrize("half", [5001.0, 1e5, 1e6])
+def test_a_wide_box_estimates_its_minimum_with_rates_in_range(half):
+    # A box of ±5001 was refused: the estimate's Adam rate, 1% of the span, came out as 100.02.
+    objective = custom_objective("(x/1000 - 1)^2 + (y/1000)^2", ((-half, half), (-half, half)))
+    assert objective.f_min == pytest.approx(0.0, abs=1e-6)
+    assert objective.minima[0] == pytest.approx((1000.0, 0.0), abs=1.0)
+    for spec in OPTIMIZERS.values():
+        spec.validate(**spec.defaults_for(objective))  # every default rate is a valid rate
+
+
+DEFAULT_FORMULA = "sin(x) * cos(y) + 0.1 * (x^2 + y^2)"
+
+
+@pytest.mark.parametrize(
+    "formula",
+    [DEFAULT_FORMULA, "x^2 + 3*y^2", HIMMELBLAU, "log(x) + y^2", "(x - 3)^2 + (y + 1)^2"],
+)
+def test_the_default_start_is_far_from_the_estimated_minimum(formula):
+    box = ((-4.0, 4.0), (-4.0, 4.0))
+    objective = custom_objective(formula, box)
+    (mx, my), (sx, sy) = objective.minima[0], objective.start
+    assert np.hypot(sx - mx, sy - my) > 3.0  # of a box 8 wide: a race worth watching
+    assert -4.0 < sx < 4.0 and -4.0 < sy < 4.0
+    point = torch.tensor(objective.start, dtype=torch.float64, requires_grad=True)
+    value = objective.fn(point)
+    value.backward()
+    assert torch.isfinite(value) and torch.isfinite(point.grad).all()  # log(x): not at x <= 0
+
+
+def test_a_symmetric_bowl_starts_in_the_upper_left_corner_region():
+    assert custom_objective("x^2 + 3*y^2", ((-4.0, 4.0), (-4.0, 4.0))).start == (-2.4, 2.4)
+
+
+@pytest.mark.parametrize("optimizer", ["sgd", "momentum", "adam", "rmsprop"])
+def test_the_default_custom_race_moves_towards_the_minimum(optimizer):
+    objective = custom_objective(DEFAULT_FORMULA, ((-4.0, 4.0), (-4.0, 4.0)))
+    lr = OPTIMIZERS[optimizer].defaults_for(objective)["lr"]
+    frame = run(objective, optimizer, objective.start, 300, lr=lr).frame
+    moved = np.hypot(
+        frame["x"].iloc[-1] - objective.start[0], frame["y"].iloc[-1] - objective.start[1]
+    )
+    assert moved > 1.0
+    assert frame["loss"].iloc[-1] < frame["loss"].iloc[0] - 0.5
+
+
+def test_a_bad_box_says_so_in_chinese_too():
+    with pytest.raises(BoxError) as info:
+        check_box(((2.0, 2.0), (0.0, 1.0)))
+    assert str(info.value) == "The x range is empty: 'from' (2) must be below 'to' (2)."
+    assert info.value.message("zh") == "x 的范围是空的：最小值（2）必须小于最大值（2）。"

@@ -15,7 +15,7 @@ from hypothesis import event, given, settings
 from hypothesis import strategies as st
 
 import core.expressions as expressions
-from core.expressions import MAX_LENGTH, Formula, FormulaError, compile_formula
+from core.expressions import MAX_LENGTH, Formula, FormulaError, compile_formula, point_at
 
 FAST = 0.1  # seconds: every rejection, and every compile, must come back well within this
 
@@ -91,8 +91,9 @@ REJECTIONS = [
     ("x+" * 5000 + "x", "too long: 10001 characters"),
     ("(" * 300, "More than 50 nested parentheses"),
     ("(" * 100 + "x" + ")" * 100, "More than 50 nested parentheses"),
-    ("+".join(["x"] * 150), "nested more than 50 levels"),
+    ("+".join(["x"] * 150), "more than 200 parts"),  # a flat chain: long, not nested
     ("-" * 200 + "x", "nested more than 50 levels"),
+    ("-" * 51 + "x", "nested more than 50 levels"),
     ("sin(" * 55 + "x" + ")" * 55, "More than 50 nested parentheses"),
     (NODE_CAP_CHAIN, "more than 200 parts"),
     # Empty and non-text input
@@ -239,6 +240,57 @@ def test_position_points_at_the_problem_in_the_text_as_typed(text, position):
     with pytest.raises(FormulaError) as info:
         compile_formula(text)
     assert info.value.position == position
+
+
+# A chain of one operator reads as one level, however long: only real nesting counts as depth.
+@pytest.mark.parametrize(
+    ("formula", "x", "y", "expected"),
+    [
+        ("+".join(["x"] * 50), 2.0, 0.0, 100.0),  # the flat sum of 50 terms once refused
+        ("+".join(["x"] * 99), 1.0, 0.0, 99.0),  # 197 parts: just under the cap of 200
+        ("-".join(["x"] * 60) + "+y", 1.0, 5.0, 1.0 - 59.0 + 5.0),
+        ("*".join(["x"] * 60) + "/y", 1.0, 2.0, 0.5),
+        ("^".join(["x"] * 60), 1.0, 0.0, 1.0),
+        ("+".join(["x*y"] * 40), 2.0, 3.0, 240.0),
+    ],
+)
+def test_a_long_flat_chain_is_not_nesting(formula, x, y, expected):
+    assert _at(formula, x, y) == pytest.approx(expected)
+    assert compile_formula(formula)(torch.tensor([[x, y]], requires_grad=True)).shape == (1,)
+
+
+def test_real_nesting_beyond_the_limit_names_the_nesting():
+    with pytest.raises(FormulaError, match="nested more than 50 levels") as info:
+        compile_formula("x*(x+" * 25 + "x" + ")" * 25)  # 51 levels in 25 parentheses
+    assert info.value.position is not None
+    assert _at("x*(x+" * 24 + "x" + ")" * 24, 1.0, 0.0) == 25.0  # 49 levels: accepted
+
+
+@pytest.mark.parametrize(("text", "expected"), REJECTIONS, ids=[_id(t) for t, _ in REJECTIONS])
+def test_every_refusal_reads_in_chinese_with_its_position(text, expected):
+    with pytest.raises(FormulaError) as info:
+        compile_formula(text)
+    chinese = info.value.message("zh")
+    assert re.search(r"[\u4e00-\u9fff]", chinese)
+    assert chinese.endswith(("。", "？")) and "at character" not in chinese
+    if info.value.position is not None:
+        assert f"第 {info.value.position + 1} 个字符处" in chinese
+    assert info.value.message("en") == str(info.value)
+
+
+@pytest.mark.parametrize(
+    ("text", "position", "caret_line"),
+    [
+        ("x^^2", 2, "  ^"),
+        ("x +", 3, "   ^"),  # the text ended early: the caret stands just past it
+        ("ｘ + y + z", 8, "         ^"),  # a full-width letter takes two cells
+        ("x\t+\u200b", 3, "   ^"),  # whitespace and invisible characters take one cell each
+    ],
+)
+def test_the_caret_stands_under_the_character_at_fault(text, position, caret_line):
+    shown, caret = point_at(text, position).split("\n")
+    assert caret == caret_line
+    assert len(shown) == len(text) and shown.isprintable()
 
 
 # Refused before parsing (by the character allow-list or the number scan); the tree walk, called
@@ -471,18 +523,26 @@ def test_no_code_path_evaluates_or_compiles_code(monkeypatch):
     assert modes and set(modes) == {"eval"}
 
 
+def imported_modules(tree: ast.AST) -> set[str]:
+    imported: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            imported |= {alias.name for alias in node.names}
+        elif isinstance(node, ast.ImportFrom):
+            imported.add(node.module or "")
+    return imported
+
+
 def test_the_module_calls_no_eval_and_imports_only_ast_and_torch():
     tree = ast.parse(Path(expressions.__file__).read_text())
     names = {node.id for node in ast.walk(tree) if isinstance(node, ast.Name)}
     assert not names & {"eval", "exec", "compile", "__import__", "getattr", "globals", "vars"}
-    imported: set[str] = set()
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Import):
-            imported |= {alias.name.split(".")[0] for alias in node.names}
-        elif isinstance(node, ast.ImportFrom):
-            imported.add((node.module or "").split(".")[0])
-    standard = {"__future__", "ast", "collections", "dataclasses", "math", "re", "types"}
-    assert imported <= standard | {"torch", "unicodedata"}
+    standard = {"__future__", "ast", "collections.abc", "dataclasses", "math", "re", "types"}
+    # ... and its messages' string table, which imports nothing itself
+    messages = "core.input_text"
+    assert imported_modules(tree) <= standard | {"typing", "torch", "unicodedata", messages}
+    table = Path(expressions.__file__).with_name("input_text.py").read_text()
+    assert imported_modules(ast.parse(table)) == {"__future__"}
 
 
 # ---------------------------------------------------------------------------------------------

@@ -4,7 +4,7 @@ import math
 
 import pytest
 
-from core.linkstate import Field, decode, encode
+from core.linkstate import Field, decode, encode, full_link, tidy_coordinate
 
 FIELDS = [
     Field("steps", "int", 1, 5000),
@@ -66,3 +66,34 @@ def test_repeated_parameters_take_the_last_and_lists_join():
 def test_numbers_accept_what_floats_print():
     values, _ = decode(FIELDS, {"lr": repr(math.pi / 100)})
     assert values["lr"] == math.pi / 100
+
+
+@pytest.mark.parametrize(
+    ("value", "span", "tidy"),
+    [
+        (1.600000023841858, 4.0, 1.6),  # a float32 grid point clicked on Rosenbrock's map
+        (-1.2345678, 8.0, -1.235),
+        (431.99999237060547, 1024.0, 432.0),  # Eggholder's box: whole numbers
+        (0.0123456, 0.05, 0.01235),  # a zoomed box keeps its digits
+        (2.4000000000000004, 8.0, 2.4),
+    ],
+)
+def test_a_coordinate_is_tidied_to_a_thousandth_of_its_box(value, span, tidy):
+    assert tidy_coordinate(value, span) == tidy
+    assert repr(tidy_coordinate(value, span)) == repr(tidy)  # what the link shows
+
+
+@pytest.mark.parametrize(
+    ("page_url", "link"),
+    [
+        ("http://127.0.0.1:8501/lessons", "http://127.0.0.1:8501/?fn=quadratic&steps=60"),
+        (
+            "https://class.example.org/app/lessons/",
+            "https://class.example.org/app/?fn=quadratic&steps=60",
+        ),
+        ("http://localhost:8501/", "http://localhost:8501/?fn=quadratic&steps=60"),
+        (None, "/?fn=quadratic&steps=60"),  # no browser, no address: a relative link
+    ],
+)
+def test_a_shared_link_is_a_full_address_of_the_playground(page_url, link):
+    assert full_link(page_url, "lessons", {"fn": "quadratic", "steps": "60"}) == link
