@@ -108,9 +108,11 @@ def _number(name: str, value: Any, limit: float = MAX_ABS, lang: str = "en") -> 
     if isinstance(value, float) and not math.isfinite(value):
         raise ValueError(text("lab_err_not_finite", lang, name=name, value=repr(value)))
     if abs(value) > limit:  # compared before float(): a huge int would overflow the conversion
+        # A float (1e300 too) prints as a number; only an int too long to print is counted
+        # in digits (its str() holds nothing but digits).
         shown = (
             f"{value:.6g}"
-            if abs(value) < 1e300
+            if isinstance(value, float) or abs(value) < 1e300
             else text("lab_many_digits", lang, digits=len(str(abs(value))))
         )
         raise ValueError(

@@ -279,6 +279,22 @@ def test_bad_matrix_text_raises_a_clear_value_error(text, message):
         lab.nonscalar_backward(x=text)
 
 
+@pytest.mark.parametrize(
+    ("text", "lang", "shown"),
+    [
+        ("[1e300, 2]", "en", "every number in x = 1e+300 is too large"),
+        ("[1.7e308, 2]", "en", "every number in x = 1.7e+308 is too large"),
+        ("[1e300, 2]", "zh", "x 中的每个数 = 1e+300 太大了"),
+        ("[" + "9" * 400 + ", 1]", "en", "a 400-digit number"),  # an int: counted in digits
+    ],
+)
+def test_a_huge_float_is_shown_as_a_number_not_counted_in_digits(text, lang, shown):
+    # 1e300 was called "a 6-digit number": the length of str(1e300), "1e+300".
+    with pytest.raises(ValueError) as info:
+        lab.parse_tensor_text(text, lang=lang)
+    assert shown in str(info.value) and "6-digit" not in str(info.value)
+
+
 def test_weights_must_match_the_shape_of_x():
     with pytest.raises(ValueError, match=r"shape of x \(2×2\), not 3"):
         lab.nonscalar_backward(weights="[1, 2, 3]")
