@@ -125,7 +125,7 @@ def inspector_tab(config: Config, runs: list[Run], lang: str) -> None:
     found = inspection(config.key, optimizer_id, min(t, last), lang)
     eq_col, fig_col = st.columns([3, 2])
     with eq_col:
-        for line in found.filled:
+        for line in found.shown:  # each line in symbols, then with this step's numbers
             st.latex(line)
         if found.note:
             st.caption(found.note)

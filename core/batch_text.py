@@ -278,7 +278,7 @@ BATCH_TEXT: dict[str, tuple[str, str]] = {
     # What each quantity means
     "insp_m_iterate": ("the iterate", "当前迭代点"),
     "insp_m_backward": ("what backward() gave", "backward() 算出的梯度"),
-    "insp_m_decayed_grad": ("gradient + λ x_t", "梯度 + λ x_t"),
+    "insp_m_decayed_grad": ("gradient + λ xₜ", "梯度 + λ xₜ"),
     "insp_m_lr": ("learning rate of this update", "本次更新的学习率"),
     "insp_m_before": ("before this update", "本次更新之前的值"),
     "insp_m_update": ("update = {rule}", "更新量 = {rule}"),
@@ -286,18 +286,18 @@ BATCH_TEXT: dict[str, tuple[str, str]] = {
     "insp_m_step_count": ("updates so far, this one included", "到目前为止的更新次数（含本次）"),
     "insp_m_first_moment": ("first moment: running mean of g", "一阶矩：g 的滑动平均"),
     "insp_m_second_moment": ("second moment: running mean of g²", "二阶矩：g² 的滑动平均"),
-    "insp_m_vmax": ("largest v_t so far", "迄今为止最大的 v_t"),
+    "insp_m_vmax": ("largest vₜ so far", "迄今为止最大的 vₜ"),
     "insp_m_mean_sq": ("running mean of g²", "g² 的滑动平均"),
     "insp_m_mean": ("running mean of g", "g 的滑动平均"),
     "insp_m_denominator": (
-        "√(v_t) + ε, centered: √(v_t - ḡ²) + ε",
-        "√(v_t) + ε；中心化时为 √(v_t - ḡ²) + ε",
+        "√vₜ + ε; centered: √(vₜ − ḡₜ²) + ε",
+        "√vₜ + ε；中心化时为 √(vₜ − ḡₜ²) + ε",
     ),
     "insp_m_buffer_of": ("momentum buffer of g / s", "g / s 的动量缓冲"),
     "insp_m_sum_sq": ("sum of every g² so far", "迄今为止所有 g² 之和"),
     "insp_m_decayed_lr": ("decayed learning rate", "衰减后的学习率"),
-    "insp_m_predicted": ("x_{t+1} - x_t by the equation", "按公式算出的 x_{t+1} - x_t"),
-    "insp_m_actual": ("x_{t+1} - x_t as recorded", "实际记录的 x_{t+1} - x_t"),
+    "insp_m_predicted": ("xₜ₊₁ − xₜ by the equation", "按公式算出的 xₜ₊₁ − xₜ"),
+    "insp_m_actual": ("xₜ₊₁ − xₜ as recorded", "实际记录的 xₜ₊₁ − xₜ"),
     # Notes
     "insp_note_generic": (
         "The update rule of {name} is not spelled out here; the table shows torch's "
@@ -305,20 +305,26 @@ BATCH_TEXT: dict[str, tuple[str, str]] = {
         "这里没有写出 {name} 的更新规则；表格列出的是本次更新后 torch 的 optimizer.state。",
     ),
     "insp_note_first_buffer": (
-        "First update: torch starts the momentum buffer at g_t itself, without dampening.",
-        "第一次更新：torch 直接用 g_t 作为动量缓冲的初值，不做阻尼。",
+        "First update: torch starts the momentum buffer at gₜ itself, without dampening.",
+        "第一次更新：torch 直接用 gₜ 作为动量缓冲的初值，不做阻尼。",
     ),
     "insp_note_clamped": (
-        "x_{t+1} is not where the equation puts it: the update was clamped into the box.",
-        "x_{t+1} 不在公式给出的位置：这次更新被截断回了绘图范围内。",
+        "xₜ₊₁ is not where the equation puts it: the update was clamped into the box.",
+        "xₜ₊₁ 不在公式给出的位置：这次更新被截断回了绘图范围内。",
     ),
     "insp_note_stopped": (
-        "The run stopped after this update: x_{t+1} was not recorded.",
-        "运行在这次更新后停止：没有记录 x_{t+1}。",
+        "The run stopped after this update: xₜ₊₁ was not recorded.",
+        "运行在这次更新后停止：没有记录 xₜ₊₁。",
     ),
     # Arrows and the small figure
-    "insp_arrow_predicted": ("predicted x_{t+1} (the equation)", "预测的 x_{t+1}（按公式）"),
-    "insp_arrow_actual": ("actual update x_{t+1} - x_t", "实际更新 x_{t+1} - x_t"),
+    "insp_arrow_predicted": (
+        "predicted x<sub>t+1</sub> (the equation)",
+        "预测的 x<sub>t+1</sub>（按公式）",
+    ),
+    "insp_arrow_actual": (
+        "actual update x<sub>t+1</sub> − x<sub>t</sub>",
+        "实际更新 x<sub>t+1</sub> − x<sub>t</sub>",
+    ),
     "insp_arrow_gradient": ("-lr · gradient", "-lr · 梯度"),
     "insp_arrow_shortened": (
         "-lr · gradient (shortened: length {length})",
@@ -329,7 +335,7 @@ BATCH_TEXT: dict[str, tuple[str, str]] = {
         "-lr · 梯度（已加长：实际长度 {length}）",
     ),
     "insp_fig_level_sets": ("level sets of f", "f 的等高线"),
-    "insp_fig_title": ("Update from x_{t}", "从 x_{t} 出发的更新"),
+    "insp_fig_title": ("Update from x<sub>{t}</sub>", "从 x<sub>{t}</sub> 出发的更新"),
     # Bad input
     "insp_err_outside": (
         "Step {t} is outside the run (steps 0 to {last})",

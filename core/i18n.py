@@ -165,7 +165,10 @@ _TABLE: dict[str, tuple[str, str]] = {
     ),
     "summary": ("Summary", "汇总"),
     "inspect_optimizer": ("Optimizer to inspect", "要检查的优化器"),
-    "inspect_step": ("Step t (the update from x_t to x_t+1)", "第 t 步（从 x_t 到 x_t+1 的更新）"),
+    "inspect_step": (
+        "Step t (the update from $x_t$ to $x_{t+1}$)",
+        "第 t 步（从 $x_t$ 到 $x_{t+1}$ 的更新）",
+    ),
     "code_note": (
         "A self-contained PyTorch script that reproduces this race exactly and prints where each optimizer ends.",
         "一个独立的 PyTorch 脚本：精确复现这场比赛，并打印每个优化器的终点。",

@@ -98,15 +98,19 @@ class Rule:
 
 @dataclass(frozen=True, slots=True, eq=False)
 class Inspection:
-    """One update of one run, explained.
+    r"""One update of one run, explained.
 
     Attributes:
         optimizer: the optimizer id.
         t: the step: the update from x_t to x_{t+1}.
         covered: the update rule is spelled out (else `equations` and `filled` are empty and
             `predicted_update` is None).
-        equations: the rule as LaTeX lines, in symbols.
-        filled: the same lines with the numbers of step t (2-vectors as column vectors).
+        equations: the rule as LaTeX lines, in symbols: `x_{t+1} = x_t - \eta \, g_t`.
+        filled: the same lines with the numbers of step t (2-vectors as column vectors), each
+            an `aligned` block: the left side's symbol, the right side with numbers (in rows
+            that fit LINE_BUDGET_EM), then the left side's value.
+        shown: what the Inspector shows of each line: the symbols, and below them, aligned at
+            "=", the rows of the filled line.
         table: one row per quantity; columns x, y (a scalar fills both), source and meaning
             (headed 来源 and 含义, and with their values, in Chinese when made with lang="zh").
             Rows are labelled by torch's state key (`exp_avg`; `exp_avg (t-1)` before) or a
@@ -126,6 +130,7 @@ class Inspection:
     covered: bool
     equations: tuple[str, ...]
     filled: tuple[str, ...]
+    shown: tuple[str, ...]
     table: pd.DataFrame = field(repr=False)
     point: np.ndarray
     grad: np.ndarray
@@ -162,6 +167,10 @@ def latex_value(value: Value) -> str:
 
 _PLACEHOLDER = re.compile(r"@(\w+)")
 
+# The widest a line of the inspector's equations may be, in em of the displayed math: the
+# equation column at 1280 px (about 480 px of KaTeX at 1.21 x 16 px per em) with some margin.
+LINE_BUDGET_EM = 22.0
+
 
 def _render(template: str, quantities: Mapping[str, Quantity], filled: bool) -> str:
     def one(match: re.Match[str]) -> str:
@@ -169,6 +178,120 @@ def _render(template: str, quantities: Mapping[str, Quantity], filled: bool) -> 
         return latex_value(quantity.value) if filled else quantity.symbol
 
     return _PLACEHOLDER.sub(one, template)
+
+
+def _terms(expression: str) -> list[str]:
+    r"""The top-level terms of a template's side, each with its leading sign:
+    `a - b \, c + \frac{d}{e + f}` -> [`a`, `- b \, c`, `+ \frac{d}{e + f}`]."""
+    terms, depth, begin = [], 0, 0
+    for i, char in enumerate(expression):
+        depth += (char in "({[") - (char in ")}]")
+        if depth == 0 and expression[i : i + 3] in (" + ", " - ") and i > begin:
+            terms.append(expression[begin:i].strip())
+            begin = i + 1
+    return [*terms, expression[begin:].strip()]
+
+
+def _rows(terms: Sequence[str], budget: float) -> list[str]:
+    """Terms packed greedily into rows no wider than `budget` em (a term wider than that gets
+    a row of its own)."""
+    rows: list[str] = []
+    for term in terms:
+        if rows and latex_width(f"{rows[-1]} {term}") <= budget:
+            rows[-1] = f"{rows[-1]} {term}"
+        else:
+            rows.append(term)
+    return rows
+
+
+def _aligned(lhs: str, rows: Sequence[str]) -> str:
+    """An `aligned` block: `lhs` and the first row, then the other rows aligned at `&`."""
+    body = " \\\\ ".join(rows)
+    return rf"\begin{{aligned}} {lhs} {body} \end{{aligned}}"
+
+
+def _equation(template: str, quantities: Mapping[str, Quantity]) -> tuple[str, str, str]:
+    """One line of a rule as (symbols, numbers, both): `lhs = rhs` in symbols; the same with the
+    numbers of step t, the right side split into rows that fit LINE_BUDGET_EM and ended by the
+    left side's value unless the right side is that value already; and the symbols above the
+    numbers, aligned at "=" (what the Inspector shows)."""
+    lhs, rhs = template.split(" = ", 1)
+    symbols = (_render(lhs, quantities, False), _render(rhs, quantities, False))
+    budget = LINE_BUDGET_EM - latex_width(symbols[0]) - 1.5  # the "= " and a margin
+    terms = [_render(term, quantities, True) for term in _terms(rhs)]
+    rows = [rf"&\quad {row}" for row in _rows(terms, budget)]
+    rows[0] = "&=" + rows[0].removeprefix(r"&\quad")
+    if not _PLACEHOLDER.fullmatch(rhs):  # a single quantity is its own value: no "= same"
+        rows.append(f"&= {_render(lhs, quantities, True)}")
+    equation = " = ".join(symbols)
+    one_line = " ".join(row.removeprefix("&") for row in rows)
+    if len(rows) <= 2 and latex_width(f"{equation} {one_line}") <= LINE_BUDGET_EM:
+        return equation, f"{symbols[0]} {one_line}", f"{equation} {one_line}"  # short: one row
+    return equation, _aligned(symbols[0], rows), _aligned(symbols[0], [f"&= {symbols[1]}", *rows])
+
+
+# Rough widths, in em, of what KaTeX draws: enough to keep a line inside its column.
+_COMMAND_WIDTH = {",": 0.17, "quad": 1.0, "times": 1.0, "odot": 1.0, "max": 1.7, "nabla": 0.85}
+_ZERO_WIDTH = {"hat", "bar", "left", "right"}  # accents and delimiters sized elsewhere
+_CHAR_WIDTH = {" ": 0.0, "{": 0.0, "}": 0.0, "&": 0.0, ".": 0.28, ",": 0.28, "(": 0.39, ")": 0.39}
+_CHAR_WIDTH |= {"=": 1.33, "+": 1.22, "-": 1.22}  # with the space KaTeX puts around them
+_TOKEN = re.compile(
+    r"\\begin\{pmatrix\}(?P<matrix>.*?)\\end\{pmatrix\}"
+    r"|\\frac(?P<frac>\{)|\\sqrt(?P<sqrt>\{)|[_^](?P<script>\{)|\\mathrm(?P<plain>\{)"
+    r"|\\(?P<command>[A-Za-z]+|.)|(?P<char>.)",
+    re.S,
+)
+
+
+def _group_end(latex: str, start: int) -> int:
+    """The index just after the brace group that opens at `start`."""
+    depth = 0
+    for i in range(start, len(latex)):
+        depth += (latex[i] == "{") - (latex[i] == "}")
+        if depth == 0:
+            return i + 1
+    return len(latex)
+
+
+def latex_width(latex: str) -> float:
+    """Estimated width in em of one row of `latex` as KaTeX displays it: vectors as their widest
+    entry, fractions as their wider part, scripts smaller, space around operators."""
+    width, i = 0.0, 0
+    while i < len(latex):
+        token = _TOKEN.match(latex, i)
+        assert token is not None  # the last alternative matches any character
+        i, kind = token.end(), token.lastgroup
+        if kind == "matrix":
+            width += max(latex_width(entry) for entry in token["matrix"].split(r"\\")) + 1.3
+        elif kind in ("frac", "sqrt", "script", "plain"):
+            end = _group_end(latex, i - 1)
+            inner = latex_width(latex[i : end - 1])
+            if kind == "frac":  # numerator over denominator
+                below = _group_end(latex, end)
+                inner, end = max(inner, latex_width(latex[end + 1 : below - 1])) + 0.3, below
+            width += {"sqrt": inner + 1.0, "script": 0.7 * inner}.get(kind, inner)
+            i = end
+        elif kind == "command":
+            name = token["command"]
+            width += 0.0 if name in _ZERO_WIDTH else _COMMAND_WIDTH.get(name, 0.6)
+        else:
+            width += _CHAR_WIDTH.get(token["char"], 0.5)
+    return width
+
+
+def block_width(latex: str) -> float:
+    """Estimated width in em of an equation: of its widest row when it is an `aligned` block
+    (later rows start where the first row's `&` is)."""
+    body = latex.removeprefix(r"\begin{aligned}").removesuffix(r"\end{aligned}")
+    rows, depth = [""], 0
+    for piece in re.split(r"(\\begin\{pmatrix\}|\\end\{pmatrix\}|\\\\)", body):
+        depth += (piece == r"\begin{pmatrix}") - (piece == r"\end{pmatrix}")
+        if piece == "\\\\" and depth == 0:  # a row break, not the one inside a vector
+            rows.append("")
+        else:
+            rows[-1] += piece
+    lhs = rows[0].split("&", 1)[0] if "&" in rows[0] else ""
+    return max(latex_width(lhs) + latex_width(row.split("&", 1)[-1]) for row in rows)
 
 
 def _holds(condition: str, flags: Mapping[str, bool]) -> bool:
@@ -257,7 +380,7 @@ def _sgd(ctx: _Context) -> Computed:
         "first": "momentum_buffer" not in ctx.before,  # torch starts the buffer at g, undamped
     }
     if mu == 0:
-        return q, flags, _finish(ctx, q, ctx.lr, q["g"].value, "-lr × g_t")
+        return q, flags, _finish(ctx, q, ctx.lr, q["g"].value, "-lr × gₜ")
     q |= {
         "mu": _hyper(r"\mu", mu),
         "damp": _hyper(r"\tau", ctx.kwargs["dampening"]),
@@ -265,9 +388,9 @@ def _sgd(ctx: _Context) -> Computed:
         "buf_prev": _before(ctx, "momentum_buffer", "b_{t-1}"),
     }
     if not flags["nesterov"]:
-        return q, flags, _finish(ctx, q, ctx.lr, q["buf"].value, "-lr × b_t")
-    q["d"] = Quantity("d_t", q["g"].value + mu * q["buf"].value, COMPUTED, "d_t", "g_t + μ b_t")
-    return q, flags, _finish(ctx, q, ctx.lr, q["d"].value, "-lr × d_t")
+        return q, flags, _finish(ctx, q, ctx.lr, q["buf"].value, "-lr × bₜ")
+    q["d"] = Quantity("d_t", q["g"].value + mu * q["buf"].value, COMPUTED, "d_t", "gₜ + μ bₜ")
+    return q, flags, _finish(ctx, q, ctx.lr, q["d"].value, "-lr × dₜ")
 
 
 _SGD_LINES = (
@@ -305,15 +428,15 @@ def _adam(ctx: _Context, *, decoupled: bool) -> Computed:
         v = q["vmax"].value
     bc1, bc2 = 1 - beta1**k, 1 - beta2**k  # as torch computes them: Python floats
     q |= {
-        "bc1": Quantity("c_1", bc1, COMPUTED, "bias_correction1", "1 - β₁^k"),
-        "bc2": Quantity("c_2", bc2, COMPUTED, "bias_correction2", "1 - β₂^k"),
-        "mhat": Quantity(r"\hat m_t", q["m"].value / bc1, COMPUTED, "m_hat", "m_t / c_1"),
-        "vhat": Quantity(r"\hat v_t", v / bc2, COMPUTED, "v_hat", "v_t / c_2"),
+        "bc1": Quantity("c_1", bc1, COMPUTED, "bias_correction1", "1 − β₁ᵏ"),
+        "bc2": Quantity("c_2", bc2, COMPUTED, "bias_correction2", "1 − β₂ᵏ"),
+        "mhat": Quantity(r"\hat m_t", q["m"].value / bc1, COMPUTED, "m_hat", "mₜ / c₁"),
+        "vhat": Quantity(r"\hat v_t", v / bc2, COMPUTED, "v_hat", "vₜ / c₂"),
     }
     step = ctx.lr / (np.sqrt(q["vhat"].value) + q["eps"].value)
     # AdamW shrinks x_t by lr·λ·x_t before the Adam step (decoupled weight decay).
     extra = -ctx.lr * q["wd"].value * ctx.point if flags["decoupled"] else 0.0
-    return q, flags, _finish(ctx, q, step, q["mhat"].value, "-η_eff ⊙ m̂_t", extra)
+    return q, flags, _finish(ctx, q, step, q["mhat"].value, "-effective_lr ⊙ m̂ₜ", extra)
 
 
 _ADAM_LINES = (
@@ -322,9 +445,11 @@ _ADAM_LINES = (
     ("", r"@m = @b1 \, @m_prev + (1 - @b1) \, @g"),
     ("", r"@v = @b2 \, @v_prev + (1 - @b2) \, @g \odot @g"),
     ("amsgrad", r"@vmax = \max(@vmax_prev, @v)"),
-    ("", r"@bc1 = 1 - @b1^{@k}, \quad @bc2 = 1 - @b2^{@k}"),
-    ("!amsgrad", r"@mhat = \frac{@m}{@bc1}, \quad @vhat = \frac{@v}{@bc2}"),
-    ("amsgrad", r"@mhat = \frac{@m}{@bc1}, \quad @vhat = \frac{@vmax}{@bc2}"),
+    ("", r"@bc1 = 1 - @b1^{@k}"),
+    ("", r"@bc2 = 1 - @b2^{@k}"),
+    ("", r"@mhat = \frac{@m}{@bc1}"),
+    ("!amsgrad", r"@vhat = \frac{@v}{@bc2}"),
+    ("amsgrad", r"@vhat = \frac{@vmax}{@bc2}"),
     ("", r"@step_size = \frac{@lr}{\sqrt{@vhat} + @eps}"),
     ("!decoupled", r"@x_next = @x - @step_size \odot @mhat"),
     ("decoupled", r"@x_next = @x - @step_size \odot @mhat - @lr \, @wd \, @x"),
@@ -349,11 +474,11 @@ def _rmsprop(ctx: _Context) -> Computed:
     denom = np.sqrt(variance) + q["eps"].value
     q["s"] = Quantity("s_t", denom, COMPUTED, "denominator", text("insp_m_denominator", ctx.lang))
     if not flags["momentum"]:
-        return q, flags, _finish(ctx, q, ctx.lr / denom, q["g"].value, "-η_eff ⊙ g_t")
+        return q, flags, _finish(ctx, q, ctx.lr / denom, q["g"].value, "-effective_lr ⊙ gₜ")
     q["mu"] = _hyper(r"\mu", mu)
     q["buf"] = _state(ctx, "momentum_buffer", "b_t", text("insp_m_buffer_of", ctx.lang))
     q["buf_prev"] = _before(ctx, "momentum_buffer", "b_{t-1}")
-    return q, flags, _finish(ctx, q, ctx.lr, q["buf"].value, "-lr × b_t")
+    return q, flags, _finish(ctx, q, ctx.lr, q["buf"].value, "-lr × bₜ")
 
 
 _RMSPROP_LINES = (
@@ -385,7 +510,7 @@ def _adagrad(ctx: _Context) -> Computed:
         "clr": Quantity(r"\eta_k", clr, COMPUTED, "clr", text("insp_m_decayed_lr", ctx.lang)),
     }
     step = clr / (np.sqrt(q["sum"].value) + q["eps"].value)
-    return q, flags, _finish(ctx, q, step, q["g"].value, "-η_eff ⊙ g_t")
+    return q, flags, _finish(ctx, q, step, q["g"].value, "-effective_lr ⊙ gₜ")
 
 
 _ADAGRAD_LINES = (
@@ -514,7 +639,7 @@ def inspect_step(
     rule = RULES.get(spec.id)
     notes = []
     if rule is None:
-        equations = filled = ()
+        equations = filled = shown = ()
         predicted = None
         rows = [
             ("x_t", point, ENGINE, text("insp_m_iterate", lang)),
@@ -526,8 +651,8 @@ def inspect_step(
     else:
         quantities, flags, predicted = rule.compute(ctx)
         lines = [template for condition, template in rule.lines if _holds(condition, flags)]
-        equations = tuple(_render(line, quantities, filled=False) for line in lines)
-        filled = tuple(_render(line, quantities, filled=True) for line in lines)
+        spelled = [_equation(line, quantities) for line in lines]
+        equations, filled, shown = zip(*spelled, strict=True)
         rows = [(q.row, q.value, q.source, q.meaning) for q in quantities.values() if q.row]
         rows.append(("predicted_update", predicted, COMPUTED, text("insp_m_predicted", lang)))
         if flags.get("momentum") and flags.get("first"):
@@ -553,6 +678,7 @@ def inspect_step(
         covered=rule is not None,
         equations=equations,
         filled=filled,
+        shown=shown,
         table=_table(rows, lang),
         point=point,
         grad=grad,
@@ -756,7 +882,7 @@ def update_arrows_figure(
             y=[float(inspection.point[1])],
             mode="markers",
             marker={"size": 9, "color": "black"},
-            name=f"x_{inspection.t}",
+            name=f"x<sub>{inspection.t}</sub>",
         )
     )
     for a in arrows:

@@ -13,13 +13,17 @@ import torch
 
 from core.engine import trajectory
 from core.inspector import (
+    LINE_BUDGET_EM,
     RULES,
     STATE,
     STATE_BEFORE,
     arrow_annotations,
+    block_width,
     inspect_run,
     inspect_step,
     latex_number,
+    latex_value,
+    latex_width,
     torch_arguments,
     update_arrows,
     update_arrows_figure,
@@ -168,7 +172,7 @@ def test_first_update_starts_from_torchs_initial_state():
     assert table.loc["sum (t-1)", "source"] == STATE_BEFORE
     first = inspect_step("momentum", {}, _steps("momentum", {}), 0)
     assert first.equations[1] == "b_t = g_t" and "text" not in "".join(first.filled)
-    assert first.note.startswith("First update: torch starts the momentum buffer at g_t")
+    assert first.note.startswith("First update: torch starts the momentum buffer at gₜ")
     zh = inspect_step("momentum", {}, _steps("momentum", {}), 0, lang="zh")
     assert zh.note.startswith("第一次更新") and zh.filled == first.filled
     later = inspect_step("momentum", {}, _steps("momentum", {}), 1)
@@ -187,15 +191,115 @@ def test_prediction_uses_the_scheduled_rate_and_the_noisy_gradient():
 def test_equations_and_filled_lines_match_line_for_line():
     hyper = {"lr": 0.1, "amsgrad": True, "weight_decay": 0.3}
     inspection = inspect_step("adamw", hyper, _steps("adamw", hyper), 4)
-    assert len(inspection.equations) == len(inspection.filled) > 5
+    assert len(inspection.equations) == len(inspection.filled) == len(inspection.shown) > 5
     assert inspection.equations[-1].startswith("x_{t+1} = x_t")
     assert r"\lambda" in inspection.equations[-1]  # decoupled weight decay is visible
     assert r"v^{\max}_t" in "".join(inspection.equations)
-    for symbolic, filled in zip(inspection.equations, inspection.filled, strict=True):
-        assert "@" not in symbolic + filled
-        assert symbolic.count("=") == filled.count("=")
+    for symbolic, filled, shown in zip(*_lines(inspection), strict=True):
+        assert "@" not in symbolic + filled + shown
+        lhs, rhs = symbolic.split(" = ", 1)
+        assert _without_layout(filled).startswith(lhs)  # the same left side ...
+        assert _without_layout(shown).startswith(f"{lhs} = {rhs}")  # ... under its symbols
     assert r"\begin{pmatrix}" in inspection.filled[-1]
     assert "0.3" in inspection.filled[-1]
+
+
+def _lines(inspection):
+    return inspection.equations, inspection.filled, inspection.shown
+
+
+def _without_layout(latex: str) -> str:
+    """An equation as one line: no `aligned` block, row breaks or alignment marks."""
+    body = latex.removeprefix(r"\begin{aligned}").removesuffix(r"\end{aligned}")
+    rows = re.split(r" \\\\ (?=&)", body.strip())  # row breaks (a vector's are not before &)
+    return " ".join(row.replace(r"&\quad", "").replace("&", "").strip() for row in rows)
+
+
+def _sides(filled: str) -> list[str]:
+    """The parts of a filled line between its top-level "=" signs."""
+    line, parts, depth, begin = _without_layout(filled), [], 0, 0
+    for i, char in enumerate(line):
+        depth += (char in "({") - (char in ")}")
+        if char == "=" and depth == 0:
+            parts.append(line[begin:i].strip())
+            begin = i + 1
+    return [*parts, line[begin:].strip()]
+
+
+def _numbers(value) -> list[str]:
+    """How the equations print each entry of a state value (4 significant digits)."""
+    return [latex_number(float(v)).strip("()") for v in np.atleast_1d(np.asarray(value, float))]
+
+
+@pytest.mark.parametrize("case", COVERED, ids=_ids)
+def test_each_line_shows_its_symbols_above_its_numbers(case):
+    """The symbolic equation above the filled-in one, for every optimizer and variant: symbols
+    and numbers differ, a filled line is never `a = a`, it prints optimizer.state's numbers,
+    and every row of what is shown fits the equation column."""
+    oid, hyper = case
+    steps = _steps(oid, hyper)
+    for t in TS:
+        inspection = inspect_step(oid, hyper, steps, t)
+        for symbolic, filled, shown in zip(*_lines(inspection), strict=True):
+            assert r"\begin{pmatrix}" not in symbolic and filled != symbolic
+            assert _without_layout(shown).startswith(symbolic)
+            sides = _sides(filled)
+            assert len(sides) >= 2 and len(set(sides[1:])) == len(sides) - 1, filled
+            for latex in (filled, shown):
+                assert block_width(latex) <= LINE_BUDGET_EM, latex
+        printed = " ".join(inspection.filled)
+        for key, value in steps[t].state.items():
+            if key != "step" and np.size(value) == 2:  # each state vector, entry by entry
+                assert all(number in printed for number in _numbers(value)), (key, printed)
+        assert r"\nabla f(x_t)" in inspection.shown[0]  # the gradient line, named as such
+        assert all(number in inspection.shown[0] for number in _numbers(steps[t].grad))
+
+
+def test_sgds_gradient_line_reads_as_an_equation_not_a_tautology():
+    steps = list(trajectory("rosenbrock", "sgd", (-1.2, 1.0), 3, lr=0.002))
+    inspection = inspect_step("sgd", {"lr": 0.002}, steps, 0)
+    gradient, update = inspection.shown
+    assert gradient.startswith(r"g_t = \nabla f(x_t) = \begin{pmatrix} -215.6 \\ -88")
+    assert gradient.count(r"\begin{pmatrix}") == 1  # not "(-215.6, -88) = (-215.6, -88)"
+    assert _without_layout(update).startswith(r"x_{t+1} = x_t - \eta \, g_t = \begin{pmatrix}")
+    assert "0.002" in update and _sides(update)[-1] == latex_value(steps[1].point)
+
+
+def test_long_lines_are_split_into_rows_that_fit():
+    """Adam's second moment, with large gradients: more than one row, each within the budget."""
+    steps = list(trajectory("eggholder", "adam", (400.0, 300.0), 4, lr=5.0))
+    inspection = inspect_step("adam", {"lr": 5.0}, steps, 2)
+    second_moment = next(s for s in inspection.shown if s.startswith(r"\begin{aligned} v_t"))
+    assert second_moment.count(r"\\ &") >= 3  # symbols, two rows of numbers, the value
+    assert block_width(second_moment) <= LINE_BUDGET_EM
+    one_row = second_moment.replace(r" \\ &\quad", "")  # the numbers as a single row
+    assert block_width(one_row) > LINE_BUDGET_EM
+
+
+@pytest.mark.parametrize(
+    ("latex", "low", "high"),
+    [
+        ("x", 0.4, 0.6),
+        (r"x_{t+1} = x_t", 3.0, 5.0),
+        (r"\begin{pmatrix} -215.6 \\ -88 \end{pmatrix}", 4.0, 6.0),
+        (r"\frac{1}{\sqrt{\begin{pmatrix} 1 \\ 2 \end{pmatrix}} + 1 \times 10^{-8}}", 6.0, 9.0),
+    ],
+)
+def test_latex_widths_are_estimated_in_em(latex, low, high):
+    assert low <= latex_width(latex) <= high
+
+
+def test_labels_show_no_raw_latex():
+    steps = list(trajectory("rosenbrock", "adam", (-1.2, 1.0), 6, lr=0.05))
+    for lang in ("en", "zh"):
+        inspection = inspect_step("adam", {"lr": 0.05}, steps, 3, lang=lang)
+        fig = update_arrows_figure(inspection, OBJECTIVES["rosenbrock"], lang=lang)
+        words = [fig.layout.title.text, *(trace.name for trace in fig.data)]
+        words += [a.label for a in update_arrows(inspection, lang=lang)]
+        words += list(inspection.table.iloc[:, 3])  # the meanings
+        raw = [w for w in words if re.search(r"[_^]\{|\\[a-z]+|[a-z]_[a-z0-9]\b", w)]
+        assert not raw, raw
+        assert "x<sub>3</sub>" in fig.layout.title.text
 
 
 @pytest.mark.parametrize("oid", GENERIC)
@@ -349,7 +453,8 @@ ENGLISH_WORD = re.compile(r"[A-Za-z]{3,}")
 
 def _prose_without_chinese(texts) -> list[str]:
     """Texts with an English word and no Chinese; formulas such as `m_t / c_1` are not prose."""
-    return [t for t in texts if t and ENGLISH_WORD.search(t) and not CJK.search(t)]
+    texts = [re.sub(r"</?sub>", "", t) for t in texts if t]  # Plotly's subscripts are markup
+    return [t for t in texts if ENGLISH_WORD.search(t) and not CJK.search(t)]
 
 
 @pytest.mark.parametrize("case", [*COVERED, *((oid, {}) for oid in GENERIC)], ids=_ids)
@@ -376,7 +481,7 @@ def test_chinese_notes_arrows_and_figure():
     run = trajectory("quadratic", "sgd", (-1.8, -0.8), 100, lr=0.05)
     steps = list(run)
     stopped = inspect_step("sgd", {"lr": 0.05}, steps, len(steps) - 1, stop=run.stop, lang="zh")
-    assert stopped.note == "运行在这次更新后停止：没有记录 x_{t+1}。"
+    assert stopped.note == "运行在这次更新后停止：没有记录 xₜ₊₁。"
     clamped = list(trajectory("eggholder", "adam", (400.0, 300.0), 20, project=True, lr=50.0))
     t = next(t for t in range(len(clamped) - 1) if np.abs(clamped[t + 1].point).max() == 512.0)
     assert "截断" in inspect_step("adam", {"lr": 50.0}, clamped, t, lang="zh").note
@@ -384,7 +489,10 @@ def test_chinese_notes_arrows_and_figure():
     rosenbrock = list(trajectory("rosenbrock", "adam", (-1.2, 1.0), 6, lr=0.05))
     inspection = inspect_step("adam", {"lr": 0.05}, rosenbrock, 3, lang="zh")
     arrows = update_arrows(inspection, lang="zh")
-    assert [a.label for a in arrows][1:] == ["预测的 x_{t+1}（按公式）", "实际更新 x_{t+1} - x_t"]
+    assert [a.label for a in arrows][1:] == [
+        "预测的 x<sub>t+1</sub>（按公式）",
+        "实际更新 x<sub>t+1</sub> − x<sub>t</sub>",
+    ]
     assert arrows[0].label.startswith("-lr · 梯度（已缩短")
     english = update_arrows(inspection)
     for a, b in zip(english, arrows, strict=True):
@@ -393,10 +501,10 @@ def test_chinese_notes_arrows_and_figure():
     assert hover == [a.label for a in arrows]
 
     fig = update_arrows_figure(inspection, OBJECTIVES["rosenbrock"], lang="zh")
-    assert fig.layout.title.text == "从 x_3 出发的更新"
+    assert fig.layout.title.text == "从 x<sub>3</sub> 出发的更新"
     assert not _prose_without_chinese([trace.name for trace in fig.data])
     assert fig.data[0].name == "f 的等高线"
-    assert update_arrows_figure(inspection).layout.title.text == "Update from x_3"
+    assert update_arrows_figure(inspection).layout.title.text == "Update from x<sub>3</sub>"
 
 
 def test_inspect_run_passes_the_language_on():
