@@ -33,16 +33,19 @@ BATCH_TEXT: dict[str, tuple[str, str]] = {
     ),
     "bv_device_help": (
         "Where the basin map runs. A GPU pays off for large grids and many steps; the sweeps "
-        "and the momentum map run on the CPU (torch.optim loops over param groups in Python).",
-        "吸引盆图在哪个设备上运行。网格大、步数多时 GPU 更快；学习率扫描和动量图在 CPU 上运行"
-        "（torch.optim 在 Python 中逐个遍历参数组）。",
+        "and the momentum map run on the CPU, where every row gives torch.optim's numbers bit "
+        "for bit.",
+        "吸引盆图在哪个设备上运行。网格大、步数多时 GPU 更快；学习率扫描和动量图在 CPU 上运行，"
+        "每一行的结果都与 torch.optim 逐位相同。",
     ),
     "bv_sidebar_note": (
-        "Every start or setting is an independent torch.optim run in float32, bitwise the "
-        "single run: the starts share one [B, 2] tensor, the rates one optimizer with one "
-        "param group per rate.",
-        "每个起点或每组设置都是一次独立的 float32 torch.optim 运行，与单独运行逐位相同："
-        "所有起点共用一个 [B, 2] 张量，所有学习率共用一个优化器、每个学习率一个参数组。",
+        "Every start or setting is bitwise its own torch.optim run in float32: the starts "
+        "share one [B, 2] tensor and one optimizer; the settings of a sweep share one [R, 2] "
+        "tensor, each row updated by torch.optim's own formula with its own learning rate "
+        "(and momentum).",
+        "每个起点或每组设置都与它单独的 float32 torch.optim 运行逐位相同：所有起点共用一个 "
+        "[B, 2] 张量和一个优化器；扫描中的各组设置共用一个 [R, 2] 张量，每一行按 torch.optim "
+        "自己的更新公式、用该行的学习率（和动量）更新。",
     ),
     # Progress bars
     "bv_progress_basins": (
@@ -113,11 +116,11 @@ BATCH_TEXT: dict[str, tuple[str, str]] = {
     "bv_heavy_ball": ("heavy ball (SGD, momentum)", "重球法（SGD，动量）"),
     "bv_map_grid": ("Grid", "网格"),
     "bv_momentum_caption": (
-        "Final loss after {steps} steps of torch.optim.SGD from {start}, one param group per "
-        "(learning rate, momentum) pair: the convergence map of Goh, “Why Momentum Really Works” "
-        "(Distill, 2017). Black cells diverged.",
-        "从 {start} 出发、用 torch.optim.SGD 运行 {steps} 步后的最终损失，"
-        "每个（学习率，动量）组合一个参数组：即 Goh 在 “Why Momentum Really Works”"
+        "Final loss after {steps} steps of torch.optim.SGD's update from {start}, one row per "
+        "(learning rate, momentum) pair, each bitwise its own run: the convergence map of Goh, "
+        "“Why Momentum Really Works” (Distill, 2017). Black cells diverged.",
+        "从 {start} 出发、按 torch.optim.SGD 的更新公式运行 {steps} 步后的最终损失，"
+        "每个（学习率，动量）组合占一行，与单独运行逐位相同：即 Goh 在 “Why Momentum Really Works”"
         "（Distill，2017）一文中的收敛图。黑色格子表示发散。",
     ),
     "bv_momentum_limit": (

@@ -1,10 +1,16 @@
-"""Learning-rate sweeps and momentum maps: one optimizer, one param group per setting.
+"""Learning-rate sweeps and momentum maps: one start, many settings, each an exact torch.optim run.
 
-A tensor learning rate must have one element, so a `[R, 2]` tensor cannot carry R rates. Instead
-each setting gets its own leaf `[2]` in its own param group of one optimizer; the loss is f over the
-stacked leaves, summed. Every group's update reads only its own parameter and state, so each is
-bitwise the single run with that setting (tests/test_batched.py checks it). The loop and its
-divergence rule are those of core.engine.Trajectory.iterates.
+A tensor learning rate must have one element, so torch.optim cannot give the rows of one `[R, 2]`
+tensor R rates. Two ways around it, with the same bits (tests/test_rowwise.py):
+
+- rows (the default): the settings are the rows of one tensor, moved by core.rowwise, which applies
+  torch's own update formula with per-row rates (and momenta) as `[R, 1]` tensors;
+- param groups (the reference, and the fallback where no row-wise rule applies): each setting gets
+  its own leaf `[2]` in its own param group of one optimizer; torch loops over the groups in Python,
+  which costs about as much per group as a whole single run.
+
+Either way the loss is f over the stacked rows, summed, and the loop and its divergence rule are
+those of core.engine.Trajectory.iterates.
 """
 
 from __future__ import annotations
@@ -12,7 +18,7 @@ from __future__ import annotations
 import math
 import time
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
@@ -33,6 +39,7 @@ from core.batched import (
 from core.engine import region, resolve_objective, resolve_optimizer
 from core.objectives import Objective, Point
 from core.optimizers import OPTIMIZERS, OptimizerSpec
+from core.rowwise import RowStepper, row_stepper
 from core.summary import ARRIVAL_FRACTION
 
 SWEEP_COLUMNS = (
@@ -49,6 +56,8 @@ SWEEP_COLUMNS = (
 MAP_COLUMNS = ("lr", "momentum", "final_loss", "gap", "settled", "last", "diverged")
 MOMENTUM_OPTIMIZERS = ("momentum", "nesterov")  # torch.optim.SGD with momentum (heavy ball)
 MAX_GROUPS = MAX_MAP_SIDE * MAX_MAP_SIDE
+Method = Literal["rows", "param_groups"]
+METHODS: tuple[Method, ...] = ("rows", "param_groups")
 
 
 def not_sweepable_reason(spec: OptimizerSpec, lang: str = "en") -> str | None:
@@ -90,9 +99,10 @@ def run_groups(
     dtype: torch.dtype = torch.float32,
     on_progress: ProgressFn | None = None,
     lang: str = "en",
+    method: Method = "rows",
     **hyper: Any,
 ) -> Finish:
-    """Run one start with G settings at once: one optimizer, one param group per setting.
+    """Run one start with G settings at once, each exactly as its own torch.optim run.
 
     Args:
         objective: an id of OBJECTIVES or an Objective.
@@ -105,6 +115,10 @@ def run_groups(
         dtype: torch.float32 or torch.float64.
         on_progress: called with the fraction done, about 100 times.
         lang: the language of the error messages ("en" or "zh").
+        method: "rows" runs the settings as the rows of one `[G, 2]` tensor (core.rowwise),
+            where a row-wise rule covers the optimizer and the settings that differ; otherwise,
+            and with "param_groups", one torch.optim optimizer gets one param group per setting
+            (torch then loops over the groups in Python). Both give the same bits.
         **hyper: hyper-parameters shared by every group.
 
     Returns:
@@ -114,6 +128,8 @@ def run_groups(
     reason = not_sweepable_reason(spec, lang)
     if reason:
         raise ValueError(reason)
+    if method not in METHODS:  # a programming error, not a user's input
+        raise ValueError(f"method must be one of {METHODS}, got {method!r}")
     if not 1 <= len(groups) <= MAX_GROUPS:
         raise ValueError(
             text("bv_err_settings_count", lang, max=f"{MAX_GROUPS:,}", count=f"{len(groups):,}")
@@ -124,29 +140,105 @@ def run_groups(
     if not (math.isfinite(x) and math.isfinite(y)):
         raise ValueError(text("bv_err_start_finite", lang, value=repr(start)))
     began = time.perf_counter()
-    leaves = [torch.tensor([x, y], dtype=dtype, requires_grad=True) for _ in groups]
-    settings = [
-        {"params": [leaf], **spec.torch_kwargs(**(hyper | dict(g)))}
-        for leaf, g in zip(leaves, groups, strict=True)
-    ]
-    opt = spec.cls(settings, **spec.torch_kwargs(**hyper))
+    defaults = spec.torch_kwargs(**hyper)
+    settings = [spec.torch_kwargs(**(hyper | dict(g))) for g in groups]
+    first = torch.tensor([x, y], dtype=dtype)
+    runner = None
+    if method == "rows":
+        runner = _RowRuns.make(objective, spec, defaults, settings, first)
+    if runner is None:
+        runner = _GroupRuns(objective, spec, defaults, settings, first)
+    tracker = SettleTracker(objective, radius, first.expand(len(settings), 2))
+    points, loss, last = _run_rows(objective, runner, tracker, steps, on_progress)
+    return finish_runs(
+        tracker, points, loss, last.numpy(), steps, radius, time.perf_counter() - began
+    )
 
+
+class _RowRuns:
+    """G settings as the rows of one `[G, 2]` leaf, moved by a row-wise rule (core.rowwise)."""
+
+    def __init__(self, objective: Objective, params: torch.Tensor, stepper: RowStepper) -> None:
+        self.fn, self.params, self.stepper = objective.fn, params, stepper
+        self.rows = params.shape[0]
+
+    @classmethod
+    def make(
+        cls,
+        objective: Objective,
+        spec: OptimizerSpec,
+        defaults: Mapping[str, Any],
+        settings: Sequence[Mapping[str, Any]],
+        first: torch.Tensor,
+    ) -> _RowRuns | None:
+        params = first.repeat(len(settings), 1).requires_grad_(True)
+        stepper = row_stepper(spec.cls, defaults, settings, params)
+        return None if stepper is None else cls(objective, params, stepper)
+
+    def evaluate(self) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+        """x_t, the gradient and f(x_t) of every row, detached."""
+        self.params.grad = None  # what torch.optim's zero_grad does
+        loss = self.fn(self.params)
+        loss.sum().backward()
+        return self.params.detach(), self.params.grad, loss.detach()
+
+    def update(self) -> None:
+        with torch.no_grad():
+            self.stepper.step(self.params, self.params.grad)
+
+
+class _GroupRuns:
+    """G settings as G leaves `[2]`, one param group each of one torch.optim optimizer.
+
+    The loss is f over the stacked leaves, summed. Every group's update reads only its own
+    parameter and state, so each is bitwise the single run with that setting.
+    """
+
+    def __init__(
+        self,
+        objective: Objective,
+        spec: OptimizerSpec,
+        defaults: Mapping[str, Any],
+        settings: Sequence[Mapping[str, Any]],
+        first: torch.Tensor,
+    ) -> None:
+        self.fn = objective.fn
+        self.leaves = [first.clone().requires_grad_(True) for _ in settings]
+        groups = [{"params": [leaf], **s} for leaf, s in zip(self.leaves, settings, strict=True)]
+        self.optimizer = spec.cls(groups, **defaults)
+        self.update = self.optimizer.step
+        self.rows = len(self.leaves)
+
+    def evaluate(self) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+        """x_t, the gradient and f(x_t) of every group, detached."""
+        self.optimizer.zero_grad()
+        points = torch.stack(self.leaves)  # [G, 2]; its backward hands each leaf its own row
+        points.retain_grad()
+        loss = self.fn(points)
+        loss.sum().backward()
+        return points.detach(), points.grad, loss.detach()
+
+
+def _run_rows(
+    objective: Objective,
+    runner: _RowRuns | _GroupRuns,
+    tracker: SettleTracker,
+    steps: int,
+    on_progress: ProgressFn | None,
+) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+    """The loop of core.engine.Trajectory.iterates over G runs that move together.
+
+    Returns the last iterate, its loss and each row's last valid step.
+    """
     (rx0, rx1), (ry0, ry1) = region(objective.box)
-    rows = len(leaves)
-    alive = torch.ones(rows, dtype=torch.bool)
-    last = torch.full((rows,), steps, dtype=torch.int64)
-    tracker = SettleTracker(objective, radius, torch.stack(leaves).detach())
+    alive = torch.ones(runner.rows, dtype=torch.bool)
+    last = torch.full((runner.rows,), steps, dtype=torch.int64)
     progress = Progress(on_progress, steps)
     for t in range(steps + 1):
-        opt.zero_grad()
-        points = torch.stack(leaves)  # [G, 2]; its backward hands each leaf its own row
-        points.retain_grad()
-        loss = objective.fn(points)
-        loss.sum().backward()
-        p, grad = points.detach(), points.grad
+        p, grad, loss = runner.evaluate()
         # The engine's rule: a row stops at the first iterate with a non-finite loss or gradient,
         # or outside the region; it keeps running (it cannot be frozen) but no longer counts.
-        ok = torch.isfinite(loss.detach()) & torch.isfinite(grad).all(-1)
+        ok = torch.isfinite(loss) & torch.isfinite(grad).all(-1)
         ok &= (p[:, 0] >= rx0) & (p[:, 0] <= rx1) & (p[:, 1] >= ry0) & (p[:, 1] <= ry1)
         newly_dead = alive & ~ok
         if newly_dead.any():
@@ -158,17 +250,9 @@ def run_groups(
         progress(t)
         if t == steps:
             break
-        opt.step()
+        runner.update()
     progress.finish()
-    return finish_runs(
-        tracker,
-        points.detach(),
-        loss.detach(),
-        last.numpy(),
-        steps,
-        radius,
-        time.perf_counter() - began,
-    )
+    return p, loss, last
 
 
 def _gap(objective: Objective, loss: np.ndarray) -> np.ndarray:
@@ -188,6 +272,7 @@ def lr_sweep(
     dtype: torch.dtype = torch.float32,
     on_progress: ProgressFn | None = None,
     lang: str = "en",
+    method: Method = "rows",
 ) -> pd.DataFrame:
     """Final loss and steps to converge against the learning rate, for each optimizer.
 
@@ -198,7 +283,7 @@ def lr_sweep(
         start: the common start point.
         steps: updates per run.
         rates: the learning rates (at most MAX_RATES; see log_rates).
-        tolerance, dtype, on_progress, lang: as in run_groups.
+        tolerance, dtype, on_progress, lang, method: as in run_groups.
 
     Returns:
         A tidy DataFrame, one row per (optimizer, rate), columns SWEEP_COLUMNS: gap is
@@ -231,6 +316,7 @@ def lr_sweep(
             dtype=dtype,
             on_progress=report,
             lang=lang,
+            method=method,
             **shared,
         )
         frames.append(
@@ -264,13 +350,14 @@ def momentum_map(
     dtype: torch.dtype = torch.float32,
     on_progress: ProgressFn | None = None,
     lang: str = "en",
+    method: Method = "rows",
     **hyper: Any,
 ) -> pd.DataFrame:
     """Final loss over a learning rate x momentum grid for SGD with momentum (heavy ball).
 
-    The convergence map of Goh, "Why Momentum Really Works" (Distill, 2017), with torch.optim.SGD:
-    every (rate, momentum) pair is its own param group of one optimizer. Error messages are in
-    `lang`.
+    The convergence map of Goh, "Why Momentum Really Works" (Distill, 2017), with torch.optim.SGD's
+    update: every (rate, momentum) pair is one row of one tensor (or, with method="param_groups",
+    its own param group of one optimizer; see run_groups). Error messages are in `lang`.
 
     Returns:
         A tidy DataFrame, one row per pair (rates vary fastest), columns MAP_COLUMNS.
@@ -311,6 +398,7 @@ def momentum_map(
         dtype=dtype,
         on_progress=on_progress,
         lang=lang,
+        method=method,
         **shared,
     )
     return pd.DataFrame(
