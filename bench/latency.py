@@ -20,8 +20,13 @@ from playwright.sync_api import Page, sync_playwright
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from tests.browser.harness import CHROMIUM, CHROMIUM_ARGS, streamlit_server, wait_for_app
-from tests.browser.test_load import peak_rss_mb
+from tests.browser.harness import (
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    peak_rss_mb,
+    streamlit_server,
+    wait_for_app,
+)
 
 STEP_JS = """() => {
     const t = document.querySelector('.st-key-race .slider-group > text.slider-label');

@@ -17,7 +17,7 @@ import torch
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench import batched, engine, figure_size, latency
+from bench import batched, engine, figure_size, latency, load
 
 
 def main() -> None:
@@ -30,6 +30,7 @@ def main() -> None:
         ("Batched views", batched),
         ("Figure payload", figure_size),
         ("Server in Chromium", latency),
+        ("Server under a class", load),
     ):
         print(f"## {name}")
         module.main()

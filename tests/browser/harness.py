@@ -51,13 +51,19 @@ def wait_healthy(url: str, proc: subprocess.Popen, timeout: float = 90.0) -> Non
 
 
 @contextmanager
-def streamlit_server(log_name: str = "server.log") -> Iterator[tuple[str, subprocess.Popen]]:
-    """`streamlit run app.py` on a free loopback port; yields (url, process)."""
+def streamlit_server(
+    log_name: str = "server.log", cpus: str | None = None
+) -> Iterator[tuple[str, subprocess.Popen]]:
+    """`streamlit run app.py` on a free loopback port; yields (url, process).
+
+    `cpus` pins the server to those cores (`taskset -c`), as a host gives an app one core."""
     port = free_port()
     ARTIFACTS.mkdir(exist_ok=True)
+    pinned = ["taskset", "-c", cpus] if cpus else []  # taskset execs: the PID stays the server's
     with (ARTIFACTS / log_name).open("w") as log:
         proc = subprocess.Popen(
             [
+                *pinned,
                 sys.executable,
                 "-m",
                 "streamlit",
@@ -88,6 +94,20 @@ def streamlit_server(log_name: str = "server.log") -> Iterator[tuple[str, subpro
                 proc.wait(timeout=15)
             except subprocess.TimeoutExpired:
                 proc.kill()
+
+
+def cpu_seconds(pid: int) -> float:
+    """CPU time the process has used so far, user and system (all its threads)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime, stime
+
+
+def peak_rss_mb(pid: int) -> float:
+    """The process's peak resident memory since it started (VmHWM), in MB."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
 
 
 def wait_for_app(page: Page) -> None:

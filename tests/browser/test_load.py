@@ -1,119 +1,123 @@
-"""A classroom on one server: many real browser sessions at once, each with its own settings.
+"""A class on one server, measured from the server's side: protocol clients, no browser crowd.
 
-Every session opens its own link, changes a setting, and plays the race. None may ever show
-another session's settings or results. The 20-session run is part of the suite; the larger one
-is marked heavy (`pytest -m heavy`). Latency percentiles and the server's peak memory are
-printed (run with -s to see them).
+Students are clients that speak Streamlit's own websocket protocol (tests/protocol_client.py),
+so the server, not twenty Chromium renderers on the same cores, is what gets loaded. The default
+suite runs a small class on the default Playground and on a lesson link; the 40-student class
+behind the README's table (`python bench/load.py`) is marked heavy. Nothing asserts a time:
+every student gets its chart, sees only its own setting, and meets no error. One real browser
+joins a class to show that what the protocol client reads is what a student sees.
 """
 
 from __future__ import annotations
 
-import asyncio
 import re
-import statistics
-import threading
-import time
-from pathlib import Path
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
-from playwright.async_api import Page, async_playwright, expect
+from playwright.sync_api import Page, expect
+from streamlit.proto.Element_pb2 import Element
+from streamlit.proto.Markdown_pb2 import Markdown
+from streamlit.proto.NumberInput_pb2 import NumberInput
 
-from tests.browser.harness import CHROMIUM, CHROMIUM_ARGS, streamlit_server
+from bench.load import (
+    SCENARIOS,
+    Measurement,
+    classroom,
+    drive,
+    measure,
+    own_state_errors,
+    race_steps,
+)
+from tests.browser.harness import wait_for_app
+from tests.browser.test_playground_browser import current_step
+from tests.protocol_client import Run, StreamlitClient, user_key, widget_state
 
-STEP_LABEL = ".st-key-race .slider-group > text.slider-label"
-FUNCTIONS = ("rosenbrock", "himmelblau", "booth", "quadratic", "matyas")
-
-
-def peak_rss_mb(pid: int) -> float:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmHWM:"):
-            return int(line.split()[1]) / 1024
-    return float("nan")
-
-
-async def idle(page: Page) -> None:
-    """The async twin of harness.wait_for_app: connected and no script running."""
-    app = page.locator("[data-testid=stApp]")
-    await expect(app).to_have_attribute("data-test-connection-state", "CONNECTED", timeout=240_000)
-    await expect(app).to_have_attribute("data-test-script-state", "notRunning", timeout=240_000)
-
-
-async def student(page: Page, url: str, i: int, latencies: list[float]) -> None:
-    """One student's session: its own function and step count, then a change, then Play."""
-    fn, steps = FUNCTIONS[i % len(FUNCTIONS)], 100 + i
-    label = page.locator(STEP_LABEL).last  # a rerun briefly shows the old and the new chart
-    began = time.perf_counter()
-    await page.goto(f"{url}/?fn={fn}&steps={steps}&opts=sgd,adam")
-    await expect(label).to_have_text(f"Step {steps}", timeout=240_000)
-    latencies.append(time.perf_counter() - began)
-    await idle(page)
-
-    new_steps = 200 + i
-    field = page.get_by_label("Steps")
-    await field.fill(str(new_steps))
-    began = time.perf_counter()
-    await field.press("Enter")
-    await expect(label).to_have_text(f"Step {new_steps}", timeout=240_000)
-    latencies.append(time.perf_counter() - began)
-    await idle(page)
-
-    await page.locator(".st-key-race").get_by_text("Play", exact=False).first.click()
-    await expect(label).to_have_text(f"Step {new_steps}", timeout=240_000)
-    # Still this student's own scene: function, optimizers and URL.
-    await expect(page.locator("h1")).to_have_text(
-        {"quadratic": "Ill-conditioned quadratic"}.get(fn, fn.capitalize().replace("_", "-"))
-    )
-    await idle(page)
-    legend = page.locator(".st-key-race g.legend").last
-    await expect(legend).to_contain_text("Adam")
-    await expect(legend).not_to_contain_text("RMSprop")
-    await expect(page).to_have_url(re.compile(rf"steps={new_steps}\b"))
-    assert (f"fn={fn}" in page.url) == (fn != "rosenbrock")  # the default is left out of links
+LESSON = SCENARIOS[1]
 
 
-async def classroom(url: str, sessions: int) -> list[float]:
-    latencies: list[float] = []
-    async with async_playwright() as playwright:
-        browser = await playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        contexts = [
-            await browser.new_context(viewport={"width": 1300, "height": 900})
-            for _ in range(sessions)
-        ]
-        pages = [await context.new_page() for context in contexts]
-        await asyncio.gather(*(student(page, url, i, latencies) for i, page in enumerate(pages)))
-        await browser.close()
-    return latencies
+def chart_of(steps: int) -> dict:
+    """A race chart's spec as far as the checks read it: the slider's labels."""
+    labels = [{"label": str(step)} for step in (0, steps // 2, steps)]
+    return {"layout": {"sliders": [{"steps": labels}]}}
 
 
-def run_classroom(sessions: int) -> None:
-    # Async Playwright in its own thread: the sync fixtures of other tests own this thread's loop.
-    result: dict[str, object] = {}
-    with streamlit_server(f"load-{sessions}.log") as (url, proc):
-
-        def drive() -> None:
-            try:
-                result["latencies"] = asyncio.run(classroom(url, sessions))
-            except BaseException as error:  # re-raised in the test thread
-                result["error"] = error
-
-        thread = threading.Thread(target=drive)
-        thread.start()
-        thread.join()
-        peak = peak_rss_mb(proc.pid)
-    if "error" in result:
-        raise result["error"]  # type: ignore[misc]
-    latencies = sorted(result["latencies"])  # type: ignore[arg-type]
-    p95 = latencies[min(len(latencies) - 1, round(0.95 * (len(latencies) - 1)))]
-    print(
-        f"\n{sessions} sessions: p50 {statistics.median(latencies):.2f} s, "
-        f"p95 {p95:.2f} s, server peak RSS {peak:.0f} MB"
-    )
+def test_the_client_reads_keys_and_writes_widget_states_as_a_browser():
+    assert user_key("$$ID-c90e58571778d2c4ee45c12a9e9c46b2-steps") == "steps"
+    assert user_key("$$ID-5a25e566e6ddb4b0c9b436d24bd669e0-None") is None
+    assert user_key("$$ID-dd87-hp-lr") == "hp-lr"
+    steps = Element(number_input=NumberInput(id="$$ID-1-steps", data_type=NumberInput.INT))
+    state = widget_state(steps, 151)
+    assert (state.id, state.WhichOneof("value")) == ("$$ID-1-steps", "int_value")
+    assert state.int_value == 151
+    noise = Element(number_input=NumberInput(id="$$ID-2-x", data_type=NumberInput.FLOAT))
+    assert widget_state(noise, 0.5).double_value == 0.5
+    with pytest.raises(ValueError, match="not supported"):
+        widget_state(Element(markdown=Markdown(body="Steps")), 1)
 
 
-def test_twenty_students_at_once_each_see_only_their_own_race():
-    run_classroom(20)
+def test_a_page_showing_another_students_setting_is_an_error():
+    client = StreamlitClient("http://127.0.0.1:1")
+    client.query_string = "fn=quadratic&steps=152"
+    assert own_state_errors(Run(chart=chart_of(152)), client, "steps", 152) == []
+    assert race_steps(chart_of(152)) == 152
+    chart_wrong = own_state_errors(Run(chart=chart_of(151)), client, "steps", 152)
+    assert chart_wrong == ["race chart shows 151 steps, not this student's 152"]
+    link_wrong = own_state_errors(Run(chart=chart_of(151)), client, "steps", 151)
+    assert link_wrong == ["address says steps=['152'], not this student's 151"]
+    assert own_state_errors(Run(), client, "steps", 152) == ["no race chart"]
+
+
+def assert_each_student_saw_only_its_own_race(m: Measurement, students: int) -> None:
+    assert m.errors == [], m.errors
+    assert len(m.students) == students
+    opened = {race_steps(student.opened.chart) for student in m.students}
+    assert len(opened) == 1  # the same link: the same race for everyone
+    if "steps" in m.scenario.query:
+        assert opened == {int(m.scenario.query["steps"])}
+    # Then each set a value of its own, and each chart shows that value and no other.
+    (shown,) = opened
+    assert [student.value for student in m.students] == list(range(shown + 1, shown + 1 + students))
+    for student in m.students:
+        assert student.changed is not None
+        assert race_steps(student.changed.chart) == student.value
+        assert student.kilobytes > 0
+    assert m.server_cpu_s > 0 and m.peak_rss_mb > 0  # read from the server's /proc entries
+
+
+@pytest.mark.parametrize("scenario", SCENARIOS, ids=lambda s: s.name)
+def test_a_small_class_each_student_sees_only_its_own_race(scenario):
+    m = measure(scenario, students=4, window_s=2.0, pin=False)
+    assert_each_student_saw_only_its_own_race(m, 4)
 
 
 @pytest.mark.heavy
-def test_forty_students_at_once():
-    run_classroom(40)
+@pytest.mark.parametrize("scenario", SCENARIOS, ids=lambda s: s.name)
+def test_forty_students_within_ten_seconds_on_one_core(scenario):
+    m = measure(scenario, students=40, window_s=10.0, pin=True)
+    assert_each_student_saw_only_its_own_race(m, 40)
+
+
+def test_a_browser_among_protocol_students_sees_what_the_client_reads(page: Page, server_url: str):
+    with ThreadPoolExecutor(1) as pool:  # three protocol students while the browser works
+        crowd = pool.submit(drive, lambda: classroom(server_url, LESSON, 3, 1.0))
+        page.goto(f"{server_url}{LESSON.link}")
+        wait_for_app(page)
+        steps = page.get_by_label("Steps")
+        steps.fill("987")
+        steps.press("Enter")
+        expect(page).to_have_url(re.compile(r"steps=987\b"))
+        wait_for_app(page)
+        expect(current_step(page)).to_have_text("Step 987")
+        students = crowd.result()
+
+    assert [error for student in students for error in student.errors] == []
+    assert sorted(student.value for student in students) == [151, 152, 153]
+    # The browser's own link, opened by the protocol client, reads the same race.
+    query = page.url.partition("?")[2]
+    assert re.search(r"steps=987\b", query)
+
+    async def read_race() -> dict | None:
+        async with StreamlitClient(server_url) as client:
+            return (await client.open("", query)).chart
+
+    assert race_steps(drive(read_race)) == 987
