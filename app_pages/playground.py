@@ -33,7 +33,7 @@ from core.landscape import Landscape, evaluate
 from core.optimizers import OPTIMIZERS
 from core.race import Entry, run_race
 from core.schedules import Schedule
-from core.summary import iterates_csv, summary_table
+from core.summary import MISSING, arrival_radius, iterates_csv, summary_table
 
 CHART_CONFIG = {"displaylogo": False}
 LONG_RACE = 10_000  # optimizer-steps (about a second) from which a race shows its progress
@@ -138,6 +138,38 @@ def inspector_tab(config: Config, runs: list[Run], lang: str) -> None:
             key="arrows",
         )
     st.dataframe(found.table, width="stretch")
+
+
+# Summary columns shown with 4 significant digits: 5e-13 stays narrow, not 0.0000000000005.
+COMPACT_NUMBERS = ("final_x", "final_y", "final_loss", "gap", "distance")
+
+
+def summary_section(config: Config, runs: list[Run], labels: list[str], lang: str) -> None:
+    """Where each run ended and why, one row per optimizer, readable at 1280 px: short stop
+    texts (the full message is a warning above the chart), "—" for a value that does not exist."""
+    st.subheader(text("summary", lang))
+    table = summary_table(config.objective, runs, labels, lang)
+    radius = f"{arrival_radius(config.objective):.3g}"
+    helps = {
+        "gap": text("col_gap_help", lang),
+        "distance": text("col_distance_help", lang),
+        "first_near": text("col_first_near_help", lang, radius=radius),
+        "stop": text("col_stop_help", lang),
+        "time": text("col_time_help", lang),
+    }
+    titles = {column: text(f"col_{column}", lang) for column in table.columns}
+    st.dataframe(
+        table.rename(columns=titles),
+        hide_index=True,
+        width="stretch",
+        placeholder=MISSING,
+        column_config={
+            title: st.column_config.NumberColumn(help=helps.get(column), format="%.4g")
+            if column in COMPACT_NUMBERS
+            else st.column_config.Column(help=helps.get(column))
+            for column, title in titles.items()
+        },
+    )
 
 
 def curvature_tab(config: Config, views: list[PathView], lang: str) -> None:
@@ -257,17 +289,7 @@ with code:
 if any(schedule for _, _, schedule in config.settings):
     st.plotly_chart(learning_rate_figure(views, lang), width="stretch", theme=None, key="lr_chart")
 
-st.subheader(text("summary", lang))
-table = summary_table(config.objective, runs, labels)
-table["stop"] = [
-    message or text("stop_completed", lang, name=label, steps=config.steps)
-    for message, label in zip(messages, labels, strict=True)
-]
-st.dataframe(
-    table.rename(columns=lambda column: text(f"col_{column}", lang)),
-    hide_index=True,
-    width="stretch",
-)
+summary_section(config, runs, labels, lang)
 st.download_button(
     text("download_csv", lang),
     iterates_csv(runs, labels),

@@ -186,11 +186,37 @@ _TABLE: dict[str, tuple[str, str]] = {
     "col_final_x": ("final x", "最终 x"),
     "col_final_y": ("final y", "最终 y"),
     "col_final_loss": ("final loss", "最终损失"),
-    "col_gap": ("gap to f_min", "与 f_min 的差距"),
-    "col_distance": ("distance to nearest minimum", "到最近最小值的距离"),
-    "col_first_near": ("first step near a minimum", "首次接近最小值的步数"),
+    "col_gap": ("gap to f_min", "与 f_min 之差"),
+    "col_distance": ("distance to min", "距最小值"),
+    "col_first_near": ("reached at step", "到达的步数"),
     "col_stop": ("stop", "结束原因"),
-    "col_time": ("compute time (ms)", "计算时间（毫秒）"),
+    "col_time": ("time (ms)", "耗时（ms）"),
+    "col_time_help": (
+        "Compute time of the run, in milliseconds.",
+        "这次运行的计算时间，单位为毫秒。",
+    ),
+    "col_gap_help": (
+        "Final loss minus the function's global minimum value. — : no minimum value is known.",
+        "最终损失减去函数的全局最小值。—：最小值未知。",
+    ),
+    "col_distance_help": (
+        "From the last point to the nearest global minimum. — : no minimum is known.",
+        "最后一个点到最近的全局最小值的距离。—：没有已知的最小值。",
+    ),
+    "col_first_near_help": (
+        "The first step near a minimum: within {radius} of a global minimum (1% of the plot's "
+        "diagonal). — : never that close.",
+        "首次接近最小值的步数：第一次进入某个全局最小值 {radius} 范围内（绘图区域对角线的 1%）。"
+        "—：从未这么接近。",
+    ),
+    "col_stop_help": (
+        "Why the run ended. For a run that diverged or left the plot, the full message is shown "
+        "above the chart.",
+        "运行结束的原因。发散或离开绘图区域的运行，完整信息显示在图表上方。",
+    ),
+    "stop_short_completed": ("completed {steps} steps", "完成 {steps} 步"),
+    "stop_short_diverged": ("diverged at step {step}", "第 {step} 步发散"),
+    "stop_short_escaped": ("left the plot at step {step}", "第 {step} 步离开绘图区域"),
     # Figures
     "fig_loss": ("loss per step", "每步的损失"),
     "fig_grad": ("gradient norm per step", "每步的梯度范数"),

@@ -8,8 +8,13 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from core.engine import Run
+from core.engine import Run, Stop
+from core.i18n import text
 from core.objectives import Objective
+
+# How the Summary shows a value that does not exist (no known minimum, never near one), in every
+# language: a dash, where a table would otherwise print "None".
+MISSING = "—"
 
 # A run has "arrived" once it is within this fraction of the box diagonal of a global minimum.
 ARRIVAL_FRACTION = 0.01
@@ -31,34 +36,50 @@ def arrival_radius(objective: Objective) -> float:
     return ARRIVAL_FRACTION * math.hypot(x1 - x0, y1 - y0)
 
 
-def summary_table(objective: Objective, runs: Sequence[Run], labels: Sequence[str]) -> pd.DataFrame:
+def short_stop(stop: Stop, lang: str = "en") -> str:
+    """Why a run ended, in a few words for the summary's narrow column (the optimizer's name is
+    in its own column; the full message, with the value that broke the run, is the page's
+    warning)."""
+    if stop.reason == "completed":
+        return text("stop_short_completed", lang, steps=stop.step - 1)
+    return text(f"stop_short_{stop.reason}", lang, step=stop.step)
+
+
+def _row(objective: Objective, run: Run, label: str, radius: float, lang: str) -> dict:
+    frame = run.frame
+    distance = distance_to_minima(objective, frame["x"].to_numpy(), frame["y"].to_numpy())
+    arrived = np.flatnonzero(distance <= radius)
+    last = frame.iloc[-1] if len(frame) else pd.Series(np.nan, index=frame.columns)
+    return {
+        "optimizer": label,
+        "final_x": last["x"],
+        "final_y": last["y"],
+        "final_loss": last["loss"],
+        "gap": last["loss"] - objective.f_min if objective.f_min is not None else np.nan,
+        "distance": distance[-1] if len(frame) else np.nan,  # NaN too when no minimum is known
+        "first_near": int(frame["t"].iloc[arrived[0]]) if arrived.size else pd.NA,
+        "stop": short_stop(run.stop, lang),
+        "time": round(run.seconds * 1000, 1),
+    }
+
+
+def summary_table(
+    objective: Objective, runs: Sequence[Run], labels: Sequence[str], lang: str = "en"
+) -> pd.DataFrame:
     """One row per run: where it ended, how good that is, when it arrived, why it stopped.
 
     Columns (ids; core.i18n has their titles as col_<id>): optimizer, final_x, final_y,
     final_loss, gap (to f_min), distance (to the nearest minimum), first_near (first step within
-    the arrival radius), stop (message), time (compute time, ms).
+    the arrival radius), stop (`short_stop`, in `lang`), time (compute time, ms). A value that
+    does not exist is missing (NaN, <NA>), never None: no f_min or minimum known, or a run that
+    never came near a minimum, or one with no iterate at all (f not finite at the start).
     """
-    rows = []
     radius = arrival_radius(objective)
-    for run, label in zip(runs, labels, strict=True):
-        frame = run.frame
-        last = frame.iloc[-1]
-        distance = distance_to_minima(objective, frame["x"].to_numpy(), frame["y"].to_numpy())
-        arrived = np.flatnonzero(distance <= radius)
-        rows.append(
-            {
-                "optimizer": label,
-                "final_x": last["x"],
-                "final_y": last["y"],
-                "final_loss": last["loss"],
-                "gap": last["loss"] - objective.f_min if objective.f_min is not None else None,
-                "distance": distance[-1] if objective.minima else None,
-                "first_near": int(frame["t"].iloc[arrived[0]]) if arrived.size else None,
-                "stop": run.stop.message(label),
-                "time": round(run.seconds * 1000, 1),
-            }
-        )
-    return pd.DataFrame(rows)
+    rows = [
+        _row(objective, run, label, radius, lang) for run, label in zip(runs, labels, strict=True)
+    ]
+    table = pd.DataFrame(rows)
+    return table.astype({"gap": "float64", "distance": "float64", "first_near": "Int64"})
 
 
 def iterates_csv(runs: Sequence[Run], labels: Sequence[str]) -> str:
