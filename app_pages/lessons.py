@@ -36,7 +36,7 @@ def lesson_card(lesson: Lesson, lang: str) -> None:
         st.subheader(say("title"))
         st.write(say("text"))
         choice = st.radio(
-            f"{text('your_prediction', lang)}: {say('question')}",
+            text("your_prediction", lang, question=say("question")),
             range(lesson.choices),
             index=frozen,
             key=f"predict_{lesson.id}",
@@ -53,7 +53,8 @@ def lesson_card(lesson: Lesson, lang: str) -> None:
         if frozen is not None:
             right = frozen == lesson.answer
             verdict = text("right" if right else "not_quite", lang)
-            (st.success if right else st.info)(f"{verdict} {say('reveal')}")
+            space = "" if lang == "zh" else " "  # Chinese sentences follow each other unspaced
+            (st.success if right else st.info)(f"{verdict}{space}{say('reveal')}")
         params = dict(lesson.params) | {
             key: value
             for key, value in st.session_state.get(GLOBAL_PARAMS, {}).items()

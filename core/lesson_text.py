@@ -10,7 +10,7 @@ LESSON_TEXT: dict[str, tuple[str, str]] = {
         "每节课都准备好一场比赛。先预测会发生什么，再揭晓答案，然后在游乐场中打开观看。"
         "每节课也是一个可以分享的链接。",
     ),
-    "your_prediction": ("Your prediction", "你的预测"),
+    "your_prediction": ("Your prediction: {question}", "你的预测：{question}"),
     "reveal": ("Reveal", "揭晓答案"),
     "open_in_playground": ("Open in the Playground", "在游乐场中打开"),
     "lesson_show": ("Show", "显示"),
@@ -41,10 +41,10 @@ LESSON_TEXT: dict[str, tuple[str, str]] = {
     "lesson_lr_limit_choice2": ("It zig-zags ever wider and diverges", "震荡越来越大，最终发散"),
     "lesson_lr_limit_reveal": (
         "It diverges. Gradient descent is stable only for a learning rate below "
-        "2/λ_max = 2/100 = 0.02. Along the steep direction each step multiplies the offset from "
-        "the minimum by 1 − 0.021 × 100 = −1.1: the zig-zag grows by 10% per step, and the run "
-        "leaves the plot at step 25. Try 0.019.",
-        "它会发散。只有当学习率小于 2/λ_max = 2/100 = 0.02 时，梯度下降才稳定。"
+        "$2/\\lambda_{\\max} = 2/100 = 0.02$. Along the steep direction each step multiplies "
+        "the offset from the minimum by 1 − 0.021 × 100 = −1.1: the zig-zag grows by 10% per "
+        "step, and the run leaves the plot at step 25. Try 0.019.",
+        "它会发散。只有当学习率小于 $2/\\lambda_{\\max} = 2/100 = 0.02$ 时，梯度下降才稳定。"
         "在陡峭方向上，每一步都把偏离最小值的距离乘以 1 − 0.021 × 100 = −1.1："
         "震荡每步放大 10%，运行在第 25 步离开绘图区域。试试 0.019。",
     ),
