@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from urllib.parse import urlencode
-
 import streamlit as st
 
 from app_pages.links import GLOBAL_PARAMS, publish, restore, show_refused
 from core.i18n import text
 from core.lessons import LESSONS, Lesson
-from core.linkstate import Field
+from core.linkstate import Field, full_link
 
 ALL = "all"
 # The page's one setting, in its links: `?lesson=ravine` shows that lesson alone.
@@ -66,7 +64,9 @@ def lesson_card(lesson: Lesson, lang: str) -> None:
             icon=":material/play_circle:",
             query_params=params,
         )
-        st.caption(f"{text('share_link', lang)}: `/?{urlencode(params)}`")
+        # A full address (this page's own, from the browser), to paste into a chat or a slide.
+        link = full_link(st.context.url, "lessons", params)
+        st.caption(f"{text('share_link', lang)}: `{link}`")
 
 
 lang = st.session_state.get("lang", "en")

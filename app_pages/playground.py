@@ -14,6 +14,7 @@ from app_pages.playground_controls import (
     fields,
     link_defaults,
     objective_of,
+    show_refused_input,
     sidebar,
 )
 from core.batch_figures import curvature_figure
@@ -140,7 +141,8 @@ def inspector_tab(config: Config, runs: list[Run], lang: str) -> None:
     st.dataframe(found.table, width="stretch")
 
 
-# Summary columns shown with 4 significant digits: 5e-13 stays narrow, not 0.0000000000005.
+# Summary columns shown with 3 significant digits (the CSV has them all): 5e-13 stays narrow,
+# not 0.0000000000005, so the table fits a 1280 px screen.
 COMPACT_NUMBERS = ("final_x", "final_y", "final_loss", "gap", "distance")
 
 
@@ -164,7 +166,7 @@ def summary_section(config: Config, runs: list[Run], labels: list[str], lang: st
         width="stretch",
         placeholder=MISSING,
         column_config={
-            title: st.column_config.NumberColumn(help=helps.get(column), format="%.4g")
+            title: st.column_config.NumberColumn(help=helps.get(column), format="%.3g")
             if column in COMPACT_NUMBERS
             else st.column_config.Column(help=helps.get(column))
             for column, title in titles.items()
@@ -220,8 +222,10 @@ def pin_controls(views: list[PathView], lang: str) -> list[PathView]:
 
 lang = st.session_state.get("lang", "en")
 show_refused(restore("playground", fields()), lang)
-config = sidebar(lang, landscape_of)
-if config is None:
+config, refused_input = sidebar(lang, landscape_of)
+if refused_input is not None:
+    # Said where the race would be. The link keeps the last valid settings: nothing published.
+    show_refused_input(refused_input, lang)
     st.stop()
 header(config, lang)
 if not config.settings:

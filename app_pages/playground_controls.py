@@ -17,9 +17,11 @@ from app_pages.controls import hyper_fields, hyper_key, hyper_widget, seed, warn
 from app_pages.links import is_hidden
 from core.custom import MAX_COORDINATE, custom_objective
 from core.engine import MAX_STEPS, available_devices
+from core.expressions import FormulaError, point_at
 from core.i18n import objective_name, text
-from core.linkstate import Field
-from core.objectives import OBJECTIVES, Box, Objective, Point
+from core.input_text import InputError
+from core.linkstate import Field, tidy_coordinate
+from core.objectives import OBJECTIVES, Objective, Point
 from core.optimizers import OPTIMIZERS
 from core.schedules import SCHEDULE_KINDS
 
@@ -47,6 +49,14 @@ DEFAULTS: dict[str, object] = {
 # A scene names the function as plain, hashable values: ("rosenbrock",) or
 # ("custom", formula text, box). Caches key on it; objective_of turns it into an Objective.
 Scene = tuple
+# While the typed formula or box is invalid, the sidebar draws every control for the last valid
+# scene (kept under this session key), so that no setting is lost; before any, the default one.
+LAST_VALID_SCENE = "_playground_last_valid_scene"
+FALLBACK_SCENE: Scene = (
+    CUSTOM,
+    DEFAULTS["formula"],
+    ((DEFAULTS["box_x0"], DEFAULTS["box_x1"]), (DEFAULTS["box_y0"], DEFAULTS["box_y1"])),
+)
 Settings = tuple[tuple[str, tuple[tuple[str, object], ...], tuple | None], ...]
 
 
@@ -132,20 +142,26 @@ class Config:
         )
 
 
-def _box() -> Box:
-    state = st.session_state
-    return (state.box_x0, state.box_x1), (state.box_y0, state.box_y1)
+def resolve_scene() -> tuple[Scene, Objective, ValueError | None]:
+    """The scene the settings describe and its objective, or, while the typed formula or box
+    cannot be used, the last valid scene and its objective with the reason it cannot."""
+    scene = scene_of(st.session_state)
+    try:
+        objective = objective_of(scene)
+    except ValueError as error:  # FormulaError and BoxError are ValueErrors
+        last = st.session_state.get(LAST_VALID_SCENE, FALLBACK_SCENE)
+        return last, objective_of(last), error
+    st.session_state[LAST_VALID_SCENE] = scene
+    return scene, objective, None
 
 
-def default_start() -> Point:
-    if st.session_state.fn == CUSTOM:
-        (x0, x1), (y0, y1) = _box()
-        return (x0 + x1) / 2, (y0 + y1) / 2
-    return OBJECTIVES[st.session_state.fn].start
+def _move_start(point: Point) -> None:
+    st.session_state.start_x, st.session_state.start_y = point
 
 
 def reset_start() -> None:
-    st.session_state.start_x, st.session_state.start_y = default_start()
+    """Back to the function's own start (the last valid one's while the input is invalid)."""
+    _move_start(resolve_scene()[1].start)
 
 
 def on_function_change() -> None:
@@ -155,12 +171,24 @@ def on_function_change() -> None:
         st.session_state.pop(hyper_key(optimizer_id, "lr"), None)
 
 
+def on_box_change() -> None:
+    """A new valid box brings its own start. A box field being typed (an invalid box), or one
+    set back to the last valid box, leaves the student's start where it is."""
+    if scene_of(st.session_state) == st.session_state.get(LAST_VALID_SCENE):
+        return
+    _, objective, error = resolve_scene()
+    if error is None:
+        _move_start(objective.start)
+
+
 def on_start_click() -> None:
-    """A click on the start picker moves the start (kept in session state across reruns)."""
+    """A click on the start picker moves the start (kept in session state across reruns), to a
+    tidy point: the map's grid is float32, and a link should not say 1.600000023841858."""
     points = st.session_state.picker.selection.points
     if points:
-        st.session_state.start_x = float(points[0]["x"])
-        st.session_state.start_y = float(points[0]["y"])
+        (x0, x1), (y0, y1) = resolve_scene()[1].box
+        span = max(x1 - x0, y1 - y0)
+        _move_start(tuple(tidy_coordinate(float(points[0][k]), span) for k in ("x", "y")))
 
 
 def _clean_session() -> None:
@@ -178,7 +206,7 @@ def _clean_session() -> None:
         state.speed = "normal"
 
 
-def _function_controls(lang: str) -> Scene:
+def _function_controls(lang: str) -> tuple[Scene, Objective, ValueError | None]:
     visible = not is_hidden("function")
     if visible:
         st.selectbox(
@@ -200,9 +228,12 @@ def _function_controls(lang: str) -> Scene:
             (left, right, left, right), BOX_KEYS, ("x_from", "x_to", "y_from", "y_to"), strict=True
         ):
             column.number_input(
-                text(label, lang), -MAX_COORDINATE, MAX_COORDINATE, key=key, on_change=reset_start
+                text(label, lang), -MAX_COORDINATE, MAX_COORDINATE, key=key, on_change=on_box_change
             )
-    return scene_of(st.session_state)
+    scene, objective, error = resolve_scene()
+    if error is not None and visible:  # right under the fields; the main area says it too
+        st.error(_message(error, lang))
+    return scene, objective, error
 
 
 def _schedule_controls(optimizer_id: str, lang: str) -> tuple | None:
@@ -263,15 +294,15 @@ def _start_controls(objective: Objective, scene: Scene, landscape, lang: str) ->
     x, y = st.session_state.start_x, st.session_state.start_y
     numbers = all(isinstance(v, (int, float)) for v in (x, y))
     if not numbers or not (x0 <= x <= x1 and y0 <= y <= y1):
-        reset_start()  # a link's start outside the box, or a forged value
+        _move_start(objective.start)  # a link's start outside the box, or a forged value
         if numbers:
-            warn_start_replaced(objective, (x, y), default_start(), lang)
+            warn_start_replaced(objective, (x, y), objective.start, lang)
     if not is_hidden("start"):
         st.markdown(f"**{text('start_point', lang)}**")
         left, right = st.columns(2)
         left.number_input("x", x0, x1, key="start_x", format="%.4g")
         right.number_input("y", y0, y1, key="start_y", format="%.4g")
-        st.button(text("reset_start", lang), on_click=reset_start)
+        st.button(text("reset_start", lang), on_click=_move_start, args=(objective.start,))
         st.caption(text("click_map", lang))
         st.plotly_chart(
             start_picker_figure(
@@ -289,17 +320,16 @@ def _start_controls(objective: Objective, scene: Scene, landscape, lang: str) ->
     return float(st.session_state.start_x), float(st.session_state.start_y)
 
 
-def sidebar(lang: str, landscape) -> Config | None:
-    """Draw the sidebar; return the settings, or None after showing why there are none."""
+def sidebar(lang: str, landscape) -> tuple[Config, ValueError | None]:
+    """Draw the sidebar; return the settings, and why the typed formula or box cannot be used
+    (None when it can). While it cannot, the settings hold the last valid function.
+
+    Every control is drawn on every run, valid input or not: a control that a run skips loses
+    its value in the browser, and a typo in the formula would reset every setting below it.
+    """
     _clean_session()
     with st.sidebar:
-        scene = _function_controls(lang)
-        try:
-            objective = objective_of(scene)
-        except ValueError as error:  # FormulaError is a ValueError: shown under the field
-            st.error(str(error))
-            st.info(text("fix_formula", lang))
-            return None
+        scene, objective, refused = _function_controls(lang)
         settings = _optimizer_controls(objective, lang)
         start = _start_controls(objective, scene, landscape, lang)
         devices = available_devices()
@@ -329,7 +359,7 @@ def sidebar(lang: str, landscape) -> Config | None:
                 )
     state = st.session_state
     # Enforced here too, not only by the widgets: links and session values reach this point.
-    return Config(
+    config = Config(
         scene=scene,
         objective=objective,
         settings=settings,
@@ -341,3 +371,20 @@ def sidebar(lang: str, landscape) -> Config | None:
         project=bool(state.project),
         frame_ms=SPEEDS[state.speed],
     )
+    return config, refused
+
+
+def _message(error: ValueError, lang: str) -> str:
+    return error.message(lang) if isinstance(error, InputError) else str(error)
+
+
+def show_refused_input(error: ValueError, lang: str) -> None:
+    """Where the race would be: why the typed formula or box cannot be used, a caret under the
+    character at fault, and that the other settings wait unchanged."""
+    formula = isinstance(error, FormulaError)
+    title = text("input_formula_error" if formula else "input_box_error", lang)
+    # The message quotes at most one character or name of the student's text: no markdown.
+    st.error(f"**{title}**  \n{_message(error, lang)}", icon=":material/error:")
+    if formula and error.position is not None:
+        st.code(point_at(str(st.session_state.formula), error.position), language=None)
+    st.info(text("input_kept", lang), icon=":material/bookmark:")

@@ -187,7 +187,7 @@ _TABLE: dict[str, tuple[str, str]] = {
     "col_final_y": ("final y", "最终 y"),
     "col_final_loss": ("final loss", "最终损失"),
     "col_gap": ("gap to f_min", "与 f_min 之差"),
-    "col_distance": ("distance to min", "距最小值"),
+    "col_distance": ("distance", "距最小值"),
     "col_first_near": ("reached at step", "到达的步数"),
     "col_stop": ("stop", "结束原因"),
     "col_time": ("time (ms)", "耗时（ms）"),
@@ -216,7 +216,7 @@ _TABLE: dict[str, tuple[str, str]] = {
     ),
     "stop_short_completed": ("completed {steps} steps", "完成 {steps} 步"),
     "stop_short_diverged": ("diverged at step {step}", "第 {step} 步发散"),
-    "stop_short_escaped": ("left the plot at step {step}", "第 {step} 步离开绘图区域"),
+    "stop_short_escaped": ("left the plot at step {step}", "第 {step} 步出界"),
     # Figures
     "fig_loss": ("loss per step", "每步的损失"),
     "fig_grad": ("gradient norm per step", "每步的梯度范数"),
