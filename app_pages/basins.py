@@ -77,14 +77,28 @@ def key(name: str) -> str:
     return f"{PREFIX}_{name}"
 
 
-def control(group: str, name: str, draw: Callable[[], Any], default: Any = None) -> Any:
-    """Teacher mode: draw the control unless the link hides its group; a hidden control keeps
-    the value that the link, the session or the default gave it (validated like a drawn one)."""
-    return st.session_state.get(key(name), default) if is_hidden(group) else draw()
+def control(
+    group: str, name: str, draw: Callable[[], Any], default: Any = None, shown: bool = True
+) -> Any:
+    """Teacher mode: draw the control unless the link hides its group (or it is not `shown`); a
+    hidden control keeps the value that the link, the session or the default gave it (validated
+    like a drawn one)."""
+    if is_hidden(group) or not shown:
+        return st.session_state.get(key(name), default)
+    return draw()
+
+
+def keep_undrawn(names: list[str]) -> None:
+    """Keep the values of controls this run does not draw. A widget's value is dropped at the end
+    of a run that skips it; one written back through the session is not (Streamlit's documented
+    way to keep it), so the settings are there when the control is drawn again."""
+    for name in names:
+        if name in st.session_state:
+            st.session_state[name] = st.session_state[name]
 
 
 def function_picker(
-    where: Any, label: str, name: str, on_change: Callable[[], None], lang: str
+    where: Any, label: str, name: str, on_change: Callable[[], None], lang: str, shown: bool = True
 ) -> str:
     """A function selectbox in `where` (the sidebar, a column), hidden by `hide=function`."""
     return control(
@@ -97,6 +111,7 @@ def function_picker(
             on_change=on_change,
             format_func=lambda i: objective_name(i, OBJECTIVES[i].name, lang),
         ),
+        shown=shown,
     )
 
 
@@ -404,45 +419,60 @@ def check_start(objective: Objective, lang: str) -> None:
     state.pop(key("y"), None)
 
 
+def basin_controls(lang: str, shown: bool) -> tuple[Objective, str, dict[str, Any]]:
+    """Function, optimizer and its hyper-parameters, for the basin map and the sweep. The
+    momentum map's tab has its own function and method: there these are kept, not drawn."""
+    function = function_picker(
+        st, text("function", lang), "fn", on_function_change, lang, shown=shown
+    )
+    objective = OBJECTIVES[function]
+    optimizer = control(
+        "optimizers",
+        "opt",
+        lambda: st.selectbox(
+            text("bv_optimizer", lang),
+            list(OPTIMIZERS),
+            key=key("opt"),
+            format_func=lambda i: OPTIMIZERS[i].name,
+        ),
+        shown=shown,
+    )
+    spec = OPTIMIZERS[optimizer]
+    show_lr, show_rest = shown and not is_hidden("lr"), shown and not is_hidden("hyper")
+    box = (
+        st.expander(text("settings_of", lang, name=spec.name), expanded=True)
+        if show_lr or show_rest
+        else st.container()
+    )
+    with box:
+        defaults = spec.defaults_for(objective)
+        # The same controls as the Playground, under this page's own session keys.
+        hyper = {
+            p.name: hyper_widget(
+                bv_spec(optimizer),
+                p,
+                defaults[p.name],
+                lang,
+                show_lr if p.name == "lr" else show_rest,
+            )
+            for p in spec.hyper
+        }
+    if not shown:
+        hyper_keys = [hyper_key(f"{PREFIX}_{optimizer}", p.name) for p in spec.hyper]
+        keep_undrawn([key("fn"), key("opt"), key("grid"), *hyper_keys])
+    return objective, optimizer, hyper
+
+
 def sidebar(lang: str) -> tuple[Objective, str, dict[str, Any], int, int, float]:
-    """Function, optimizer and its hyper-parameters, steps, grid and tolerance."""
+    """Function, optimizer and its hyper-parameters, steps, grid and tolerance: on the momentum
+    map's tab only what the map uses (steps, tolerance) beside its own pickers."""
     clean_session(lang)
     seed(key("steps"), DEFAULT_STEPS)
     seed(key("grid"), DEFAULT_GRID)
     seed(key("tol"), DEFAULT_TOLERANCE)
+    basin_settings = st.session_state[key("tab")] != tab_labels(lang)["momentum"]
     with st.sidebar:
-        function = function_picker(st, text("function", lang), "fn", on_function_change, lang)
-        objective = OBJECTIVES[function]
-        optimizer = control(
-            "optimizers",
-            "opt",
-            lambda: st.selectbox(
-                text("bv_optimizer", lang),
-                list(OPTIMIZERS),
-                key=key("opt"),
-                format_func=lambda i: OPTIMIZERS[i].name,
-            ),
-        )
-        spec = OPTIMIZERS[optimizer]
-        show_lr, show_rest = not is_hidden("lr"), not is_hidden("hyper")
-        box = (
-            st.expander(text("settings_of", lang, name=spec.name), expanded=True)
-            if show_lr or show_rest
-            else st.container()
-        )
-        with box:
-            defaults = spec.defaults_for(objective)
-            # The same controls as the Playground, under this page's own session keys.
-            hyper = {
-                p.name: hyper_widget(
-                    bv_spec(optimizer),
-                    p,
-                    defaults[p.name],
-                    lang,
-                    show_lr if p.name == "lr" else show_rest,
-                )
-                for p in spec.hyper
-            }
+        objective, optimizer, hyper = basin_controls(lang, basin_settings)
         steps = control(
             "steps",
             "steps",
@@ -459,6 +489,7 @@ def sidebar(lang: str) -> tuple[Objective, str, dict[str, Any], int, int, float]
                 key=key("grid"),
                 format_func=lambda n: f"{n} × {n}",
             ),
+            shown=basin_settings,
         )
         tolerance = control(
             "options",

@@ -124,6 +124,22 @@ def test_the_momentum_map_on_the_quadratic(page):
     assert not page.exception and charts(page)[0]["data"][0]["z"] != small["data"][0]["z"]
 
 
+def test_the_momentum_map_tab_shows_only_its_own_function_picker(page):
+    page.selectbox(key="bv_fn").set_value("rosenbrock").run()
+    page.select_slider(key="bv_grid").set_value(40).run()
+    page.session_state["bv_tab"] = MAP_TAB
+    page.run()
+    pickers = [w.key for w in page.get("selectbox") if w.key in ("bv_fn", "bv_mm_fn")]
+    assert pickers == ["bv_mm_fn"]  # the basin map's function, optimizer and grid: not drawn
+    sidebar = {w.key for kind in ("selectbox", "select_slider") for w in page.sidebar.get(kind)}
+    assert sidebar == {"bv_tol"}  # what the map uses, beside steps
+    assert page.number_input(key="bv_steps")
+    page.session_state["bv_tab"] = "Basins of attraction"
+    page.run()  # back: the basin settings are as they were
+    assert page.selectbox(key="bv_fn").value == "rosenbrock"
+    assert page.select_slider(key="bv_grid").value == 40
+
+
 def test_an_empty_rate_range_is_refused_with_a_message(page):
     page.session_state["bv_tab"] = SWEEP_TAB
     page.run()
