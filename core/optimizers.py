@@ -89,6 +89,21 @@ _AMSGRAD = HyperParam("amsgrad", "AMSGrad", False, kind="bool")
 
 
 @dataclass(frozen=True, slots=True)
+class LineStyle:
+    """How every figure draws one optimizer, whichever others run beside it.
+
+    Colours are Okabe-Ito's (yellow, unreadable on the landscape, swapped for wine) for the eight
+    optimizers a class picks most, then six darker or greyer ones. Two colours close enough to be
+    confused on a projector (vermillion and orange, blue and sky blue) never share a `dash`; the
+    `symbol` (a Plotly marker) marks the head of each path and its legend entry.
+    """
+
+    colour: str
+    dash: str = "solid"
+    symbol: str = "circle"
+
+
+@dataclass(frozen=True, slots=True)
 class OptimizerSpec:
     """A torch.optim optimizer as the playground offers it.
 
@@ -105,6 +120,7 @@ class OptimizerSpec:
         lr_family: how the default learning rate follows the objective: "gradient" (update ~ lr *
             gradient), "step" (update ~ lr) or None (the torch default suits every function).
         lr_factor: multiplies the objective's family learning rate.
+        style: its colour, line dash and marker in every figure (LineStyle).
     """
 
     id: str
@@ -116,6 +132,7 @@ class OptimizerSpec:
     needs_closure: bool = False
     lr_family: Literal["gradient", "step"] | None = "step"
     lr_factor: float = 1.0
+    style: LineStyle = field(kw_only=True)
 
     @property
     def defaults(self) -> dict[str, HyperValue]:
@@ -170,6 +187,7 @@ OPTIMIZERS: Mapping[str, OptimizerSpec] = registry(
             torch.optim.SGD,
             (_lr(0.01), _weight_decay()),
             lr_family="gradient",
+            style=LineStyle("#D55E00", "solid", "circle"),  # vermillion
         ),
         OptimizerSpec(
             "momentum",
@@ -177,6 +195,7 @@ OPTIMIZERS: Mapping[str, OptimizerSpec] = registry(
             torch.optim.SGD,
             (_lr(0.01), _MOMENTUM, HyperParam("dampening", "dampening", 0.0), _weight_decay()),
             lr_family="gradient",
+            style=LineStyle("#0072B2", "solid", "square"),  # blue
         ),
         OptimizerSpec(
             "nesterov",
@@ -186,18 +205,21 @@ OPTIMIZERS: Mapping[str, OptimizerSpec] = registry(
             fixed=MappingProxyType({"nesterov": True}),
             lr_family="gradient",
             lr_factor=0.5,
+            style=LineStyle("#000000", "solid", "diamond"),  # black
         ),
         OptimizerSpec(
             "adam",
             "Adam",
             torch.optim.Adam,
             (_lr(1e-3), *_betas(), _eps(1e-8), _weight_decay(), _AMSGRAD),
+            style=LineStyle("#009E73", "solid", "triangle-up"),  # bluish green
         ),
         OptimizerSpec(
             "adamw",
             "AdamW",
             torch.optim.AdamW,
             (_lr(1e-3), *_betas(), _eps(1e-8), _weight_decay(0.01), _AMSGRAD),
+            style=LineStyle("#CC79A7", "solid", "triangle-down"),  # reddish purple
         ),
         OptimizerSpec(
             "rmsprop",
@@ -213,6 +235,7 @@ OPTIMIZERS: Mapping[str, OptimizerSpec] = registry(
             ),
             # The first step is lr / sqrt(1 - alpha) = 10 lr long with alpha = 0.99.
             lr_factor=0.2,
+            style=LineStyle("#882255", "solid", "pentagon"),  # wine
         ),
         OptimizerSpec(
             "adagrad",
@@ -227,6 +250,7 @@ OPTIMIZERS: Mapping[str, OptimizerSpec] = registry(
             ),
             # Steps shrink like 1 / sqrt(t): start larger.
             lr_factor=5.0,
+            style=LineStyle("#56B4E9", "dash", "hexagon"),  # sky blue
         ),
         OptimizerSpec(
             "adadelta",
@@ -239,12 +263,14 @@ OPTIMIZERS: Mapping[str, OptimizerSpec] = registry(
                 _weight_decay(),
             ),
             lr_family=None,
+            style=LineStyle("#8C510A", "dot", "star-square"),  # brown
         ),
         OptimizerSpec(
             "adamax",
             "Adamax",
             torch.optim.Adamax,
             (_lr(2e-3), *_betas(), _eps(1e-8), _weight_decay()),
+            style=LineStyle("#999933", "longdash", "triangle-left"),  # olive
         ),
         OptimizerSpec(
             "nadam",
@@ -257,6 +283,7 @@ OPTIMIZERS: Mapping[str, OptimizerSpec] = registry(
                 _weight_decay(),
                 HyperParam("momentum_decay", "momentum decay", 4e-3, 0.0, 0.1),
             ),
+            style=LineStyle("#332288", "dashdot", "triangle-right"),  # indigo
         ),
         OptimizerSpec(
             "radam",
@@ -266,6 +293,7 @@ OPTIMIZERS: Mapping[str, OptimizerSpec] = registry(
             # Its first steps are un-adapted momentum steps (lr times the raw gradient), its later
             # ones Adam-like: no objective-scaled rate suits both, torch's default does.
             lr_family=None,
+            style=LineStyle("#117733", "longdash", "hexagram"),  # dark green
         ),
         OptimizerSpec(
             "asgd",
@@ -278,6 +306,7 @@ OPTIMIZERS: Mapping[str, OptimizerSpec] = registry(
                 _weight_decay(),
             ),
             lr_family="gradient",
+            style=LineStyle("#777777", "dashdot", "diamond-wide"),  # grey
         ),
         OptimizerSpec(
             "rprop",
@@ -289,6 +318,7 @@ OPTIMIZERS: Mapping[str, OptimizerSpec] = registry(
                 HyperParam("etaplus", "η⁺ (grow)", 1.2, 1.0, 5.0),
             ),
             lr_factor=0.5,
+            style=LineStyle("#CC6677", "longdashdot", "diamond-tall"),  # rose
         ),
         OptimizerSpec(
             "lbfgs",
@@ -312,6 +342,7 @@ OPTIMIZERS: Mapping[str, OptimizerSpec] = registry(
             elementwise=False,
             needs_closure=True,
             lr_family=None,
+            style=LineStyle("#E69F00", "dash", "bowtie"),  # orange
         ),
     )
 )
