@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
 
 from app_pages.controls import progress_bar
 from app_pages.links import publish, restore, show_refused
@@ -17,14 +18,15 @@ from app_pages.playground_controls import (
     show_refused_input,
     sidebar,
 )
+from app_pages.screen import main_column_is_narrow
 from core.batch_figures import curvature_figure
 from core.codegen import race_script
 from core.curvature import curvature_along
 from core.engine import Run
 from core.figures import (
-    PALETTE,
     PathView,
     learning_rate_figure,
+    optimizer_view,
     race_figure,
     surface_figure,
 )
@@ -33,6 +35,7 @@ from core.inspector import Inspection, inspect_run, update_arrows_figure
 from core.landscape import Landscape, evaluate
 from core.optimizers import OPTIMIZERS
 from core.race import Entry, run_race
+from core.race_layout import STACKED, WIDE
 from core.schedules import Schedule
 from core.summary import MISSING, arrival_radius, iterates_csv, summary_table
 
@@ -123,6 +126,9 @@ def inspector_tab(config: Config, runs: list[Run], lang: str) -> None:
     t = right.slider(
         text("inspect_step", lang), 0, max(last, 1), key="inspect_t", disabled=last == 0
     )
+    if runs[ids.index(optimizer_id)].frame.empty:  # not even the start could be evaluated
+        st.info(text("insp_err_no_iterate", lang))
+        return
     found = inspection(config.key, optimizer_id, min(t, last), lang)
     eq_col, fig_col = st.columns([3, 2])
     with eq_col:
@@ -190,13 +196,17 @@ def curvature_tab(config: Config, views: list[PathView], lang: str) -> None:
     )
 
 
-def header(config: Config, lang: str) -> None:
+def header(config: Config, lang: str) -> DeltaGenerator:
+    """Title, formula and (later) the pin buttons on one row, the minimum under it: compact, so
+    that the whole race fits a 1280 x 720 projector. Returns the row, for the pin buttons."""
     objective, custom = config.objective, config.scene[0] == CUSTOM
-    st.title(objective_name(objective.id, objective.name, lang))
-    if custom:
-        st.code(f"f(x, y) = {config.scene[1]}", language=None)  # user text: never HTML or LaTeX
-    else:
-        st.latex(f"f(x, y) = {objective.latex}")
+    row = st.container(horizontal=True, vertical_alignment="center", gap="medium")
+    with row:
+        st.title(objective_name(objective.id, objective.name, lang), width="content")
+        if custom:  # user text: never HTML or LaTeX
+            st.code(f"f(x, y) = {config.scene[1]}", language=None, width="content")
+        else:
+            st.latex(f"f(x, y) = {objective.latex}", width="content")
     points = ", ".join(f"({x:.6g}, {y:.6g})" for x, y in objective.minima)
     if objective.minima:
         key = "estimated_minimum_caption" if custom else "global_minimum_caption"
@@ -204,19 +214,19 @@ def header(config: Config, lang: str) -> None:
     else:
         caption = text("no_minimum_known" if custom else "no_minimum", lang)
     st.caption(f"{caption} {objective_note(objective.id, lang)}")
+    return row
 
 
-def pin_controls(views: list[PathView], lang: str) -> list[PathView]:
-    """Ghost run: pin the current paths, change one setting, compare."""
-    left, right = st.columns([1, 1])
-    if left.button(text("pin_run", lang), icon=":material/push_pin:", key="pin"):
+def pin_controls(views: list[PathView], lang: str, row: DeltaGenerator) -> list[PathView]:
+    """Ghost run: pin the current paths, change one setting, compare (buttons in `row`)."""
+    if row.button(text("pin_run", lang), icon=":material/push_pin:", key="pin"):
         st.session_state.ghosts = views
     ghosts = st.session_state.get("ghosts", [])
     if ghosts:
-        if right.button(text("clear_pin", lang), key="clear_pin"):
+        if row.button(text("clear_pin", lang), key="clear_pin"):
             st.session_state.ghosts = ghosts = []
         else:
-            st.caption(text("pinned_note", lang))
+            row.caption(text("pinned_note", lang), width="content")
     return ghosts
 
 
@@ -227,7 +237,7 @@ if refused_input is not None:
     # Said where the race would be. The link keeps the last valid settings: nothing published.
     show_refused_input(refused_input, lang)
     st.stop()
-header(config, lang)
+title_row = header(config, lang)
 if not config.settings:
     st.info(text("pick_optimizer", lang))
     publish("playground", fields(), link_defaults(config.objective))
@@ -246,15 +256,15 @@ messages = [
     else stop_message(r.stop.reason, r.stop.step, label, lang, r.stop.what, r.stop.value)
     for label, r in zip(labels, runs, strict=True)
 ]
+# Each optimizer keeps its own colour, dash and marker, whichever others race beside it.
 views = [
-    PathView(label, PALETTE[i % len(PALETTE)], r.frame, message)
-    for i, (label, r, message) in enumerate(zip(labels, runs, messages, strict=True))
+    optimizer_view(r.optimizer, r.frame, message) for r, message in zip(runs, messages, strict=True)
 ]
 for message in messages:
     if message:
         st.warning(message, icon=":material/warning:")
 
-ghosts = pin_controls(views, lang)
+ghosts = pin_controls(views, lang, title_row)
 landscape = landscape_of(config.scene)
 race_tab, surface_tab, inspector, curvature, code = st.tabs(
     [
@@ -271,6 +281,7 @@ with race_tab:
         frame_ms=config.frame_ms,
         estimated_minimum=config.scene[0] == CUSTOM,
         ghosts=ghosts,
+        layout=STACKED if main_column_is_narrow(WIDE.min_width) else WIDE,
         lang=lang,
     )
     st.plotly_chart(figure, width="stretch", theme=None, config=CHART_CONFIG, key="race")

@@ -18,7 +18,7 @@ from plotly.subplots import make_subplots
 
 from core.basins import BasinMap
 from core.batched import DIVERGED, NO_MINIMUM, text
-from core.figures import LOG_FLOOR, PALETTE
+from core.figures import F32_EPS, PALETTE, gap_floor
 from core.objectives import Objective
 from core.optimizers import OPTIMIZERS
 from core.raster import PLOTLY_COLORSCALE
@@ -70,6 +70,46 @@ def _legend_square(name: str, colour: str, group: str | None = None) -> go.Scatt
 def _colon(lang: str) -> str:
     """The separator between a name and what follows it ("SGD: λ_max", "SGD：λ_max")."""
     return "：" if lang == "zh" else ": "
+
+
+def _resolved_loss(
+    objective: Objective, loss: np.ndarray, lang: str
+) -> tuple[np.ndarray, str, str, dict]:
+    """Final losses coloured only as finely as float32 resolves them.
+
+    With f_min known: log10 of the gap, floored at core.figures.gap_floor, on a bar that spans
+    at least one decade above that floor, so that a map of converged runs reads as one colour
+    (its bottom tick names the float32 floor) instead of stretching rounding noise over the
+    whole bar. Without f_min: the loss on a bar at least 8 float32 steps wide. Returns the values,
+    the bar title, the hover text and the heatmap's colour-range keywords.
+    """
+    finite = loss[np.isfinite(loss)]
+    if objective.f_min is None:
+        low, high = (float(finite.min()), float(finite.max())) if finite.size else (0.0, 1.0)
+        span = 8 * F32_EPS * max(abs(low), abs(high), 1e-30)
+        title = text("bv_view_loss", lang)
+        bar = {"title": {"text": title}, "thickness": 14, "len": 0.8}
+        return (
+            loss,
+            title,
+            title + " %{z:.6g}",
+            {"zmin": low, "zmax": max(high, low + span), "colorbar": bar},
+        )
+    floor = gap_floor(objective)
+    values = np.log10(np.maximum(loss - objective.f_min, floor))
+    low = math.log10(floor)
+    high = max(float(np.nanmax(values, initial=low)), low + 1.0)
+    decades = [k for k in range(math.ceil(low), math.floor(high) + 1) if k - low > 0.3]
+    title = "log₁₀(f − f_min)"
+    bar = {
+        "title": {"text": title},
+        "thickness": 14,
+        "len": 0.8,
+        "tickvals": [low, *decades],
+        "ticktext": [text("bv_fig_floor_tick", lang, value=f"{low:.1f}"), *map(str, decades)],
+    }
+    tip = title + " = %{z:.2f}"
+    return values, title, tip, {"zmin": low, "zmax": high, "colorbar": bar}
 
 
 def _minima_stars(objective: Objective, colours: Sequence[str] | None, lang: str) -> go.Scatter:
@@ -176,13 +216,7 @@ def basin_figure(
         ]
     else:
         if view == "loss":
-            if objective.f_min is not None:
-                gap = basins.final_loss - objective.f_min
-                values = np.log10(np.maximum(gap, LOG_FLOOR))
-                title, tip = "log₁₀(f − f_min)", "log₁₀(f − f_min) = %{z:.2f}"
-            else:
-                values, title = basins.final_loss, text("bv_view_loss", lang)
-                tip = title + " %{z:.4g}"
+            values, title, tip, scale = _resolved_loss(objective, basins.final_loss, lang)
             show_none, show_diverged = False, True
             legend = [diverged_entry]
         elif objective.minima:
@@ -201,6 +235,8 @@ def basin_figure(
             tip = text("bv_fig_tip_left", lang, step="%{z:.0f}")
             show_none, show_diverged = True, False
             legend = [(text("bv_fig_stayed", lang, count=f"{counts[NO_MINIMUM]:,}"), NONE_COLOUR)]
+        if view != "loss":
+            scale = {"colorbar": {"title": {"text": title}, "thickness": 14, "len": 0.8}}
         fig.add_trace(_status_layer(basins, show_none, show_diverged, lang))
         fig.add_trace(
             go.Heatmap(
@@ -208,7 +244,7 @@ def basin_figure(
                 y=f32(basins.ys),
                 z=f32(values),
                 colorscale=PLOTLY_COLORSCALE,
-                colorbar={"title": {"text": title}, "thickness": 14, "len": 0.8},
+                **scale,
                 name=title,
                 hovertemplate=f"{hover}<br>{tip}<extra></extra>",
             )
@@ -255,8 +291,8 @@ def _metric(objective: Objective, rows: pd.DataFrame, metric: str) -> np.ndarray
     if metric == "steps":
         settled = rows["settled"].to_numpy()
         return np.where(settled >= 0, settled, np.nan).astype(np.float64)
-    if objective.f_min is not None:
-        return np.maximum(rows["gap"].to_numpy(), LOG_FLOOR)
+    if objective.f_min is not None:  # below float32's resolution a gap is rounding noise
+        return np.maximum(rows["gap"].to_numpy(), gap_floor(objective))
     return rows["final_loss"].to_numpy()
 
 
@@ -291,8 +327,9 @@ def sweep_figure(
         top = 1.0
     for i, (optimizer_id, rows) in enumerate(per_optimizer):
         rows = rows.sort_values("lr")
-        name = OPTIMIZERS[str(optimizer_id)].name
-        colour = PALETTE[i % len(PALETTE)]
+        spec = OPTIMIZERS[str(optimizer_id)]
+        name, style = spec.name, spec.style
+        colour = style.colour
         y = _metric(objective, rows, metric)
         fig.add_trace(
             go.Scatter(
@@ -301,8 +338,8 @@ def sweep_figure(
                 mode="lines+markers",
                 name=name,
                 legendgroup=name,
-                line={"color": colour, "width": 2},
-                marker={"size": 5},
+                line={"color": colour, "width": 2, "dash": style.dash},
+                marker={"size": 7, "symbol": style.symbol},
                 hovertemplate=f"{name}<br>lr %{{x:.4g}}: %{{y:.4g}}<extra></extra>",
             )
         )
@@ -375,13 +412,7 @@ def momentum_figure(
     loss = table.to_numpy()
     diverged = grid.pivot(index="momentum", columns="lr", values="diverged")
     diverged = diverged.reindex(index=momenta, columns=rates).to_numpy().astype(bool)
-    if objective.f_min is not None:
-        values = np.log10(np.maximum(loss - objective.f_min, LOG_FLOOR))
-        title, tip = "log₁₀(f − f_min)", "log₁₀(f − f_min) = %{z:.2f}"
-    else:
-        values, title = loss, text("bv_view_loss", lang)
-        tip = title + " %{z:.4g}"
-    values = np.where(diverged, np.nan, values)
+    values, _, tip, scale = _resolved_loss(objective, np.where(diverged, np.nan, loss), lang)
     log_rates = np.log10(rates)
     fig = go.Figure(
         go.Heatmap(
@@ -389,7 +420,7 @@ def momentum_figure(
             y=f32(momenta),
             z=f32(values),
             colorscale=PLOTLY_COLORSCALE,
-            colorbar={"title": {"text": title}, "thickness": 14, "len": 0.8},
+            **scale,
             name=text("bv_view_loss", lang),
             hovertemplate=text("bv_fig_tip_momentum", lang, lr="10^%{x:.2f}", momentum="%{y:.3f}")
             + "<br>"
@@ -484,7 +515,8 @@ def curvature_figure(
             y=f32(np.where(np.isfinite(condition), condition, np.nan)),
             mode="lines",
             name=who + text("bv_fig_condition", lang),
-            line={"color": colour, "width": 2},
+            # Dashed: its legend entry must not look like λ_max's (same colour, solid line).
+            line={"color": colour, "width": 2, "dash": "dash"},
             hovertemplate=text(
                 "bv_fig_tip_step",
                 lang,

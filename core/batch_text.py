@@ -265,6 +265,7 @@ BATCH_TEXT: dict[str, tuple[str, str]] = {
     "bv_fig_tip_step": ("step {step}: {what}", "第 {step} 步：{what}"),
     "bv_fig_condition_short": ("condition", "条件数"),
     "bv_axis_final_gap": ("final f − f_min (log)", "最终 f − f_min（对数）"),
+    "bv_fig_floor_tick": ("≤ {value} (float32)", "≤ {value}（float32 精度）"),
     "bv_axis_lr_log": ("learning rate (log)", "学习率（对数）"),
     "bv_axis_lr_log_scale": ("learning rate (log scale)", "学习率（对数坐标）"),
     "bv_axis_momentum": ("momentum β", "动量 β"),

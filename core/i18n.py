@@ -237,6 +237,21 @@ _TABLE: dict[str, tuple[str, str]] = {
     "start": ("start", "起点"),
     "start_here": ("start here", "从这里出发"),
     "pinned": ("pinned", "对照"),
+    "fig_floor": ("float32 resolution", "float32 分辨率"),
+    "fig_floor_tip": (
+        "Below {value}, f − f_min is float32 rounding noise: such gaps are drawn on this line.",
+        "低于 {value} 的 f − f_min 只是 float32 的舍入噪声，这样的差距都画在这条线上。",
+    ),
+    "outside_box_short": ("outside box", "框外"),
+    "fig_outside_tip": (
+        "outside the plot box: f can be lower there than the f_min of the box",
+        "位于绘图范围之外：那里的 f 可能低于范围内的 f_min",
+    ),
+    "fig_no_step": (
+        "No step for {names}: f or its gradient is not finite at the start ({x}, {y}). "
+        "Move the start or change the formula.",
+        "{names} 一步也没有走：f 或其梯度在起点 ({x}, {y}) 处不是有限值。请移动起点或修改公式。",
+    ),
 }
 
 # Objective names and one-line notes; names of standard functions are proper names.

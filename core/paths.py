@@ -63,3 +63,27 @@ def prefix(keep: np.ndarray, t: np.ndarray, step: int) -> np.ndarray:
     current = min(step, len(t) - 1)
     rows = keep[keep < current]
     return np.append(rows, current)
+
+
+def spread(values: np.ndarray, gap: float, low: float, high: float) -> np.ndarray:
+    """Positions as close to `values` as possible, at least `gap` apart and inside [low, high]
+    where there is room: labels beside a panel that never print over each other.
+
+    Values are in axis units (log10 of the value on a log axis). Order is kept: a label never
+    jumps over its neighbour. NaN values stay NaN.
+    """
+    values = np.asarray(values, dtype=np.float64)
+    out = np.full(values.shape, np.nan)
+    known = np.flatnonzero(np.isfinite(values))
+    if known.size == 0:
+        return out
+    order = known[np.argsort(values[known], kind="stable")]
+    positions = np.clip(values[order], low, high)
+    for i in range(1, len(positions)):  # push each label up, clear of the one below
+        positions[i] = max(positions[i], positions[i - 1] + gap)
+    if positions[-1] > high:  # then down from the top, clear of the one above
+        positions[-1] = high
+        for i in range(len(positions) - 2, -1, -1):
+            positions[i] = min(positions[i], positions[i + 1] - gap)
+    out[order] = positions
+    return out
