@@ -242,8 +242,12 @@ if not config.settings:
     st.info(text("pick_optimizer", lang))
     publish("playground", fields(), link_defaults(config.objective))
     st.stop()
+# One slot, on every run, for the long race's progress bar and the stop warnings. Drawn straight
+# into the page, a run with a bar after one without (or with more warnings) would shift every
+# element below, and the old chart would vanish for the seconds the new one takes to build.
+race_status = st.container()
 try:
-    with st.spinner():
+    with race_status, st.spinner():
         runs = race(*config.key)
 except ValueError as error:
     st.error(text("cannot_run", lang, error=error))
@@ -262,7 +266,7 @@ views = [
 ]
 for message in messages:
     if message:
-        st.warning(message, icon=":material/warning:")
+        race_status.warning(message, icon=":material/warning:")
 
 ghosts = pin_controls(views, lang, title_row)
 landscape = landscape_of(config.scene)

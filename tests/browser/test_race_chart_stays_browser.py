@@ -1,0 +1,34 @@
+"""A long race in Chromium: while it runs and after its progress bar ends, the previous race
+chart stays on screen until the new one replaces it (it vanished for seconds)."""
+
+from playwright.sync_api import Page, expect
+
+from tests.browser.harness import wait_for_app
+from tests.browser.test_playground_browser import current_step
+
+# From the moment it is installed: the fewest race charts and the most progress bars the page
+# ever showed at once.
+WATCH = """() => {
+    window.fewestCharts = Infinity;
+    window.mostBars = 0;
+    const look = () => {
+        const charts = document.querySelectorAll('.st-key-race .js-plotly-plot').length;
+        const bars = document.querySelectorAll('[data-testid=stProgress]').length;
+        window.fewestCharts = Math.min(window.fewestCharts, charts);
+        window.mostBars = Math.max(window.mostBars, bars);
+    };
+    look();
+    new MutationObserver(look).observe(document, {subtree: true, childList: true});
+}"""
+
+
+def test_the_chart_stays_through_a_long_race_and_its_progress_bar(page: Page):
+    expect(current_step(page)).to_have_text("Step 300")
+    page.evaluate(WATCH)
+    steps = page.locator(".st-key-steps input")
+    steps.fill("5000")  # 4 optimizers x 5,000 steps: long enough for a progress bar
+    steps.press("Enter")
+    expect(current_step(page)).to_have_text("Step 5000", timeout=120_000)
+    wait_for_app(page)
+    assert page.evaluate("window.mostBars") == 1  # the long race did show its bar...
+    assert page.evaluate("window.fewestCharts") == 1  # ...and a chart was on screen throughout
