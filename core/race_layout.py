@@ -55,7 +55,7 @@ class RaceLayout:
     slider_gap: int
     nominal_width: int
     min_width: int
-    label_px: int = 13
+    label_px: int = 14
 
     @property
     def plot_height(self) -> int:
@@ -63,9 +63,10 @@ class RaceLayout:
         return self.height - self.margin_top - self.margin_bottom
 
     def loss_pixels(self, legend_rows: int) -> float:
-        """About how tall the loss panel is on screen: each legend row takes ~22 px off the top."""
+        """About how tall the loss panel is on screen, at most: each legend row past the first
+        takes ~30 px off the top (Plotly widens the top margin for it)."""
         span = self.loss_y[1] - self.loss_y[0]
-        return max(40.0, (self.plot_height - 22 * max(legend_rows - 1, 0)) * span)
+        return max(40.0, (self.plot_height - 30 * max(legend_rows - 1, 0)) * span)
 
 
 WIDE = RaceLayout(
@@ -91,16 +92,16 @@ WIDE = RaceLayout(
 
 STACKED = RaceLayout(
     name="stacked",
-    height=860,
+    height=800,
     margin_left=50,
     margin_top=30,
     margin_bottom=150,
     map_x=(0.0, 1.0),
     map_y=(0.5, 1.0),
     loss_x=(0.0, 1.0),
-    loss_y=(0.25, 0.41),
+    loss_y=(0.235, 0.41),
     grad_x=(0.0, 1.0),
-    grad_y=(0.0, 0.16),
+    grad_y=(0.0, 0.185),
     # In the right margin, which the end-of-run labels of the panels below need anyway.
     colourbar={"x": 1.0, "xanchor": "left", "xpad": 6, "y": 0.75, "len": 0.5, "thickness": 10},
     colourbar_in_margin=True,

@@ -10,7 +10,7 @@ from collections.abc import Iterator
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from tests.browser.harness import shot, wait_for_app
+from tests.browser.harness import ARTIFACTS, shot, wait_for_app
 
 PROJECTOR = {"width": 1280, "height": 720}
 PHONE = {"width": 390, "height": 844}
@@ -105,10 +105,16 @@ def assert_nothing_prints_over_anything(parts: dict) -> None:
     assert all(label["x"] + label["w"] <= right + 0.5 for label in labels), "a label is clipped"
 
 
-@pytest.mark.parametrize("lang", ["en", "zh"])
-def test_the_whole_race_fits_a_projector_without_overlap(open_race, lang):
-    page = open_race(PROJECTOR, f"?lang={lang}")
-    shot(page, f"race-1280x720-{lang}")
+EIGHT = "sgd,momentum,nesterov,adam,adamw,rmsprop,adagrad,lbfgs"
+
+
+@pytest.mark.parametrize(
+    ("name", "query"),
+    [("en", "?lang=en"), ("zh", "?lang=zh"), ("en-8-optimizers", f"?lang=en&opts={EIGHT}")],
+)
+def test_the_whole_race_fits_a_projector_without_overlap(open_race, name, query):
+    page = open_race(PROJECTOR, query)
+    shot(page, f"race-1280x720-{name}")
     parts = boxes(page)
     chart = parts["chart"]
     # The whole chart, Play included, is on screen at first load: no scrolling in class.
@@ -126,12 +132,14 @@ def test_the_race_stacks_its_panels_on_a_phone(open_race, lang):
     # The page measures its column and reruns with the stacked layout: the map above the rest.
     page.wait_for_function(STACKED_JS)
     wait_for_app(page)
-    race_chart(page).scroll_into_view_if_needed()
-    shot(page, f"race-390x844-{lang}")
+    shot(page, f"race-390x844-{lang}")  # what a phone shows first
+    chart = race_chart(page)
+    chart.screenshot(path=str(ARTIFACTS / f"race-390x844-{lang}-chart.png"))  # all of it
     parts = boxes(page)
-    chart = parts["chart"]
-    assert chart["x"] >= 0 and chart["x"] + chart["w"] <= PHONE["width"], chart
+    box = parts["chart"]
+    assert box["x"] >= 0 and box["x"] + box["w"] <= PHONE["width"], box
+    assert box["h"] <= PHONE["height"], "taller than the phone's screen"
     map_area, loss_area, grad_area = sorted(parts["plotAreas"], key=lambda b: b["y"])
     assert map_area["y"] + map_area["h"] < loss_area["y"] < grad_area["y"]
-    assert min(map_area["w"], loss_area["w"]) >= 0.6 * chart["w"], "panels too narrow to read"
+    assert min(map_area["w"], loss_area["w"]) >= 0.6 * box["w"], "panels too narrow to read"
     assert_nothing_prints_over_anything(parts)
