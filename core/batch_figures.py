@@ -531,7 +531,7 @@ def curvature_figure(
     fig.update_layout(
         height=420,
         margin={"l": 60, "r": 20, "t": 40, "b": 40},
-        legend={"orientation": "h", "y": -0.15},
+        legend={"orientation": "h", "y": -0.22},  # below the step axis title, not on it
         plot_bgcolor="white",
     )
     fig.update_xaxes(title_text=text("axis_step", lang), row=2, col=1, gridcolor="#EEEEEE")

@@ -971,7 +971,7 @@ def learning_rate_figure(views: Sequence[PathView], lang: str = DEFAULT_LANGUAGE
                 y=_f32(view.frame["lr"]),
                 mode="lines",
                 name=view.label,
-                line={"color": view.colour, "width": 2},
+                line={"color": view.colour, "width": 2, "dash": view.dash},
                 hovertemplate="step %{x}: lr %{y:.4g}<extra>" + view.label + "</extra>",
             )
         )
