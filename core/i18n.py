@@ -54,10 +54,6 @@ _TABLE: dict[str, tuple[str, str]] = {
     "x_to": ("x to", "x 最大值"),
     "y_from": ("y from", "y 最小值"),
     "y_to": ("y to", "y 最大值"),
-    "fix_formula": (
-        "Fix the formula or the box in the sidebar to see the race.",
-        "请在侧边栏中修正公式或绘图范围，即可查看比赛。",
-    ),
     "optimizers": ("Optimizers", "优化器"),
     "settings_of": ("{name} settings", "{name} 设置"),
     "schedule": ("schedule", "学习率调度"),
