@@ -545,6 +545,7 @@ def _player(
         "fromcurrent": True,
     }
     still = {**play, "frame": {"duration": 0, "redraw": False}}
+    prefix, suffix = text("step_of", lang).split("{step}")  # "Step 300", "第 300 步"
     buttons = {
         "type": "buttons",
         "direction": "left",
@@ -573,7 +574,8 @@ def _player(
         "yanchor": "top",
         "pad": {"t": layout.slider_gap, "b": 0},
         "currentvalue": {
-            "prefix": text("step_prefix", lang),
+            "prefix": prefix,
+            "suffix": suffix,
             "font": {"size": 15, "color": "#1A1A1A"},
             "offset": 6,
         },

@@ -227,7 +227,7 @@ _TABLE: dict[str, tuple[str, str]] = {
     "play": ("▶ Play", "▶ 播放"),
     "pause": ("❚❚ Pause", "❚❚ 暂停"),
     "resume": ("▶ Resume", "▶ 继续"),
-    "step_prefix": ("Step ", "第 "),
+    "step_of": ("Step {step}", "第 {step} 步"),
     "global_minimum": ("global minimum", "全局最小值"),
     "estimated_minimum": ("estimated minimum", "估计的最小值"),
     "start": ("start", "起点"),
