@@ -93,7 +93,8 @@ def test_chinese_everywhere_on_the_playground():
     assert labels and all(CJK.search(label) or label in {"x", "y"} for label in labels), labels
     assert CJK.search(at.subheader[0].value)
     spec = race_spec(at)
-    assert CJK.search(spec["layout"]["annotations"][0]["text"])  # subplot titles
+    assert CJK.search(spec["layout"]["xaxis3"]["title"]["text"])  # the panels' axis titles
+    assert CJK.search(spec["layout"]["yaxis2"]["title"]["text"])
     assert any(CJK.search(b["label"]) for b in spec["layout"]["updatemenus"][0]["buttons"])
 
 
