@@ -38,8 +38,16 @@ def log_options(low: float, high: float, *extra: float) -> list[float]:
     return sorted(values)
 
 
+def _stop_if_asked(fraction: float) -> None:
+    """A report that draws nothing: reading st.session_state is one of Streamlit's yield points,
+    where a pending rerun request stops the run, like the next st.* call would."""
+    _ = "_" in st.session_state
+
+
 @contextmanager
-def progress_bar(what: str = "", shown: bool = True) -> Iterator[ProgressFn | None]:
+def progress_bar(
+    what: str = "", shown: bool = True, quiet: bool = False
+) -> Iterator[ProgressFn | None]:
     """A progress bar for the block, yielding the callback that core's long runs report their
     fraction done to (None when not `shown`); the bar is removed when the block ends.
 
@@ -47,7 +55,15 @@ def progress_bar(what: str = "", shown: bool = True) -> Iterator[ProgressFn | No
     updating an element of another run. Each update is also where a rerun request stops a long
     run (Streamlit cancels cooperatively, at the next st.* call), so a widget change starts the
     new run promptly. A cache hit replays every update, so only steps of 5% are drawn.
+
+    `quiet` draws no bar and sends the browser nothing, yet stays interruptible: for a page's
+    first run, whose widgets the browser swaps in for placeholders with a low-priority render
+    that every update from the server restarts (a slow machine would keep them placeholders
+    until the run ended, leaving nothing to interrupt it with).
     """
+    if shown and quiet:
+        yield _stop_if_asked
+        return
     if not shown:
         yield None
         return

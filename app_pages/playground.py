@@ -41,6 +41,12 @@ from core.summary import MISSING, arrival_radius, iterates_csv, summary_table
 
 CHART_CONFIG = {"displaylogo": False}
 LONG_RACE = 10_000  # optimizer-steps (about a second) from which a race shows its progress
+WIDGETS_DRAWN = "_playground_widgets_drawn"  # a browser of this session has the page's widgets
+
+
+def is_long(steps: int, settings: Settings) -> bool:
+    """A race long enough to show its progress (and to be worth interrupting)."""
+    return steps * len(settings) >= LONG_RACE
 
 
 def entries_of(settings: Settings) -> list[Entry]:
@@ -63,9 +69,10 @@ def race(
     noise_seed: int,
     project: bool,
     settings: Settings,
+    _quiet: bool = False,
 ) -> list[Run]:
     # A long race shows a progress bar, which is also what lets a widget change interrupt it.
-    with progress_bar(shown=steps * len(settings) >= LONG_RACE) as report:
+    with progress_bar(shown=is_long(steps, settings), quiet=_quiet) as report:
         return run_race(
             objective_of(scene),
             entries_of(settings),
@@ -246,9 +253,13 @@ if not config.settings:
 # into the page, a run with a bar after one without (or with more warnings) would shift every
 # element below, and the old chart would vanish for the seconds the new one takes to build.
 race_status = st.container()
+# The page's first run in this session: its long race stays quiet until done (see progress_bar).
+first_draw = not st.session_state.get(WIDGETS_DRAWN, False)
+st.session_state[WIDGETS_DRAWN] = True
+quiet = first_draw and is_long(config.steps, config.settings)
 try:
-    with race_status, st.spinner():
-        runs = race(*config.key)
+    with race_status, st.spinner(text("race_quiet" if quiet else "race_running", lang)):
+        runs = race(*config.key, _quiet=quiet)
 except ValueError as error:
     st.error(text("cannot_run", lang, error=error))
     st.stop()

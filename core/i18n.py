@@ -142,6 +142,11 @@ _TABLE: dict[str, tuple[str, str]] = {
     "stop_completed": ("{name} completed {steps} steps", "{name} 完成了 {steps} 步"),
     "what_loss": ("loss", "损失"),
     "what_gradient": ("gradient", "梯度"),
+    "race_running": ("Racing…", "正在竞速……"),
+    "race_quiet": (
+        "Running a long race… Change any setting to stop it and start the new one.",
+        "正在进行一场较长的竞速……修改任意设置即可停止它，并开始新的竞速。",
+    ),
     "stop_line_search": (
         "{name} diverged at step {step}: its line search met a loss of {value}, and torch's "
         "L-BFGS cannot go on from a non-finite value",
