@@ -44,9 +44,7 @@ def test_chinese_link_and_teacher_mode(page: Page, server_url: str):
 def test_a_lesson_opens_its_race_in_the_playground(page: Page, server_url: str):
     page.goto(f"{server_url}/lessons")
     wait_for_app(page)
-    card = page.locator("[data-testid=stLayoutWrapper]").filter(
-        has_text="Momentum through a ravine"
-    )
+    card = page.locator("[data-testid=stLayoutWrapper]").filter(has_text="Momentum in a ravine")
     card.get_by_role("radiogroup").get_by_text("Momentum", exact=True).click()
     card.get_by_role("button", name="Reveal").click()
     expect(card).to_contain_text("Right!")
