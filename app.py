@@ -6,14 +6,21 @@ import uuid
 import streamlit as st
 
 from app_pages.controls import seed
-from app_pages.links import GLOBAL_PARAMS, HIDEABLE, remember_published, restore, show_refused
+from app_pages.links import (
+    APP,
+    GLOBAL_PARAMS,
+    HIDEABLE,
+    remember_published,
+    restore,
+    show_refused,
+)
 from core.i18n import LANGUAGES, language_from_locale, text
 from core.linkstate import Field
 
 st.set_page_config(page_title="Optimizer Playground", page_icon="⛰️", layout="wide")
 
 refused = restore(
-    "app",
+    APP,
     [Field("lang", "choice", choices=tuple(LANGUAGES)), Field("hide", "choices", choices=HIDEABLE)],
     reset_missing=False,
 )
@@ -29,7 +36,7 @@ hide = [group for group in st.session_state.get("hide", []) if group in HIDEABLE
 st.session_state[GLOBAL_PARAMS] = ({"lang": lang} if lang != browser_language else {}) | (
     {"hide": ",".join(hide)} if hide else {}
 )
-remember_published("app", st.session_state[GLOBAL_PARAMS])
+remember_published(APP, st.session_state[GLOBAL_PARAMS])
 show_refused(refused, lang)
 
 pages = [

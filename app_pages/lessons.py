@@ -82,7 +82,8 @@ shown = st.selectbox(
     format_func=lambda i: text(f"lesson_{i}_title" if i in LESSONS else "lesson_all", lang),
     help=text("lesson_show_help", lang),
 )
-publish("lessons", FIELDS, {"lesson": ALL})
+# The predictions are kept too: back from "Open in the Playground", each answer is still there.
+publish("lessons", FIELDS, {"lesson": ALL}, keep=[f"predict_{i}" for i in LESSONS])
 for lesson in LESSONS.values():
     if shown in (ALL, lesson.id):
         lesson_card(lesson, lang)

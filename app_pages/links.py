@@ -1,5 +1,6 @@
 """Shareable links: a page's settings restored from the URL once per session, written back on
-every run. Parsing and validation live in core.linkstate; this module only talks to Streamlit."""
+every run, and kept for the session while other pages are shown. Parsing and validation live in
+core.linkstate; this module only talks to Streamlit."""
 
 from __future__ import annotations
 
@@ -13,6 +14,10 @@ from core.linkstate import Field, decode, encode
 
 # Settings every page carries in its links (language, hidden controls), set by app.py.
 GLOBAL_PARAMS = "_global_params"
+# app.py restores and publishes those under this name; it is no page of its own.
+APP = "app"
+# The page the session's last run showed: a run of any other page is a return to it.
+PAGE_SHOWN = "_page_shown"
 # Teacher mode: `?hide=optimizers,lr` hides these groups of controls on every page that has them.
 HIDEABLE = ("function", "optimizers", "lr", "hyper", "start", "steps", "device", "options")
 
@@ -31,8 +36,13 @@ def restore(
     parameters keeps the session's settings. With `reset_missing`, settings the link leaves out
     return to their defaults, so that a link reproduces a run exactly.
 
+    A return to the page from another one first gives back the values its widgets had (see
+    `publish`), so the page, and then its link, are as the student left them.
+
     Returns (key, reason) for each refused value, to be shown once; otherwise an empty list.
     """
+    if page != APP:
+        _bring_back(page)
     fields = list(fields)
     params = _url_params(fields)
     marker = f"_link_published_{page}"
@@ -48,6 +58,25 @@ def restore(
     return refused
 
 
+def _kept(page: str) -> str:
+    return f"_kept_{page}"
+
+
+def _bring_back(page: str) -> None:
+    """On a return to `page`, re-seed the widget values Streamlit dropped meanwhile.
+
+    Streamlit forgets a widget's value at the end of any run that does not draw it, so a page's
+    widgets lose theirs while another page is shown. Only on a return: within the page, a
+    missing key can be a deliberate reset (a new function's default start, say).
+    """
+    returning = st.session_state.get(PAGE_SHOWN, page) != page
+    st.session_state[PAGE_SHOWN] = page
+    if returning:
+        for key, value in st.session_state.get(_kept(page), {}).items():
+            if key not in st.session_state:
+                st.session_state[key] = value
+
+
 def remember_published(page: str, params: Mapping[str, str]) -> None:
     """Record what the page wrote to the URL, so that the next run does not re-apply it."""
     st.session_state[f"_link_published_{page}"] = {
@@ -60,13 +89,18 @@ def publish(
     fields: Iterable[Field],
     defaults: Mapping[str, Any],
     current: Mapping[str, Any] | None = None,
+    keep: Iterable[str] = (),
 ) -> None:
     """Write the current values of `fields` (those not at their defaults) into the URL.
 
     Values come from the session, or from `current` where a widget keeps another form (the
-    label of the open tab, say, where the link holds its id).
+    label of the open tab, say, where the link holds its id). The values of `fields` and of the
+    widgets `keep` names (settings that are no part of a link) are kept for the session, to be
+    given back when the page is shown again.
     """
     fields = list(fields)
+    kept = [f.key for f in fields] + list(keep)
+    st.session_state[_kept(page)] = {k: st.session_state[k] for k in kept if k in st.session_state}
     values = {f.key: st.session_state[f.key] for f in fields if f.key in st.session_state}
     values |= current or {}
     own = encode(fields, values, defaults)
