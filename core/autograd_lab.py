@@ -949,7 +949,10 @@ def _run_loop(
     zero: bool,
 ) -> tuple[list[float], float | None]:
     """The loop `_loop_code` writes, run on x; returns x before and after every step, and the
-    non-finite f on which L-BFGS's line search failed (the path then ends early), else None."""
+    non-finite f on which L-BFGS's line search failed (the path then ends early), else None.
+
+    Once x is NaN it stays NaN (every update adds to x), so the remaining steps are filled in
+    rather than run: a diverged L-BFGS would otherwise spend a full line search on each."""
     optimizer = spec.cls([x], **kwargs)
     path = [x.item()]
     if spec.needs_closure:
@@ -965,7 +968,9 @@ def _run_loop(
             if failed_on is not None:
                 return path, failed_on
             path.append(x.item())
-        return path, None
+            if math.isnan(path[-1]):
+                break
+        return _nan_to_the_end(path, steps), None
     for _ in range(steps):
         if zero:
             optimizer.zero_grad()
@@ -973,7 +978,14 @@ def _run_loop(
         y.backward()
         optimizer.step()
         path.append(x.item())
-    return path, None
+        if math.isnan(path[-1]):
+            break
+    return _nan_to_the_end(path, steps), None
+
+
+def _nan_to_the_end(path: list[float], steps: int) -> list[float]:
+    """`path` with the steps a NaN x left unrun filled in: they would all give NaN."""
+    return path + [math.nan] * (steps + 1 - len(path))
 
 
 def _runaway(path: Sequence[float]) -> int | None:

@@ -102,6 +102,8 @@ def _mask(text):
     return re.sub(r"0x[0-9a-fA-F]+", "0x…", text)  # grad_fn objects print their address
 
 
+HUGE_LBFGS = {"optimizer": "lbfgs", "a": 1e6, "b": 1e6, "c": 0, "x0": 1e6, "lr": 1e-6}
+
 SECTIONS = [
     (lab.tensor_basics, {}),
     (lab.tensor_basics, {"values": "2.5", "operation": "x.exp()"}),
@@ -119,6 +121,8 @@ SECTIONS = [
     (lab.optimizer_loop, {}),
     (lab.optimizer_loop, {"a": 1, "lr": 2.0, "steps": 200}),  # diverges: prints nan
     (lab.optimizer_loop, {"a": -1, "steps": 30}),
+    # L-BFGS turns NaN at step 2; the steps after it are filled in, not run: the same output.
+    (lab.optimizer_loop, {**HUGE_LBFGS, "steps": 40}),
 ]
 
 
@@ -669,3 +673,15 @@ def test_a_link_sets_the_labs_inputs_and_bad_values_fall_back():
     assert any("'lab_steps'" in w.value for w in at.warning)  # the refused value is announced
     assert any("tensor(4.)" in c.value for c in at.code)  # f'(3) = 2 * 3 - 2
     assert at.query_params["lab_x"] == "3.0" and "lab_steps" not in at.query_params
+
+
+def test_a_run_that_turns_nan_stops_computing(monkeypatch):
+    """NaN is absorbing (every update adds to x), so the Lab stops running a loop once x is NaN:
+    a diverged L-BFGS once ran a full line search on every one of thousands of NaN steps."""
+    evaluations = []
+    quadratic = lab._quadratic
+    monkeypatch.setattr(lab, "_quadratic", lambda *a: evaluations.append(1) or quadratic(*a))
+    result = lab.optimizer_loop(**HUGE_LBFGS, steps=5000)
+    assert len(result.path) == 5001 and math.isnan(result.path[2]) and math.isnan(result.path[-1])
+    assert "nan" in result.runaway
+    assert len(evaluations) < 100  # 2 real steps (25 evaluations each at most), not 5,000
