@@ -231,6 +231,7 @@ class Trajectory(Iterator[Step]):
         seed: int = 0,
         project: bool = False,
         schedule: Schedule | None = None,
+        record_chunk: int = RECORD_CHUNK,
         **hyper: Any,
     ) -> None:
         self.objective = resolve_objective(objective)
@@ -260,6 +261,9 @@ class Trajectory(Iterator[Step]):
                 "independent runs. Run one start at a time."
             )
         self.steps = steps
+        # A single run hands its Steps over this many at a time; who needs only the first few
+        # (the inspector) asks for small chunks, so that no step past them is computed.
+        self.record_chunk = max(1, record_chunk)
         self.params = points.clone().requires_grad_(True)
         self.optimizer = self.spec.make([self.params], **hyper)
         self.scheduler = schedule.make(self.optimizer, steps) if schedule else None
@@ -456,7 +460,7 @@ class _Recorder:
             self.lrs.append(self.group["lr"])
 
     def full(self) -> bool:
-        return len(self.states) >= RECORD_CHUNK
+        return len(self.states) >= self.traj.record_chunk
 
     def flush(self, final: bool = False) -> Iterator[Step]:
         """Steps for the iterates whose state is known (all of them when `final`)."""

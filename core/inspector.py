@@ -31,7 +31,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import torch
 
-from core.engine import Step, Stop, resolve_optimizer, trajectory
+from core.engine import RECORD_CHUNK, Step, Stop, resolve_optimizer, trajectory
 from core.figures import PALETTE
 from core.i18n import text
 from core.objectives import Objective
@@ -711,13 +711,23 @@ def inspect_run(
         **options: the other engine options of the run (dtype, device, noise, seed, project,
             schedule): the same values give the same iterates, bit for bit.
     """
-    run = trajectory(objective, optimizer_id, start, steps, **options, **hyper)
-    recorded = list(itertools.islice(run, max(t, 0) + 2))  # x_0 .. x_{t+1}, if the run got there
+    wanted = max(t, 0) + 2  # x_0 .. x_{t+1}, if the run got there
+    # Chunks of `wanted` Steps: the run computes no update past x_{t+1} (one chunk at most).
+    run = trajectory(
+        objective,
+        optimizer_id,
+        start,
+        steps,
+        record_chunk=min(wanted, RECORD_CHUNK),
+        **options,
+        **hyper,
+    )
+    recorded = list(itertools.islice(run, wanted))
     if not recorded:
         raise ValueError(text("insp_err_no_iterate", lang))
     # Fewer Steps than asked for: the run is over and `run.stop` says why. After an early stop
     # the last Step's update was made (it broke the run); after completion, none leaves it.
-    stop = run.stop if len(recorded) < max(t, 0) + 2 else None
+    stop = run.stop if len(recorded) < wanted else None
     last = len(recorded) - (1 if stop is not None and stop.reason != "completed" else 2)
     return inspect_step(optimizer_id, hyper, recorded, max(0, min(t, last)), stop=stop, lang=lang)
 

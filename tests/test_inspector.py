@@ -11,7 +11,7 @@ import plotly.graph_objects as go
 import pytest
 import torch
 
-from core.engine import trajectory
+from core.engine import MAX_STEPS, RECORD_CHUNK, Trajectory, trajectory
 from core.inspector import (
     LINE_BUDGET_EM,
     RULES,
@@ -351,6 +351,18 @@ def test_inspect_run_reruns_just_far_enough():
     theirs = inspect_step("rmsprop", {"lr": 0.02}, steps, 7)
     assert mine.filled == theirs.filled
     pd.testing.assert_frame_equal(mine.table, theirs.table)
+
+
+@pytest.mark.parametrize("t", [0, 7, 300])
+def test_inspect_run_computes_no_update_far_past_the_inspected_one(monkeypatch, t):
+    """Showing update t of a 5,000-step race runs about t updates, not a whole chunk of 256
+    (nor the race): what the inspector costs the server grows with the step shown."""
+    updates = []
+    update = Trajectory._update
+    monkeypatch.setattr(Trajectory, "_update", lambda self, i: updates.append(i) or update(self, i))
+    shown = inspect_run(OBJECTIVE, "adam", START, MAX_STEPS, t, hyper={"lr": 0.01})
+    assert shown.t == t
+    assert t + 1 <= len(updates) <= t + 2 + (RECORD_CHUNK if t + 2 > RECORD_CHUNK else 0)
 
 
 def test_inspect_run_clamps_to_the_last_update_made():
