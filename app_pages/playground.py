@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import plotly.graph_objects as go
 import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
@@ -19,6 +20,7 @@ from app_pages.playground_controls import (
     sidebar,
 )
 from app_pages.screen import main_column_is_narrow
+from app_pages.shared_figures import FIGURE_CACHE_ENTRIES, FrozenFigure, freeze
 from core.batch_figures import curvature_figure
 from core.codegen import race_script
 from core.curvature import curvature_along
@@ -35,7 +37,7 @@ from core.inspector import Inspection, inspect_run, update_arrows_figure
 from core.landscape import Landscape, evaluate
 from core.optimizers import OPTIMIZERS
 from core.race import Entry, run_race
-from core.race_layout import STACKED, WIDE
+from core.race_layout import LAYOUTS, STACKED, WIDE
 from core.schedules import Schedule
 from core.summary import MISSING, arrival_radius, iterates_csv, summary_table
 
@@ -104,6 +106,70 @@ def inspection(key: tuple, optimizer_id: str, t: int, lang: str) -> Inspection:
         schedule=Schedule(*schedule) if schedule else None,
         lang=lang,
     )
+
+
+TABS = ("tab_race", "tab_surface", "tab_inspector", "tab_curvature", "tab_code")
+
+
+def views_of(runs: list[Run], lang: str) -> list[PathView]:
+    """What the charts draw of each run, with its stop message in `lang` (None if completed).
+    Each optimizer keeps its own colour, dash and marker, whichever others race beside it."""
+    views = []
+    for r in runs:
+        name = OPTIMIZERS[r.optimizer].name
+        stop, message = r.stop, None
+        if stop.reason != "completed":
+            message = stop_message(stop.reason, stop.step, name, lang, stop.what, stop.value)
+        views.append(optimizer_view(r.optimizer, r.frame, message))
+    return views
+
+
+def build_race_figure(
+    config: Config,
+    runs: list[Run],
+    ghosts: list[PathView],
+    frame_ms: int,
+    layout: str,
+    lang: str,
+) -> go.Figure:
+    return race_figure(
+        config.objective,
+        landscape_of(config.scene),
+        views_of(runs, lang),
+        config.start,
+        frame_ms=frame_ms,
+        estimated_minimum=config.scene[0] == CUSTOM,
+        ghosts=ghosts,
+        layout=LAYOUTS[layout],
+        lang=lang,
+    )
+
+
+# The race chart and the 3-D surface are shared by every session (see shared_figures). The runs
+# are keyed by config.key, which determines them: hence the underscores, they are not hashed.
+@st.cache_resource(max_entries=FIGURE_CACHE_ENTRIES, show_spinner=False)
+def _shared_race_figure(
+    key: tuple, frame_ms: int, layout: str, lang: str, _config: Config, _runs: list[Run]
+) -> FrozenFigure:
+    return freeze(build_race_figure(_config, _runs, [], frame_ms, layout, lang))
+
+
+def shared_race_figure(
+    config: Config, runs: list[Run], frame_ms: int, layout: str, lang: str
+) -> FrozenFigure:
+    return _shared_race_figure(config.key, frame_ms, layout, lang, config, runs)
+
+
+@st.cache_resource(max_entries=FIGURE_CACHE_ENTRIES, show_spinner=False)
+def _shared_surface_figure(
+    key: tuple, lang: str, _config: Config, _runs: list[Run]
+) -> FrozenFigure:
+    views = views_of(_runs, lang)
+    return freeze(surface_figure(_config.objective, landscape_of(_config.scene), views, lang=lang))
+
+
+def shared_surface_figure(config: Config, runs: list[Run], lang: str) -> FrozenFigure:
+    return _shared_surface_figure(config.key, lang, config, runs)
 
 
 def script_of(config: Config) -> str:
@@ -264,57 +330,47 @@ except ValueError as error:
     st.error(text("cannot_run", lang, error=error))
     st.stop()
 
-labels = [OPTIMIZERS[r.optimizer].name for r in runs]
-messages = [
-    None
-    if r.stop.reason == "completed"
-    else stop_message(r.stop.reason, r.stop.step, label, lang, r.stop.what, r.stop.value)
-    for label, r in zip(labels, runs, strict=True)
-]
-# Each optimizer keeps its own colour, dash and marker, whichever others race beside it.
-views = [
-    optimizer_view(r.optimizer, r.frame, message) for r, message in zip(runs, messages, strict=True)
-]
-for message in messages:
-    if message:
-        race_status.warning(message, icon=":material/warning:")
+views = views_of(runs, lang)
+labels = [view.label for view in views]
+for view in views:
+    if view.message:
+        race_status.warning(view.message, icon=":material/warning:")
 
 ghosts = pin_controls(views, lang, title_row)
-landscape = landscape_of(config.scene)
+layout = STACKED if main_column_is_narrow(WIDE.min_width) else WIDE
+# Only the open tab is computed and sent: a visit that never opens the 3-D surface, the
+# inspector or the curvature costs the server nothing for them.
 race_tab, surface_tab, inspector, curvature, code = st.tabs(
-    [
-        text(key, lang)
-        for key in ("tab_race", "tab_surface", "tab_inspector", "tab_curvature", "tab_code")
-    ]
+    [text(key, lang) for key in TABS], key="playground_tab", on_change="rerun"
 )
 with race_tab:
-    figure = race_figure(
-        config.objective,
-        landscape,
-        views,
-        config.start,
-        frame_ms=config.frame_ms,
-        estimated_minimum=config.scene[0] == CUSTOM,
-        ghosts=ghosts,
-        layout=STACKED if main_column_is_narrow(WIDE.min_width) else WIDE,
-        lang=lang,
-    )
-    st.plotly_chart(figure, width="stretch", theme=None, config=CHART_CONFIG, key="race")
+    if race_tab.open:
+        if ghosts:  # a session's own pinned runs: nothing another session could share
+            figure = build_race_figure(config, runs, ghosts, config.frame_ms, layout.name, lang)
+        else:
+            figure = shared_race_figure(config, runs, config.frame_ms, layout.name, lang)
+        st.plotly_chart(figure, width="stretch", theme=None, config=CHART_CONFIG, key="race")
 with surface_tab:
-    figure = surface_figure(config.objective, landscape, views, lang=lang)
-    st.plotly_chart(figure, width="stretch", theme=None, config=CHART_CONFIG)
-
+    if surface_tab.open:
+        figure = shared_surface_figure(config, runs, lang)
+        st.plotly_chart(figure, width="stretch", theme=None, config=CHART_CONFIG)
 with inspector:
-    inspector_tab(config, runs, lang)
+    if inspector.open:
+        inspector_tab(config, runs, lang)
 with curvature:
-    curvature_tab(config, views, lang)
+    if curvature.open:
+        curvature_tab(config, views, lang)
 with code:
-    script = script_of(config)
-    st.caption(text("code_note", lang))
-    st.code(script, language="python")
-    st.download_button(
-        text("download_script", lang), script, file_name="playground_run.py", mime="text/x-python"
-    )
+    if code.open:
+        script = script_of(config)
+        st.caption(text("code_note", lang))
+        st.code(script, language="python")
+        st.download_button(
+            text("download_script", lang),
+            script,
+            file_name="playground_run.py",
+            mime="text/x-python",
+        )
 
 if any(schedule for _, _, schedule in config.settings):
     st.plotly_chart(learning_rate_figure(views, lang), width="stretch", theme=None, key="lr_chart")

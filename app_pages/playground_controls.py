@@ -15,9 +15,11 @@ import streamlit as st
 
 from app_pages.controls import hyper_fields, hyper_key, hyper_widget, seed, warn_start_replaced
 from app_pages.links import is_hidden
+from app_pages.shared_figures import FIGURE_CACHE_ENTRIES, FrozenFigure, freeze
 from core.custom import MAX_COORDINATE, custom_objective
 from core.engine import MAX_STEPS, available_devices
 from core.expressions import FormulaError, point_at
+from core.figures import start_picker_figure
 from core.i18n import objective_name, text
 from core.input_text import InputError
 from core.linkstate import Field, tidy_coordinate
@@ -285,9 +287,15 @@ def _optimizer_controls(objective: Objective, lang: str) -> Settings:
     return tuple(settings)
 
 
-def _start_controls(objective: Objective, scene: Scene, landscape, lang: str) -> Point:
-    from core.figures import start_picker_figure  # figures import plotly: only when drawn
+@st.cache_resource(max_entries=FIGURE_CACHE_ENTRIES, show_spinner=False)
+def _shared_start_picker(
+    scene: Scene, start: Point, lang: str, _objective: Objective, _landscape
+) -> FrozenFigure:
+    """The start-picker map, shared by every session (the scene determines the objective)."""
+    return freeze(start_picker_figure(_objective, _landscape(scene), start, lang=lang))
 
+
+def _start_controls(objective: Objective, scene: Scene, landscape, lang: str) -> Point:
     seed("start_x", objective.start[0])
     seed("start_y", objective.start[1])
     (x0, x1), (y0, y1) = objective.box
@@ -304,13 +312,9 @@ def _start_controls(objective: Objective, scene: Scene, landscape, lang: str) ->
         right.number_input("y", y0, y1, key="start_y", format="%.4g")
         st.button(text("reset_start", lang), on_click=_move_start, args=(objective.start,))
         st.caption(text("click_map", lang))
+        start = (float(st.session_state.start_x), float(st.session_state.start_y))
         st.plotly_chart(
-            start_picker_figure(
-                objective,
-                landscape(scene),
-                (st.session_state.start_x, st.session_state.start_y),
-                lang=lang,
-            ),
+            _shared_start_picker(scene, start, lang, objective, landscape),
             key="picker",
             on_select=on_start_click,
             selection_mode="points",

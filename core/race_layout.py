@@ -111,3 +111,5 @@ STACKED = RaceLayout(
     nominal_width=358,
     min_width=300,
 )
+
+LAYOUTS = {layout.name: layout for layout in (WIDE, STACKED)}

@@ -9,6 +9,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from core.engine import available_devices
+from core.i18n import text
 from core.objectives import OBJECTIVES
 
 APP = str(Path(__file__).parent.parent / "app.py")
@@ -28,6 +29,12 @@ def values(array) -> np.ndarray:
     if isinstance(array, dict):
         return np.frombuffer(base64.b64decode(array["bdata"]), dtype=np.dtype(array["dtype"]))
     return np.asarray(array, dtype=float)
+
+
+def open_tab(at: AppTest, tab: str) -> AppTest:
+    """Open one of the Playground's tabs (by its string key, e.g. "tab_code"), as a click does."""
+    at.session_state["playground_tab"] = text(tab, "en")
+    return at.run()
 
 
 def trace_names(spec: dict) -> list[str]:
@@ -57,7 +64,35 @@ def test_playground_renders_the_default_race(app):
     assert app.title[0].value == "Rosenbrock"
     summary = app.dataframe[-1].value
     assert len(summary) == 4 and list(summary.iloc[:, 0]) == ["SGD", "Momentum", "Adam", "RMSprop"]
-    assert len(app.get("download_button")) == 2  # iterates (CSV) and the script
+    assert len(app.get("download_button")) == 1  # the iterates (CSV); the script is in its tab
+
+
+def test_a_visit_builds_only_the_open_tab(app):
+    """What a visit costs the server: the race tab alone. The 3-D surface, the inspector, the
+    curvature and the script are built only when their tab is opened."""
+
+    def built(at: AppTest) -> dict[str, bool]:
+        specs = charts(at)
+        return {
+            "race": any(spec.get("frames") for spec in specs),
+            "surface": any(t["type"] == "surface" for spec in specs for t in spec["data"]),
+            "inspector": any(w.key == "inspect_opt" for w in at.selectbox),
+            "curvature": any(w.key == "curvature_opt" for w in at.selectbox),
+            "code": any("import torch" in c.value for c in at.code),
+        }
+
+    assert built(app) == dict.fromkeys(
+        ("race", "surface", "inspector", "curvature", "code"), False
+    ) | {"race": True}
+    for tab, name in (
+        ("tab_surface", "surface"),
+        ("tab_inspector", "inspector"),
+        ("tab_curvature", "curvature"),
+        ("tab_code", "code"),
+    ):
+        shown = built(open_tab(app, tab))
+        assert not app.exception
+        assert [k for k, v in shown.items() if v] == [name], tab
 
 
 def test_changing_the_function_changes_landscape_minima_and_start(app):
@@ -230,6 +265,8 @@ def test_an_unexpected_error_shows_a_friendly_message_not_a_traceback(monkeypatc
 
 
 def test_code_tab_shows_a_torch_only_script_of_this_race(app):
+    open_tab(app, "tab_code")
+    assert len(app.get("download_button")) == 2  # iterates (CSV) and the script
     script = next(c.value for c in app.code if "import torch" in c.value)
     assert "torch.optim.Adam(" in script and "torch.optim.RMSprop(" in script
     assert "STEPS = 300" in script
@@ -241,6 +278,7 @@ def test_inspector_fills_the_update_equation_for_the_chosen_step(app):
     from core.inspector import inspect_run
     from core.optimizers import OPTIMIZERS
 
+    open_tab(app, "tab_inspector")
     app.selectbox(key="inspect_opt").set_value("adam").run()
     app.slider(key="inspect_t").set_value(5).run()
     assert not app.exception
@@ -255,6 +293,7 @@ def test_inspector_fills_the_update_equation_for_the_chosen_step(app):
 
 def test_curvature_tab_shows_the_quadratics_constant_eigenvalues(app):
     app.selectbox(key="fn").set_value("quadratic").run()
+    open_tab(app, "tab_curvature")
     spec = next(s for s in charts(app) if any("λ" in (t.get("name") or "") for t in s["data"]))
     eigen = [values(t["y"]) for t in spec["data"] if "λ" in (t.get("name") or "")]
     assert any(np.allclose(e, 100.0) for e in eigen) and any(np.allclose(e, 1.0) for e in eigen)
