@@ -22,6 +22,7 @@ from app_pages.playground_controls import (
 from app_pages.screen import main_column_is_narrow
 from app_pages.shared_figures import FIGURE_CACHE_ENTRIES, FrozenFigure, freeze
 from core.batch_figures import curvature_figure
+from core.budget import require_within_budget
 from core.codegen import race_script
 from core.curvature import curvature_along
 from core.engine import Run
@@ -36,13 +37,13 @@ from core.i18n import objective_name, objective_note, stop_message, text
 from core.inspector import Inspection, inspect_run, update_arrows_figure
 from core.landscape import Landscape, evaluate
 from core.optimizers import OPTIMIZERS
-from core.race import Entry, run_race
+from core.race import Entry, race_loops, run_race
 from core.race_layout import LAYOUTS, STACKED, WIDE
 from core.schedules import Schedule
 from core.summary import MISSING, arrival_radius, iterates_csv, summary_table
 
 CHART_CONFIG = {"displaylogo": False}
-LONG_RACE = 10_000  # optimizer-steps (about a second) from which a race shows its progress
+LONG_RACE = 3_000  # optimizer-steps (a second or two) from which a race shows its progress
 WIDGETS_DRAWN = "_playground_widgets_drawn"  # a browser of this session has the page's widgets
 
 
@@ -324,6 +325,10 @@ first_draw = not st.session_state.get(WIDGETS_DRAWN, False)
 st.session_state[WIDGETS_DRAWN] = True
 quiet = first_draw and is_long(config.steps, config.settings)
 try:
+    # Over the work budget: refused here, in the page's language, before anything runs.
+    require_within_budget(
+        race_loops(entries_of(config.settings), config.start, config.steps), "race", lang
+    )
     with race_status, st.spinner(text("race_quiet" if quiet else "race_running", lang)):
         runs = race(*config.key, _quiet=quiet)
 except ValueError as error:

@@ -28,6 +28,7 @@ from core.batched import (
     text,
     tolerance_radius,
 )
+from core.budget import Loop, require_within_budget
 from core.engine import resolve_objective, resolve_optimizer, trajectory
 from core.objectives import Box, Objective
 from core.optimizers import OptimizerSpec
@@ -86,6 +87,7 @@ def run_starts(
     if points.ndim != 2 or points.shape[1] != 2 or not 1 <= len(points) <= MAX_STARTS:
         raise ValueError(text("bv_err_starts_shape", lang, max=f"{MAX_STARTS:,}"))
     steps = check_steps(steps, lang)
+    require_within_budget([Loop(steps, rows=len(points))], "basins", lang)
     radius = tolerance_radius(objective, tolerance, lang)
     began = time.perf_counter()
     run = trajectory(objective, spec, points, steps, dtype=dtype, device=device, **hyper)

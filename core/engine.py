@@ -56,7 +56,7 @@ class Stop:
     For a divergence, `what` ("loss" or "gradient") became the non-finite `value`.
     """
 
-    reason: Literal["completed", "diverged", "escaped"]
+    reason: Literal["completed", "diverged", "escaped", "budget"]
     step: int
     what: str = ""
     value: float | None = None
@@ -69,6 +69,8 @@ class Stop:
             return f"{self.what} became {self.value}"
         if self.reason == "escaped":
             return "the point is far outside the plot box"
+        if self.reason == "budget":
+            return f"its evaluations of f used up the request's work budget ({self.value:,.0f})"
         return ""
 
     def message(self, name: str) -> str:
@@ -77,6 +79,8 @@ class Stop:
             return f"{name} diverged at step {self.step}: {self.detail}"
         if self.reason == "escaped":
             return f"{name} left the plotted region at step {self.step}: {self.detail}"
+        if self.reason == "budget":
+            return f"{name} stopped at step {self.step}: {self.detail}"
         return f"{name} completed {self.step - 1} steps"
 
 
@@ -232,6 +236,7 @@ class Trajectory(Iterator[Step]):
         project: bool = False,
         schedule: Schedule | None = None,
         record_chunk: int = RECORD_CHUNK,
+        max_evaluations: int | None = None,
         **hyper: Any,
     ) -> None:
         self.objective = resolve_objective(objective)
@@ -264,6 +269,11 @@ class Trajectory(Iterator[Step]):
         # A single run hands its Steps over this many at a time; who needs only the first few
         # (the inspector) asks for small chunks, so that no step past them is computed.
         self.record_chunk = max(1, record_chunk)
+        # An optimizer that re-evaluates f through a closure (L-BFGS) is charged each evaluation
+        # against the request's work budget (core.budget); past it, the run stops before its next
+        # step. Counted as it goes: the line search's evaluations per step vary from 1 to max_eval.
+        self.max_evaluations = max_evaluations
+        self.evaluations = 0
         self.params = points.clone().requires_grad_(True)
         self.optimizer = self.spec.make([self.params], **hyper)
         self.scheduler = schedule.make(self.optimizer, steps) if schedule else None
@@ -300,6 +310,7 @@ class Trajectory(Iterator[Step]):
             )
 
     def _closure(self) -> torch.Tensor:
+        self.evaluations += 1
         return self._evaluate().sum()
 
     def _clamp_box(self) -> None:
@@ -335,6 +346,10 @@ class Trajectory(Iterator[Step]):
         False, with `stop` set, when the step could not be made: x_t is then the last iterate.
         """
         if self.spec.needs_closure:
+            if self.max_evaluations is not None and self.evaluations >= self.max_evaluations:
+                self.row_last[:] = t
+                self.stop = Stop("budget", t + 1, value=float(self.max_evaluations))
+                return False
             failed_on = closure_step(self.optimizer, self._closure)
             if failed_on is not None:
                 self.row_last[:] = t

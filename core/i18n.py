@@ -36,6 +36,19 @@ _TABLE: dict[str, tuple[str, str]] = {
         "此页面出现了问题。应用的其他部分仍可正常使用；请修改设置或重新加载页面。",
     ),
     "error_details": ("Details", "详细信息"),
+    # The work budget (core.budget): what a request over it must reduce
+    "budget_exceeded": (
+        "Too much work for one request: {work} optimizer-steps, and the limit is {budget}. Use at most {fit} steps, or {smaller}.",
+        "一次请求的计算量过大：需要 {work} 个优化器步，上限为 {budget}。请把步数减到 {fit} 以内，或者{smaller}。",
+    ),
+    "budget_smaller_race": ("race fewer optimizers", "减少参赛的优化器"),
+    "budget_smaller_basins": ("use a coarser grid", "使用更粗的网格"),
+    "budget_smaller_sweep": ("sweep fewer rates or optimizers", "减少扫描的学习率或优化器"),
+    "budget_smaller_momentum": ("use a smaller map", "缩小图的尺寸"),
+    "budget_smaller_lab": (
+        "lower max_eval (L-BFGS evaluates f up to max_eval times per step)",
+        "调小 max_eval（L-BFGS 每一步最多计算 f 共 max_eval 次）",
+    ),
     "error_reference": (
         "{kind}; the server log has the details under reference {incident}",
         "{kind}；服务器日志中以编号 {incident} 记录了详细信息",
@@ -140,6 +153,10 @@ _TABLE: dict[str, tuple[str, str]] = {
         "{name} 在第 {step} 步离开了绘图区域",
     ),
     "stop_completed": ("{name} completed {steps} steps", "{name} 完成了 {steps} 步"),
+    "stop_budget": (
+        "{name} stopped at step {step}: its line searches used up this request's work budget ({budget} evaluations of f). Fewer steps or optimizers leave it more.",
+        "{name} 在第 {step} 步停止：它的线搜索用完了本次请求的计算预算（{budget} 次计算 f）。减少步数或优化器可以留出更多预算。",
+    ),
     "what_loss": ("loss", "损失"),
     "what_gradient": ("gradient", "梯度"),
     "race_running": ("Racing…", "正在竞速……"),
@@ -218,6 +235,7 @@ _TABLE: dict[str, tuple[str, str]] = {
     "stop_short_completed": ("completed {steps} steps", "完成 {steps} 步"),
     "stop_short_diverged": ("diverged at step {step}", "第 {step} 步发散"),
     "stop_short_escaped": ("left the plot at step {step}", "第 {step} 步出界"),
+    "stop_short_budget": ("out of budget at step {step}", "第 {step} 步预算用完"),
     # Figures
     "fig_loss": ("loss per step", "每步的损失"),
     "fig_grad": ("gradient norm per step", "每步的梯度范数"),
@@ -382,4 +400,6 @@ def stop_message(
         )
     if reason == "escaped":
         return text("stop_escaped", lang, name=name, step=step)
+    if reason == "budget":
+        return text("stop_budget", lang, name=name, step=step, budget=f"{value:,.0f}")
     return text("stop_completed", lang, name=name, steps=step - 1)

@@ -156,6 +156,13 @@ class OptimizerSpec:
             values["lr"] = float(f"{objective.lr_step * self.lr_factor:.6g}")
         return values
 
+    def evaluations_per_step(self, **hyper: Any) -> int:
+        """How many times one step evaluates f at most: L-BFGS re-evaluates it through its
+        closure up to `max_eval` times (what the work budget counts); the others once."""
+        if not self.needs_closure:
+            return 1
+        return int(self.validate(**hyper).get("max_eval", 1))
+
     def validate(self, **hyper: Any) -> dict[str, HyperValue]:
         """Defaults overridden by `hyper`, each checked against its range."""
         unknown = set(hyper) - {h.name for h in self.hyper}

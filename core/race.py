@@ -13,14 +13,34 @@ import time
 from collections.abc import Callable, Sequence
 from typing import Any
 
+import numpy as np
 import torch
 
 from core.batched import Progress, ProgressFn
-from core.engine import Run, Stop, Trajectory, _Recorder, region, resolve_objective, run, to_frame
+from core import budget
+from core.budget import Loop, require_within_budget, work_of
+from core.engine import (
+    Run,
+    Stop,
+    Trajectory,
+    _Recorder,
+    region,
+    resolve_objective,
+    resolve_optimizer,
+    run,
+    to_frame,
+)
 from core.objectives import Objective
 from core.schedules import Schedule
 
 Entry = tuple[str, dict[str, Any], Schedule | None]  # optimizer id, hyper-parameters, schedule
+
+
+def race_loops(entries: Sequence[Entry], start: Any, steps: int) -> list[Loop]:
+    """What a race asks of the work budget: one loop per optimizer, each closure optimizer at
+    its minimum of one evaluation per step (what it spends beyond is charged as it runs)."""
+    rows = len(start) if np.ndim(start) == 2 else 1  # a batch of starts
+    return [Loop(steps, rows=rows) for _ in entries]
 
 
 def run_race(
@@ -30,6 +50,7 @@ def run_race(
     steps: int,
     *,
     on_progress: ProgressFn | None = None,
+    lang: str = "en",
     **options: Any,
 ) -> list[Run]:
     """Run every entry from `start` for `steps` updates; the same Runs as `run` would give.
@@ -37,8 +58,19 @@ def run_race(
     Optimizers that need a closure (L-BFGS evaluates f several times per step) run on their
     own. `Run.seconds` is each optimizer's share of the shared loop. `on_progress(fraction)` is
     called about 100 times over the whole race.
+
+    The race is one request of the work budget (core.budget): over it, BudgetError (in
+    `lang`) before anything runs. A closure optimizer is counted at one evaluation per step up
+    front, and may spend what the others leave of the budget on its line searches; past that
+    it stops (Stop "budget").
     """
     objective = resolve_objective(objective)
+    loops = race_loops(entries, start, steps)
+    require_within_budget(loops, "race", lang)
+    rows = loops[0].rows if loops else 1
+    closures = sum(resolve_optimizer(optimizer_id).needs_closure for optimizer_id, _, _ in entries)
+    spare = budget.WORK_BUDGET - work_of(loops)
+    evaluations = steps * rows + int(spare // max(closures, 1))  # each closure optimizer's
     progress = Progress(on_progress, steps * len(entries))
     done = 0  # optimizer-steps of the runs finished so far
     trajectories: dict[int, Trajectory] = {}
@@ -55,6 +87,7 @@ def run_race(
                 steps,
                 schedule=schedule,
                 on_step=lambda t, before=done: progress(before + t),
+                max_evaluations=evaluations if traj.spec.needs_closure else None,
                 **options,
                 **hyper,
             )

@@ -36,6 +36,7 @@ from core.batched import (
     text,
     tolerance_radius,
 )
+from core.budget import Loop, require_within_budget
 from core.engine import region, resolve_objective, resolve_optimizer
 from core.objectives import Objective, Point
 from core.optimizers import OPTIMIZERS, OptimizerSpec
@@ -135,6 +136,7 @@ def run_groups(
             text("bv_err_settings_count", lang, max=f"{MAX_GROUPS:,}", count=f"{len(groups):,}")
         )
     steps = check_steps(steps, lang)
+    require_within_budget([Loop(steps, rows=len(groups))], "sweep", lang)
     radius = tolerance_radius(objective, tolerance, lang)
     x, y = (float(v) for v in start)
     if not (math.isfinite(x) and math.isfinite(y)):
@@ -296,6 +298,9 @@ def lr_sweep(
         raise ValueError(text("bv_err_rates_count", lang, max=MAX_RATES, count=rates.size))
     if not optimizers:
         raise ValueError(text("bv_pick_sweep", lang))
+    # One request: every optimizer's sweep together (each is one loop of len(rates) rows).
+    loops = [Loop(check_steps(steps, lang), rows=len(rates)) for _ in optimizers]
+    require_within_budget(loops, "sweep", lang)
     frames = []
     for i, entry in enumerate(optimizers):
         optimizer_id, hyper = (entry, {}) if isinstance(entry, str) else entry
@@ -383,6 +388,8 @@ def momentum_map(
     if optimizer == "nesterov" and not (momenta > 0).all():
         # torch checks this only for the optimizer's defaults, not per param group.
         raise ValueError(text("bv_err_nesterov", lang))
+    pairs = Loop(check_steps(steps, lang), rows=len(rates) * len(momenta))
+    require_within_budget([pairs], "momentum", lang)
     lr_grid, momentum_grid = (a.ravel() for a in np.meshgrid(rates, momenta, indexing="xy"))
     shared = {k: v for k, v in hyper.items() if k not in ("lr", "momentum")}
     end = run_groups(

@@ -11,7 +11,7 @@ import subprocess
 import sys
 import time
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -52,11 +52,12 @@ def wait_healthy(url: str, proc: subprocess.Popen, timeout: float = 90.0) -> Non
 
 @contextmanager
 def streamlit_server(
-    log_name: str = "server.log", cpus: str | None = None
+    log_name: str = "server.log", cpus: str | None = None, env: Mapping[str, str] | None = None
 ) -> Iterator[tuple[str, subprocess.Popen]]:
     """`streamlit run app.py` on a free loopback port; yields (url, process).
 
-    `cpus` pins the server to those cores (`taskset -c`), as a host gives an app one core."""
+    `cpus` pins the server to those cores (`taskset -c`), as a host gives an app one core; `env`
+    adds environment variables (an operator's settings)."""
     port = free_port()
     ARTIFACTS.mkdir(exist_ok=True)
     pinned = ["taskset", "-c", cpus] if cpus else []  # taskset execs: the PID stays the server's
@@ -81,6 +82,7 @@ def streamlit_server(
                 "false",
             ],
             cwd=ROOT,
+            env={**os.environ, **(env or {})},
             stdout=log,
             stderr=subprocess.STDOUT,
         )

@@ -1,0 +1,117 @@
+"""The work budget: one unit for every request that computes, refused in the page's language
+with what fits, and L-BFGS charged for the evaluations its line searches make."""
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from core import budget
+from core.basins import basin_map
+from core.batched import MAX_GRID, MAX_MAP_SIDE, MAX_RATES
+from core.budget import BudgetError, Loop, require_within_budget, steps_that_fit, work_of
+from core.engine import MAX_STEPS
+from core.optimizers import OPTIMIZERS
+from core.race import race_loops, run_race
+from core.sweeps import log_rates, lr_sweep, momentum_map
+
+APP = str(Path(__file__).parent.parent / "app.py")
+EVERY_OPTIMIZER = [(optimizer_id, {}, None) for optimizer_id in OPTIMIZERS]
+
+
+def test_work_counts_steps_rows_and_evaluations():
+    assert Loop(300).work == 300
+    assert Loop(100, evaluations=25).work == 2_500
+    # A tensor of ROWS_PER_STEP + 1 rows costs two single runs per update.
+    assert Loop(10, rows=budget.ROWS_PER_STEP + 1).work == pytest.approx(20)
+    assert work_of([Loop(300)] * 4) == 1_200
+    loops = [Loop(1, rows=3_600)] * 2
+    fit = steps_that_fit(loops)
+    assert work_of([Loop(fit, rows=3_600)] * 2) <= budget.WORK_BUDGET
+    assert work_of([Loop(fit + 1, rows=3_600)] * 2) > budget.WORK_BUDGET
+
+
+# The most expensive request each computing function can be asked for: every cap at its maximum.
+LARGEST = {
+    "race": lambda lang: run_race("rosenbrock", EVERY_OPTIMIZER, (-1.2, 1.0), MAX_STEPS, lang=lang),
+    "basins": lambda lang: basin_map(
+        "himmelblau", "sgd", steps=MAX_STEPS, resolution=MAX_GRID, lang=lang
+    ),
+    "sweep": lambda lang: lr_sweep(
+        "quadratic",
+        ["sgd", "momentum", "adam"],
+        (-1.5, 1.0),
+        MAX_STEPS,
+        log_rates(1e-4, 1.0, MAX_RATES),
+        lang=lang,
+    ),
+    "momentum": lambda lang: momentum_map(
+        "quadratic",
+        (-1.5, 1.0),
+        MAX_STEPS,
+        np.geomspace(1e-3, 1e-2, MAX_MAP_SIDE),
+        np.linspace(0.0, 0.95, MAX_MAP_SIDE),
+        lang=lang,
+    ),
+}
+WORDS = {
+    "en": ("Too much work for one request", "Use at most"),
+    "zh": ("一次请求的计算量过大", "请把步数减到"),
+}
+
+
+@pytest.mark.parametrize("page", list(LARGEST))
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_the_largest_request_of_each_page_is_refused_before_it_runs(page, lang):
+    with pytest.raises(BudgetError) as refused:
+        LARGEST[page](lang)
+    message = str(refused.value)
+    assert all(word in message for word in WORDS[lang]), message
+    assert f"{refused.value.steps_that_fit:,}" in message
+    assert 0 < refused.value.steps_that_fit < MAX_STEPS
+    assert refused.value.work > budget.WORK_BUDGET
+
+
+def test_a_race_at_the_budget_runs_and_one_step_more_is_refused():
+    entries = EVERY_OPTIMIZER[:2]
+    fit = steps_that_fit(race_loops(entries, (0.0, 0.0), 1))
+    require_within_budget(race_loops(entries, (0.0, 0.0), fit), "race")
+    with pytest.raises(BudgetError):
+        require_within_budget(race_loops(entries, (0.0, 0.0), fit + 1), "race")
+
+
+def test_lbfgs_pays_for_its_line_searches_and_stops_when_they_use_up_the_budget(monkeypatch):
+    monkeypatch.setattr(budget, "WORK_BUDGET", 600)
+    # 500 steps fit up front (one evaluation each); Rastrigin's line searches need more.
+    (lbfgs,) = run_race("rastrigin", [("lbfgs", {"lr": 0.5}, None)], (3.1, -2.2), 500)
+    assert lbfgs.stop.reason == "budget" and lbfgs.stop.value == 600
+    assert len(lbfgs.frame) == lbfgs.stop.step < 500
+    assert "stopped at step" in lbfgs.stop.message("L-BFGS")
+
+
+def test_lbfgs_within_its_share_completes(monkeypatch):
+    (lbfgs,) = run_race("quadratic", [("lbfgs", {}, None)], (-1.5, 1.0), 50)
+    assert lbfgs.stop.reason == "completed"
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_the_playground_refuses_the_largest_link_and_keeps_its_settings(lang):
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.query_params.update({"lang": lang, "opts": ",".join(OPTIMIZERS), "steps": str(MAX_STEPS)})
+    at.run()
+    assert not at.exception
+    assert WORDS[lang][0] in at.error[0].value
+    assert len(at.multiselect(key="opts").value) == len(OPTIMIZERS)  # nothing was reset
+    assert at.number_input(key="steps").value == MAX_STEPS
+    at.number_input(key="steps").set_value(100).run()  # fewer steps: within the budget
+    assert not at.error and not at.exception
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_the_batched_views_refuse_the_largest_basin_map(lang):
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.query_params.update({"lang": lang, "bv_grid": str(MAX_GRID), "bv_steps": str(MAX_STEPS)})
+    at.switch_page("app_pages/basins.py").run()
+    assert not at.exception
+    assert any(WORDS[lang][0] in error.value for error in at.error)
