@@ -13,6 +13,7 @@ from typing import Any
 import numpy as np
 import streamlit as st
 
+from app_pages.heavy import heavy_slot
 from core.batched import ProgressFn
 from core.i18n import objective_name, text
 from core.linkstate import Field
@@ -56,29 +57,34 @@ def progress_bar(
     run (Streamlit cancels cooperatively, at the next st.* call), so a widget change starts the
     new run promptly. A cache hit replays every update, so only steps of 5% are drawn.
 
+    A shown (long) run first takes one of the server's slots for long runs (app_pages.heavy).
+
     `quiet` draws no bar and sends the browser nothing, yet stays interruptible: for a page's
     first run, whose widgets the browser swaps in for placeholders with a low-priority render
     that every update from the server restarts (a slow machine would keep them placeholders
     until the run ended, leaving nothing to interrupt it with).
     """
-    if shown and quiet:
-        yield _stop_if_asked
-        return
     if not shown:
         yield None
         return
-    bar = st.progress(0.0, text=what or None)
-    drawn = [0.0]
+    # A long run takes turns with other sessions' long runs (see heavy); a rerun request still
+    # stops it while it waits.
+    with heavy_slot(lambda: _stop_if_asked(0.0)):
+        if quiet:
+            yield _stop_if_asked
+            return
+        bar = st.progress(0.0, text=what or None)
+        drawn = [0.0]
 
-    def report(fraction: float) -> None:
-        if fraction - drawn[0] >= 0.05 or (fraction >= 1.0 > drawn[0]):
-            drawn[0] = fraction
-            bar.progress(fraction, text=what or None)
+        def report(fraction: float) -> None:
+            if fraction - drawn[0] >= 0.05 or (fraction >= 1.0 > drawn[0]):
+                drawn[0] = fraction
+                bar.progress(fraction, text=what or None)
 
-    try:
-        yield report
-    finally:
-        bar.empty()
+        try:
+            yield report
+        finally:
+            bar.empty()
 
 
 def hyper_key(optimizer_id: str, name: str) -> str:

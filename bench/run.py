@@ -17,7 +17,7 @@ import torch
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench import batched, engine, figure_size, latency, load
+from bench import batched, budget, engine, figure_size, latency, load
 
 
 def main() -> None:
@@ -28,6 +28,7 @@ def main() -> None:
     for name, module in (
         ("Engine", engine),
         ("Batched views", batched),
+        ("Work budget", budget),
         ("Figure payload", figure_size),
         ("Server in Chromium", latency),
         ("Server under a class", load),

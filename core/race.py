@@ -16,8 +16,8 @@ from typing import Any
 import numpy as np
 import torch
 
-from core.batched import Progress, ProgressFn
 from core import budget
+from core.batched import Progress, ProgressFn
 from core.budget import Loop, require_within_budget, work_of
 from core.engine import (
     Run,

@@ -60,8 +60,11 @@ def test_a_cached_map_replays_cleanly_in_a_new_session(page: Page, server_url: s
     expect(page.locator("[data-testid=stProgress]")).to_have_count(0)
 
 
-def test_a_long_run_shows_progress_and_a_new_setting_interrupts_it(page: Page, server_url: str):
-    open_basins(page, server_url)
+def test_a_long_run_shows_progress_and_a_new_setting_interrupts_it(
+    page: Page, generous_server_url: str
+):
+    # Runs of many seconds on any machine: a server with a raised work budget.
+    open_basins(page, generous_server_url)
     steps = page.get_by_label("Steps per run")
     steps.fill("5000")
     steps.press("Enter")

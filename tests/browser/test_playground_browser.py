@@ -1,14 +1,12 @@
 """The Playground in Chromium: what only a real browser can show (animation, clicks)."""
 
 import re
-from collections.abc import Iterator
 
-import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from core.engine import MAX_STEPS
 from core.optimizers import OPTIMIZERS
-from tests.browser.harness import shot, streamlit_server, wait_for_app
+from tests.browser.harness import shot, wait_for_app
 
 
 def race_chart(page: Page):
@@ -118,16 +116,7 @@ RACE_RUNNING = """() => [...document.querySelectorAll('[data-testid=stSpinner]')
     .some(spinner => spinner.textContent.includes('Running a long race'))"""
 
 
-@pytest.fixture(scope="module")
-def generous_server() -> Iterator[str]:
-    """A server whose operator raised the work budget to what the longest race a link can name
-    needs (every optimizer at the step cap: many seconds, on any machine)."""
-    budget = {"PLAYGROUND_WORK_BUDGET": str(len(OPTIMIZERS) * MAX_STEPS)}
-    with streamlit_server("server-generous.log", env=budget) as (url, _):
-        yield url
-
-
-def test_a_widget_change_interrupts_a_long_race(browser: Browser, generous_server: str):
+def test_a_widget_change_interrupts_a_long_race(browser: Browser, generous_server_url: str):
     """A first visit (a new browser context, nothing cached) to the longest race a link can ask
     for: every optimizer, the step cap (many seconds of work).
 
@@ -142,7 +131,7 @@ def test_a_widget_change_interrupts_a_long_race(browser: Browser, generous_serve
         errors: list[str] = []
         page.on("pageerror", lambda error: errors.append(str(error)))
         page.add_init_script(RECORD_PAGE)
-        page.goto(f"{generous_server}/?opts={','.join(OPTIMIZERS)}&steps={MAX_STEPS}")
+        page.goto(f"{generous_server_url}/?opts={','.join(OPTIMIZERS)}&steps={MAX_STEPS}")
         steps = page.locator(".st-key-steps input")
         expect(steps).to_be_editable(timeout=120_000)
         assert page.evaluate(RACE_RUNNING), "the widgets became usable only after the race ended"
