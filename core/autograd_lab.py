@@ -31,6 +31,7 @@ import plotly.graph_objects as go
 import torch
 
 from core import i18n
+from core.budget import Loop, steps_that_fit
 from core.engine import closure_step
 from core.optimizers import OPTIMIZERS, OptimizerSpec
 
@@ -988,6 +989,34 @@ def _nan_to_the_end(path: list[float], steps: int) -> list[float]:
     return path + [math.nan] * (steps + 1 - len(path))
 
 
+def _steps_within_budget(spec: OptimizerSpec, steps: int) -> tuple[int, int]:
+    """The steps the loop runs within the work budget (core.budget), and the steps asked for.
+
+    L-BFGS counts its worst case, `max_eval` evaluations per step (once converged, its line
+    search can still spend them all), so a long L-BFGS loop is shortened; the code shown runs
+    exactly the steps that ran. A loop of another optimizer updates one scalar and records
+    nothing but x: MAX_STEPS of them cost about as much as the budget (bench/budget.py)."""
+    if not spec.needs_closure:
+        return steps, steps
+    evaluations = spec.evaluations_per_step()
+    return min(steps, steps_that_fit([Loop(1, evaluations=evaluations)])), steps
+
+
+def _budget_notes(spec: OptimizerSpec, steps: int, asked: int, lang: str) -> tuple[str, ...]:
+    if steps == asked:
+        return ()
+    return (
+        text(
+            "lab_note_budget",
+            lang,
+            name=spec.name,
+            steps=f"{steps:,}",
+            asked=f"{asked:,}",
+            evaluations=spec.evaluations_per_step(),
+        ),
+    )
+
+
 def _runaway(path: Sequence[float]) -> int | None:
     """The first step whose x is non-finite or beyond ±HUGE, or None if the run stayed sane."""
     for t, value in enumerate(path):
@@ -1264,7 +1293,7 @@ def optimizer_loop(
         )
     spec = OPTIMIZERS[optimizer]
     lr = _check_lr(spec, lr, lang)
-    steps = _steps(steps, lang)
+    steps, asked = _steps_within_budget(spec, _steps(steps, lang))
     kwargs, constructor = _optimizer_code(spec, lr)
     p = _Printer()
 
@@ -1319,7 +1348,7 @@ with torch.no_grad():
         minimum=-b / (2 * a) if a > 0 else None,
         diverged=bool(runaway),
         runaway=runaway,
-        notes=tuple(_shape_notes(a, b, lang)),
+        notes=tuple(_shape_notes(a, b, lang)) + _budget_notes(spec, steps, asked, lang),
         cells=(loop, precision),
     )
 

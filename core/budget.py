@@ -1,6 +1,6 @@
 """One work budget for every request that computes: races, basin maps, sweeps, momentum maps and
-the Autograd Lab's loops. Separate caps (steps, grid side, rates) cannot bound their product; this
-does, in one unit, so that no link or widget combination can hold the server for long.
+the Autograd Lab's L-BFGS loops. Separate caps (steps, grid side, rates) cannot bound their
+product; this does, in one unit, so that no link or widget combination holds the server long.
 
 The unit is the optimizer-step: one update of one run, with its evaluations of f. A request's
 work is the sum of its loops, each
@@ -25,7 +25,7 @@ from core.i18n import text
 
 # Optimizer-steps per request: at most about 5 CPU-s on a slow 2-core machine. A host with faster
 # cores may raise it (README, "Hosting a whole school").
-WORK_BUDGET = int(os.environ.get("PLAYGROUND_WORK_BUDGET", "8000"))
+WORK_BUDGET = int(os.environ.get("PLAYGROUND_WORK_BUDGET", "4000"))
 ROWS_PER_STEP = 4_000  # rows of one tensor that cost about one update's fixed overhead
 SIZE_HINTS = ("race", "basins", "sweep", "momentum", "lab")  # what a page can make smaller
 

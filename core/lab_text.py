@@ -257,6 +257,13 @@ LAB_TEXT: dict[str, tuple[str, str]] = {
         "距离才会缩小；请尝试更小的学习率。",
     ),
     "lab_runaway_smaller_lr": ("Try a smaller learning rate.", "请尝试更小的学习率。"),
+    "lab_note_budget": (
+        "{name} evaluates f up to {evaluations} times a step, so within one request's work "
+        "budget the loop runs {steps} of the {asked} steps asked for; the code above runs "
+        "exactly these.",
+        "{name} 每一步最多计算 f 共 {evaluations} 次，受单次请求计算预算的限制，"
+        "这个循环只运行了所要求的 {asked} 步中的 {steps} 步；上面的代码运行的正是这些步。",
+    ),
     "lab_line_search_failed": (
         "L-BFGS diverged at step {step}: its line search met f = {value}, and torch's L-BFGS "
         "cannot go on from a non-finite value, so the run ends here.",

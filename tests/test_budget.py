@@ -115,3 +115,20 @@ def test_the_batched_views_refuse_the_largest_basin_map(lang):
     at.switch_page("app_pages/basins.py").run()
     assert not at.exception
     assert any(WORDS[lang][0] in error.value for error in at.error)
+
+
+@pytest.mark.parametrize(
+    ("lang", "words"), [("en", "runs 160 of the 500 steps"), ("zh", "500 步中的 160 步")]
+)
+def test_the_labs_lbfgs_loop_is_shortened_to_its_worst_case_within_the_budget(lang, words):
+    """L-BFGS may evaluate f max_eval = 25 times a step: 160 steps fit 4,000 optimizer-steps. The
+    loop runs them, the code shown runs exactly them, and a note says so."""
+    from core import autograd_lab
+
+    assert budget.WORK_BUDGET == 4_000
+    result = autograd_lab.optimizer_loop(optimizer="lbfgs", steps=500, lang=lang)
+    assert len(result.path) == 161
+    assert "for step in range(160):" in result.cells[0].code
+    assert any(words in note for note in result.notes), result.notes
+    sgd = autograd_lab.optimizer_loop(optimizer="sgd", steps=500, lang=lang)
+    assert len(sgd.path) == 501 and not any("160" in note for note in sgd.notes)
