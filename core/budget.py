@@ -10,8 +10,10 @@ work is the sum of its loops, each
 where rows are the runs that move together in one tensor (a basin map's starts, a sweep's rates,
 a momentum map's pairs). One update of a tensor costs a fixed overhead (Python, torch's dispatch:
 the whole cost of a single run) plus a share per row; ROWS_PER_STEP rows cost about one overhead.
-L-BFGS counts its worst case, `max_eval` evaluations per step. `python bench/budget.py` times the
-largest request each page allows against the CPU-seconds target.
+L-BFGS re-evaluates f in its line search: a race counts it at one evaluation per step up front
+and charges the rest as they happen (core.race); the Autograd Lab, whose loop must match the code
+it shows, counts its worst case, `max_eval` per step. `python bench/budget.py` times the largest
+request each page allows against the CPU-seconds target.
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ from core.i18n import text
 # cores may raise it (README, "Hosting a whole school").
 WORK_BUDGET = int(os.environ.get("PLAYGROUND_WORK_BUDGET", "4000"))
 ROWS_PER_STEP = 4_000  # rows of one tensor that cost about one update's fixed overhead
-SIZE_HINTS = ("race", "basins", "sweep", "momentum", "lab")  # what a page can make smaller
+SIZE_HINTS = ("race", "basins", "sweep", "momentum")  # what a page can make smaller
 
 
 @dataclass(frozen=True, slots=True)

@@ -45,10 +45,6 @@ _TABLE: dict[str, tuple[str, str]] = {
     "budget_smaller_basins": ("use a coarser grid", "使用更粗的网格"),
     "budget_smaller_sweep": ("sweep fewer rates or optimizers", "减少扫描的学习率或优化器"),
     "budget_smaller_momentum": ("use a smaller map", "缩小图的尺寸"),
-    "budget_smaller_lab": (
-        "lower max_eval (L-BFGS evaluates f up to max_eval times per step)",
-        "调小 max_eval（L-BFGS 每一步最多计算 f 共 max_eval 次）",
-    ),
     "error_reference": (
         "{kind}; the server log has the details under reference {incident}",
         "{kind}；服务器日志中以编号 {incident} 记录了详细信息",

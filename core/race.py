@@ -67,10 +67,11 @@ def run_race(
     objective = resolve_objective(objective)
     loops = race_loops(entries, start, steps)
     require_within_budget(loops, "race", lang)
-    rows = loops[0].rows if loops else 1
+    # What each closure optimizer may evaluate: its own steps (counted above) and an equal share
+    # of what the others leave. It is never batched (L-BFGS couples a batch's rows).
     closures = sum(resolve_optimizer(optimizer_id).needs_closure for optimizer_id, _, _ in entries)
     spare = budget.WORK_BUDGET - work_of(loops)
-    evaluations = steps * rows + int(spare // max(closures, 1))  # each closure optimizer's
+    evaluations = steps + int(spare // max(closures, 1))
     progress = Progress(on_progress, steps * len(entries))
     done = 0  # optimizer-steps of the runs finished so far
     trajectories: dict[int, Trajectory] = {}
