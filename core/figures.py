@@ -30,6 +30,7 @@ from core.landscape import Landscape
 from core.objectives import Box, Objective, Point
 from core.optimizers import OPTIMIZERS
 from core.paths import frame_steps, prefix, simplify, spread
+from core.plain_frames import PlainFramesFigure
 from core.race_layout import WIDE, RaceLayout
 from core.raster import PLOTLY_COLORSCALE, colour_limits, png_data_uri
 
@@ -266,17 +267,36 @@ def _start_trace(start: Point, lang: str) -> go.Scatter:
     )
 
 
-def _path_xy(view: PathView, keep: np.ndarray, step: int) -> tuple[np.ndarray, np.ndarray]:
-    if view.empty:
-        return np.empty(0), np.empty(0)
-    rows = prefix(keep, view.frame["t"].to_numpy(), step)
-    return view.frame["x"].to_numpy()[rows], view.frame["y"].to_numpy()[rows]
+@dataclass(frozen=True, slots=True)
+class _Columns:
+    """One run's columns as numpy arrays, read once per figure: the frames look up a few values
+    per step, and each pandas lookup costs more than the frame's own work."""
 
+    t: np.ndarray
+    x: np.ndarray
+    y: np.ndarray
+    loss: np.ndarray
+    grad_norm: np.ndarray
+    shown: np.ndarray  # the loss panel's value of every row (_shown)
+    in_box: np.ndarray
 
-def _row_at(view: PathView, step: int) -> int | None:
-    """Index of the iterate shown at animation step `step` (the last one once a run ended), or
-    None for a run without any iterate."""
-    return None if view.empty else min(step, len(view.frame) - 1)
+    @classmethod
+    def of(cls, view: PathView, series: LossSeries) -> _Columns:
+        frame = view.frame
+        columns = (frame[c].to_numpy() for c in ("t", "x", "y", "loss", "grad_norm"))
+        return cls(*columns, shown=_shown(series), in_box=np.asarray(series.in_box))
+
+    def path_xy(self, keep: np.ndarray, step: int) -> tuple[np.ndarray, np.ndarray]:
+        """The path's kept vertices up to `step`."""
+        if len(self.t) == 0:
+            return np.empty(0), np.empty(0)
+        rows = prefix(keep, self.t, step)
+        return self.x[rows], self.y[rows]
+
+    def row_at(self, step: int) -> int | None:
+        """Index of the iterate shown at animation step `step` (the last one once a run ended),
+        or None for a run without any iterate."""
+        return None if len(self.t) == 0 else min(step, len(self.t) - 1)
 
 
 def _text_px(label: str, size: float) -> float:
@@ -464,17 +484,17 @@ def _ghost_traces(ghost: PathView, series: LossSeries, lang: str) -> list[tuple[
     ]
 
 
-def _heads(view: PathView, series: LossSeries, keep: np.ndarray, step: int) -> list[dict]:
+def _heads(run: _Columns, keep: np.ndarray, step: int) -> list[dict]:
     """Frame data of one run at `step`: its path so far, its head, its loss and gradient heads."""
-    i = _row_at(view, step)
-    px, py = _path_xy(view, keep, step)
+    i = run.row_at(step)
+    px, py = run.path_xy(keep, step)
     if i is None:
         # One blank point, not none: Plotly leaves a trace without points out of the legend.
         blank = {"type": "scatter", "x": [None], "y": [None]}
         return [blank, blank, blank, blank]
-    loss = _shown(series)[i]
-    grad = max(float(view.frame["grad_norm"].iloc[i]), LOG_FLOOR)
-    t = [float(view.frame["t"].iloc[i])]
+    loss = run.shown[i]
+    grad = max(float(run.grad_norm[i]), LOG_FLOOR)
+    t = [float(run.t[i])]
     return [
         {"type": "scatter", "x": _f32(px), "y": _f32(py)},
         {"type": "scatter", "x": _f32(px[-1:]), "y": _f32(py[-1:])},
@@ -484,21 +504,21 @@ def _heads(view: PathView, series: LossSeries, keep: np.ndarray, step: int) -> l
 
 
 def _labels(
-    views: Sequence[PathView], series: Sequence[LossSeries], panel: _Panel, step: int, lang: str
+    runs: Sequence[_Columns], panel: _Panel, step: int, lang: str
 ) -> tuple[np.ndarray, list[str]]:
     """End-of-run labels at `step`: each run's loss, marked when the point is outside the box,
     at heights (axis units) spread so that no two labels print over each other."""
     low, high = panel.loss_range
     heights, words = [], []
-    for view, run in zip(views, series, strict=True):
-        i = _row_at(view, step)
+    for run in runs:
+        i = run.row_at(step)
         if i is None:
             heights.append(np.nan)
             words.append("")
             continue
-        value = _shown(run)[i]
+        value = run.shown[i]
         heights.append(float(panel.scale.axis_units(value)) if np.isfinite(value) else low)
-        word = " " + _loss_word(panel.scale, float(view.frame["loss"].iloc[i]))
+        word = " " + _loss_word(panel.scale, float(run.loss[i]))
         words.append(word if run.in_box[i] else f"{word} {text('outside_box_short', lang)}")
     return panel.scale.from_units(spread(np.array(heights), panel.label_gap, low, high)), words
 
@@ -745,7 +765,7 @@ def race_figure(
     ghosts: Sequence[PathView] = (),
     layout: RaceLayout = WIDE,
     lang: str = DEFAULT_LANGUAGE,
-) -> go.Figure:
+) -> PlainFramesFigure:
     """The animated race: paths growing over the landscape, loss and gradient norm beside them.
 
     Args:
@@ -775,7 +795,7 @@ def race_figure(
         layout.label_px * (loss_range[1] - loss_range[0]) / layout.loss_pixels(rows),
     )
 
-    fig = go.Figure()
+    fig = PlainFramesFigure()
     fig.add_trace(_colour_bar_trace(landscape, layout, lang))
     if objective.minima:
         fig.add_trace(_minima_trace(objective, lang, estimated_minimum))
@@ -794,11 +814,12 @@ def race_figure(
         for trace, axes in _run_traces(view, run, lang):
             fig.add_trace(trace.update(xaxis=f"x{axes}", yaxis=f"y{axes}"))
         animated += [first, first + 1, first + 4, first + 6]  # path, head, loss and grad heads
-    heights, words = _labels(views, series, panel, last_step, lang)
+    columns = [_Columns.of(v, s) for v, s in zip(views, series, strict=True)]
+    heights, words = _labels(columns, panel, last_step, lang)
     fig.add_trace(_label_trace(views, panel).update(y=heights.tolist(), text=words))
     animated.append(len(fig.data) - 1)
     steps = frame_steps(last_step, MAX_FRAMES)
-    fig.frames, widest = _frames(objective, views, series, panel, steps, animated, lang)
+    fig.plain_frames, widest = _frames(objective, views, columns, panel, steps, animated, lang)
 
     bar = _colour_bar_px(landscape, lang) if layout.colourbar_in_margin else 0
     margin_right = int(max(widest, bar, 24) + 16)
@@ -824,7 +845,7 @@ def race_figure(
 def _frames(
     objective: Objective,
     views: Sequence[PathView],
-    series: Sequence[LossSeries],
+    columns: Sequence[_Columns],
     panel: _Panel,
     steps: Sequence[int],
     animated: Sequence[int],
@@ -834,19 +855,14 @@ def _frames(
     pixels (the right margin must hold it)."""
     (x0, x1), (y0, y1) = objective.box
     cap = _cap(views, steps)
-    keeps = [
-        simplify(v.frame["x"].to_numpy(), v.frame["y"].to_numpy(), (x1 - x0, y1 - y0), cap)
-        for v in views
-    ]
+    keeps = [simplify(c.x, c.y, (x1 - x0, y1 - y0), cap) for c in columns]
     frames, widest = [], 0.0
     for step in steps:
-        data = [
-            d for v, s, k in zip(views, series, keeps, strict=True) for d in _heads(v, s, k, step)
-        ]
-        heights, words = _labels(views, series, panel, step, lang)
+        data = [d for c, k in zip(columns, keeps, strict=True) for d in _heads(c, k, step)]
+        heights, words = _labels(columns, panel, step, lang)
         widest = max([widest, *(_text_px(w, LABEL_FONT) for w in words)])
         data.append({"type": "scatter", "y": _f32(heights), "text": words})
-        # Plain dicts: plotly.py validates them once, when assigned to fig.frames.
+        # Plain dicts, sent as they are (core.plain_frames).
         frames.append({"data": data, "traces": list(animated), "name": str(step)})
     return frames, widest
 
