@@ -819,7 +819,7 @@ def race_figure(
     fig.add_trace(_label_trace(views, panel).update(y=heights.tolist(), text=words))
     animated.append(len(fig.data) - 1)
     steps = frame_steps(last_step, MAX_FRAMES)
-    fig.plain_frames, widest = _frames(objective, views, columns, panel, steps, animated, lang)
+    fig.frames, widest = _frames(objective, columns, panel, steps, animated, lang)
 
     bar = _colour_bar_px(landscape, lang) if layout.colourbar_in_margin else 0
     margin_right = int(max(widest, bar, 24) + 16)
@@ -844,7 +844,6 @@ def race_figure(
 
 def _frames(
     objective: Objective,
-    views: Sequence[PathView],
     columns: Sequence[_Columns],
     panel: _Panel,
     steps: Sequence[int],
@@ -854,7 +853,7 @@ def _frames(
     """One frame per shown step (paths so far, heads, end labels), and the widest label in
     pixels (the right margin must hold it)."""
     (x0, x1), (y0, y1) = objective.box
-    cap = _cap(views, steps)
+    cap = _cap(len(columns), steps)
     keeps = [simplify(c.x, c.y, (x1 - x0, y1 - y0), cap) for c in columns]
     frames, widest = [], 0.0
     for step in steps:
@@ -867,9 +866,9 @@ def _frames(
     return frames, widest
 
 
-def _cap(views: Sequence[PathView], steps: Sequence[int]) -> int:
+def _cap(runs: int, steps: Sequence[int]) -> int:
     """Vertices each path may keep per frame so that all frames stay within POINT_BUDGET."""
-    return max(50, 2 * POINT_BUDGET // max(1, len(views) * len(steps)))
+    return max(50, 2 * POINT_BUDGET // max(1, runs * len(steps)))
 
 
 def surface_figure(

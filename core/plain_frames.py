@@ -17,24 +17,21 @@ import plotly.graph_objects as go
 
 
 class PlainFramesFigure(go.Figure):
-    """A go.Figure with `plain_frames`: frame dicts ({"data", "traces", "name"}) sent unvalidated.
-
-    Only the figure's builder sets them; `frames` reads them back (as dicts, read-only).
-    """
+    """A go.Figure whose `frames` are frame dicts ({"data", "traces", "name"}), kept and sent as
+    they are; `fig.frames` and `fig["frames"]` read them back."""
 
     _plain_frames: tuple[dict[str, Any], ...] = ()
 
     @property
-    def plain_frames(self) -> tuple[dict[str, Any], ...]:
-        return self._plain_frames
-
-    @plain_frames.setter
-    def plain_frames(self, frames: Sequence[dict[str, Any]]) -> None:
-        self._plain_frames = tuple(frames)
-
-    @property
     def frames(self) -> tuple[dict[str, Any], ...]:  # type: ignore[override]
         return self._plain_frames
+
+    @frames.setter
+    def frames(self, frames: Sequence[dict[str, Any]]) -> None:
+        self._plain_frames = tuple(frames)
+
+    def __getitem__(self, prop: Any) -> Any:
+        return self._plain_frames if prop == "frames" else super().__getitem__(prop)
 
     def to_dict(self) -> dict[str, Any]:
         plain = super().to_dict()

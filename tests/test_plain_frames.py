@@ -42,6 +42,7 @@ def test_a_frozen_chart_keeps_its_frames():
     chart = race_chart("rosenbrock", 40)
     plain = chart.to_dict()
     frames = plain["frames"]
+    assert list(chart.frames) == list(chart["frames"]) == frames
     assert freeze(chart).to_dict()["frames"] == frames
     assert [f["name"] for f in frames] == [str(t) for t in range(41)]
     # The last frame's SGD path ends where SGD's run ended (float32, as sent).
