@@ -20,7 +20,7 @@ from app_pages.playground_controls import (
     sidebar,
 )
 from app_pages.screen import main_column_is_narrow
-from app_pages.shared_figures import FIGURE_CACHE_ENTRIES, FrozenFigure, freeze
+from app_pages.shared_figures import FrozenFigure, shared_figure
 from core.batch_figures import curvature_figure
 from core.budget import require_within_budget
 from core.codegen import race_script
@@ -147,30 +147,23 @@ def build_race_figure(
 
 
 # The race chart and the 3-D surface are shared by every session (see shared_figures). The runs
-# are keyed by config.key, which determines them: hence the underscores, they are not hashed.
-@st.cache_resource(max_entries=FIGURE_CACHE_ENTRIES, show_spinner=False)
-def _shared_race_figure(
-    key: tuple, frame_ms: int, layout: str, lang: str, _config: Config, _runs: list[Run]
-) -> FrozenFigure:
-    return freeze(build_race_figure(_config, _runs, [], frame_ms, layout, lang))
-
-
+# are keyed by config.key, which determines them.
 def shared_race_figure(
     config: Config, runs: list[Run], frame_ms: int, layout: str, lang: str
 ) -> FrozenFigure:
-    return _shared_race_figure(config.key, frame_ms, layout, lang, config, runs)
-
-
-@st.cache_resource(max_entries=FIGURE_CACHE_ENTRIES, show_spinner=False)
-def _shared_surface_figure(
-    key: tuple, lang: str, _config: Config, _runs: list[Run]
-) -> FrozenFigure:
-    views = views_of(_runs, lang)
-    return freeze(surface_figure(_config.objective, landscape_of(_config.scene), views, lang=lang))
+    return shared_figure(
+        ("race", config.key, frame_ms, layout, lang),
+        lambda: build_race_figure(config, runs, [], frame_ms, layout, lang),
+    )
 
 
 def shared_surface_figure(config: Config, runs: list[Run], lang: str) -> FrozenFigure:
-    return _shared_surface_figure(config.key, lang, config, runs)
+    return shared_figure(
+        ("surface", config.key, lang),
+        lambda: surface_figure(
+            config.objective, landscape_of(config.scene), views_of(runs, lang), lang=lang
+        ),
+    )
 
 
 def script_of(config: Config) -> str:

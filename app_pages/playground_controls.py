@@ -15,7 +15,7 @@ import streamlit as st
 
 from app_pages.controls import hyper_fields, hyper_key, hyper_widget, seed, warn_start_replaced
 from app_pages.links import is_hidden
-from app_pages.shared_figures import FIGURE_CACHE_ENTRIES, FrozenFigure, freeze
+from app_pages.shared_figures import FrozenFigure, shared_figure
 from core.custom import MAX_COORDINATE, custom_objective
 from core.engine import MAX_STEPS, available_devices
 from core.expressions import FormulaError, point_at
@@ -287,12 +287,14 @@ def _optimizer_controls(objective: Objective, lang: str) -> Settings:
     return tuple(settings)
 
 
-@st.cache_resource(max_entries=FIGURE_CACHE_ENTRIES, show_spinner=False)
 def _shared_start_picker(
-    scene: Scene, start: Point, lang: str, _objective: Objective, _landscape
+    scene: Scene, start: Point, lang: str, objective: Objective, landscape
 ) -> FrozenFigure:
     """The start-picker map, shared by every session (the scene determines the objective)."""
-    return freeze(start_picker_figure(_objective, _landscape(scene), start, lang=lang))
+    return shared_figure(
+        ("start picker", scene, start, lang),
+        lambda: start_picker_figure(objective, landscape(scene), start, lang=lang),
+    )
 
 
 def _start_controls(objective: Objective, scene: Scene, landscape, lang: str) -> Point:

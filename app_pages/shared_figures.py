@@ -4,22 +4,35 @@ Forty students opening one lesson link should cost the server one race chart, no
 things stand in the way, and this module removes both:
 
 - `st.cache_data` pickles what it returns and unpickles it on every hit, which for a Plotly
-  figure means validating it again (0.5 s for a race chart). `st.cache_resource` hands out the
-  object itself, so a built figure is cached there.
+  figure means validating it again (0.5 s for a race chart). This store hands out the object
+  itself, as `st.cache_resource` would.
 - `st.plotly_chart` asks the figure for its plain dict on every call, and plotly.py builds that
   dict anew each time, turning every array into base64 (most of a cached visit's cost). A frozen
   figure builds it once.
 
 Nothing may change a shared figure after it is frozen: st.plotly_chart only reads it.
+
+Unlike `st.cache_resource`, which counts entries only, the store is bounded by bytes as well:
+one race chart of 14 optimizers holds about 6.5 MB where the default holds 2.2 MB). A
+figure's footprint is estimated from its JSON: in memory it holds at most FOOTPRINT_PER_JSON_BYTE
+times that (the figure object and its plain dict; tests/test_shared_figures.py measures it with
+tracemalloc on the largest charts a request may ask for).
 """
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
+from dataclasses import dataclass
 from typing import Any
 
 import plotly.graph_objects as go
+import plotly.io as pio
 
-FIGURE_CACHE_ENTRIES = 16  # per cached function; a race chart holds a few MB in memory
+FIGURE_CACHE_ENTRIES = 48  # every shared figure together: race charts, 3-D surfaces, start maps
+FIGURE_CACHE_BYTES = 96 * 2**20  # their estimated footprint together
+FOOTPRINT_PER_JSON_BYTE = 5  # measured: 3.3 to 4.4 (tests/test_shared_figures.py)
 
 
 class FrozenFigure(go.Figure):
@@ -40,3 +53,83 @@ def freeze(figure: go.Figure) -> FrozenFigure:
     figure.__class__ = FrozenFigure
     figure._plain = plain
     return figure  # type: ignore[return-value]
+
+
+@dataclass(frozen=True, slots=True)
+class _Entry:
+    figure: FrozenFigure
+    footprint: int  # estimated bytes in memory
+
+
+def footprint_of(figure: FrozenFigure) -> int:
+    """Estimated bytes a frozen figure holds in memory, from the length of its JSON."""
+    return FOOTPRINT_PER_JSON_BYTE * len(pio.to_json(figure.to_dict(), validate=False))
+
+
+class SharedFigures:
+    """Frozen figures shared by every session: least recently used first out, so that neither
+    `max_entries` nor `max_bytes` of estimated footprint is exceeded (a figure larger than
+    `max_bytes` alone is still handed out, just not kept). Sessions asking for a figure that
+    another session is building wait for it rather than build it a second time."""
+
+    def __init__(self, max_entries: int, max_bytes: int) -> None:
+        self.max_entries, self.max_bytes = max_entries, max_bytes
+        self._entries: OrderedDict[Hashable, _Entry] = OrderedDict()
+        self._lock = threading.Lock()  # guards _entries and _building
+        self._building: dict[Hashable, threading.Lock] = {}
+
+    @property
+    def footprint(self) -> int:
+        return sum(entry.footprint for entry in self._entries.values())
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+
+    def get(self, key: Hashable, build: Callable[[], go.Figure]) -> FrozenFigure:
+        """The frozen figure for `key`, built with `build()` if no session has it."""
+        found = self._lookup(key)
+        if found is not None:
+            return found
+        with self._lock:
+            building = self._building.setdefault(key, threading.Lock())
+        with building:  # one session builds, any other asking for `key` meanwhile waits
+            found = self._lookup(key)
+            if found is not None:
+                return found
+            try:
+                figure = freeze(build())
+                self._keep(key, _Entry(figure, footprint_of(figure)))
+            finally:
+                with self._lock:
+                    self._building.pop(key, None)
+        return figure
+
+    def _lookup(self, key: Hashable) -> FrozenFigure | None:
+        with self._lock:
+            entry = self._entries.get(key)
+            if entry is None:
+                return None
+            self._entries.move_to_end(key)
+            return entry.figure
+
+    def _keep(self, key: Hashable, entry: _Entry) -> None:
+        if entry.footprint > self.max_bytes:
+            return
+        with self._lock:
+            self._entries[key] = entry
+            total = self.footprint
+            while len(self._entries) > self.max_entries or total > self.max_bytes:
+                _, dropped = self._entries.popitem(last=False)
+                total -= dropped.footprint
+
+
+SHARED_FIGURES = SharedFigures(FIGURE_CACHE_ENTRIES, FIGURE_CACHE_BYTES)
+
+
+def shared_figure(key: Hashable, build: Callable[[], go.Figure]) -> FrozenFigure:
+    """The server's one frozen figure for `key` (built by `build` on first use)."""
+    return SHARED_FIGURES.get(key, build)
