@@ -22,7 +22,6 @@ from app_pages.playground_controls import (
 from app_pages.screen import main_column_is_narrow
 from app_pages.shared_figures import FrozenFigure, shared_figure
 from core.batch_figures import curvature_figure
-from core.budget import require_within_budget
 from core.codegen import race_script
 from core.curvature import curvature_along
 from core.engine import Run
@@ -37,7 +36,7 @@ from core.i18n import objective_name, objective_note, stop_message, text
 from core.inspector import Inspection, inspect_run, update_arrows_figure
 from core.landscape import Landscape, evaluate
 from core.optimizers import OPTIMIZERS
-from core.race import Entry, race_loops, run_race
+from core.race import Entry, require_race_within_budget, run_race
 from core.race_layout import LAYOUTS, STACKED, WIDE
 from core.schedules import Schedule
 from core.summary import MISSING, arrival_radius, iterates_csv, summary_table
@@ -319,8 +318,8 @@ st.session_state[WIDGETS_DRAWN] = True
 quiet = first_draw and is_long(config.steps, config.settings)
 try:
     # Over the work budget: refused here, in the page's language, before anything runs.
-    require_within_budget(
-        race_loops(entries_of(config.settings), config.start, config.steps), "race", lang
+    require_race_within_budget(
+        config.objective, entries_of(config.settings), config.start, config.steps, lang
     )
     with race_status, st.spinner(text("race_quiet" if quiet else "race_running", lang)):
         runs = race(*config.key, _quiet=quiet)

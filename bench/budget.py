@@ -9,6 +9,7 @@ at most 5 CPU-seconds of this process per request (one torch thread, as on a hos
 
 from __future__ import annotations
 
+import math
 import sys
 import time
 from collections.abc import Callable
@@ -23,12 +24,17 @@ from core import autograd_lab
 from core.basins import basin_map
 from core.batched import MAX_GRID, MAX_MAP_SIDE, MAX_RATES
 from core.budget import WORK_BUDGET, Loop, steps_that_fit, work_of
+from core.custom import ESTIMATE_WORK, custom_objective
 from core.engine import MAX_STEPS
 from core.optimizers import OPTIMIZERS
 from core.race import race_loops, run_race
 from core.sweeps import log_rates, lr_sweep, momentum_map
 
 TARGET_S = 5.0
+# Near the formula length cap (300 characters), every term a transcendental function.
+HEAVY_FORMULA = " + ".join(
+    ["sin(x*y)", "cos(x-y)", "exp(-x^2)", "log(1+y^2)", "tanh(x)", "sqrt(1+x^2)"] * 6
+)[:292]
 ELEMENTWISE = [o for o in OPTIMIZERS if not OPTIMIZERS[o].needs_closure]
 SWEPT = ["sgd", "momentum", "adam"]
 
@@ -49,6 +55,8 @@ def requests() -> list[tuple[str, float, Callable[[], object]]]:
     rates = log_rates(1e-4, 1.0, MAX_RATES)
     lab_cap = autograd_lab.MAX_STEPS
     lab_fit = steps_that_fit([Loop(1, evaluations=OPTIMIZERS["lbfgs"].evaluations_per_step())])
+    lab_pair = steps_that_fit([Loop(1)] * 2)  # the zero_grad comparison's two loops
+    typed_steps = fit(race_loops([("adam", {}, None)], (0.0, 0.0), 1)) - math.ceil(ESTIMATE_WORK)
     return [
         (
             f"race: {len(everyone)} optimizers x {race_steps:,} steps",
@@ -97,9 +105,24 @@ def requests() -> list[tuple[str, float, Callable[[], object]]]:
             lambda: autograd_lab.optimizer_loop(optimizer="lbfgs", steps=lab_cap),
         ),
         (
-            f"Lab: Adam x {lab_cap:,} steps (a scalar; the Lab's cap)",
-            float("nan"),
+            f"Lab: Adam, {lab_cap:,} steps asked, {min(lab_cap, WORK_BUDGET):,} run",
+            min(lab_cap, WORK_BUDGET),
             lambda: autograd_lab.optimizer_loop(optimizer="adam", steps=lab_cap),
+        ),
+        (
+            f"Lab: zero_grad, 2 loops x {lab_pair:,} steps",
+            2 * lab_pair,
+            lambda: autograd_lab.accumulation(steps=lab_cap),
+        ),
+        (
+            f"typed formula ({len(HEAVY_FORMULA)} chars): estimate + Adam x {typed_steps:,}",
+            ESTIMATE_WORK + typed_steps,
+            lambda: run_race(
+                custom_objective(HEAVY_FORMULA, ((-4.0, 4.0), (-4.0, 4.0))),
+                [("adam", {}, None)],
+                (3.0, 3.0),
+                typed_steps,
+            ),
         ),
     ]
 

@@ -31,7 +31,7 @@ import plotly.graph_objects as go
 import torch
 
 from core import i18n
-from core.budget import Loop, steps_that_fit
+from core.budget import WORK_BUDGET, Loop, steps_that_fit
 from core.engine import closure_step
 from core.optimizers import OPTIMIZERS, OptimizerSpec
 
@@ -989,30 +989,36 @@ def _nan_to_the_end(path: list[float], steps: int) -> list[float]:
     return path + [math.nan] * (steps + 1 - len(path))
 
 
-def _steps_within_budget(spec: OptimizerSpec, steps: int) -> tuple[int, int]:
-    """The steps the loop runs within the work budget (core.budget), and the steps asked for.
+def _steps_within_budget(spec: OptimizerSpec, steps: int, loops: int = 1) -> tuple[int, int]:
+    """The steps each of `loops` loops runs within the work budget (core.budget), and the steps
+    asked for. The code shown runs exactly the steps that ran.
 
     L-BFGS counts its worst case, `max_eval` evaluations per step (once converged, its line
-    search can still spend them all), so a long L-BFGS loop is shortened; the code shown runs
-    exactly the steps that ran. A loop of another optimizer updates one scalar and records
-    nothing but x: MAX_STEPS of them cost about as much as the budget (bench/budget.py)."""
-    if not spec.needs_closure:
-        return steps, steps
+    search can still spend them all), so its loops are shortened soonest."""
     evaluations = spec.evaluations_per_step()
-    return min(steps, steps_that_fit([Loop(1, evaluations=evaluations)])), steps
+    fit = steps_that_fit([Loop(1, evaluations=evaluations)] * loops)
+    return min(steps, fit), steps
 
 
-def _budget_notes(spec: OptimizerSpec, steps: int, asked: int, lang: str) -> tuple[str, ...]:
+def _budget_notes(
+    spec: OptimizerSpec, steps: int, asked: int, lang: str, loops: int = 1
+) -> tuple[str, ...]:
     if steps == asked:
         return ()
+    evaluations = spec.evaluations_per_step()
+    key = "lab_note_budget" if evaluations > 1 else "lab_note_budget_steps"
+    if loops > 1:
+        key = "lab_note_budget_loops"
     return (
         text(
-            "lab_note_budget",
+            key,
             lang,
             name=spec.name,
             steps=f"{steps:,}",
             asked=f"{asked:,}",
-            evaluations=spec.evaluations_per_step(),
+            evaluations=evaluations,
+            budget=f"{WORK_BUDGET:,}",
+            loops=loops,
         ),
     )
 
@@ -1103,7 +1109,8 @@ class Accumulation:
         with_zero, without_zero: x before and after every step of the two loops.
         with_zero_repr, without_zero_repr: the final x of each loop as printed.
         minimum: the minimiser -b / (2a) when a > 0, else None.
-        notes: sentences about a parabola without minimum or a run that ran away.
+        notes: sentences about a parabola without minimum, a run that ran away, or loops the
+            work budget shortened.
         cells: the code and what it prints.
     """
 
@@ -1140,7 +1147,8 @@ def accumulation(
     start = _number(text("lab_start_x", lang), x0, lang=lang)
     spec = OPTIMIZERS["sgd"]
     lr = _check_lr(spec, lr, lang)
-    steps = _steps(steps, lang)
+    # Two loops, with and without zero_grad(): the work budget is shared between them.
+    steps, asked = _steps_within_budget(spec, _steps(steps, lang), loops=2)
     kwargs, constructor = _optimizer_code(spec, lr)
     p = _Printer()
     cells = []
@@ -1196,7 +1204,7 @@ print("{printed}", x.detach())
     right, wrong = paths["right"], paths["wrong"]
     right_repr, wrong_repr = reprs["right"], reprs["wrong"]
 
-    notes = _shape_notes(a, b, lang)
+    notes = _shape_notes(a, b, lang) + list(_budget_notes(spec, steps, asked, lang, loops=2))
     for label, path in (
         (text("lab_runaway_with_zero", lang), right),
         (text("lab_runaway_without_zero", lang), wrong),

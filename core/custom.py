@@ -8,6 +8,7 @@ import math
 import numpy as np
 import torch
 
+from core.budget import Loop, work_of
 from core.engine import trajectory
 from core.expressions import compile_formula
 from core.input_text import InputError
@@ -18,6 +19,9 @@ from core.optimizers import OPTIMIZERS
 MAX_COORDINATE = 1e6  # plot boxes beyond this are refused: float32 paths lose all precision
 ESTIMATE_GRID = 16  # multi-start grid for the estimated minimum: 16 x 16 starts
 ESTIMATE_STEPS = 300
+# The estimate's work in the budget's unit: a request on a typed formula pays for it too.
+CUSTOM_ID = "custom"  # the Objective id of every typed formula
+ESTIMATE_WORK = work_of([Loop(ESTIMATE_STEPS, rows=ESTIMATE_GRID**2)])
 # The default start is one of four points this far into the box from its corners: close enough
 # to a corner for a long race, far enough inside that the first steps stay on the map.
 START_INSET = 0.2
@@ -153,7 +157,7 @@ def custom_objective(text: str, box: Box) -> Objective:
     lr_gradient, lr_step = _default_learning_rates(formula, box)
     minimum = found[0] if found else None
     return Objective(
-        id="custom",
+        id=CUSTOM_ID,
         name="Custom formula",
         fn=formula,
         latex="",

@@ -264,6 +264,18 @@ LAB_TEXT: dict[str, tuple[str, str]] = {
         "{name} 每一步最多计算 f 共 {evaluations} 次，受单次请求计算预算的限制，"
         "这个循环只运行了所要求的 {asked} 步中的 {steps} 步；上面的代码运行的正是这些步。",
     ),
+    "lab_note_budget_steps": (
+        "One request's work budget is {budget} optimizer-steps, so the loop runs {steps} of the "
+        "{asked} steps asked for; the code above runs exactly these.",
+        "单次请求的计算预算是 {budget} 个优化步，所以这个循环只运行了所要求的 {asked} 步中的 "
+        "{steps} 步；上面的代码运行的正是这些步。",
+    ),
+    "lab_note_budget_loops": (
+        "One request's work budget is {budget} optimizer-steps, shared by the {loops} loops, so "
+        "each runs {steps} of the {asked} steps asked for; the code above runs exactly these.",
+        "单次请求的计算预算是 {budget} 个优化步，由这 {loops} 个循环分用，所以每个循环只运行了"
+        "所要求的 {asked} 步中的 {steps} 步；上面的代码运行的正是这些步。",
+    ),
     "lab_line_search_failed": (
         "L-BFGS diverged at step {step}: its line search met f = {value}, and torch's L-BFGS "
         "cannot go on from a non-finite value, so the run ends here.",

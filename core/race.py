@@ -19,6 +19,7 @@ import torch
 from core import budget
 from core.batched import Progress, ProgressFn
 from core.budget import Loop, require_within_budget, work_of
+from core.custom import CUSTOM_ID, ESTIMATE_WORK
 from core.engine import (
     Run,
     Stop,
@@ -43,6 +44,18 @@ def race_loops(entries: Sequence[Entry], start: Any, steps: int) -> list[Loop]:
     return [Loop(steps, rows=rows) for _ in entries]
 
 
+def require_race_within_budget(
+    objective: Objective, entries: Sequence[Entry], start: Any, steps: int, lang: str = "en"
+) -> float:
+    """Raise BudgetError (in `lang`) for a race over its budget; else return what its loops leave
+    of it. A race on a typed formula also pays for the formula's minimum estimate (core.custom):
+    the first request for the formula computes it."""
+    allowed = budget.WORK_BUDGET - (ESTIMATE_WORK if objective.id == CUSTOM_ID else 0.0)
+    loops = race_loops(entries, start, steps)
+    require_within_budget(loops, "race", lang, budget=allowed)
+    return allowed - work_of(loops)
+
+
 def run_race(
     objective: str | Objective,
     entries: Sequence[Entry],
@@ -65,12 +78,10 @@ def run_race(
     it stops (Stop "budget").
     """
     objective = resolve_objective(objective)
-    loops = race_loops(entries, start, steps)
-    require_within_budget(loops, "race", lang)
+    spare = require_race_within_budget(objective, entries, start, steps, lang)
     # What each closure optimizer may evaluate: its own steps (counted above) and an equal share
     # of what the others leave. It is never batched (L-BFGS couples a batch's rows).
     closures = sum(resolve_optimizer(optimizer_id).needs_closure for optimizer_id, _, _ in entries)
-    spare = budget.WORK_BUDGET - work_of(loops)
     evaluations = steps + int(spare // max(closures, 1))
     progress = Progress(on_progress, steps * len(entries))
     done = 0  # optimizer-steps of the runs finished so far

@@ -132,3 +132,47 @@ def test_the_labs_lbfgs_loop_is_shortened_to_its_worst_case_within_the_budget(la
     assert any(words in note for note in result.notes), result.notes
     sgd = autograd_lab.optimizer_loop(optimizer="sgd", steps=500, lang=lang)
     assert len(sgd.path) == 501 and not any("160" in note for note in sgd.notes)
+
+
+@pytest.mark.parametrize(
+    ("lang", "words"), [("en", "runs 4,000 of the 10,000 steps"), ("zh", "10,000 步中的 4,000 步")]
+)
+def test_any_labs_loop_runs_at_most_the_budget_with_a_note(lang, words):
+    """Adam at the Lab's step cap is 10,000 optimizer-steps: the loop runs the 4,000 that fit."""
+    from core import autograd_lab
+
+    result = autograd_lab.optimizer_loop(optimizer="adam", steps=autograd_lab.MAX_STEPS, lang=lang)
+    assert len(result.path) == budget.WORK_BUDGET + 1
+    assert "for step in range(4000):" in result.cells[0].code
+    assert any(words in note for note in result.notes), result.notes
+
+
+@pytest.mark.parametrize(
+    ("lang", "words"),
+    [("en", "each runs 2,000 of the 3,000 steps"), ("zh", "3,000 步中的 2,000 步")],
+)
+def test_the_zero_grad_comparison_shares_the_budget_between_its_two_loops(lang, words):
+    from core import autograd_lab
+
+    result = autograd_lab.accumulation(steps=3_000, lang=lang)
+    assert len(result.with_zero) == len(result.without_zero) == budget.WORK_BUDGET // 2 + 1
+    assert sum("range(2000)" in cell.code for cell in result.cells) == 2
+    assert any(words in note for note in result.notes), result.notes
+    full = autograd_lab.accumulation(steps=2_000, lang=lang)
+    assert len(full.with_zero) == 2_001 and not any("2,000" in note for note in full.notes)
+
+
+@pytest.mark.parametrize(("lang", "fit"), [("en", "Use at most 3,680 steps"), ("zh", "3,680 以内")])
+def test_a_race_on_a_typed_formula_pays_for_its_minimum_estimate(lang, fit):
+    """16 x 16 starts x 300 Adam steps estimate the minimum: 319 optimizer-steps of the same
+    request, so one optimizer may race 3,680 steps on a typed formula (4,000 on a built-in)."""
+    from core.custom import ESTIMATE_WORK, custom_objective
+
+    assert ESTIMATE_WORK == pytest.approx(300 * (1 + 255 / budget.ROWS_PER_STEP))
+    formula = custom_objective("x^2 + y^2", ((-4.0, 4.0), (-4.0, 4.0)))
+    adam = [("adam", {}, None)]
+    assert len(run_race(formula, adam, (1.0, 1.0), 3_680)[0].frame) == 3_681
+    with pytest.raises(BudgetError) as refused:
+        run_race(formula, adam, (1.0, 1.0), 3_681, lang=lang)
+    assert fit in str(refused.value)
+    assert len(run_race("quadratic", adam, (1.0, 1.0), 4_000)[0].frame) == 4_001
