@@ -178,6 +178,9 @@ def script_of(config: Config) -> str:
     )
 
 
+# The inspector and curvature tabs are fragments: moving the inspector's step or picking another
+# path reruns only the tab, not the sidebar, the race and the summary around it.
+@st.fragment
 def inspector_tab(config: Config, runs: list[Run], lang: str) -> None:
     """Pick an optimizer and a step: its update equation with the real state's numbers."""
     ids = [r.optimizer for r in runs]
@@ -246,6 +249,7 @@ def summary_section(config: Config, runs: list[Run], labels: list[str], lang: st
     )
 
 
+@st.fragment
 def curvature_tab(config: Config, views: list[PathView], lang: str) -> None:
     """Hessian eigenvalues and condition number along one optimizer's path (autograd, twice)."""
     labels = [view.label for view in views]

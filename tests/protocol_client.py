@@ -28,12 +28,14 @@ from urllib.parse import urlsplit
 import websockets
 from streamlit.proto.Alert_pb2 import Alert
 from streamlit.proto.BackMsg_pb2 import BackMsg
+from streamlit.proto.Block_pb2 import Block
 from streamlit.proto.ClientState_pb2 import ClientState
 from streamlit.proto.Element_pb2 import Element
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 from streamlit.proto.NumberInput_pb2 import NumberInput
 from streamlit.proto.WidgetStates_pb2 import WidgetState
 
+SETTABLE = ("number_input", "slider", "checkbox", "text_input", "text_area", "tab_container")
 FINISHED = (ForwardMsg.FINISHED_SUCCESSFULLY, ForwardMsg.FINISHED_FRAGMENT_RUN_SUCCESSFULLY)
 
 
@@ -45,6 +47,7 @@ class Run:
     done_s: float | None = None  # request -> script_finished
     chart: dict[str, Any] | None = None  # the main chart's Plotly spec
     widgets: dict[str, Element] = field(default_factory=dict)  # by user key
+    deltas: list[tuple[str, str]] = field(default_factory=list)  # (what, fragment id) each
     errors: list[str] = field(default_factory=list)
 
 
@@ -61,7 +64,8 @@ class StreamlitClient:
         self.chart_key, self.timeout_s = chart_key, timeout_s
         self.received_bytes = 0  # websocket payloads and HTTP answers, headers included
         self.query_string = ""  # the address bar's query, as the script last set it
-        self.widgets: dict[str, tuple[Element, str]] = {}  # key -> (element, fragment id)
+        # key -> (element, or a block such as tabs with a key; fragment id)
+        self.widgets: dict[str, tuple[Element | Block, str]] = {}
         self._page_script_hash = ""
         self._cache: dict[str, ForwardMsg] = {}  # large elements by hash, as the browser keeps
         self._socket: Any = None
@@ -148,8 +152,15 @@ class StreamlitClient:
             self._page_script_hash = message.new_session.page_script_hash
         elif kind == "page_info_changed":
             self.query_string = message.page_info_changed.query_string
-        elif message.HasField("delta") and message.delta.HasField("new_element"):
-            self._element(message.delta.new_element, message.delta.fragment_id, began, run)
+        elif message.HasField("delta"):
+            delta = message.delta
+            what = delta.WhichOneof("type")
+            if what == "new_element":
+                what = delta.new_element.WhichOneof("type")
+                self._element(delta.new_element, delta.fragment_id, began, run)
+            elif what == "add_block" and delta.add_block.HasField("tab_container"):
+                self._tabs(delta.add_block, delta.fragment_id)
+            run.deltas.append((what, delta.fragment_id))
         elif kind == "script_finished":
             if message.script_finished == ForwardMsg.FINISHED_WITH_COMPILE_ERROR:
                 run.errors.append("the script did not compile")
@@ -172,6 +183,12 @@ class StreamlitClient:
             run.chart_s = time.perf_counter() - began
             run.chart = json.loads(proto.spec)
 
+    def _tabs(self, block: Block, fragment_id: str) -> None:
+        """Keyed tabs with on_change="rerun" are a widget: the open tab's label is its value."""
+        key = user_key(block.tab_container.id)
+        if key is not None:
+            self.widgets[key] = (block, fragment_id)
+
 
 def user_key(element_id: str) -> str | None:
     """The user key in a keyed element's id (`$$ID-<hash>-<key>`); None without one."""
@@ -187,10 +204,11 @@ def widget_value(element: Element) -> Any:
     return proto.value if getattr(proto, "set_value", False) else proto.default
 
 
-def widget_state(element: Element, value: Any) -> WidgetState:
-    """The WidgetState a browser sends when the user sets this widget to `value`."""
+def widget_state(element: Element | Block, value: Any) -> WidgetState:
+    """The WidgetState a browser sends when the user sets this widget to `value` (for tabs, the
+    label of the tab opened)."""
     kind = element.WhichOneof("type")
-    if kind not in ("number_input", "slider", "checkbox", "text_input", "text_area"):
+    if kind not in SETTABLE:
         raise ValueError(f"setting a {kind} is not supported by this client")
     proto = getattr(element, kind)
     state = WidgetState(id=proto.id)

@@ -168,7 +168,7 @@ def test_a_race_on_a_typed_formula_pays_for_its_minimum_estimate(lang, fit):
     request, so one optimizer may race 3,680 steps on a typed formula (4,000 on a built-in)."""
     from core.custom import ESTIMATE_WORK, custom_objective
 
-    assert ESTIMATE_WORK == pytest.approx(300 * (1 + 255 / budget.ROWS_PER_STEP))
+    assert pytest.approx(300 * (1 + 255 / budget.ROWS_PER_STEP)) == ESTIMATE_WORK
     formula = custom_objective("x^2 + y^2", ((-4.0, 4.0), (-4.0, 4.0)))
     adam = [("adam", {}, None)]
     assert len(run_race(formula, adam, (1.0, 1.0), 3_680)[0].frame) == 3_681
