@@ -377,10 +377,14 @@ if any(schedule for _, _, schedule in config.settings):
     st.plotly_chart(learning_rate_figure(views, lang), width="stretch", theme=None, key="lr_chart")
 
 summary_section(config, runs, labels, lang)
+# The CSV is written when the button is clicked, not on every run: few visits download it, and
+# data handed over up front stays in the server's memory for as long as the session lasts.
 st.download_button(
     text("download_csv", lang),
-    iterates_csv(runs, labels),
+    lambda: iterates_csv(runs, labels),
     file_name=f"{config.objective.id}_iterates.csv",
     mime="text/csv",
+    on_click="ignore",
+    key="download_csv",
 )
 publish("playground", fields(), link_defaults(config.objective))

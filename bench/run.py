@@ -17,7 +17,7 @@ import torch
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench import batched, budget, engine, figure_size, latency, load
+from bench import batched, budget, engine, figure_size, latency, load, memory
 
 
 def main() -> None:
@@ -32,6 +32,7 @@ def main() -> None:
         ("Figure payload", figure_size),
         ("Server in Chromium", latency),
         ("Server under a class", load),
+        ("Server memory", memory),
     ):
         print(f"## {name}")
         module.main()

@@ -1,11 +1,15 @@
 """The Playground in Chromium: what only a real browser can show (animation, clicks)."""
 
 import re
+from pathlib import Path
 
 from playwright.sync_api import Browser, Page, expect
 
 from core.engine import MAX_STEPS
+from core.objectives import OBJECTIVES
 from core.optimizers import OPTIMIZERS
+from core.race import run_race
+from core.summary import iterates_csv
 from tests.browser.harness import shot, wait_for_app
 
 
@@ -162,3 +166,18 @@ def type_steps(page: Page, steps: int) -> None:
 def wait_for_the_short_race(page: Page) -> None:
     expect(current_step(page)).to_have_text("Step 100", timeout=60_000)
     wait_for_app(page)
+
+
+def test_the_iterates_csv_is_written_when_downloaded_and_holds_every_step(page: Page):
+    """The CSV is made on the click, not on every run: byte for byte the default race's."""
+    rosenbrock = OBJECTIVES["rosenbrock"]
+    ids = ("sgd", "momentum", "adam", "rmsprop")
+    entries = [(o, OPTIMIZERS[o].defaults_for(rosenbrock), None) for o in ids]
+    runs = run_race(rosenbrock, entries, rosenbrock.start, 300)
+    expected = iterates_csv(runs, [OPTIMIZERS[o].name for o in ids])
+    wait_for_app(page)
+    with page.expect_download(timeout=60_000) as download:
+        page.get_by_role("button", name="Download all iterates (CSV)").click()
+    assert download.value.suggested_filename == "rosenbrock_iterates.csv"
+    assert Path(download.value.path()).read_text() == expected
+    assert expected.count("\n") == 1 + sum(len(run.frame) for run in runs) > 1_000
