@@ -20,7 +20,6 @@ MAX_COORDINATE = 1e6  # plot boxes beyond this are refused: float32 paths lose a
 ESTIMATE_GRID = 16  # multi-start grid for the estimated minimum: 16 x 16 starts
 ESTIMATE_STEPS = 300
 # The estimate's work in the budget's unit: a request on a typed formula pays for it too.
-CUSTOM_ID = "custom"  # the Objective id of every typed formula
 ESTIMATE_WORK = work_of([Loop(ESTIMATE_STEPS, rows=ESTIMATE_GRID**2)])
 # The default start is one of four points this far into the box from its corners: close enough
 # to a corner for a long race, far enough inside that the first steps stay on the map.
@@ -157,7 +156,7 @@ def custom_objective(text: str, box: Box) -> Objective:
     lr_gradient, lr_step = _default_learning_rates(formula, box)
     minimum = found[0] if found else None
     return Objective(
-        id=CUSTOM_ID,
+        id="custom",
         name="Custom formula",
         fn=formula,
         latex="",
@@ -168,4 +167,5 @@ def custom_objective(text: str, box: Box) -> Objective:
         lr_gradient=lr_gradient,
         lr_step=lr_step,
         note=f"f(x, y) = {formula.source}",
+        setup_work=ESTIMATE_WORK,
     )

@@ -39,6 +39,8 @@ class Objective:
         lr_gradient: default learning rate for gradient-scaled optimizers (SGD family).
         lr_step: default learning rate for step-scaled optimizers (Adam family: lr ~ step length).
         note: one teaching sentence about the landscape.
+        setup_work: the work (in the work budget's optimizer-steps) spent making this objective,
+            which a request that makes it also pays for: a typed formula's minimum estimate.
     """
 
     id: str
@@ -52,6 +54,7 @@ class Objective:
     lr_gradient: float
     lr_step: float
     note: str = ""
+    setup_work: float = 0.0
 
     def __post_init__(self) -> None:
         (x0, x1), (y0, y1) = self.box

@@ -19,7 +19,6 @@ import torch
 from core import budget
 from core.batched import Progress, ProgressFn
 from core.budget import Loop, require_within_budget, work_of
-from core.custom import CUSTOM_ID, ESTIMATE_WORK
 from core.engine import (
     Run,
     Stop,
@@ -48,9 +47,9 @@ def require_race_within_budget(
     objective: Objective, entries: Sequence[Entry], start: Any, steps: int, lang: str = "en"
 ) -> float:
     """Raise BudgetError (in `lang`) for a race over its budget; else return what its loops leave
-    of it. A race on a typed formula also pays for the formula's minimum estimate (core.custom):
-    the first request for the formula computes it."""
-    allowed = budget.WORK_BUDGET - (ESTIMATE_WORK if objective.id == CUSTOM_ID else 0.0)
+    of it. A race also pays for making its objective (`setup_work`: a typed formula's minimum
+    estimate, which the first request for the formula computes)."""
+    allowed = budget.WORK_BUDGET - objective.setup_work
     loops = race_loops(entries, start, steps)
     require_within_budget(loops, "race", lang, budget=allowed)
     return allowed - work_of(loops)
