@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 import plotly.graph_objects as go
 import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
@@ -381,7 +383,7 @@ summary_section(config, runs, labels, lang)
 # data handed over up front stays in the server's memory for as long as the session lasts.
 st.download_button(
     text("download_csv", lang),
-    lambda: iterates_csv(runs, labels),
+    functools.partial(iterates_csv, runs, labels),
     file_name=f"{config.objective.id}_iterates.csv",
     mime="text/csv",
     on_click="ignore",

@@ -13,7 +13,7 @@ things stand in the way, and this module removes both:
 Nothing may change a shared figure after it is frozen: st.plotly_chart only reads it.
 
 Unlike `st.cache_resource`, which counts entries only, the store is bounded by bytes as well:
-one race chart of 14 optimizers holds about 6.5 MB where the default holds 2.2 MB). A
+one race chart of 14 optimizers holds about 6.5 MB where the default holds 2.2 MB. A
 figure's footprint is estimated from its JSON: in memory it holds at most FOOTPRINT_PER_JSON_BYTE
 times that (the figure object and its plain dict; tests/test_shared_figures.py measures it with
 tracemalloc on the largest charts a request may ask for).
@@ -24,7 +24,7 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import plotly.graph_objects as go
@@ -32,7 +32,7 @@ import plotly.io as pio
 
 FIGURE_CACHE_ENTRIES = 48  # every shared figure together: race charts, 3-D surfaces, start maps
 FIGURE_CACHE_BYTES = 96 * 2**20  # their estimated footprint together
-FOOTPRINT_PER_JSON_BYTE = 5  # measured: 3.3 to 4.4 (tests/test_shared_figures.py)
+FOOTPRINT_PER_JSON_BYTE = 5  # an upper bound, checked on the largest charts by the tests
 
 
 class FrozenFigure(go.Figure):
@@ -62,7 +62,8 @@ class _Entry:
 
 
 def footprint_of(figure: FrozenFigure) -> int:
-    """Estimated bytes a frozen figure holds in memory, from the length of its JSON."""
+    """Estimated bytes a frozen figure holds in memory, from the length of its JSON (serialised
+    once per build: a few ms beside the build's 50 ms or more)."""
     return FOOTPRINT_PER_JSON_BYTE * len(pio.to_json(figure.to_dict(), validate=False))
 
 
@@ -75,19 +76,29 @@ class SharedFigures:
     def __init__(self, max_entries: int, max_bytes: int) -> None:
         self.max_entries, self.max_bytes = max_entries, max_bytes
         self._entries: OrderedDict[Hashable, _Entry] = OrderedDict()
-        self._lock = threading.Lock()  # guards _entries and _building
-        self._building: dict[Hashable, threading.Lock] = {}
+        self._footprint = 0  # of the entries kept
+        self._lock = threading.Lock()  # guards the three fields above and below
+        # Per key being built: its lock and how many sessions are building or waiting for it.
+        # The entry lives while any does, so a session that comes while others wait joins them.
+        self._building: dict[Hashable, _Building] = {}
 
     @property
     def footprint(self) -> int:
-        return sum(entry.footprint for entry in self._entries.values())
+        return self._footprint
 
     def __len__(self) -> int:
         return len(self._entries)
 
+    def waiting(self, key: Hashable) -> int:
+        """Sessions building or waiting for `key` now."""
+        with self._lock:
+            slot = self._building.get(key)
+            return slot.sessions if slot else 0
+
     def clear(self) -> None:
         with self._lock:
             self._entries.clear()
+            self._footprint = 0
 
     def get(self, key: Hashable, build: Callable[[], go.Figure]) -> FrozenFigure:
         """The frozen figure for `key`, built with `build()` if no session has it."""
@@ -95,18 +106,21 @@ class SharedFigures:
         if found is not None:
             return found
         with self._lock:
-            building = self._building.setdefault(key, threading.Lock())
-        with building:  # one session builds, any other asking for `key` meanwhile waits
-            found = self._lookup(key)
-            if found is not None:
-                return found
-            try:
-                figure = freeze(build())
+            slot = self._building.setdefault(key, _Building())
+            slot.sessions += 1
+        try:
+            with slot.lock:  # one session builds; any other asking for `key` meanwhile waits
+                found = self._lookup(key)
+                if found is not None:
+                    return found
+                figure = freeze(build())  # if it raises, the next waiter builds
                 self._keep(key, _Entry(figure, footprint_of(figure)))
-            finally:
-                with self._lock:
-                    self._building.pop(key, None)
-        return figure
+                return figure
+        finally:
+            with self._lock:
+                slot.sessions -= 1
+                if slot.sessions == 0:
+                    del self._building[key]
 
     def _lookup(self, key: Hashable) -> FrozenFigure | None:
         with self._lock:
@@ -120,11 +134,19 @@ class SharedFigures:
         if entry.footprint > self.max_bytes:
             return
         with self._lock:
+            replaced = self._entries.pop(key, None)
+            self._footprint -= replaced.footprint if replaced else 0
             self._entries[key] = entry
-            total = self.footprint
-            while len(self._entries) > self.max_entries or total > self.max_bytes:
+            self._footprint += entry.footprint
+            while len(self._entries) > self.max_entries or self._footprint > self.max_bytes:
                 _, dropped = self._entries.popitem(last=False)
-                total -= dropped.footprint
+                self._footprint -= dropped.footprint
+
+
+@dataclass(slots=True)
+class _Building:
+    lock: threading.Lock = field(default_factory=threading.Lock)
+    sessions: int = 0
 
 
 SHARED_FIGURES = SharedFigures(FIGURE_CACHE_ENTRIES, FIGURE_CACHE_BYTES)

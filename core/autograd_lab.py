@@ -39,7 +39,10 @@ MAX_ABS = 1e6  # inputs beyond this make float32 squares lose every digit the le
 MAX_TEXT = 1_000  # characters of a typed tensor, checked before parsing
 MAX_ELEMENTS = 64
 MAX_DIM = 2
-MAX_STEPS = 10_000  # ~0.5 s of SGD on one core; the page reruns the loop on every edit
+# The most steps a loop may be asked for (a link, the number field); the work budget decides how
+# many run (core.budget: 4,000 optimizer-steps, a fraction of a second for a scalar loop).
+MAX_STEPS = 10_000
+ACCUMULATION_LOOPS = 2  # section 6 runs SGD twice, with and without zero_grad()
 HUGE = 1e6  # |x| beyond this counts as running away (and is left out of the plots)
 MAX_FRAMES = 101
 PLOT_POINTS = 201
@@ -1006,21 +1009,14 @@ def _budget_notes(
     if steps == asked:
         return ()
     evaluations = spec.evaluations_per_step()
-    key = "lab_note_budget" if evaluations > 1 else "lab_note_budget_steps"
     if loops > 1:
         key = "lab_note_budget_loops"
-    return (
-        text(
-            key,
-            lang,
-            name=spec.name,
-            steps=f"{steps:,}",
-            asked=f"{asked:,}",
-            evaluations=evaluations,
-            budget=f"{WORK_BUDGET:,}",
-            loops=loops,
-        ),
-    )
+    elif evaluations > 1:
+        key = "lab_note_budget"
+    else:
+        key = "lab_note_budget_steps"
+    values = {"name": spec.name, "steps": f"{steps:,}", "asked": f"{asked:,}"}
+    return (text(key, lang, **values, evaluations=evaluations, budget=f"{WORK_BUDGET:,}"),)
 
 
 def _runaway(path: Sequence[float]) -> int | None:
@@ -1148,7 +1144,7 @@ def accumulation(
     spec = OPTIMIZERS["sgd"]
     lr = _check_lr(spec, lr, lang)
     # Two loops, with and without zero_grad(): the work budget is shared between them.
-    steps, asked = _steps_within_budget(spec, _steps(steps, lang), loops=2)
+    steps, asked = _steps_within_budget(spec, _steps(steps, lang), loops=ACCUMULATION_LOOPS)
     kwargs, constructor = _optimizer_code(spec, lr)
     p = _Printer()
     cells = []
@@ -1204,7 +1200,9 @@ print("{printed}", x.detach())
     right, wrong = paths["right"], paths["wrong"]
     right_repr, wrong_repr = reprs["right"], reprs["wrong"]
 
-    notes = _shape_notes(a, b, lang) + list(_budget_notes(spec, steps, asked, lang, loops=2))
+    notes = _shape_notes(a, b, lang) + list(
+        _budget_notes(spec, steps, asked, lang, loops=ACCUMULATION_LOOPS)
+    )
     for label, path in (
         (text("lab_runaway_with_zero", lang), right),
         (text("lab_runaway_without_zero", lang), wrong),

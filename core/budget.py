@@ -74,23 +74,29 @@ def steps_that_fit(loops: Iterable[Loop], budget: float | None = None) -> int:
 
 
 def require_within_budget(
-    loops: Iterable[Loop], smaller: str, lang: str = "en", budget: float | None = None
+    loops: Iterable[Loop],
+    smaller: str,
+    lang: str = "en",
+    budget: float | None = None,
+    setup: float = 0.0,
 ) -> None:
-    """Raise BudgetError unless the loops' work fits `budget` (the work budget by default).
+    """Raise BudgetError unless the loops' work, and `setup` work already spent for the same
+    request (a typed formula's minimum estimate), fit `budget` (the work budget by default).
 
     `smaller` names what else the page can reduce (one of SIZE_HINTS); the message gives the
     largest step count that fits, and that alternative.
     """
     budget = WORK_BUDGET if budget is None else budget
     loops = list(loops)
-    work = work_of(loops)
+    work = work_of(loops) + setup
     if work <= budget:
         return
-    fit = steps_that_fit(loops, budget)
+    fit = steps_that_fit(loops, budget - setup)
     message = text(
         "budget_exceeded",
         lang,
         work=f"{math.ceil(work):,}",
+        setup=text("budget_setup", lang, setup=f"{math.ceil(setup):,}") if setup else "",
         budget=f"{budget:,.0f}",
         fit=f"{fit:,}",
         smaller=text(f"budget_smaller_{smaller}", lang),

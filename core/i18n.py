@@ -38,8 +38,12 @@ _TABLE: dict[str, tuple[str, str]] = {
     "error_details": ("Details", "详细信息"),
     # The work budget (core.budget): what a request over it must reduce
     "budget_exceeded": (
-        "Too much work for one request ({work} optimizer-steps; the limit is {budget}). Use at most {fit} steps, or {smaller}.",
-        "一次请求的计算量过大（需要 {work} 个优化器步，上限为 {budget}）。请把步数减到 {fit} 以内，或者{smaller}。",
+        "Too much work for one request ({work} optimizer-steps{setup}; the limit is {budget}). Use at most {fit} steps, or {smaller}.",
+        "一次请求的计算量过大（需要 {work} 个优化器步{setup}，上限为 {budget}）。请把步数减到 {fit} 以内，或者{smaller}。",
+    ),
+    "budget_setup": (
+        ", {setup} of them to estimate the typed formula's minimum",
+        "，其中 {setup} 个用于估计所输入公式的最小值",
     ),
     "budget_smaller_race": ("race fewer optimizers", "减少参赛的优化器"),
     "budget_smaller_basins": ("use a coarser grid", "使用更粗的网格"),

@@ -260,21 +260,21 @@ LAB_TEXT: dict[str, tuple[str, str]] = {
     "lab_note_budget": (
         "{name} evaluates f up to {evaluations} times a step, so within one request's work "
         "budget the loop runs {steps} of the {asked} steps asked for; the code above runs "
-        "exactly these.",
+        "exactly that many.",
         "{name} 每一步最多计算 f 共 {evaluations} 次，受单次请求计算预算的限制，"
-        "这个循环只运行了所要求的 {asked} 步中的 {steps} 步；上面的代码运行的正是这些步。",
+        "这个循环只跑了 {steps} 步（你设置的是 {asked} 步）；上面的代码也正是按这个步数运行的。",
     ),
     "lab_note_budget_steps": (
         "One request's work budget is {budget} optimizer-steps, so the loop runs {steps} of the "
-        "{asked} steps asked for; the code above runs exactly these.",
-        "单次请求的计算预算是 {budget} 个优化步，所以这个循环只运行了所要求的 {asked} 步中的 "
-        "{steps} 步；上面的代码运行的正是这些步。",
+        "{asked} steps asked for; the code above runs exactly that many.",
+        "单次请求的计算预算是 {budget} 个优化器步，所以这个循环只跑了 {steps} 步（你设置的是 "
+        "{asked} 步）；上面的代码也正是按这个步数运行的。",
     ),
     "lab_note_budget_loops": (
-        "One request's work budget is {budget} optimizer-steps, shared by the {loops} loops, so "
-        "each runs {steps} of the {asked} steps asked for; the code above runs exactly these.",
-        "单次请求的计算预算是 {budget} 个优化步，由这 {loops} 个循环分用，所以每个循环只运行了"
-        "所要求的 {asked} 步中的 {steps} 步；上面的代码运行的正是这些步。",
+        "One request's work budget is {budget} optimizer-steps, shared by its two loops, so each "
+        "runs {steps} of the {asked} steps asked for; the code above runs exactly that many.",
+        "单次请求的计算预算是 {budget} 个优化器步，由两个循环平分，所以每个循环只跑了 {steps} 步"
+        "（你设置的是 {asked} 步）；上面的代码也正是按这个步数运行的。",
     ),
     "lab_line_search_failed": (
         "L-BFGS diverged at step {step}: its line search met f = {value}, and torch's L-BFGS "

@@ -49,10 +49,9 @@ def require_race_within_budget(
     """Raise BudgetError (in `lang`) for a race over its budget; else return what its loops leave
     of it. A race also pays for making its objective (`setup_work`: a typed formula's minimum
     estimate, which the first request for the formula computes)."""
-    allowed = budget.WORK_BUDGET - objective.setup_work
     loops = race_loops(entries, start, steps)
-    require_within_budget(loops, "race", lang, budget=allowed)
-    return allowed - work_of(loops)
+    require_within_budget(loops, "race", lang, setup=objective.setup_work)
+    return budget.WORK_BUDGET - objective.setup_work - work_of(loops)
 
 
 def run_race(

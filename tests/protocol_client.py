@@ -199,7 +199,7 @@ def user_key(element_id: str) -> str | None:
 
 def widget_value(element: Element) -> Any:
     """The value a browser shows for a widget: the script's value if it set one, else its
-    default."""
+    default. (For an element only: keyed tabs, a Block, carry their open tab's label.)"""
     proto = getattr(element, element.WhichOneof("type"))
     return proto.value if getattr(proto, "set_value", False) else proto.default
 

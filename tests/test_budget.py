@@ -118,7 +118,8 @@ def test_the_batched_views_refuse_the_largest_basin_map(lang):
 
 
 @pytest.mark.parametrize(
-    ("lang", "words"), [("en", "runs 160 of the 500 steps"), ("zh", "500 步中的 160 步")]
+    ("lang", "words"),
+    [("en", "runs 160 of the 500 steps"), ("zh", "只跑了 160 步（你设置的是 500 步）")],
 )
 def test_the_labs_lbfgs_loop_is_shortened_to_its_worst_case_within_the_budget(lang, words):
     """L-BFGS may evaluate f max_eval = 25 times a step: 160 steps fit 4,000 optimizer-steps. The
@@ -134,45 +135,61 @@ def test_the_labs_lbfgs_loop_is_shortened_to_its_worst_case_within_the_budget(la
     assert len(sgd.path) == 501 and not any("160" in note for note in sgd.notes)
 
 
-@pytest.mark.parametrize(
-    ("lang", "words"), [("en", "runs 4,000 of the 10,000 steps"), ("zh", "10,000 步中的 4,000 步")]
-)
-def test_any_labs_loop_runs_at_most_the_budget_with_a_note(lang, words):
-    """Adam at the Lab's step cap is 10,000 optimizer-steps: the loop runs the 4,000 that fit."""
+LAB_TRIMMED = {
+    "en": "runs {steps:,} of the {asked:,} steps asked for",
+    "zh": "只跑了 {steps:,} 步（你设置的是 {asked:,} 步）",
+}
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+@pytest.mark.parametrize("optimizer", ["sgd", "adam", "rprop"])
+def test_any_labs_loop_runs_at_most_the_budget_with_a_note(lang, optimizer):
+    """At the Lab's step cap a loop would be 10,000 optimizer-steps: it runs those that fit."""
     from core import autograd_lab
 
-    result = autograd_lab.optimizer_loop(optimizer="adam", steps=autograd_lab.MAX_STEPS, lang=lang)
-    assert len(result.path) == budget.WORK_BUDGET + 1
-    assert "for step in range(4000):" in result.cells[0].code
+    asked, fit = autograd_lab.MAX_STEPS, budget.WORK_BUDGET
+    result = autograd_lab.optimizer_loop(optimizer=optimizer, steps=asked, lang=lang)
+    assert len(result.path) == fit + 1
+    assert f"for step in range({fit}):" in result.cells[0].code
+    words = LAB_TRIMMED[lang].format(steps=fit, asked=asked)
     assert any(words in note for note in result.notes), result.notes
 
 
-@pytest.mark.parametrize(
-    ("lang", "words"),
-    [("en", "each runs 2,000 of the 3,000 steps"), ("zh", "3,000 步中的 2,000 步")],
-)
-def test_the_zero_grad_comparison_shares_the_budget_between_its_two_loops(lang, words):
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_the_zero_grad_comparison_shares_the_budget_between_its_two_loops(lang):
     from core import autograd_lab
 
-    result = autograd_lab.accumulation(steps=3_000, lang=lang)
-    assert len(result.with_zero) == len(result.without_zero) == budget.WORK_BUDGET // 2 + 1
-    assert sum("range(2000)" in cell.code for cell in result.cells) == 2
+    half = budget.WORK_BUDGET // 2
+    result = autograd_lab.accumulation(steps=3 * half // 2, lang=lang)
+    assert len(result.with_zero) == len(result.without_zero) == half + 1
+    assert sum(f"range({half})" in cell.code for cell in result.cells) == 2
+    words = LAB_TRIMMED[lang].format(steps=half, asked=3 * half // 2)
     assert any(words in note for note in result.notes), result.notes
-    full = autograd_lab.accumulation(steps=2_000, lang=lang)
-    assert len(full.with_zero) == 2_001 and not any("2,000" in note for note in full.notes)
+    full = autograd_lab.accumulation(steps=half, lang=lang)
+    assert len(full.with_zero) == half + 1 and not any(f"{half:,}" in n for n in full.notes)
 
 
-@pytest.mark.parametrize(("lang", "fit"), [("en", "Use at most 3,680 steps"), ("zh", "3,680 以内")])
-def test_a_race_on_a_typed_formula_pays_for_its_minimum_estimate(lang, fit):
-    """16 x 16 starts x 300 Adam steps estimate the minimum: 319 optimizer-steps of the same
-    request, so one optimizer may race 3,680 steps on a typed formula (4,000 on a built-in)."""
-    from core.custom import ESTIMATE_WORK, custom_objective
+TYPED_REFUSAL = {
+    "en": "(4,001 optimizer-steps, 320 of them to estimate the typed formula's minimum; the limit "
+    "is 4,000). Use at most 3,680 steps",
+    "zh": "（需要 4,001 个优化器步，其中 320 个用于估计所输入公式的最小值，上限为 4,000）。"
+    "请把步数减到 3,680 以内",
+}
 
-    assert pytest.approx(300 * (1 + 255 / budget.ROWS_PER_STEP)) == ESTIMATE_WORK
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_a_race_on_a_typed_formula_pays_for_its_minimum_estimate(lang):
+    """16 x 16 starts x 300 Adam steps estimate the minimum, one tensor of 256 rows: 319
+    optimizer-steps of the same request, so one optimizer may race 3,680 steps on a typed
+    formula (4,000 on a built-in function), and the refusal says where the rest went."""
+    from core.custom import ESTIMATE_GRID, ESTIMATE_STEPS, custom_objective
+
+    assert (ESTIMATE_GRID, ESTIMATE_STEPS) == (16, 300)
     formula = custom_objective("x^2 + y^2", ((-4.0, 4.0), (-4.0, 4.0)))
+    assert formula.setup_work == pytest.approx(300 * (1 + 255 / budget.ROWS_PER_STEP))
     adam = [("adam", {}, None)]
     assert len(run_race(formula, adam, (1.0, 1.0), 3_680)[0].frame) == 3_681
     with pytest.raises(BudgetError) as refused:
         run_race(formula, adam, (1.0, 1.0), 3_681, lang=lang)
-    assert fit in str(refused.value)
+    assert TYPED_REFUSAL[lang] in str(refused.value)
     assert len(run_race("quadratic", adam, (1.0, 1.0), 4_000)[0].frame) == 4_001
