@@ -14,8 +14,8 @@ from app_pages.links import (
     restore,
     show_refused,
 )
-from core.i18n import LANGUAGES, language_from_locale, text
-from core.linkstate import Field
+from core.settings.linkstate import Field
+from core.text.i18n import LANGUAGES, language_from_locale, text
 
 st.set_page_config(page_title="Optimizer Playground", page_icon="⛰️", layout="wide")
 

@@ -1,7 +1,7 @@
 """Autograd Lab: the source tutorial's sections, live. Edit an input and torch recomputes.
 
-A thin script: widgets -> `core.autograd_lab` (which runs torch and writes the code) -> st.*.
-Every word comes from the string tables (core/lab_text.py) in the session's language; the core
+A thin script: widgets -> `core.tutorials.autograd_lab` (which runs torch and writes the code) ->
+st.*. Every word comes from the string tables (core/text/lab.py) in the session's language; the core
 functions get `lang` too, so captions, notes, errors and charts follow it.
 """
 
@@ -13,10 +13,10 @@ from typing import Any, TypeVar
 import streamlit as st
 
 from app_pages.links import publish, restore, show_refused
-from core import autograd_lab as lab
-from core.i18n import text
-from core.linkstate import Field
-from core.optimizers import OPTIMIZERS
+from core.optim.optimizers import OPTIMIZERS
+from core.settings.linkstate import Field
+from core.text.i18n import text
+from core.tutorials import autograd_lab as lab
 
 R = TypeVar("R")
 

@@ -2,11 +2,11 @@
 
 Thousands of independent runs as one tensor (or one param group per setting): widgets -> plain
 values -> cached core runs (with a progress bar, interruptible) -> core figures -> st.plotly_chart.
-Every word comes from the string tables (core/batch_text.py) in the session's language; the core
+Every word comes from the string tables (core/text/batched.py) in the session's language; the core
 functions and figures get `lang` too, so messages, errors and charts follow it.
 
-Every setting lives in the URL (pages/links.py, validated by core.linkstate), the open tab too,
-and teacher mode (`?hide=...`) hides the same groups of controls as on the Playground.
+Every setting lives in the URL (pages/links.py, validated by core.settings.linkstate), the open tab
+too, and teacher mode (`?hide=...`) hides the same groups of controls as on the Playground.
 """
 
 from __future__ import annotations
@@ -29,17 +29,10 @@ from app_pages.controls import (
     warn_start_replaced,
 )
 from app_pages.links import is_hidden, publish, restore, show_refused
-from core.basins import BasinMap, basin_map, not_batchable_reason
-from core.batch_figures import basin_figure, basin_views, momentum_figure, sweep_figure
-from core.batched import DIVERGED, MAX_GRID, MAX_MAP_SIDE, MAX_RATES, NO_MINIMUM, text
-from core.curvature import constant_hessian, stability_limit
-from core.custom import MAX_COORDINATE
-from core.engine import MAX_STEPS, available_devices
-from core.i18n import LANGUAGES, objective_name
-from core.linkstate import Field
-from core.objectives import OBJECTIVES, Objective
-from core.optimizers import OPTIMIZERS, OptimizerSpec
-from core.sweeps import (
+from core.analysis.curvature import constant_hessian, stability_limit
+from core.batched.basins import BasinMap, basin_map, not_batchable_reason
+from core.batched.outcomes import DIVERGED, MAX_GRID, MAX_MAP_SIDE, MAX_RATES, NO_MINIMUM, text
+from core.batched.sweeps import (
     MOMENTUM_OPTIMIZERS,
     largest_stable_rate,
     log_rates,
@@ -47,6 +40,13 @@ from core.sweeps import (
     momentum_map,
     not_sweepable_reason,
 )
+from core.figures.batched import basin_figure, basin_views, momentum_figure, sweep_figure
+from core.formulas.custom import MAX_COORDINATE
+from core.optim.optimizers import OPTIMIZERS, OptimizerSpec
+from core.problems.objectives import OBJECTIVES, Objective
+from core.runs.engine import MAX_STEPS, available_devices
+from core.settings.linkstate import Field
+from core.text.i18n import LANGUAGES, objective_name
 
 PREFIX = "bv"  # session keys of this page; hyper-parameters live under hp_bv_<optimizer>_<name>
 DEFAULT_FUNCTION = "himmelblau"

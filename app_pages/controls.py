@@ -14,11 +14,11 @@ import numpy as np
 import streamlit as st
 
 from app_pages.heavy import heavy_slot
-from core.batched import ProgressFn
-from core.i18n import objective_name, text
-from core.linkstate import Field
-from core.objectives import Objective, Point
-from core.optimizers import HyperParam, HyperValue, OptimizerSpec
+from core.optim.optimizers import HyperParam, HyperValue, OptimizerSpec
+from core.problems.objectives import Objective, Point
+from core.runs.progress import ProgressFn
+from core.settings.linkstate import Field
+from core.text.i18n import objective_name, text
 
 
 def seed(key: str, value: Any) -> None:

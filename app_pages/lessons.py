@@ -5,9 +5,9 @@ from __future__ import annotations
 import streamlit as st
 
 from app_pages.links import GLOBAL_PARAMS, publish, restore, show_refused
-from core.i18n import text
-from core.lessons import LESSONS, Lesson
-from core.linkstate import Field, full_link
+from core.settings.linkstate import Field, full_link
+from core.text.i18n import text
+from core.tutorials.lessons import LESSONS, Lesson
 
 ALL = "all"
 # The page's one setting, in its links: `?lesson=ravine` shows that lesson alone.

@@ -1,6 +1,6 @@
 """Shareable links: a page's settings restored from the URL once per session, written back on
 every run, and kept for the session while other pages are shown. Parsing and validation live in
-core.linkstate; this module only talks to Streamlit."""
+core.settings.linkstate; this module only talks to Streamlit."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ from typing import Any
 
 import streamlit as st
 
-from core.i18n import text
-from core.linkstate import Field, decode, encode
+from core.settings.linkstate import Field, decode, encode
+from core.text.i18n import text
 
 # Settings every page carries in its links (language, hidden controls), set by app.py.
 GLOBAL_PARAMS = "_global_params"

@@ -23,25 +23,25 @@ from app_pages.playground_controls import (
 )
 from app_pages.screen import main_column_is_narrow
 from app_pages.shared_figures import FrozenFigure, shared_figure
-from core.batch_figures import curvature_figure
-from core.codegen import race_script
-from core.curvature import curvature_along
-from core.engine import Run
-from core.figures import (
+from core.analysis.curvature import curvature_along
+from core.analysis.inspector import Inspection, inspect_run, update_arrows_figure
+from core.export.codegen import race_script
+from core.figures.batched import curvature_figure
+from core.figures.playground import (
     PathView,
     learning_rate_figure,
     optimizer_view,
     race_figure,
     surface_figure,
 )
-from core.i18n import objective_name, objective_note, stop_message, text
-from core.inspector import Inspection, inspect_run, update_arrows_figure
-from core.landscape import Landscape, evaluate
-from core.optimizers import OPTIMIZERS
-from core.race import Entry, require_race_within_budget, run_race
-from core.race_layout import LAYOUTS, STACKED, WIDE
-from core.schedules import Schedule
-from core.summary import MISSING, arrival_radius, iterates_csv, summary_table
+from core.figures.race_layout import LAYOUTS, STACKED, WIDE
+from core.optim.optimizers import OPTIMIZERS
+from core.optim.schedules import Schedule
+from core.problems.landscape import Landscape, evaluate
+from core.runs.engine import Run
+from core.runs.race import Entry, require_race_within_budget, run_race
+from core.runs.summary import MISSING, arrival_radius, iterates_csv, summary_table
+from core.text.i18n import objective_name, objective_note, stop_message, text
 
 CHART_CONFIG = {"displaylogo": False}
 LONG_RACE = 3_000  # optimizer-steps (a second or two) from which a race shows its progress

@@ -16,16 +16,16 @@ import streamlit as st
 from app_pages.controls import hyper_fields, hyper_key, hyper_widget, seed, warn_start_replaced
 from app_pages.links import is_hidden
 from app_pages.shared_figures import FrozenFigure, shared_figure
-from core.custom import MAX_COORDINATE, custom_objective
-from core.engine import MAX_STEPS, available_devices
-from core.expressions import FormulaError, point_at
-from core.figures import start_picker_figure
-from core.i18n import objective_name, text
-from core.input_text import InputError
-from core.linkstate import Field, tidy_coordinate
-from core.objectives import OBJECTIVES, Objective, Point
-from core.optimizers import OPTIMIZERS
-from core.schedules import SCHEDULE_KINDS
+from core.figures.playground import start_picker_figure
+from core.formulas.custom import MAX_COORDINATE, custom_objective
+from core.formulas.expressions import FormulaError, point_at
+from core.optim.optimizers import OPTIMIZERS
+from core.optim.schedules import SCHEDULE_KINDS
+from core.problems.objectives import OBJECTIVES, Objective, Point
+from core.runs.engine import MAX_STEPS, available_devices
+from core.settings.linkstate import Field, tidy_coordinate
+from core.text.i18n import objective_name, text
+from core.text.inputs import InputError
 
 CUSTOM = "custom"
 FUNCTIONS = (*OBJECTIVES, CUSTOM)

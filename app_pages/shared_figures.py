@@ -49,7 +49,9 @@ class FrozenFigure(go.Figure):
 def freeze(figure: go.Figure) -> FrozenFigure:
     """`figure` itself, frozen (no copy: a copy would validate the whole figure again), with its
     plain dict built now, inside the cached function, rather than by the first reader."""
-    plain = figure.to_dict()  # its own class's dict (core.plain_frames adds unvalidated frames)
+    plain = (
+        figure.to_dict()
+    )  # its own class's dict (core.figures.plain_frames adds unvalidated frames)
     figure.__class__ = FrozenFigure
     figure._plain = plain
     return figure  # type: ignore[return-value]

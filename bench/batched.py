@@ -4,15 +4,16 @@ sweeps as rows of one tensor against one param group per setting.
     python bench/batched.py [--repeats N] [--device cuda]
 
 Targets (issue 6): 10,000 starts x 500 steps in one batched run cost at most 3x one start x 500
-steps with the same optimizer and the same code (core.basins.run_starts), measured side by side
-(repeats interleaved, medians); and at least 1,000x less than running the starts one by one, the
-loop extrapolated from a sample of starts.
+steps with the same optimizer and the same code (core.batched.basins.run_starts), measured side by
+side (repeats interleaved, medians); and at least 1,000x less than running the starts one by one,
+the loop extrapolated from a sample of starts.
 
 Targets (issue 14), the sweeps table: a 60 x 60 momentum map x 1,000 steps in at most 2 s, and a
 sweep of 200 rates x 500 steps for Adam in at most 3x one single-start run of 500 steps. Each row
-times, side by side, one run (core.basins.run_starts on the single start), the param-group path
-(torch.optim looping over one group per setting) and the row-wise path (core.rowwise), repeats
-interleaved, the best of each kept: on a shared machine the fastest repeat is the least disturbed.
+times, side by side, one run (core.batched.basins.run_starts on the single start), the param-group
+path (torch.optim looping over one group per setting) and the row-wise path (core.optim.rowwise),
+repeats interleaved, the best of each kept: on a shared machine the fastest repeat is the least
+disturbed.
 """
 
 from __future__ import annotations
@@ -30,10 +31,10 @@ import torch
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from core.basins import run_starts
-from core.objectives import OBJECTIVES
-from core.optimizers import OPTIMIZERS as REGISTRY
-from core.sweeps import log_rates, momentum_map, run_groups
+from core.batched.basins import run_starts
+from core.batched.sweeps import log_rates, momentum_map, run_groups
+from core.optim.optimizers import OPTIMIZERS as REGISTRY
+from core.problems.objectives import OBJECTIVES
 
 FUNCTION = "himmelblau"
 STEPS = 500
@@ -164,7 +165,7 @@ def bench_sweeps(repeats: int) -> None:
         f"{SWEEP_OPTIMIZER} sweep in <= 3x one run (rows/1). Best of {repeats} repeats.\n"
         "groups: one torch.optim param group per setting (the map timed on "
         f"{MAP_GROUP_STEPS} steps, x{MAP_STEPS // MAP_GROUP_STEPS}); rows: one tensor, "
-        "core.rowwise; 1 run: one start, core.basins.run_starts."
+        "core.optim.rowwise; 1 run: one start, core.batched.basins.run_starts."
     )
 
 
@@ -192,7 +193,7 @@ def main(repeats: int = 5, device: str = "cpu") -> None:
         "\n1 run: the same code on one start; loop: one run per start, "
         f"extrapolated from {LOOP_SAMPLE} timed starts.\n"
     )
-    if device == "cpu":  # sweeps run on the CPU only (core.sweeps)
+    if device == "cpu":  # sweeps run on the CPU only (core.batched.sweeps)
         bench_sweeps(SWEEP_REPEATS)
 
 

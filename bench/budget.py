@@ -3,8 +3,8 @@
     python bench/budget.py
 
 Each row is the most expensive combination of one page's settings that the work budget
-(core/budget.py) still accepts: every size at its cap and the most steps that fit. The target is
-at most 5 CPU-seconds of this process per request (one torch thread, as on a hosted app).
+(core/runs/budget.py) still accepts: every size at its cap and the most steps that fit. The target
+is at most 5 CPU-seconds of this process per request (one torch thread, as on a hosted app).
 """
 
 from __future__ import annotations
@@ -19,16 +19,16 @@ import torch
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from core import autograd_lab
-from core.basins import basin_map
-from core.batched import MAX_GRID, MAX_MAP_SIDE, MAX_RATES
-from core.budget import WORK_BUDGET, Loop, steps_that_fit, work_of
-from core.custom import ESTIMATE_WORK, custom_objective
-from core.engine import MAX_STEPS
-from core.expressions import MAX_LENGTH
-from core.optimizers import OPTIMIZERS
-from core.race import race_loops, run_race
-from core.sweeps import log_rates, lr_sweep, momentum_map
+from core.batched.basins import basin_map
+from core.batched.outcomes import MAX_GRID, MAX_MAP_SIDE, MAX_RATES
+from core.batched.sweeps import log_rates, lr_sweep, momentum_map
+from core.formulas.custom import ESTIMATE_WORK, custom_objective
+from core.formulas.expressions import MAX_LENGTH
+from core.optim.optimizers import OPTIMIZERS
+from core.runs.budget import WORK_BUDGET, Loop, steps_that_fit, work_of
+from core.runs.engine import MAX_STEPS
+from core.runs.race import race_loops, run_race
+from core.tutorials import autograd_lab
 
 TARGET_S = 5.0
 TERMS = ("sin(x*y)", "cos(x-y)", "exp(-x^2)", "log(1+y^2)", "tanh(x)", "sqrt(1+x^2)")

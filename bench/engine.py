@@ -5,7 +5,7 @@
 Targets (issue 8):
 - recording: `trajectory` with every Step recorded costs at most 1.10x a bare loop
   (zero_grad, forward, backward, step) for the same function, optimizer, steps and dtype;
-- race: K optimizers from one start (core.race.run_race, one shared forward and backward per
+- race: K optimizers from one start (core.runs.race.run_race, one shared forward and backward per
   step) cost at most 0.8x K separate bare loops.
 Repeats are interleaved so that load on the machine hits both sides alike; ratios are medians.
 """
@@ -22,10 +22,10 @@ import torch
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from core.engine import trajectory
-from core.objectives import OBJECTIVES
-from core.optimizers import OPTIMIZERS
-from core.race import run_race
+from core.optim.optimizers import OPTIMIZERS
+from core.problems.objectives import OBJECTIVES
+from core.runs.engine import trajectory
+from core.runs.race import run_race
 
 FUNCTION = "rosenbrock"
 STEPS = 1_000

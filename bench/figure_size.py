@@ -15,11 +15,11 @@ import plotly.io as pio
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from core.engine import MAX_STEPS, run
-from core.figures import PALETTE, PathView, race_figure
-from core.landscape import evaluate
-from core.objectives import OBJECTIVES
-from core.optimizers import OPTIMIZERS
+from core.figures.playground import PALETTE, PathView, race_figure
+from core.optim.optimizers import OPTIMIZERS
+from core.problems.landscape import evaluate
+from core.problems.objectives import OBJECTIVES
+from core.runs.engine import MAX_STEPS, run
 
 DEFAULT = ("sgd", "momentum", "adam", "rmsprop")
 SCENES = [

@@ -41,7 +41,7 @@ from urllib.parse import parse_qs, urlencode
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from core.lessons import LESSONS
+from core.tutorials.lessons import LESSONS
 from tests.browser.harness import cpu_seconds, peak_rss_mb, streamlit_server
 from tests.protocol_client import Run, StreamlitClient, widget_value
 

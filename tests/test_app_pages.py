@@ -8,9 +8,9 @@ import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from core.engine import available_devices
-from core.i18n import text
-from core.objectives import OBJECTIVES
+from core.problems.objectives import OBJECTIVES
+from core.runs.engine import available_devices
+from core.text.i18n import text
 
 APP = str(Path(__file__).parent.parent / "app.py")
 
@@ -50,7 +50,9 @@ def app() -> AppTest:
 
 
 def test_core_never_imports_streamlit():
-    for path in (Path(__file__).parent.parent / "core").glob("*.py"):
+    paths = list((Path(__file__).parent.parent / "core").rglob("*.py"))
+    assert len(paths) > 30
+    for path in paths:
         text = path.read_text()
         assert "import streamlit" not in text and "from streamlit" not in text, path.name
 
@@ -249,12 +251,12 @@ def test_a_pinned_run_stays_as_a_faded_ghost_beside_the_new_one(app):
 
 
 def test_an_unexpected_error_shows_a_friendly_message_not_a_traceback(monkeypatch):
-    import core.figures
+    import core.figures.playground
 
     def broken(*args, **kwargs):
         raise RuntimeError("simulated failure")
 
-    monkeypatch.setattr(core.figures, "race_figure", broken)
+    monkeypatch.setattr(core.figures.playground, "race_figure", broken)
     at = AppTest.from_file(APP, default_timeout=60)
     at.run()
     assert not at.exception
@@ -275,8 +277,8 @@ def test_code_tab_shows_a_torch_only_script_of_this_race(app):
 
 
 def test_inspector_fills_the_update_equation_for_the_chosen_step(app):
-    from core.inspector import inspect_run
-    from core.optimizers import OPTIMIZERS
+    from core.analysis.inspector import inspect_run
+    from core.optim.optimizers import OPTIMIZERS
 
     open_tab(app, "tab_inspector")
     app.selectbox(key="inspect_opt").set_value("adam").run()

@@ -11,11 +11,11 @@ import sys
 from pathlib import Path
 
 import pytest
-import torch  # imported before any AppTest script runs (DESIGN.md)
+import torch  # imported before any AppTest script runs (see tests/conftest.py)
 from streamlit.testing.v1 import AppTest
 
-from core import autograd_lab as lab
-from core.optimizers import OPTIMIZERS
+from core.optim.optimizers import OPTIMIZERS
+from core.tutorials import autograd_lab as lab
 
 PAGE = "../app_pages/autograd_lab.py"
 
@@ -394,7 +394,7 @@ def test_formula(coefficients, plain, latex):
 
 
 def test_core_module_does_not_import_streamlit():
-    code = "import sys, core.autograd_lab; sys.exit('streamlit' in sys.modules)"
+    code = "import sys, core.tutorials.autograd_lab; sys.exit('streamlit' in sys.modules)"
     root = Path(__file__).resolve().parents[1]
     assert subprocess.run([sys.executable, "-c", code], cwd=root, check=False).returncode == 0
 

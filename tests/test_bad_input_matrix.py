@@ -6,12 +6,12 @@ import math
 import numpy as np
 import pytest
 
-from core.basins import run_starts
-from core.custom import custom_objective
-from core.engine import MAX_STEPS, run
-from core.objectives import OBJECTIVES
-from core.optimizers import OPTIMIZERS
-from core.race import run_race
+from core.batched.basins import run_starts
+from core.formulas.custom import custom_objective
+from core.optim.optimizers import OPTIMIZERS
+from core.problems.objectives import OBJECTIVES
+from core.runs.engine import MAX_STEPS, run
+from core.runs.race import run_race
 
 RATES = (1e-6, 1e-2, 1.0, 10.0, 1e3)
 # The default suite runs every objective x optimizer x rate for a few steps, where most

@@ -9,9 +9,9 @@ import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from core.engine import available_devices
-from core.objectives import OBJECTIVES
-from core.optimizers import OPTIMIZERS
+from core.optim.optimizers import OPTIMIZERS
+from core.problems.objectives import OBJECTIVES
+from core.runs.engine import available_devices
 
 PAGE = str(Path(__file__).parent.parent / "app_pages" / "basins.py")
 SWEEP_TAB, MAP_TAB = "Learning-rate sweep", "Momentum map"

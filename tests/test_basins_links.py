@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from core.engine import available_devices
+from core.runs.engine import available_devices
 from tests.links import open_link, url_of
 from tests.test_basins_app import MAP_TAB, SWEEP_TAB, charts, values
 

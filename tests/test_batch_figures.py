@@ -8,8 +8,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from core.basins import basin_map
-from core.batch_figures import (
+from core.analysis.curvature import curvature_along
+from core.batched.basins import basin_map
+from core.batched.sweeps import log_rates, lr_sweep, momentum_map
+from core.figures.batched import (
     DIVERGED_COLOUR,
     MINIMUM_COLOURS,
     NONE_COLOUR,
@@ -19,10 +21,8 @@ from core.batch_figures import (
     momentum_figure,
     sweep_figure,
 )
-from core.curvature import curvature_along
-from core.objectives import OBJECTIVES
-from core.optimizers import OPTIMIZERS
-from core.sweeps import log_rates, lr_sweep, momentum_map
+from core.optim.optimizers import OPTIMIZERS
+from core.problems.objectives import OBJECTIVES
 
 HIMMELBLAU = OBJECTIVES["himmelblau"]
 QUADRATIC = OBJECTIVES["quadratic"]

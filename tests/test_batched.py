@@ -8,19 +8,20 @@ import numpy as np
 import pytest
 import torch
 
-from core.basins import basin_map, grid_axes, run_starts
-from core.batched import DIVERGED, MAX_GRID, MAX_MAP_SIDE, MAX_RATES, NO_MINIMUM, Progress
-from core.engine import MAX_STEPS, available_devices, run
-from core.objectives import OBJECTIVES
-from core.optimizers import OPTIMIZERS
-from core.summary import arrival_radius
-from core.sweeps import (
+from core.batched.basins import basin_map, grid_axes, run_starts
+from core.batched.outcomes import DIVERGED, MAX_GRID, MAX_MAP_SIDE, MAX_RATES, NO_MINIMUM
+from core.batched.sweeps import (
     largest_stable_rate,
     log_rates,
     lr_sweep,
     momentum_map,
     run_groups,
 )
+from core.optim.optimizers import OPTIMIZERS
+from core.problems.objectives import OBJECTIVES
+from core.runs.engine import MAX_STEPS, available_devices, run
+from core.runs.progress import Progress
+from core.runs.summary import arrival_radius
 
 ELEMENTWISE = [i for i, spec in OPTIMIZERS.items() if spec.elementwise]
 HIMMELBLAU = OBJECTIVES["himmelblau"]
@@ -175,7 +176,7 @@ def test_param_groups_are_exact_in_float64_too():
 
 
 def test_gradient_descent_diverges_exactly_above_2_over_lambda_max():
-    from core.curvature import stability_limit
+    from core.analysis.curvature import stability_limit
 
     limit = stability_limit(QUADRATIC)
     assert limit == 2 / 100
@@ -309,8 +310,8 @@ def test_value_errors_speak_the_language_asked_for(call, match):
 
 
 def test_tolerance_that_would_merge_two_minima_is_refused():
-    from core.batched import tolerance_radius
-    from core.objectives import Objective
+    from core.batched.outcomes import tolerance_radius
+    from core.problems.objectives import Objective
 
     close = Objective(
         "close",

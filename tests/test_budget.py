@@ -7,14 +7,14 @@ import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from core import budget
-from core.basins import basin_map
-from core.batched import MAX_GRID, MAX_MAP_SIDE, MAX_RATES
-from core.budget import BudgetError, Loop, require_within_budget, steps_that_fit, work_of
-from core.engine import MAX_STEPS
-from core.optimizers import OPTIMIZERS
-from core.race import race_loops, run_race
-from core.sweeps import log_rates, lr_sweep, momentum_map
+from core.batched.basins import basin_map
+from core.batched.outcomes import MAX_GRID, MAX_MAP_SIDE, MAX_RATES
+from core.batched.sweeps import log_rates, lr_sweep, momentum_map
+from core.optim.optimizers import OPTIMIZERS
+from core.runs import budget
+from core.runs.budget import BudgetError, Loop, require_within_budget, steps_that_fit, work_of
+from core.runs.engine import MAX_STEPS
+from core.runs.race import race_loops, run_race
 
 APP = str(Path(__file__).parent.parent / "app.py")
 EVERY_OPTIMIZER = [(optimizer_id, {}, None) for optimizer_id in OPTIMIZERS]
@@ -124,7 +124,7 @@ def test_the_batched_views_refuse_the_largest_basin_map(lang):
 def test_the_labs_lbfgs_loop_is_shortened_to_its_worst_case_within_the_budget(lang, words):
     """L-BFGS may evaluate f max_eval = 25 times a step: 160 steps fit 4,000 optimizer-steps. The
     loop runs them, the code shown runs exactly them, and a note says so."""
-    from core import autograd_lab
+    from core.tutorials import autograd_lab
 
     assert budget.WORK_BUDGET == 4_000
     result = autograd_lab.optimizer_loop(optimizer="lbfgs", steps=500, lang=lang)
@@ -145,7 +145,7 @@ LAB_TRIMMED = {
 @pytest.mark.parametrize("optimizer", ["sgd", "adam", "rprop"])
 def test_any_labs_loop_runs_at_most_the_budget_with_a_note(lang, optimizer):
     """At the Lab's step cap a loop would be 10,000 optimizer-steps: it runs those that fit."""
-    from core import autograd_lab
+    from core.tutorials import autograd_lab
 
     asked, fit = autograd_lab.MAX_STEPS, budget.WORK_BUDGET
     result = autograd_lab.optimizer_loop(optimizer=optimizer, steps=asked, lang=lang)
@@ -157,7 +157,7 @@ def test_any_labs_loop_runs_at_most_the_budget_with_a_note(lang, optimizer):
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_the_zero_grad_comparison_shares_the_budget_between_its_two_loops(lang):
-    from core import autograd_lab
+    from core.tutorials import autograd_lab
 
     half = budget.WORK_BUDGET // 2
     result = autograd_lab.accumulation(steps=3 * half // 2, lang=lang)
@@ -182,7 +182,7 @@ def test_a_race_on_a_typed_formula_pays_for_its_minimum_estimate(lang):
     """16 x 16 starts x 300 Adam steps estimate the minimum, one tensor of 256 rows: 319
     optimizer-steps of the same request, so one optimizer may race 3,680 steps on a typed
     formula (4,000 on a built-in function), and the refusal says where the rest went."""
-    from core.custom import ESTIMATE_GRID, ESTIMATE_STEPS, custom_objective
+    from core.formulas.custom import ESTIMATE_GRID, ESTIMATE_STEPS, custom_objective
 
     assert (ESTIMATE_GRID, ESTIMATE_STEPS) == (16, 300)
     formula = custom_objective("x^2 + y^2", ((-4.0, 4.0), (-4.0, 4.0)))

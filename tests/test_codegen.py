@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 import torch
 
-from core.codegen import (
+from core.export.codegen import (
     FUNCTION_CODE,
     OBJECTIVE_CODE,
     SCHEDULE_CODE,
@@ -23,12 +23,12 @@ from core.codegen import (
     optimizer_code,
     race_script,
 )
-from core.custom import custom_objective
-from core.engine import trajectory
-from core.expressions import FUNCTIONS, FormulaError, compile_formula
-from core.objectives import OBJECTIVES, Objective
-from core.optimizers import OPTIMIZERS
-from core.schedules import SCHEDULE_KINDS, Schedule
+from core.formulas.custom import custom_objective
+from core.formulas.expressions import FUNCTIONS, FormulaError, compile_formula
+from core.optim.optimizers import OPTIMIZERS
+from core.optim.schedules import SCHEDULE_KINDS, Schedule
+from core.problems.objectives import OBJECTIVES, Objective
+from core.runs.engine import trajectory
 
 DTYPES = [torch.float32, torch.float64]
 SCRIPT_TIMEOUT = 120  # seconds; each script imports torch (~3 s) and runs a few hundred steps

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 import torch
 
-from core.curvature import (
+from core.analysis.curvature import (
     CURVATURE_COLUMNS,
     condition_numbers,
     constant_hessian,
@@ -12,8 +12,8 @@ from core.curvature import (
     hessians,
     stability_limit,
 )
-from core.engine import run
-from core.objectives import OBJECTIVES
+from core.problems.objectives import OBJECTIVES
+from core.runs.engine import run
 
 
 def rosenbrock_hessian(x: float, y: float) -> np.ndarray:

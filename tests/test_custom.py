@@ -4,13 +4,13 @@ import numpy as np
 import pytest
 import torch
 
-from core.custom import BoxError, check_box, custom_objective
-from core.engine import run
-from core.expressions import FormulaError
-from core.landscape import evaluate
-from core.objectives import OBJECTIVES
-from core.optimizers import OPTIMIZERS
-from core.raster import banded_rgba
+from core.figures.raster import banded_rgba
+from core.formulas.custom import BoxError, check_box, custom_objective
+from core.formulas.expressions import FormulaError
+from core.optim.optimizers import OPTIMIZERS
+from core.problems.landscape import evaluate
+from core.problems.objectives import OBJECTIVES
+from core.runs.engine import run
 
 HIMMELBLAU = "(x^2 + y - 11)^2 + (x + y^2 - 7)^2"
 BOX = ((-5.0, 5.0), (-5.0, 5.0))

@@ -6,9 +6,11 @@ import numpy as np
 import pytest
 import torch
 
-from core.autograd_lab import optimizer_loop
-from core.custom import custom_objective
-from core.engine import (
+from core.formulas.custom import custom_objective
+from core.optim.optimizers import OPTIMIZERS
+from core.optim.schedules import Schedule
+from core.problems.objectives import OBJECTIVES
+from core.runs.engine import (
     LINE_SEARCH,
     MAX_STEPS,
     Stop,
@@ -18,9 +20,7 @@ from core.engine import (
     to_frame,
     trajectory,
 )
-from core.objectives import OBJECTIVES
-from core.optimizers import OPTIMIZERS
-from core.schedules import Schedule
+from core.tutorials.autograd_lab import optimizer_loop
 
 ELEMENTWISE = [i for i, spec in OPTIMIZERS.items() if spec.elementwise]
 

@@ -6,10 +6,10 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-import core.figures
+import core.figures.playground
 
 APP = str(Path(__file__).parent.parent / "app.py")
-SECRET_PATH = "/srv/deploy/optimizer_playground/core/figures.py"
+SECRET_PATH = "/srv/deploy/optimizer_playground/core/figures/playground.py"
 
 
 def broken_figure(*args, **kwargs):
@@ -29,7 +29,7 @@ def shown_text(at: AppTest) -> str:
 def test_a_failing_page_shows_the_error_type_and_a_logged_reference_never_its_message(
     monkeypatch, caplog, lang, sentence
 ):
-    monkeypatch.setattr(core.figures, "race_figure", broken_figure)
+    monkeypatch.setattr(core.figures.playground, "race_figure", broken_figure)
     at = AppTest.from_file(APP, default_timeout=60)
     at.query_params["lang"] = lang
     at.run()

@@ -14,8 +14,8 @@ import torch
 from hypothesis import event, given, settings
 from hypothesis import strategies as st
 
-import core.expressions as expressions
-from core.expressions import MAX_LENGTH, Formula, FormulaError, compile_formula, point_at
+import core.formulas.expressions as expressions
+from core.formulas.expressions import MAX_LENGTH, Formula, FormulaError, compile_formula, point_at
 
 FAST = 0.1  # seconds: every rejection, and every compile, must come back well within this
 
@@ -539,9 +539,9 @@ def test_the_module_calls_no_eval_and_imports_only_ast_and_torch():
     assert not names & {"eval", "exec", "compile", "__import__", "getattr", "globals", "vars"}
     standard = {"__future__", "ast", "collections.abc", "dataclasses", "math", "re", "types"}
     # ... and its messages' string table, which imports nothing itself
-    messages = "core.input_text"
+    messages = "core.text.inputs"
     assert imported_modules(tree) <= standard | {"typing", "torch", "unicodedata", messages}
-    table = Path(expressions.__file__).with_name("input_text.py").read_text()
+    table = (Path(expressions.__file__).parent.parent / "text" / "inputs.py").read_text()
     assert imported_modules(ast.parse(table)) == {"__future__"}
 
 

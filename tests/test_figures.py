@@ -18,12 +18,12 @@ from hypothesis import given
 from hypothesis import strategies as st
 from streamlit.testing.v1 import AppTest
 
-from core.basins import basin_map
-from core.batch_figures import basin_figure, curvature_figure, sweep_figure
-from core.curvature import curvature_along
-from core.custom import custom_objective
-from core.engine import FRAME_COLUMNS
-from core.figures import (
+from core.analysis.curvature import curvature_along
+from core.batched.basins import basin_map
+from core.batched.sweeps import log_rates, lr_sweep
+from core.figures.batched import basin_figure, curvature_figure, sweep_figure
+from core.figures.paths import spread
+from core.figures.playground import (
     F32_EPS,
     LOG_FLOOR,
     PathView,
@@ -32,13 +32,13 @@ from core.figures import (
     race_figure,
     surface_figure,
 )
-from core.landscape import evaluate
-from core.objectives import OBJECTIVES
-from core.optimizers import OPTIMIZERS
-from core.paths import spread
-from core.race import run_race
-from core.race_layout import STACKED, WIDE
-from core.sweeps import log_rates, lr_sweep
+from core.figures.race_layout import STACKED, WIDE
+from core.formulas.custom import custom_objective
+from core.optim.optimizers import OPTIMIZERS
+from core.problems.landscape import evaluate
+from core.problems.objectives import OBJECTIVES
+from core.runs.engine import FRAME_COLUMNS
+from core.runs.race import run_race
 
 APP = str(Path(__file__).parent.parent / "app.py")
 ROSENBROCK, HIMMELBLAU = OBJECTIVES["rosenbrock"], OBJECTIVES["himmelblau"]

@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from core.i18n import STRINGS, language_from_locale, stop_message, text
-from core.objectives import OBJECTIVES
-from core.optimizers import OPTIMIZERS
-from core.schedules import SCHEDULE_KINDS
+from core.optim.optimizers import OPTIMIZERS
+from core.optim.schedules import SCHEDULE_KINDS
+from core.problems.objectives import OBJECTIVES
+from core.text.i18n import STRINGS, language_from_locale, stop_message, text
 
 ROOT = Path(__file__).resolve().parent.parent
 # Strings that read the same in both languages: names, symbols, torch identifiers.
@@ -33,7 +33,7 @@ def test_every_string_has_both_languages_and_the_same_placeholders(key):
 
 def keys_used_in_the_code() -> set[str]:
     used = set()
-    for path in [ROOT / "app.py", *ROOT.glob("core/*.py"), *ROOT.glob("app_pages/*.py")]:
+    for path in [ROOT / "app.py", *ROOT.glob("core/**/*.py"), *ROOT.glob("app_pages/*.py")]:
         used |= set(re.findall(r"\btext\(\s*\"([a-z0-9_]+)\"", path.read_text()))
     params = {p.name for spec in OPTIMIZERS.values() for p in spec.hyper}
     used |= {f"param_{name}" for name in params}

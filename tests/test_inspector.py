@@ -11,8 +11,7 @@ import plotly.graph_objects as go
 import pytest
 import torch
 
-from core.engine import MAX_STEPS, RECORD_CHUNK, Trajectory, trajectory
-from core.inspector import (
+from core.analysis.inspector import (
     LINE_BUDGET_EM,
     RULES,
     STATE,
@@ -28,9 +27,10 @@ from core.inspector import (
     update_arrows,
     update_arrows_figure,
 )
-from core.objectives import OBJECTIVES
-from core.optimizers import OPTIMIZERS
-from core.schedules import Schedule
+from core.optim.optimizers import OPTIMIZERS
+from core.optim.schedules import Schedule
+from core.problems.objectives import OBJECTIVES
+from core.runs.engine import MAX_STEPS, RECORD_CHUNK, Trajectory, trajectory
 
 OBJECTIVE = "himmelblau"
 START = (0.3, -0.7)

@@ -10,12 +10,12 @@ from streamlit.testing.v1 import AppTest
 from streamlit.testing.v1.errors import AppTestError
 
 from app_pages.playground_controls import DEFAULTS, fields, objective_of, scene_of
-from core.engine import run
-from core.i18n import STRINGS
-from core.lessons import LESSONS
-from core.linkstate import decode
-from core.objectives import OBJECTIVES
-from core.optimizers import OPTIMIZERS
+from core.optim.optimizers import OPTIMIZERS
+from core.problems.objectives import OBJECTIVES
+from core.runs.engine import run
+from core.settings.linkstate import decode
+from core.text.i18n import STRINGS
+from core.tutorials.lessons import LESSONS
 from tests.test_app_pages import race_spec
 
 APP = str(Path(__file__).parent.parent / "app.py")

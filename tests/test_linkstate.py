@@ -4,7 +4,7 @@ import math
 
 import pytest
 
-from core.linkstate import Field, decode, encode, full_link, tidy_coordinate
+from core.settings.linkstate import Field, decode, encode, full_link, tidy_coordinate
 
 FIELDS = [
     Field("steps", "int", 1, 5000),

@@ -5,7 +5,7 @@ import math
 import pytest
 import torch
 
-from core.objectives import OBJECTIVES
+from core.problems.objectives import OBJECTIVES
 
 # Where the minimum is not a smooth stationary point, the gradient test does not apply.
 NONSMOOTH_MINIMA = {

@@ -3,9 +3,9 @@
 import pytest
 import torch
 
-from core.objectives import OBJECTIVES
-from core.optimizers import OPTIMIZERS, HyperParam
-from core.registry import registry
+from core.optim.optimizers import OPTIMIZERS, HyperParam
+from core.problems.objectives import OBJECTIVES
+from core.problems.registry import registry
 
 IDS = list(OPTIMIZERS)
 

@@ -1,16 +1,16 @@
-"""The race chart's frames skip plotly.py's validation (core.plain_frames): they must serialise
-exactly as validated frames would, and survive being frozen for sharing."""
+"""The race chart's frames skip plotly.py's validation (core.figures.plain_frames): they must
+serialise exactly as validated frames would, and survive being frozen for sharing."""
 
 import numpy as np
 import plotly.graph_objects as go
 import pytest
 
 from app_pages.shared_figures import freeze
-from core.figures import optimizer_view, race_figure
-from core.landscape import evaluate
-from core.objectives import OBJECTIVES
-from core.race import run_race
-from core.race_layout import STACKED, WIDE
+from core.figures.playground import optimizer_view, race_figure
+from core.figures.race_layout import STACKED, WIDE
+from core.problems.landscape import evaluate
+from core.problems.objectives import OBJECTIVES
+from core.runs.race import run_race
 from tests.test_figures import frame_of, values
 
 

@@ -3,12 +3,12 @@
 import pytest
 import torch
 
-from core.custom import custom_objective
-from core.engine import LINE_SEARCH, run
-from core.objectives import OBJECTIVES
-from core.optimizers import OPTIMIZERS
-from core.race import run_race
-from core.schedules import Schedule
+from core.formulas.custom import custom_objective
+from core.optim.optimizers import OPTIMIZERS
+from core.optim.schedules import Schedule
+from core.problems.objectives import OBJECTIVES
+from core.runs.engine import LINE_SEARCH, run
+from core.runs.race import run_race
 
 
 def entries_for(objective, ids, schedule=None):

@@ -1,11 +1,12 @@
 """Row-wise sweeps against torch.optim with one param group per setting: the same bits.
 
-The param-group path (core.sweeps.run_groups with method="param_groups") is torch.optim itself,
-and tests/test_batched.py shows each of its groups is bitwise an independent single run. Here every
-row-wise rule (core.rowwise) must reproduce it bit for bit: end points, losses, the last valid step,
-the minimum reached and the settling step, in float32 and float64, with default and non-default
-hyper-parameters, over 200 steps and rates from crawling to diverging. No ulp bound is needed: each
-rule performs torch's operations in torch's order, with per-row scalars rounded as torch does.
+The param-group path (core.batched.sweeps.run_groups with method="param_groups") is torch.optim
+itself, and tests/test_batched.py shows each of its groups is bitwise an independent single run.
+Here every row-wise rule (core.optim.rowwise) must reproduce it bit for bit: end points, losses, the
+last valid step, the minimum reached and the settling step, in float32 and float64, with default and
+non-default hyper-parameters, over 200 steps and rates from crawling to diverging. No ulp bound is
+needed: each rule performs torch's operations in torch's order, with per-row scalars rounded as
+torch does.
 """
 
 import dataclasses
@@ -15,12 +16,12 @@ import pandas as pd
 import pytest
 import torch
 
-from core import sweeps
-from core.batched import Finish
-from core.objectives import OBJECTIVES
-from core.optimizers import OPTIMIZERS, HyperParam
-from core.rowwise import RULES, row_stepper
-from core.sweeps import log_rates, lr_sweep, momentum_map, not_sweepable_reason, run_groups
+from core.batched import sweeps
+from core.batched.outcomes import Finish
+from core.batched.sweeps import log_rates, lr_sweep, momentum_map, not_sweepable_reason, run_groups
+from core.optim.optimizers import OPTIMIZERS, HyperParam
+from core.optim.rowwise import RULES, row_stepper
+from core.problems.objectives import OBJECTIVES
 
 SWEEPABLE = [oid for oid, spec in OPTIMIZERS.items() if not_sweepable_reason(spec) is None]
 HIMMELBLAU = OBJECTIVES["himmelblau"]

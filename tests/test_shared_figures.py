@@ -15,13 +15,13 @@ from app_pages.shared_figures import (
     footprint_of,
     freeze,
 )
-from core.budget import WORK_BUDGET
-from core.figures import optimizer_view, race_figure, start_picker_figure, surface_figure
-from core.landscape import evaluate
-from core.objectives import OBJECTIVES
-from core.optimizers import OPTIMIZERS
-from core.race import run_race
-from core.race_layout import STACKED, WIDE
+from core.figures.playground import optimizer_view, race_figure, start_picker_figure, surface_figure
+from core.figures.race_layout import STACKED, WIDE
+from core.optim.optimizers import OPTIMIZERS
+from core.problems.landscape import evaluate
+from core.problems.objectives import OBJECTIVES
+from core.runs.budget import WORK_BUDGET
+from core.runs.race import run_race
 
 ROSENBROCK = OBJECTIVES["rosenbrock"]
 DEFAULT = ("sgd", "momentum", "adam", "rmsprop")

@@ -10,12 +10,12 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from core.custom import custom_objective
-from core.engine import Stop, run
-from core.i18n import STRINGS
-from core.objectives import OBJECTIVES
-from core.optimizers import OPTIMIZERS
-from core.summary import MISSING, arrival_radius, short_stop, summary_table
+from core.formulas.custom import custom_objective
+from core.optim.optimizers import OPTIMIZERS
+from core.problems.objectives import OBJECTIVES
+from core.runs.engine import Stop, run
+from core.runs.summary import MISSING, arrival_radius, short_stop, summary_table
+from core.text.i18n import STRINGS
 
 APP = str(Path(__file__).parent.parent / "app.py")
 CJK = re.compile(r"[\u4e00-\u9fff]")

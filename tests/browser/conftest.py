@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
-from core.engine import MAX_STEPS
-from core.optimizers import OPTIMIZERS
+from core.optim.optimizers import OPTIMIZERS
+from core.runs.engine import MAX_STEPS
 from tests.browser.harness import CHROMIUM, CHROMIUM_ARGS, streamlit_server, wait_for_app
 
 pytestmark = pytest.mark.browser
@@ -29,8 +29,8 @@ def server_url() -> Iterator[str]:
 
 @pytest.fixture(scope="session")
 def generous_server_url() -> Iterator[str]:
-    """A server whose operator raised the work budget (core/budget.py) to what the longest run a
-    link can name needs, for the tests of long runs: every optimizer at the step cap takes many
+    """A server whose operator raised the work budget (core/runs/budget.py) to what the longest run
+    a link can name needs, for the tests of long runs: every optimizer at the step cap takes many
     seconds on any machine, so a test can act while it runs."""
     budget = {"PLAYGROUND_WORK_BUDGET": str(len(OPTIMIZERS) * MAX_STEPS * 4)}
     with streamlit_server("server-generous.log", env=budget) as (url, _):

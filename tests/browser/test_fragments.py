@@ -5,7 +5,7 @@ client): a fragment's rerun sends only deltas of that fragment."""
 from __future__ import annotations
 
 from bench.load import drive
-from core.i18n import text
+from core.text.i18n import text
 from tests.protocol_client import StreamlitClient, widget_value
 
 

@@ -5,12 +5,12 @@ from pathlib import Path
 
 from playwright.sync_api import Browser, Page, expect
 
-from core.engine import MAX_STEPS
-from core.i18n import text
-from core.objectives import OBJECTIVES
-from core.optimizers import OPTIMIZERS
-from core.race import run_race
-from core.summary import iterates_csv
+from core.optim.optimizers import OPTIMIZERS
+from core.problems.objectives import OBJECTIVES
+from core.runs.engine import MAX_STEPS
+from core.runs.race import run_race
+from core.runs.summary import iterates_csv
+from core.text.i18n import text
 from tests.browser.harness import shot, wait_for_app
 
 

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from core.i18n import STRINGS
+from core.text.i18n import STRINGS
 from tests.browser.harness import shot, wait_for_app
 
 PROJECTOR = {"width": 1280, "height": 720}

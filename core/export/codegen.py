@@ -1,0 +1,448 @@
+"""Show the code: a self-contained PyTorch script that reproduces a Playground race exactly.
+
+The script imports only `math` and `torch`, defines the objective as real torch code, builds each
+optimizer with exactly the keyword arguments the playground passed (`OptimizerSpec.torch_kwargs`)
+and runs the engine's loop (`core.runs.engine.Trajectory.iterates`): zero_grad,
+f(p).sum().backward(), optional seeded gradient noise, step (with a closure for L-BFGS), optional
+projection into the box, scheduler step; it stops where the engine stops. It prints each optimizer's
+last recorded iterate, bitwise equal to the engine's on the same torch build and device.
+
+The code text of every registry objective is data here (`OBJECTIVE_CODE`); tests check it
+evaluates bitwise like the registry's callable, so the two cannot drift apart. Custom formulas are
+translated from their checked source. Nothing here runs the generated code.
+"""
+
+from __future__ import annotations
+
+import ast
+import json
+import math
+import numbers
+import re
+import textwrap
+from collections.abc import Mapping, Sequence
+from types import MappingProxyType
+from typing import Any
+
+import torch
+
+from core.formulas.expressions import Formula, compile_formula
+from core.optim.optimizers import _PACKED  # torch keyword -> the two controls it packs
+from core.optim.schedules import Schedule
+from core.problems.objectives import OBJECTIVES, Objective
+from core.runs.engine import MAX_STEPS, region, resolve_objective, resolve_optimizer
+
+WIDTH = 100  # line length of the generated script (the project's ruff setting)
+
+# The body of `f` for each registry objective, one string per line, after
+# `x, y = p[..., 0], p[..., 1]`: the same torch operations in the same order as
+# core.problems.objectives, so values and gradients agree bit for bit (tests check every entry).
+OBJECTIVE_CODE: Mapping[str, tuple[str, ...]] = MappingProxyType(
+    {
+        "rosenbrock": ("return (1 - x) ** 2 + 100 * (y - x**2) ** 2",),
+        "beale": (
+            "return (",
+            "    (1.5 - x + x * y) ** 2 + (2.25 - x + x * y**2) ** 2 + (2.625 - x + x * y**3) ** 2",
+            ")",
+        ),
+        "himmelblau": ("return (x**2 + y - 11) ** 2 + (x + y**2 - 7) ** 2",),
+        "booth": ("return (x + 2 * y - 7) ** 2 + (2 * x + y - 5) ** 2",),
+        "rastrigin": (
+            "waves = torch.cos(2 * math.pi * x) + torch.cos(2 * math.pi * y)",
+            "return 20 + x**2 + y**2 - 10 * waves",
+        ),
+        "ackley": (
+            "radius = torch.sqrt((x**2 + y**2) / 2)",
+            "waves = (torch.cos(2 * math.pi * x) + torch.cos(2 * math.pi * y)) / 2",
+            "return -20 * torch.exp(-0.2 * radius) - torch.exp(waves) + 20 + math.e",
+        ),
+        "goldstein_price": (
+            "a = 1 + (x + y + 1) ** 2 * (19 - 14 * x + 3 * x**2 - 14 * y + 6 * x * y + 3 * y**2)",
+            "b = 30 + (2 * x - 3 * y) ** 2 * (",
+            "    18 - 32 * x + 12 * x**2 + 48 * y - 36 * x * y + 27 * y**2",
+            ")",
+            "return a * b",
+        ),
+        "six_hump_camel": (
+            "return (4 - 2.1 * x**2 + x**4 / 3) * x**2 + x * y + (-4 + 4 * y**2) * y**2",
+        ),
+        "matyas": ("return 0.26 * (x**2 + y**2) - 0.48 * x * y",),
+        "three_hump_camel": ("return 2 * x**2 - 1.05 * x**4 + x**6 / 6 + x * y + y**2",),
+        "styblinski_tang": ("return (x**4 - 16 * x**2 + 5 * x + y**4 - 16 * y**2 + 5 * y) / 2",),
+        "levi13": (
+            "return (",
+            "    torch.sin(3 * math.pi * x) ** 2",
+            "    + (x - 1) ** 2 * (1 + torch.sin(3 * math.pi * y) ** 2)",
+            "    + (y - 1) ** 2 * (1 + torch.sin(2 * math.pi * y) ** 2)",
+            ")",
+        ),
+        "mccormick": ("return torch.sin(x + y) + (x - y) ** 2 - 1.5 * x + 2.5 * y + 1",),
+        "easom": (
+            "bump = torch.exp(-((x - math.pi) ** 2 + (y - math.pi) ** 2))",
+            "return -torch.cos(x) * torch.cos(y) * bump",
+        ),
+        "eggholder": (
+            "return -(y + 47) * torch.sin(torch.sqrt(torch.abs(y + x / 2 + 47))) - x * torch.sin(",
+            "    torch.sqrt(torch.abs(x - (y + 47)))",
+            ")",
+        ),
+        "quadratic": ("return 25.25 * x**2 - 49.5 * x * y + 25.25 * y**2",),
+        "banana": ("return (1 - x) ** 2 + 20 * (3 * y - x**2) ** 2",),
+        "saddle": ("return x**2 - y**2",),
+        "two_wells": ("return (x**2 - 1) ** 2 + 0.3 * x + y**2",),
+    }
+)
+
+# Formula functions (core.formulas.expressions.FUNCTIONS) as torch code.
+FUNCTION_CODE: Mapping[str, str] = MappingProxyType(
+    {
+        **{name: f"torch.{name}" for name in ("sin", "cos", "tan", "exp", "log", "log10")},
+        **{name: f"torch.{name}" for name in ("sqrt", "abs", "tanh", "sinh", "cosh")},
+        "arctan": "torch.atan",
+        "atan": "torch.atan",
+        "atan2": "torch.atan2",
+        "min": "torch.minimum",  # elementwise, as in the formula compiler
+        "max": "torch.maximum",
+    }
+)
+
+# Schedules (core.optim.schedules.SCHEDULE_KINDS) as torch code; fields: gamma, step_size, t_max.
+SCHEDULE_CODE: Mapping[str, str] = MappingProxyType(
+    {
+        "step": "torch.optim.lr_scheduler.StepLR(optimizer, step_size={step_size}, gamma={gamma})",
+        "exponential": "torch.optim.lr_scheduler.ExponentialLR(optimizer, gamma={gamma})",
+        "cosine": "torch.optim.lr_scheduler.CosineAnnealingLR(optimizer, T_max={t_max})",
+    }
+)
+
+_DTYPES: Mapping[torch.dtype, str] = {
+    torch.float32: "torch.float32",
+    torch.float64: "torch.float64",
+}
+
+# Formula constants are 0-d float64 tensors in core.formulas.expressions; the script builds them the
+# same way, because a Python number takes other kernels (x ** 2 squares, x ** const(2.0) calls pow).
+_CONST_HELPER = '''
+
+def const(value):
+    """A number of the formula, as the playground compiles it: a 0-d float64 tensor."""
+    return torch.tensor(value, dtype=torch.float64)
+'''
+
+# The script. Lines ending in `#@name` are kept only when feature `name` is on (`#@!name`: off);
+# {placeholders} are filled by `race_script`.
+_TEMPLATE = '''"""Optimizer Playground run, reproduced with plain PyTorch.
+
+{summary}
+`python {filename}` prints where each optimizer ends: bit for bit the playground's
+last iterate, with the same PyTorch version ({torch_version}) on the same kind of device.
+"""
+
+import math
+
+import torch
+
+torch.set_num_threads(1)  # as in the playground (one thread is fastest for two numbers)
+
+STEPS = {steps}
+START = {start}
+DTYPE = {dtype}
+DEVICE = {device}
+# A run stops once it leaves REGION: the plot box, widened by its own size on every side.
+REGION = {region}
+NOISE = {noise}  # std of the Gaussian noise added to every gradient  #@noise
+SEED = {seed}  # seed of that noise  #@noise
+BOX = {box}  # every update is clamped back into this box (the plot box)  #@project
+{const_helper}
+
+def f(p):
+    """{function_doc}"""
+{function_body}
+
+
+def descend(name, p, optimizer, scheduler=None):  #@schedule
+def descend(name, p, optimizer):  #@!schedule
+    """The playground's loop; prints the last iterate that was finite and inside REGION."""
+    generator = torch.Generator(DEVICE).manual_seed(SEED)  #@noise
+
+    def evaluate():
+        optimizer.zero_grad()
+        loss = f(p)
+        loss.sum().backward()
+        noise = torch.randn(p.grad.shape, generator=generator, dtype=DTYPE, device=DEVICE)  #@noise
+        p.grad.add_(noise, alpha=NOISE)  #@noise
+        return loss
+
+    (x_low, x_high), (y_low, y_high) = REGION
+    last, outcome = None, f"after {{STEPS}} steps"
+    for t in range(STEPS + 1):
+        loss = evaluate()
+        x, y, gx, gy, value = torch.cat([p.detach(), p.grad, loss.detach().reshape(1)]).tolist()
+        if not math.isfinite(value + gx + gy):
+            outcome = f"diverged at step {{t}}: the loss or the gradient is not finite"
+            break
+        if not (x_low <= x <= x_high and y_low <= y <= y_high):
+            outcome = f"stopped at step {{t}}: the point left the region"
+            break
+        last = (x, y)
+        if t == STEPS:
+            break
+        if isinstance(optimizer, torch.optim.LBFGS):  #@lbfgs
+            optimizer.step(lambda: evaluate().sum())  # its line search re-evaluates f  #@lbfgs
+        else:  #@lbfgs
+            optimizer.step()  #@lbfgs
+        optimizer.step()  #@!lbfgs
+        with torch.no_grad():  #@project
+            p[..., 0].clamp_(*BOX[0])  #@project
+            p[..., 1].clamp_(*BOX[1])  #@project
+        if scheduler is not None:  #@schedule
+            scheduler.step()  #@schedule
+    where = "" if last is None else f"x = {{last[0]!r}}, y = {{last[1]!r}} "
+    print(f"{{name}}: {{where}}{{outcome}}")
+
+
+{runs}
+'''
+
+_FEATURE_LINE = re.compile(r"^(?P<code>.*?)\s+#@(?P<off>!?)(?P<name>\w+)$")
+
+
+def literal(value: Any) -> str:
+    """`value` as Python source: floats by repr (exact round trip), strings double-quoted."""
+    if isinstance(value, str):
+        return json.dumps(value)  # the registry's strings are ASCII: JSON quoting is valid Python
+    if isinstance(value, tuple):
+        inner = ", ".join(literal(v) for v in value)
+        return f"({inner},)" if len(value) == 1 else f"({inner})"
+    if value is None or isinstance(value, bool):
+        return repr(value)
+    if isinstance(value, numbers.Integral):  # numpy numbers too: their repr names their type
+        return repr(int(value))
+    if isinstance(value, numbers.Real):
+        if not math.isfinite(value):
+            raise ValueError(f"Cannot write {value!r} as a literal")
+        return repr(float(value))
+    raise TypeError(f"No literal for {type(value).__name__}")
+
+
+def _call(head: str, args: Sequence[str]) -> str:
+    """`head(args)` laid out the way ruff format would: on one line, with the arguments on one
+    indented line, or one argument per line."""
+    flat = f"{head}({', '.join(args)})"
+    if len(flat) <= WIDTH:
+        return flat
+    inner = f"    {', '.join(args)}"
+    if len(inner) <= WIDTH:
+        return f"{head}(\n{inner}\n)"
+    return f"{head}(\n" + "".join(f"    {a},\n" for a in args) + ")"
+
+
+def optimizer_code(
+    optimizer_id: str, hyper: Mapping[str, Any], param: str = "p", target: str = "optimizer"
+) -> str:
+    """`target = torch.optim.Adam([p], lr=0.05, betas=(0.9, 0.999), ...)`: the constructor call
+    the playground makes, keywords from `OptimizerSpec.torch_kwargs` (may span lines)."""
+    spec = resolve_optimizer(optimizer_id)
+    kwargs = spec.torch_kwargs(**hyper)
+    # In the order the playground lists the controls, a pair (betas) where its first half is;
+    # fixed keywords (nesterov=True) last.
+    first_of = {packed: pair[0] for packed, pair in _PACKED.items()}
+    names = [h.name for h in spec.hyper]
+    order = sorted(
+        kwargs, key=lambda k: names.index(first_of.get(k, k)) if k not in spec.fixed else len(names)
+    )
+    args = [f"[{param}]", *(f"{key}={literal(kwargs[key])}" for key in order)]
+    return _call(f"{target} = torch.optim.{spec.cls.__name__}", args)
+
+
+def schedule_code(schedule: Schedule, steps: int) -> str:
+    """The lr_scheduler constructor call for `schedule` over a run of `steps` updates."""
+    return SCHEDULE_CODE[schedule.kind].format(
+        gamma=literal(float(schedule.gamma)),
+        step_size=literal(schedule.step_size),
+        t_max=literal(max(steps, 1)),  # as core.optim.schedules builds CosineAnnealingLR
+    )
+
+
+class _ToTorch(ast.NodeTransformer):
+    """Rewrites a checked formula tree into torch code with the compiler's exact operations."""
+
+    def visit_Constant(self, node: ast.Constant) -> ast.AST:
+        return _const(ast.Constant(float(node.value)))
+
+    def visit_Name(self, node: ast.Name) -> ast.AST:
+        if node.id in ("x", "y"):
+            return node
+        return _const(ast.parse(f"math.{node.id}", mode="eval").body)  # pi, e
+
+    def visit_UnaryOp(self, node: ast.UnaryOp) -> ast.AST:
+        operand = self.visit(node.operand)
+        # The compiler drops a unary plus; minus is torch.neg, which is what `-tensor` calls.
+        return operand if isinstance(node.op, ast.UAdd) else ast.UnaryOp(node.op, operand)
+
+    def visit_Call(self, node: ast.Call) -> ast.AST:
+        assert isinstance(node.func, ast.Name)  # compile_formula allows nothing else
+        func = ast.parse(FUNCTION_CODE[node.func.id], mode="eval").body
+        return ast.Call(func, [self.visit(arg) for arg in node.args], [])
+
+
+def _const(value: ast.expr) -> ast.Call:
+    return ast.Call(ast.Name("const"), [value], [])
+
+
+def formula_code(formula: Formula | str) -> str:
+    """A checked formula as a torch expression in x, y (constants via the script's `const`).
+
+    Raises FormulaError for text that core.formulas.expressions refuses: only checked formulas are
+    translated, so the emitted code contains nothing but the allowed names and functions.
+    """
+    source = compile_formula(formula.source if isinstance(formula, Formula) else formula).source
+    tree = ast.parse(source.replace("^", "**"), mode="eval")
+    uses_xy = any(isinstance(n, ast.Name) and n.id in ("x", "y") for n in ast.walk(tree))
+    code = ast.unparse(_ToTorch().visit(tree.body))
+    if not uses_xy:  # as the compiler does: a constant joined to the graph, with gradient zero
+        code = f"torch.where(torch.ones_like(x, dtype=torch.bool), {code}, x)"
+    return code
+
+
+def _wrapped(code: str) -> str:
+    """`(code)`, broken over lines inside the parentheses when it is long. Breaking at spaces is
+    safe: in unparsed formula code a space only ever separates tokens."""
+    lines = textwrap.wrap(code, WIDTH - 8, break_long_words=False, break_on_hyphens=False)
+    if len(lines) == 1:
+        return f"({code})"
+    return "(\n" + "".join(f"    {line}\n" for line in lines) + ")"
+
+
+def _indent(text: str) -> str:
+    return "\n".join(f"    {line}" if line else "" for line in text.splitlines())
+
+
+def objective_source(objective: str | Objective) -> str:
+    """Python source of `def f(p): ...`, the objective as torch code (needs math and torch; a
+    custom formula also needs the `const` helper, see `race_script`)."""
+    objective = resolve_objective(objective)
+    return f"def f(p):\n{_function_body(objective)}\n"
+
+
+def _function_body(objective: Objective) -> str:
+    if isinstance(objective.fn, Formula):
+        return _indent(
+            "# x and y stay 1-element tensors, as in the playground: a 0-d float32 x would be\n"
+            "# promoted to float64 by the 0-d float64 constants.\n"
+            "x, y = p[None, 0], p[None, 1]\n"
+            f"return {_wrapped(formula_code(objective.fn))}[0]"
+        )
+    if objective.id not in OBJECTIVE_CODE or OBJECTIVES[objective.id].fn is not objective.fn:
+        raise ValueError(f"No code for the function {objective.name!r}")
+    body = "\n".join(OBJECTIVE_CODE[objective.id])
+    if re.search(r"\b[xy]\b", body):
+        body = "x, y = p[..., 0], p[..., 1]\n" + body
+    return _indent(body)
+
+
+def _summary(objective: Objective, start, steps, dtype, device, noise, seed, project) -> str:
+    # A checked formula holds only letters, digits, spaces and .,+-*/^(): safe in a docstring.
+    what = (
+        f"f(x, y) = {objective.fn.source}"
+        if isinstance(objective.fn, Formula)
+        else f"the {objective.name} function"
+    )
+    extras = [f"{steps} steps from ({start[0]!r}, {start[1]!r})", _DTYPES[dtype], f"on {device}"]
+    if noise:
+        extras.append(f"gradient noise {noise!r} (seed {seed})")
+    if project:
+        extras.append("iterates kept in the plot box")
+    return textwrap.fill(f"Minimises {what}: {', '.join(extras)}.", WIDTH - 4)
+
+
+def _select(template: str, features: Mapping[str, bool]) -> str:
+    """Keep the template lines whose `#@feature` marker is on, without the marker."""
+    kept = []
+    for line in template.splitlines():
+        match = _FEATURE_LINE.match(line)
+        if match is None:
+            kept.append(line)
+        elif features[match["name"]] != bool(match["off"]):
+            kept.append(match["code"])
+    return "\n".join(kept) + "\n"
+
+
+def race_script(
+    objective: str | Objective,
+    start: Sequence[float],
+    steps: int,
+    optimizers: Sequence[tuple[str, Mapping[str, Any], Schedule | None]],
+    *,
+    dtype: torch.dtype = torch.float32,
+    device: str = "cpu",
+    noise: float = 0.0,
+    seed: int = 0,
+    project: bool = False,
+    filename: str = "playground_run.py",
+) -> str:
+    """A standalone PyTorch script that reruns a Playground race and prints the final iterates.
+
+    Args:
+        objective: an id of OBJECTIVES, a registry Objective, or a custom-formula Objective
+            (core.formulas.custom.custom_objective).
+        start: the common start (x, y).
+        steps: number of updates, as given to the engine.
+        optimizers: (optimizer id, hyper-parameters, Schedule or None) per racer, in order.
+        dtype, device, noise, seed, project: the engine options of the run.
+        filename: the name the header suggests running the script under.
+
+    Returns:
+        The script's source. Run with the same torch build and device, it prints one line per
+        optimizer: `Name: x = <repr>, y = <repr> after N steps` (or where it stopped); x and y
+        equal the engine's last recorded Step bit for bit.
+    """
+    objective = resolve_objective(objective)
+    if dtype not in _DTYPES:
+        raise ValueError(f"dtype must be torch.float32 or torch.float64, got {dtype}")
+    if not (isinstance(steps, int) and 0 <= steps <= MAX_STEPS):
+        raise ValueError(f"Steps must be a whole number from 0 to {MAX_STEPS:,}, got {steps!r}")
+    start = (float(start[0]), float(start[1]))
+    specs = [resolve_optimizer(optimizer_id) for optimizer_id, _, _ in optimizers]
+    features = {
+        "noise": bool(noise),
+        "project": project,
+        "lbfgs": any(spec.needs_closure for spec in specs),
+        "schedule": any(schedule is not None for _, _, schedule in optimizers),
+    }
+    runs = []
+    for spec, (_, hyper, schedule) in zip(specs, optimizers, strict=True):
+        lines = [
+            f"# {spec.name}",
+            "p = torch.tensor(START, dtype=DTYPE, device=DEVICE, requires_grad=True)",
+            optimizer_code(spec.id, hyper),
+        ]
+        args = [literal(spec.name), "p", "optimizer"]
+        if schedule is not None:
+            lines.append(f"scheduler = {schedule_code(schedule, steps)}")
+            args.append("scheduler")
+        lines.append(_call("descend", args))
+        runs.append("\n".join(lines))
+    custom = isinstance(objective.fn, Formula)
+    script = _TEMPLATE.format(
+        summary=_summary(objective, start, steps, dtype, device, noise, seed, project),
+        filename=filename,
+        torch_version=torch.__version__,
+        steps=steps,
+        start=literal(start),
+        dtype=_DTYPES[dtype],
+        device=literal(device),
+        region=literal(region(objective.box)),
+        noise=literal(float(noise)),
+        seed=literal(int(seed)),
+        box=literal(objective.box),
+        const_helper=_CONST_HELPER if custom else "",
+        function_doc=(
+            "The formula typed in the playground (see the top)."
+            if custom
+            else f"The {objective.name} function."
+        ),
+        function_body=_function_body(objective),
+        runs="\n\n".join(runs),
+    )
+    return _select(script, features)

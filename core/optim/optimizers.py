@@ -1,0 +1,355 @@
+"""The torch.optim optimizers the playground offers, as data.
+
+Each OptimizerSpec names a real `torch.optim` class, its hyper-parameters with their ranges, and two
+capability flags. The values a user sets are exactly the keyword arguments torch receives: `make`
+validates them against the ranges and builds the optimizer, nothing more.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import Any, Literal
+
+import torch
+
+from core.problems.objectives import Objective
+from core.problems.registry import registry
+
+HyperValue = float | int | bool | str
+
+
+@dataclass(frozen=True, slots=True)
+class HyperParam:
+    """One hyper-parameter: its torch keyword, default and allowed range.
+
+    `scale` is "log" for quantities that vary over decades (learning rate, eps). `kind` is "float",
+    "int", "bool" or "choice" (then `choices` lists the allowed strings).
+    """
+
+    name: str
+    label: str
+    default: HyperValue
+    low: float = 0.0
+    high: float = 1.0
+    scale: Literal["linear", "log"] = "linear"
+    kind: Literal["float", "int", "bool", "choice"] = "float"
+    choices: tuple[str, ...] = ()
+    help: str = ""
+
+    def validate(self, value: Any) -> HyperValue:
+        """Return `value` coerced to this parameter's kind, or raise ValueError if out of range."""
+        if self.kind == "bool":
+            if not isinstance(value, bool):
+                raise ValueError(f"Invalid {self.label}: {value!r} (expected true or false)")
+            return value
+        if self.kind == "choice":
+            if value not in self.choices:
+                raise ValueError(f"Invalid {self.label}: {value!r} (choose from {self.choices})")
+            return value
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise ValueError(f"Invalid {self.label}: {value!r} (expected a number)")
+        number = float(value)
+        if not (self.low <= number <= self.high):  # also rejects NaN
+            raise ValueError(
+                f"Invalid {self.label}: {value!r} (allowed {self.low:g} to {self.high:g})"
+            )
+        if self.kind == "int":
+            if not number.is_integer():
+                raise ValueError(f"Invalid {self.label}: {value!r} (expected a whole number)")
+            return int(number)
+        return number
+
+
+def _lr(default: float, low: float = 1e-6, high: float = 100.0) -> HyperParam:
+    return HyperParam("lr", "learning rate", default, low, high, "log")
+
+
+def _betas(beta1: float = 0.9, beta2: float = 0.999) -> tuple[HyperParam, ...]:
+    return (
+        HyperParam("beta1", "β₁ (first moment decay)", beta1, 0.0, 0.999),
+        HyperParam("beta2", "β₂ (second moment decay)", beta2, 0.0, 0.99999),
+    )
+
+
+def _eps(default: float) -> HyperParam:
+    return HyperParam("eps", "ε (numerical floor)", default, 1e-12, 1.0, "log")
+
+
+def _weight_decay(default: float = 0.0) -> HyperParam:
+    return HyperParam("weight_decay", "weight decay", default, 0.0, 1.0)
+
+
+# torch takes some pairs as one tuple keyword; the playground shows each half as its own control.
+_PACKED = {"betas": ("beta1", "beta2"), "etas": ("etaminus", "etaplus")}
+
+_MOMENTUM = HyperParam("momentum", "momentum", 0.9, 0.0, 0.999)
+_AMSGRAD = HyperParam("amsgrad", "AMSGrad", False, kind="bool")
+
+
+@dataclass(frozen=True, slots=True)
+class LineStyle:
+    """How every figure draws one optimizer, whichever others run beside it.
+
+    Colours are Okabe-Ito's (yellow, unreadable on the landscape, swapped for wine) for the eight
+    optimizers a class picks most, then six darker or greyer ones. Two colours close enough to be
+    confused on a projector (vermillion and orange, blue and sky blue) never share a `dash`; the
+    `symbol` (a Plotly marker) marks the head of each path and its legend entry.
+    """
+
+    colour: str
+    dash: str = "solid"
+    symbol: str = "circle"
+
+
+@dataclass(frozen=True, slots=True)
+class OptimizerSpec:
+    """A torch.optim optimizer as the playground offers it.
+
+    Attributes:
+        id: registry key.
+        name: display name.
+        cls: the torch.optim class.
+        hyper: the hyper-parameters shown to the user (torch keywords; pairs such as beta1 and
+            beta2 are passed as one tuple, `betas`).
+        fixed: keywords always passed (e.g. nesterov=True), shown as part of the name.
+        elementwise: the update of each coordinate depends only on that coordinate's history, so
+            B starts can run as one `[B, 2]` tensor and stay independent.
+        needs_closure: `step` takes a closure that re-evaluates the loss (LBFGS).
+        lr_family: how the default learning rate follows the objective: "gradient" (update ~ lr *
+            gradient), "step" (update ~ lr) or None (the torch default suits every function).
+        lr_factor: multiplies the objective's family learning rate.
+        style: its colour, line dash and marker in every figure (LineStyle).
+    """
+
+    id: str
+    name: str
+    cls: type[torch.optim.Optimizer]
+    hyper: tuple[HyperParam, ...]
+    fixed: Mapping[str, Any] = field(default_factory=dict)
+    elementwise: bool = True
+    needs_closure: bool = False
+    lr_family: Literal["gradient", "step"] | None = "step"
+    lr_factor: float = 1.0
+    style: LineStyle = field(kw_only=True)
+
+    @property
+    def defaults(self) -> dict[str, HyperValue]:
+        """The registry defaults, keyed by hyper-parameter name."""
+        return {h.name: h.default for h in self.hyper}
+
+    def param(self, name: str) -> HyperParam:
+        """The hyper-parameter called `name`."""
+        for h in self.hyper:
+            if h.name == name:
+                return h
+        raise KeyError(f"{self.name} has no hyper-parameter {name!r}")
+
+    def defaults_for(self, objective: Objective) -> dict[str, HyperValue]:
+        """Defaults with a learning rate that gives a meaningful run on `objective`."""
+        values = self.defaults
+        # Rounded: a product like 0.2 * 0.2 = 0.04000000000000001 would read badly on screen.
+        if self.lr_family == "gradient":
+            values["lr"] = float(f"{objective.lr_gradient * self.lr_factor:.6g}")
+        elif self.lr_family == "step":
+            values["lr"] = float(f"{objective.lr_step * self.lr_factor:.6g}")
+        return values
+
+    def evaluations_per_step(self, **hyper: Any) -> int:
+        """How many times one step evaluates f at most: L-BFGS re-evaluates it through its
+        closure up to `max_eval` times (what the work budget counts); the others once."""
+        if not self.needs_closure:
+            return 1
+        return int(self.validate(**hyper).get("max_eval", 1))
+
+    def validate(self, **hyper: Any) -> dict[str, HyperValue]:
+        """Defaults overridden by `hyper`, each checked against its range."""
+        unknown = set(hyper) - {h.name for h in self.hyper}
+        if unknown:
+            raise ValueError(f"{self.name} has no hyper-parameter {', '.join(sorted(unknown))}")
+        merged = self.defaults | hyper
+        return {h.name: h.validate(merged[h.name]) for h in self.hyper}
+
+    def torch_kwargs(self, **hyper: Any) -> dict[str, Any]:
+        """The exact keyword arguments passed to the torch.optim class."""
+        kwargs: dict[str, Any] = dict(self.validate(**hyper))
+        for packed, (first, second) in _PACKED.items():
+            if first in kwargs:
+                kwargs[packed] = (kwargs.pop(first), kwargs.pop(second))
+        if kwargs.get("line_search_fn") == "none":
+            kwargs["line_search_fn"] = None
+        return kwargs | dict(self.fixed)
+
+    def make(self, params: Iterable[torch.Tensor], **hyper: Any) -> torch.optim.Optimizer:
+        """Build the optimizer over `params` with validated hyper-parameters."""
+        return self.cls(params, **self.torch_kwargs(**hyper))
+
+
+OPTIMIZERS: Mapping[str, OptimizerSpec] = registry(
+    (
+        OptimizerSpec(
+            "sgd",
+            "SGD",
+            torch.optim.SGD,
+            (_lr(0.01), _weight_decay()),
+            lr_family="gradient",
+            style=LineStyle("#D55E00", "solid", "circle"),  # vermillion
+        ),
+        OptimizerSpec(
+            "momentum",
+            "Momentum",
+            torch.optim.SGD,
+            (_lr(0.01), _MOMENTUM, HyperParam("dampening", "dampening", 0.0), _weight_decay()),
+            lr_family="gradient",
+            style=LineStyle("#0072B2", "solid", "square"),  # blue
+        ),
+        OptimizerSpec(
+            "nesterov",
+            "Nesterov",
+            torch.optim.SGD,
+            (_lr(0.01), _MOMENTUM, _weight_decay()),
+            fixed=MappingProxyType({"nesterov": True}),
+            lr_family="gradient",
+            lr_factor=0.5,
+            style=LineStyle("#000000", "solid", "diamond"),  # black
+        ),
+        OptimizerSpec(
+            "adam",
+            "Adam",
+            torch.optim.Adam,
+            (_lr(1e-3), *_betas(), _eps(1e-8), _weight_decay(), _AMSGRAD),
+            style=LineStyle("#009E73", "solid", "triangle-up"),  # bluish green
+        ),
+        OptimizerSpec(
+            "adamw",
+            "AdamW",
+            torch.optim.AdamW,
+            (_lr(1e-3), *_betas(), _eps(1e-8), _weight_decay(0.01), _AMSGRAD),
+            style=LineStyle("#CC79A7", "solid", "triangle-down"),  # reddish purple
+        ),
+        OptimizerSpec(
+            "rmsprop",
+            "RMSprop",
+            torch.optim.RMSprop,
+            (
+                _lr(0.01),
+                HyperParam("alpha", "α (square average decay)", 0.99, 0.0, 0.9999),
+                _eps(1e-8),
+                HyperParam("momentum", "momentum", 0.0, 0.0, 0.999),
+                HyperParam("centered", "centered", False, kind="bool"),
+                _weight_decay(),
+            ),
+            # The first step is lr / sqrt(1 - alpha) = 10 lr long with alpha = 0.99.
+            lr_factor=0.2,
+            style=LineStyle("#882255", "solid", "pentagon"),  # wine
+        ),
+        OptimizerSpec(
+            "adagrad",
+            "Adagrad",
+            torch.optim.Adagrad,
+            (
+                _lr(0.01),
+                HyperParam("lr_decay", "learning-rate decay", 0.0, 0.0, 1.0),
+                _eps(1e-10),
+                HyperParam("initial_accumulator_value", "initial accumulator", 0.0, 0.0, 10.0),
+                _weight_decay(),
+            ),
+            # Steps shrink like 1 / sqrt(t): start larger.
+            lr_factor=5.0,
+            style=LineStyle("#56B4E9", "dash", "hexagon"),  # sky blue
+        ),
+        OptimizerSpec(
+            "adadelta",
+            "Adadelta",
+            torch.optim.Adadelta,
+            (
+                _lr(1.0, high=100.0),
+                HyperParam("rho", "ρ (decay)", 0.9, 0.0, 0.9999),
+                _eps(1e-6),
+                _weight_decay(),
+            ),
+            lr_family=None,
+            style=LineStyle("#8C510A", "dot", "star-square"),  # brown
+        ),
+        OptimizerSpec(
+            "adamax",
+            "Adamax",
+            torch.optim.Adamax,
+            (_lr(2e-3), *_betas(), _eps(1e-8), _weight_decay()),
+            style=LineStyle("#999933", "longdash", "triangle-left"),  # olive
+        ),
+        OptimizerSpec(
+            "nadam",
+            "NAdam",
+            torch.optim.NAdam,
+            (
+                _lr(2e-3),
+                *_betas(),
+                _eps(1e-8),
+                _weight_decay(),
+                HyperParam("momentum_decay", "momentum decay", 4e-3, 0.0, 0.1),
+            ),
+            style=LineStyle("#332288", "dashdot", "triangle-right"),  # indigo
+        ),
+        OptimizerSpec(
+            "radam",
+            "RAdam",
+            torch.optim.RAdam,
+            (_lr(1e-3), *_betas(), _eps(1e-8), _weight_decay()),
+            # Its first steps are un-adapted momentum steps (lr times the raw gradient), its later
+            # ones Adam-like: no objective-scaled rate suits both, torch's default does.
+            lr_family=None,
+            style=LineStyle("#117733", "longdash", "hexagram"),  # dark green
+        ),
+        OptimizerSpec(
+            "asgd",
+            "ASGD",
+            torch.optim.ASGD,
+            (
+                _lr(0.01),
+                HyperParam("lambd", "λ (decay term)", 1e-4, 0.0, 1.0),
+                HyperParam("alpha", "α (eta power)", 0.75, 0.0, 2.0),
+                _weight_decay(),
+            ),
+            lr_family="gradient",
+            style=LineStyle("#777777", "dashdot", "diamond-wide"),  # grey
+        ),
+        OptimizerSpec(
+            "rprop",
+            "Rprop",
+            torch.optim.Rprop,
+            (
+                _lr(0.01),
+                HyperParam("etaminus", "η⁻ (shrink)", 0.5, 0.01, 0.999),
+                HyperParam("etaplus", "η⁺ (grow)", 1.2, 1.0, 5.0),
+            ),
+            lr_factor=0.5,
+            style=LineStyle("#CC6677", "longdashdot", "diamond-tall"),  # rose
+        ),
+        OptimizerSpec(
+            "lbfgs",
+            "L-BFGS",
+            torch.optim.LBFGS,
+            (
+                _lr(1.0),
+                HyperParam("max_iter", "iterations per step", 1, 1, 20, kind="int"),
+                # torch's default max_eval is max_iter * 5 // 4 = 1 for one iteration, which
+                # leaves the line search no evaluation: L-BFGS would never move.
+                HyperParam("max_eval", "evaluations per step", 25, 1, 100, kind="int"),
+                HyperParam("history_size", "history size", 10, 1, 100, kind="int"),
+                HyperParam(
+                    "line_search_fn",
+                    "line search",
+                    "strong_wolfe",
+                    kind="choice",
+                    choices=("strong_wolfe", "none"),
+                ),
+            ),
+            elementwise=False,
+            needs_closure=True,
+            lr_family=None,
+            style=LineStyle("#E69F00", "dash", "bowtie"),  # orange
+        ),
+    )
+)

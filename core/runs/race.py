@@ -1,0 +1,156 @@
+"""Several optimizers from one start, sharing one forward and backward pass per step.
+
+Each optimizer keeps its own parameter tensor, its own torch.optim instance and its own stop.
+What is shared is the objective: the parameters of every optimizer still running are stacked
+into one `[K, 2]` tensor, evaluated once and differentiated once. The objectives work row by
+row, so each optimizer's loss and gradient are bitwise those of its own run (tests prove it);
+the cost per step falls from K forward/backward passes to one.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import numpy as np
+import torch
+
+from core.optim.schedules import Schedule
+from core.problems.objectives import Objective
+from core.runs import budget
+from core.runs.budget import Loop, require_within_budget, work_of
+from core.runs.engine import (
+    Run,
+    Stop,
+    Trajectory,
+    _Recorder,
+    region,
+    resolve_objective,
+    resolve_optimizer,
+    run,
+    to_frame,
+)
+from core.runs.progress import Progress, ProgressFn
+
+Entry = tuple[str, dict[str, Any], Schedule | None]  # optimizer id, hyper-parameters, schedule
+
+
+def race_loops(entries: Sequence[Entry], start: Any, steps: int) -> list[Loop]:
+    """What a race asks of the work budget: one loop per optimizer, each closure optimizer at
+    its minimum of one evaluation per step (what it spends beyond is charged as it runs)."""
+    rows = len(start) if np.ndim(start) == 2 else 1  # a batch of starts
+    return [Loop(steps, rows=rows) for _ in entries]
+
+
+def require_race_within_budget(
+    objective: Objective, entries: Sequence[Entry], start: Any, steps: int, lang: str = "en"
+) -> float:
+    """Raise BudgetError (in `lang`) for a race over its budget; else return what its loops leave
+    of it. A race also pays for making its objective (`setup_work`: a typed formula's minimum
+    estimate, which the first request for the formula computes)."""
+    loops = race_loops(entries, start, steps)
+    require_within_budget(loops, "race", lang, setup=objective.setup_work)
+    return budget.WORK_BUDGET - objective.setup_work - work_of(loops)
+
+
+def run_race(
+    objective: str | Objective,
+    entries: Sequence[Entry],
+    start: Any,
+    steps: int,
+    *,
+    on_progress: ProgressFn | None = None,
+    lang: str = "en",
+    **options: Any,
+) -> list[Run]:
+    """Run every entry from `start` for `steps` updates; the same Runs as `run` would give.
+
+    Optimizers that need a closure (L-BFGS evaluates f several times per step) run on their
+    own. `Run.seconds` is each optimizer's share of the shared loop. `on_progress(fraction)` is
+    called about 100 times over the whole race.
+
+    The race is one request of the work budget (core.runs.budget): over it, BudgetError (in
+    `lang`) before anything runs. A closure optimizer is counted at one evaluation per step up
+    front, and may spend what the others leave of the budget on its line searches; past that
+    it stops (Stop "budget").
+    """
+    objective = resolve_objective(objective)
+    spare = require_race_within_budget(objective, entries, start, steps, lang)
+    # What each closure optimizer may evaluate: its own steps (counted above) and an equal share
+    # of what the others leave. It is never batched (L-BFGS couples a batch's rows).
+    closures = sum(resolve_optimizer(optimizer_id).needs_closure for optimizer_id, _, _ in entries)
+    evaluations = steps + int(spare // max(closures, 1))
+    progress = Progress(on_progress, steps * len(entries))
+    done = 0  # optimizer-steps of the runs finished so far
+    trajectories: dict[int, Trajectory] = {}
+    runs: dict[int, Run] = {}
+    for i, (optimizer_id, hyper, schedule) in enumerate(entries):
+        traj = Trajectory(
+            objective, optimizer_id, start, steps, schedule=schedule, **options, **hyper
+        )
+        if traj.batched or traj.spec.needs_closure:
+            runs[i] = run(
+                objective,
+                optimizer_id,
+                start,
+                steps,
+                schedule=schedule,
+                on_step=lambda t, before=done: progress(before + t),
+                max_evaluations=evaluations if traj.spec.needs_closure else None,
+                **options,
+                **hyper,
+            )
+            done += steps
+        else:
+            trajectories[i] = traj
+    width = len(trajectories)
+    began = time.perf_counter()
+    steps_of = _shared_loop(
+        objective, list(trajectories.values()), steps, lambda t: progress(done + t * width)
+    )
+    share = (time.perf_counter() - began) / max(width, 1)
+    progress.finish()
+    for (i, traj), recorded in zip(trajectories.items(), steps_of, strict=True):
+        assert traj.stop is not None
+        runs[i] = Run(traj.spec.id, to_frame(recorded, traj.spec.id), traj.stop, share)
+    return [runs[i] for i in range(len(entries))]
+
+
+def _shared_loop(
+    objective: Objective,
+    trajectories: list[Trajectory],
+    steps: int,
+    on_step: Callable[[int], None],
+) -> list[list]:
+    """The engine's loop (Trajectory.iterates) for all trajectories at once."""
+    recorders = [_Recorder(traj) for traj in trajectories]
+    recorded: list[list] = [[] for _ in trajectories]
+    region_box = region(objective.box)
+    alive = list(range(len(trajectories)))
+    for t in range(steps + 1):
+        if not alive:
+            break
+        for k in alive:
+            trajectories[k].optimizer.zero_grad()
+        losses = objective.fn(torch.stack([trajectories[k].params for k in alive]))
+        losses.sum().backward()
+        still = []
+        for row, k in enumerate(alive):
+            traj = trajectories[k]
+            traj.loss = losses[row]
+            traj._add_noise()
+            if traj._check_rows(region_box, None, t):
+                recorders[k].observe()
+                still.append(k)
+            else:
+                traj.stop = traj._early_stop(t)
+        alive = still
+        on_step(t)
+        if t < steps:
+            alive = [k for k in alive if trajectories[k]._update(t)]
+    for k in alive:
+        trajectories[k].stop = Stop("completed", steps + 1)
+    for k, recorder in enumerate(recorders):
+        recorded[k] = list(recorder.flush(final=True))
+    return recorded

@@ -1,0 +1,405 @@
+"""English and Simplified Chinese string tables, and the language chosen by default.
+
+Every string the app shows goes through `text(key, lang)`. The table is data: one entry per key
+with both languages, so a test can check that every key is translated and that the placeholders
+agree. Proper names (Rosenbrock, Adam, torch identifiers) stay as they are in both languages.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from types import MappingProxyType
+
+from core.text.batched import BATCH_TEXT
+from core.text.inputs import INPUT_TEXT
+from core.text.lab import LAB_TEXT
+from core.text.lessons import LESSON_TEXT
+
+LANGUAGES: Mapping[str, str] = MappingProxyType({"en": "English", "zh": "简体中文"})
+DEFAULT_LANGUAGE = "en"
+
+_TABLE: dict[str, tuple[str, str]] = {
+    # App frame
+    "app_title": ("Optimizer Playground", "优化器游乐场"),
+    "page_playground": ("Playground", "游乐场"),
+    "page_autograd_lab": ("Autograd Lab", "自动求导实验室"),
+    "page_lessons": ("Lessons", "课程"),
+    "page_basins": ("Batched views", "批量视图"),
+    "language": ("Language / 语言", "语言 / Language"),
+    "link_ignored": (
+        "Ignored '{key}' from the link ({why}); using the default.",
+        "已忽略链接中的“{key}”（{why}），改用默认值。",
+    ),
+    "unexpected_error": (
+        "Something went wrong on this page. The rest of the app keeps working; "
+        "change a setting or reload the page.",
+        "此页面出现了问题。应用的其他部分仍可正常使用；请修改设置或重新加载页面。",
+    ),
+    "error_details": ("Details", "详细信息"),
+    # The work budget (core.runs.budget): what a request over it must reduce
+    "budget_exceeded": (
+        "Too much work for one request ({work} optimizer-steps{setup}; the limit is {budget}). Use at most {fit} steps, or {smaller}.",
+        "一次请求的计算量过大（需要 {work} 个优化器步{setup}，上限为 {budget}）。请把步数减到 {fit} 以内，或者{smaller}。",
+    ),
+    "budget_setup": (
+        ", {setup} of them to estimate the typed formula's minimum",
+        "，其中 {setup} 个用于估计所输入公式的最小值",
+    ),
+    "budget_smaller_race": ("race fewer optimizers", "减少参赛的优化器"),
+    "budget_smaller_basins": ("use a coarser grid", "使用更粗的网格"),
+    "budget_smaller_sweep": ("sweep fewer rates or optimizers", "减少扫描的学习率或优化器"),
+    "budget_smaller_momentum": ("use a smaller map", "缩小图的尺寸"),
+    "error_reference": (
+        "{kind}; the server log has the details under reference {incident}",
+        "{kind}；服务器日志中以编号 {incident} 记录了详细信息",
+    ),
+    # Playground controls
+    "function": ("Function", "函数"),
+    "custom_formula_option": ("Custom formula…", "自定义公式…"),
+    "formula_help": (
+        "Use x, y, numbers, pi, e, + - * / ^, parentheses and sin cos tan exp log log10 sqrt "
+        "abs tanh sinh cosh arctan atan2 min max.",
+        "可使用 x、y、数字、pi、e、+ - * / ^、括号，以及 sin cos tan exp log log10 sqrt abs "
+        "tanh sinh cosh arctan atan2 min max。",
+    ),
+    "plot_box": ("Plot box", "绘图范围"),
+    "x_from": ("x from", "x 最小值"),
+    "x_to": ("x to", "x 最大值"),
+    "y_from": ("y from", "y 最小值"),
+    "y_to": ("y to", "y 最大值"),
+    "optimizers": ("Optimizers", "优化器"),
+    "settings_of": ("{name} settings", "{name} 设置"),
+    "schedule": ("schedule", "学习率调度"),
+    "schedule_none": ("constant learning rate", "恒定学习率"),
+    "schedule_step": ("Step decay (StepLR)", "阶梯衰减（StepLR）"),
+    "schedule_exponential": ("Exponential (ExponentialLR)", "指数衰减（ExponentialLR）"),
+    "schedule_cosine": ("Cosine annealing (CosineAnnealingLR)", "余弦退火（CosineAnnealingLR）"),
+    "gamma": ("γ (decay factor)", "γ（衰减因子）"),
+    "decay_every": ("decay every (steps)", "衰减间隔（步）"),
+    "start_point": ("Start point", "起点"),
+    "start_outside": (
+        "The start {point} lies outside the box of {name}; using its default start {start}.",
+        "起点 {point} 位于 {name} 的绘图范围之外；改用它的默认起点 {start}。",
+    ),
+    "reset_start": ("Reset to the function's start", "恢复为函数的默认起点"),
+    "click_map": ("…or click the map:", "…或者点击地图："),
+    "steps": ("Steps", "步数"),
+    "device": ("Device", "设备"),
+    "gpu_note": (
+        "A GPU is slower than the CPU for one 2-D path (kernel launch latency); it pays off "
+        "only for large batches of starts.",
+        "对单条二维路径而言，GPU 比 CPU 慢（核函数启动有延迟）；只有在一次运行大量起点时才更快。",
+    ),
+    "more_options": ("More options", "更多选项"),
+    "noise": ("Gradient noise (std)", "梯度噪声（标准差）"),
+    "noise_help": (
+        "Adds seeded Gaussian noise to every gradient: stochastic gradients.",
+        "给每个梯度加上固定种子的高斯噪声，模拟随机梯度。",
+    ),
+    "noise_seed": ("Noise seed", "噪声种子"),
+    "project": ("Keep iterates in the box (projection)", "把迭代点限制在绘图范围内（投影）"),
+    "project_help": (
+        "After each step, clamp the point back into the plotted box.",
+        "每一步之后，把点截断回绘图范围内。",
+    ),
+    "speed": ("Animation speed", "动画速度"),
+    "speed_slow": ("slow", "慢"),
+    "speed_normal": ("normal", "中"),
+    "speed_fast": ("fast", "快"),
+    # Hyper-parameter labels, by torch keyword
+    "param_lr": ("learning rate", "学习率"),
+    "param_momentum": ("momentum", "动量"),
+    "param_dampening": ("dampening", "阻尼"),
+    "param_weight_decay": ("weight decay", "权重衰减"),
+    "param_beta1": ("β₁ (first moment decay)", "β₁（一阶矩衰减）"),
+    "param_beta2": ("β₂ (second moment decay)", "β₂（二阶矩衰减）"),
+    "param_eps": ("ε (numerical floor)", "ε（数值下限）"),
+    "param_amsgrad": ("AMSGrad", "AMSGrad 变体"),
+    "param_alpha": ("α (decay)", "α（衰减）"),
+    "param_centered": ("centered", "中心化"),
+    "param_lr_decay": ("learning-rate decay", "学习率衰减"),
+    "param_initial_accumulator_value": ("initial accumulator", "累加器初值"),
+    "param_rho": ("ρ (decay)", "ρ（衰减）"),
+    "param_momentum_decay": ("momentum decay", "动量衰减"),
+    "param_lambd": ("λ (decay term)", "λ（衰减项）"),
+    "param_etaminus": ("η⁻ (shrink)", "η⁻（缩小因子）"),
+    "param_etaplus": ("η⁺ (grow)", "η⁺（放大因子）"),
+    "param_max_iter": ("iterations per step", "每步迭代次数"),
+    "param_max_eval": ("evaluations per step", "每步函数求值次数"),
+    "param_history_size": ("history size", "历史长度"),
+    "param_line_search_fn": ("line search", "线搜索"),
+    # Playground output
+    "global_minimum_caption": (
+        "Global minimum f = {value} at {points}.",
+        "全局最小值 f = {value}，位于 {points}。",
+    ),
+    "estimated_minimum_caption": (
+        "Estimated minimum in the box (multi-start descent): f ≈ {value} at {points}.",
+        "范围内的估计最小值（多起点下降）：f ≈ {value}，位于 {points}。",
+    ),
+    "no_minimum": ("No global minimum.", "没有全局最小值。"),
+    "no_minimum_known": ("No minimum known.", "最小值未知。"),
+    "pick_optimizer": (
+        "Pick at least one optimizer in the sidebar.",
+        "请在侧边栏中至少选择一个优化器。",
+    ),
+    "cannot_run": ("Cannot run these settings: {error}", "无法按这些设置运行：{error}"),
+    "stop_diverged": (
+        "{name} diverged at step {step}: {what} became {value}",
+        "{name} 在第 {step} 步发散：{what}变成了 {value}",
+    ),
+    "stop_escaped": (
+        "{name} left the plotted region at step {step}",
+        "{name} 在第 {step} 步离开了绘图区域",
+    ),
+    "stop_completed": ("{name} completed {steps} steps", "{name} 完成了 {steps} 步"),
+    "stop_budget": (
+        "{name} stopped at step {step}: its line searches used up this request's work budget ({budget} evaluations of f). Fewer steps or optimizers leave it more.",
+        "{name} 在第 {step} 步停止：它的线搜索用完了本次请求的计算预算（{budget} 次计算 f）。减少步数或优化器可以留出更多预算。",
+    ),
+    "what_loss": ("loss", "损失"),
+    "what_gradient": ("gradient", "梯度"),
+    "race_running": ("Racing…", "正在竞速……"),
+    "race_quiet": (
+        "Running a long race… Change any setting to stop it and start the new one.",
+        "正在进行一场较长的竞速……修改任意设置即可停止它，并开始新的竞速。",
+    ),
+    "stop_line_search": (
+        "{name} diverged at step {step}: its line search met a loss of {value}, and torch's "
+        "L-BFGS cannot go on from a non-finite value",
+        "{name} 在第 {step} 步发散：线搜索遇到了值为 {value} 的损失，"
+        "而 PyTorch 的 L-BFGS 无法从非有限值继续",
+    ),
+    "tab_race": ("Race", "比赛"),
+    "tab_surface": ("3-D surface", "三维曲面"),
+    "tab_inspector": ("Inspector", "优化器检查"),
+    "tab_code": ("Code", "代码"),
+    "tab_curvature": ("Curvature", "曲率"),
+    "curvature_optimizer": ("Path", "路径"),
+    "curvature_note": (
+        "Eigenvalues of the Hessian at each iterate, from autograd (differentiating twice). "
+        "Gradient descent is stable where lr < 2/λ_max; a large condition number means a ravine.",
+        "每个迭代点处 Hessian 的特征值，由自动求导（求两次导）得到。当 lr < 2/λ_max 时梯度下降稳定；条件数大意味着峡谷。",
+    ),
+    "summary": ("Summary", "汇总"),
+    "inspect_optimizer": ("Optimizer to inspect", "要检查的优化器"),
+    "inspect_step": (
+        "Step t (the update from $x_t$ to $x_{t+1}$)",
+        "第 t 步（从 $x_t$ 到 $x_{t+1}$ 的更新）",
+    ),
+    "code_note": (
+        "A self-contained PyTorch script that reproduces this race exactly and prints where each optimizer ends.",
+        "一个独立的 PyTorch 脚本：精确复现这场比赛，并打印每个优化器的终点。",
+    ),
+    "download_script": ("Download the script", "下载脚本"),
+    "download_csv": ("Download all iterates (CSV)", "下载全部迭代点（CSV）"),
+    "pin_run": ("Pin this run as a ghost", "把本次运行固定为对照"),
+    "clear_pin": ("Clear the pinned run", "清除固定的对照"),
+    "pinned_note": (
+        "The pinned run is drawn faded: change one setting and compare.",
+        "固定的运行以淡色显示：改动一个设置再比较。",
+    ),
+    # Summary columns
+    "col_optimizer": ("optimizer", "优化器"),
+    "col_final_x": ("final x", "最终 x"),
+    "col_final_y": ("final y", "最终 y"),
+    "col_final_loss": ("final loss", "最终损失"),
+    "col_gap": ("gap to f_min", "与 f_min 之差"),
+    "col_distance": ("distance", "距最小值"),
+    "col_first_near": ("reached at step", "到达的步数"),
+    "col_stop": ("stop", "结束原因"),
+    "col_time": ("time (ms)", "耗时（ms）"),
+    "col_time_help": (
+        "Compute time of the run, in milliseconds.",
+        "这次运行的计算时间，单位为毫秒。",
+    ),
+    "col_gap_help": (
+        "Final loss minus the function's global minimum value. — : no minimum value is known.",
+        "最终损失减去函数的全局最小值。—：最小值未知。",
+    ),
+    "col_distance_help": (
+        "From the last point to the nearest global minimum. — : no minimum is known.",
+        "最后一个点到最近的全局最小值的距离。—：没有已知的最小值。",
+    ),
+    "col_first_near_help": (
+        "The first step near a minimum: within {radius} of a global minimum (1% of the plot's "
+        "diagonal). — : never that close.",
+        "首次接近最小值的步数：第一次进入某个全局最小值 {radius} 范围内（绘图区域对角线的 1%）。"
+        "—：从未这么接近。",
+    ),
+    "col_stop_help": (
+        "Why the run ended. For a run that diverged or left the plot, the full message is shown "
+        "above the chart.",
+        "运行结束的原因。发散或离开绘图区域的运行，完整信息显示在图表上方。",
+    ),
+    "stop_short_completed": ("completed {steps} steps", "完成 {steps} 步"),
+    "stop_short_diverged": ("diverged at step {step}", "第 {step} 步发散"),
+    "stop_short_escaped": ("left the plot at step {step}", "第 {step} 步出界"),
+    "stop_short_budget": ("out of budget at step {step}", "第 {step} 步预算用完"),
+    # Figures
+    "fig_loss": ("loss per step", "每步的损失"),
+    "fig_grad": ("gradient norm per step", "每步的梯度范数"),
+    "fig_lr": ("learning rate per step", "每步的学习率"),
+    "axis_step": ("step", "步"),
+    "axis_loss": ("loss f(x, y)", "损失 f(x, y)"),
+    "axis_gap": ("f - f_min (log)", "f - f_min（对数）"),
+    "axis_grad": ("‖∇f‖ (log)", "‖∇f‖（对数）"),
+    "axis_lr": ("learning rate", "学习率"),
+    "colour_f": ("f", "f"),
+    "colour_f_log": ("f (log)", "f（对数）"),
+    "play": ("▶ Play", "▶ 播放"),
+    "pause": ("❚❚ Pause", "❚❚ 暂停"),
+    "resume": ("▶ Resume", "▶ 继续"),
+    "step_of": ("Step {step}", "第 {step} 步"),
+    "global_minimum": ("global minimum", "全局最小值"),
+    "estimated_minimum": ("estimated minimum", "估计的最小值"),
+    "start": ("start", "起点"),
+    "start_here": ("start here", "从这里出发"),
+    "pinned": ("pinned", "对照"),
+    "fig_floor": ("float32 resolution", "float32 分辨率"),
+    "fig_floor_tip": (
+        "Below {value}, f − f_min is float32 rounding noise: such gaps are drawn on this line.",
+        "低于 {value} 的 f − f_min 只是 float32 的舍入噪声，这样的差距都画在这条线上。",
+    ),
+    "outside_box_short": ("outside box", "框外"),
+    "fig_outside_tip": (
+        "outside the plot box: f can be lower there than the f_min of the box",
+        "位于绘图范围之外：那里的 f 可能低于范围内的 f_min",
+    ),
+    "fig_no_step": (
+        "No step for {names}: f or its gradient is not finite at the start ({x}, {y}). "
+        "Move the start or change the formula.",
+        "{names} 一步也没有走：f 或其梯度在起点 ({x}, {y}) 处不是有限值。请移动起点或修改公式。",
+    ),
+}
+
+# Objective names and one-line notes; names of standard functions are proper names.
+_OBJECTIVE_TEXT: dict[str, tuple[str, str]] = {
+    "name_quadratic": ("Ill-conditioned quadratic", "病态二次函数"),
+    "name_banana": ("Banana (scaled Rosenbrock)", "香蕉函数（缩放的 Rosenbrock）"),
+    "name_saddle": ("Saddle", "鞍面"),
+    "name_two_wells": ("Two wells", "双势阱"),
+    "name_custom": ("Custom formula", "自定义公式"),
+    "note_rosenbrock": (
+        "A long curved valley: easy to find, slow to follow.",
+        "一条弯曲的长峡谷：容易找到，难以沿着走。",
+    ),
+    "note_beale": (
+        "Flat middle, huge corners: values span many decades.",
+        "中间平坦、角落极高：数值跨越多个数量级。",
+    ),
+    "note_himmelblau": (
+        "Four global minima, four basins: the start decides.",
+        "四个全局最小值、四个吸引盆：起点决定结果。",
+    ),
+    "note_booth": (
+        "A convex quadratic bowl, Hessian [[10, 8], [8, 10]].",
+        "一个凸二次碗，Hessian 为 [[10, 8], [8, 10]]。",
+    ),
+    "note_rastrigin": (
+        "A lattice of local minima around one global minimum.",
+        "一个全局最小值周围布满格点状的局部最小值。",
+    ),
+    "note_ackley": (
+        "Many ripples on a funnel; not differentiable at the minimum.",
+        "漏斗上布满波纹；在最小值处不可导。",
+    ),
+    "note_goldstein_price": (
+        "Steep walls and local minima at 30, 84 and 840.",
+        "陡峭的壁，局部最小值为 30、84 和 840。",
+    ),
+    "note_six_hump_camel": (
+        "Six local minima, two of them global.",
+        "六个局部最小值，其中两个是全局最小值。",
+    ),
+    "note_matyas": (
+        "A shallow tilted valley: Hessian eigenvalues 0.04 and 1.",
+        "一条浅而倾斜的峡谷：Hessian 特征值为 0.04 和 1。",
+    ),
+    "note_three_hump_camel": (
+        "One global and two local minima (value 0.29864).",
+        "一个全局最小值和两个局部最小值（值为 0.29864）。",
+    ),
+    "note_styblinski_tang": ("Four wells of different depth.", "四个深浅不同的井。"),
+    "note_levi13": ("Dense ripples over a bowl.", "碗形曲面上布满密集的波纹。"),
+    "note_mccormick": ("A smooth tilted valley.", "一条平滑倾斜的峡谷。"),
+    "note_easom": (
+        "Flat almost everywhere, one narrow hole (zoomed box).",
+        "几乎处处平坦，只有一个狭窄的洞（已放大显示）。",
+    ),
+    "note_eggholder": (
+        "Global minimum on the boundary: turn on the box constraint.",
+        "全局最小值在边界上：请打开范围约束。",
+    ),
+    "note_quadratic": (
+        "Condition number 100: gradient descent zig-zags; stable only for lr < 0.02.",
+        "条件数为 100：梯度下降呈锯齿状；仅当 lr < 0.02 时稳定。",
+    ),
+    "note_banana": ("A gentler curved valley.", "一条较平缓的弯曲峡谷。"),
+    "note_saddle": (
+        "No minimum: who escapes the saddle along y, and how fast?",
+        "没有最小值：谁能沿 y 方向逃离鞍点，速度多快？",
+    ),
+    "note_two_wells": (
+        "A deep well on the left, a shallow one on the right (0.294).",
+        "左边是深井，右边是浅井（0.294）。",
+    ),
+}
+
+STRINGS: Mapping[str, Mapping[str, str]] = MappingProxyType(
+    {
+        key: MappingProxyType({"en": en, "zh": zh})
+        for key, (en, zh) in (
+            _TABLE | _OBJECTIVE_TEXT | LESSON_TEXT | LAB_TEXT | BATCH_TEXT | INPUT_TEXT
+        ).items()
+    }
+)
+
+
+def text(key: str, lang: str = DEFAULT_LANGUAGE, /, **values: object) -> str:
+    """The string `key` in `lang` ("en" or "zh"), with `values` filled into its placeholders.
+
+    An unknown language falls back to English; an unknown key raises KeyError (a test catches
+    every key the code uses).
+    """
+    entry = STRINGS[key]
+    template = entry.get(lang, entry[DEFAULT_LANGUAGE])
+    return template.format(**values) if values else template
+
+
+def language_from_locale(locale: str | None) -> str:
+    """The app language for a browser locale such as 'zh-CN' or 'en-US'."""
+    return "zh" if (locale or "").lower().startswith("zh") else DEFAULT_LANGUAGE
+
+
+def objective_name(objective_id: str, english_name: str, lang: str) -> str:
+    """Display name of an objective: translated where it is a description, else the name."""
+    key = f"name_{objective_id}"
+    return text(key, lang) if key in STRINGS else english_name
+
+
+def objective_note(objective_id: str, lang: str) -> str:
+    key = f"note_{objective_id}"
+    return text(key, lang) if key in STRINGS else ""
+
+
+def stop_message(
+    reason: str, step: int, name: str, lang: str, what: str = "", value: object = None
+) -> str:
+    """Why a run ended, in `lang` (see core.runs.engine.Stop)."""
+    if reason == "diverged" and what == "line_search":  # core.runs.engine.LINE_SEARCH
+        return text("stop_line_search", lang, name=name, step=step, value=value)
+    if reason == "diverged":
+        return text(
+            "stop_diverged",
+            lang,
+            name=name,
+            step=step,
+            what=text(f"what_{what}", lang),
+            value=value,
+        )
+    if reason == "escaped":
+        return text("stop_escaped", lang, name=name, step=step)
+    if reason == "budget":
+        return text("stop_budget", lang, name=name, step=step, budget=f"{value:,.0f}")
+    return text("stop_completed", lang, name=name, steps=step - 1)
