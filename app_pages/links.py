@@ -9,7 +9,7 @@ from typing import Any
 
 import streamlit as st
 
-from core.settings.linkstate import Field, decode, encode
+from core.settings.linkstate import Field, FieldError, decode, encode
 from core.text.i18n import text
 
 # Settings every page carries in its links (language, hidden controls), set by app.py.
@@ -28,7 +28,7 @@ def _url_params(fields: list[Field]) -> dict[str, list[str]]:
 
 def restore(
     page: str, fields: Iterable[Field], *, reset_missing: bool = True
-) -> list[tuple[str, str]]:
+) -> list[tuple[str, FieldError]]:
     """Apply the URL's settings when they are new to this session.
 
     That is on the session's first run of the page, and when a link inside the app (a lesson)
@@ -39,7 +39,7 @@ def restore(
     A return to the page from another one first gives back the values its widgets had (see
     `publish`), so the page, and then its link, are as the student left them.
 
-    Returns (key, reason) for each refused value, to be shown once; otherwise an empty list.
+    Returns (key, why) for each refused value, to be shown once; otherwise an empty list.
     """
     if page != APP:
         _bring_back(page)
@@ -110,9 +110,10 @@ def publish(
         st.query_params.from_dict(params)
 
 
-def show_refused(refused: list[tuple[str, str]], lang: str) -> None:
+def show_refused(refused: list[tuple[str, FieldError]], lang: str) -> None:
     for key, why in refused:
-        st.warning(text("link_ignored", lang, key=key, why=why), icon=":material/link:")
+        message = text("link_ignored", lang, key=key, why=why.message(lang))
+        st.warning(message, icon=":material/link:")
 
 
 def is_hidden(group: str) -> bool:

@@ -133,3 +133,21 @@ def test_the_labs_lbfgs_link_on_a_downward_parabola_shows_a_diverged_run_not_a_c
     (error,) = [e.value for e in at.error]
     assert "L-BFGS diverged at step" in error and "its line search met f = -inf" in error
     assert at.session_state.lab_optimizer == "lbfgs" and at.session_state.lab_a == -1.0
+
+
+@pytest.mark.parametrize(
+    ("params", "en", "zh"),
+    [
+        ({"steps": "0"}, "not a number from 1 to 5000", "不是 1 到 5000 之间的数"),
+        ({"opts": "sgd,sgd"}, "unknown or repeated entries", "含有未知或重复的项"),
+        ({"project": "maybe"}, "not true or false", "不是 true 或 false"),
+        ({"steps": "2.5"}, "not a whole number", "不是整数"),
+    ],
+)
+def test_why_a_link_value_was_ignored_is_said_in_the_pages_language(params, en, zh):
+    for lang, reason in (("en", en), ("zh", zh)):
+        notices = [w.value for w in fresh({**params, "lang": lang}).warning]
+        assert any(reason in notice for notice in notices), notices
+        if lang == "zh":  # no English left in the Chinese notice but the key and the values
+            notice = next(n for n in notices if reason in n)
+            assert not re.search(r"\b(not|unknown|entries|number)\b", notice), notice

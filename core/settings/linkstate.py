@@ -13,8 +13,22 @@ from dataclasses import dataclass
 from typing import Any, Literal
 from urllib.parse import urlencode
 
+from core.text.i18n import text
+
 Raw = str | Sequence[str]
 MAX_RAW_LENGTH = 400  # longer than any valid value (formulas are capped at 300 characters)
+
+
+class FieldError(ValueError):
+    """Why a link's value was refused: a reason key of core.text (`link_why_<reason>`) and the
+    values it names, so that the page says it in its own language."""
+
+    def __init__(self, reason: str, **values: object) -> None:
+        self.reason, self.values = reason, values
+        super().__init__(self.message("en"))
+
+    def message(self, lang: str) -> str:
+        return text(f"link_why_{self.reason}", lang, **self.values)
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,38 +49,38 @@ class Field:
     allowed: tuple[float, ...] = ()
 
     def parse(self, raw: Raw) -> Any:
-        """The value `raw` stands for, or ValueError with the reason."""
+        """The value `raw` stands for, or FieldError with the reason."""
         if self.kind == "choices":
             items = [raw] if isinstance(raw, str) else list(raw)
             items = [item for part in items for item in part.split(",") if item]
             unknown = [item for item in items if item not in self.choices]
             if unknown or len(items) != len(set(items)):
-                raise ValueError("unknown or repeated entries")
+                raise FieldError("unknown_or_repeated")
             return items
         text = raw if isinstance(raw, str) else (raw[-1] if raw else "")
         if len(text) > MAX_RAW_LENGTH:
-            raise ValueError("too long")
+            raise FieldError("too_long")
         if self.kind == "text":
             if len(text) > self.max_length:
-                raise ValueError(f"longer than {self.max_length} characters")
+                raise FieldError("longer_than", limit=f"{self.max_length:,}")
             return text
         if self.kind == "choice":
             if text not in self.choices:
-                raise ValueError("not one of the choices")
+                raise FieldError("not_a_choice")
             return text
         if self.kind == "bool":
             if text not in ("true", "false"):
-                raise ValueError("not true or false")
+                raise FieldError("not_a_bool")
             return text == "true"
         if self.kind == "pair":
             parts = text.split(",")
             if len(parts) != 2:
-                raise ValueError("not two numbers separated by a comma")
+                raise FieldError("not_a_pair")
             return tuple(self._number(part) for part in parts)
         number = self._number(text)
         if self.kind == "int":
             if not number.is_integer():
-                raise ValueError("not a whole number")
+                raise FieldError("not_whole")
             return int(number)
         return number
 
@@ -74,11 +88,11 @@ class Field:
         try:
             number = float(text)
         except ValueError:
-            raise ValueError("not a number") from None
+            raise FieldError("not_a_number") from None
         if not (self.low <= number <= self.high):  # rejects NaN and infinities too
-            raise ValueError(f"not a number from {self.low:g} to {self.high:g}")
+            raise FieldError("out_of_range", low=f"{self.low:g}", high=f"{self.high:g}")
         if self.allowed and number not in self.allowed:
-            raise ValueError("not one of the slider's values")
+            raise FieldError("not_a_stop")
         return number
 
     def format(self, value: Any) -> Raw:
@@ -115,8 +129,8 @@ def full_link(page_url: str | None, page_path: str, params: Mapping[str, str]) -
 
 def decode(
     fields: Iterable[Field], params: Mapping[str, Raw]
-) -> tuple[dict[str, Any], list[tuple[str, str]]]:
-    """Values for the fields present in `params`, and (key, reason) for each refused value.
+) -> tuple[dict[str, Any], list[tuple[str, FieldError]]]:
+    """Values for the fields present in `params`, and (key, why) for each refused value.
 
     Parameters that no field names are ignored silently (other pages' and Streamlit's own).
     """
@@ -127,8 +141,8 @@ def decode(
             continue
         try:
             values[field.key] = field.parse(params[field.key])
-        except ValueError as why:
-            refused.append((field.key, str(why)))
+        except FieldError as why:
+            refused.append((field.key, why))
     return values, refused
 
 

@@ -30,6 +30,17 @@ _TABLE: dict[str, tuple[str, str]] = {
         "Ignored '{key}' from the link ({why}); using the default.",
         "已忽略链接中的“{key}”（{why}），改用默认值。",
     ),
+    # Why a link's value was refused (core.settings.linkstate.FieldError), inside link_ignored
+    "link_why_unknown_or_repeated": ("unknown or repeated entries", "含有未知或重复的项"),
+    "link_why_too_long": ("too long", "太长"),
+    "link_why_longer_than": ("longer than {limit} characters", "超过 {limit} 个字符"),
+    "link_why_not_a_choice": ("not one of the choices", "不是可选的值"),
+    "link_why_not_a_bool": ("not true or false", "不是 true 或 false"),
+    "link_why_not_a_pair": ("not two numbers separated by a comma", "不是用逗号隔开的两个数"),
+    "link_why_not_whole": ("not a whole number", "不是整数"),
+    "link_why_not_a_number": ("not a number", "不是数字"),
+    "link_why_out_of_range": ("not a number from {low} to {high}", "不是 {low} 到 {high} 之间的数"),
+    "link_why_not_a_stop": ("not one of the slider's values", "不是滑块上的可选值"),
     "unexpected_error": (
         "Something went wrong on this page. The rest of the app keeps working; "
         "change a setting or reload the page.",
