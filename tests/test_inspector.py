@@ -358,8 +358,8 @@ def test_inspect_run_computes_no_update_far_past_the_inspected_one(monkeypatch, 
     """Showing update t of a 5,000-step race runs about t updates, not a whole chunk of 256
     (nor the race): what the inspector costs the server grows with the step shown."""
     updates = []
-    update = Trajectory._update
-    monkeypatch.setattr(Trajectory, "_update", lambda self, i: updates.append(i) or update(self, i))
+    update = Trajectory.update
+    monkeypatch.setattr(Trajectory, "update", lambda self, i: updates.append(i) or update(self, i))
     shown = inspect_run(OBJECTIVE, "adam", START, MAX_STEPS, t, hyper={"lr": 0.01})
     assert shown.t == t
     assert t + 1 <= len(updates) <= t + 2 + (RECORD_CHUNK if t + 2 > RECORD_CHUNK else 0)

@@ -18,7 +18,7 @@ import torch
 
 from core.problems.objectives import Objective
 from core.runs.engine import MAX_STEPS
-from core.runs.summary import ARRIVAL_FRACTION
+from core.runs.summary import ARRIVAL_FRACTION, arrival_radius
 from core.text import i18n
 
 MAX_GRID = 200  # basins: at most 200 x 200 starts
@@ -64,8 +64,7 @@ def tolerance_radius(
         raise ValueError(
             text("bv_err_tolerance_range", lang, max=f"{MAX_TOLERANCE:g}", value=repr(tolerance))
         )
-    (x0, x1), (y0, y1) = objective.box
-    radius = float(tolerance) * math.hypot(x1 - x0, y1 - y0)
+    radius = arrival_radius(objective, float(tolerance))
     minima = np.asarray(objective.minima, dtype=np.float64).reshape(-1, 2)
     if len(minima) > 1:
         gaps = np.hypot(*(minima[:, None, :] - minima[None, :, :]).transpose(2, 0, 1))

@@ -39,7 +39,7 @@ from core.optim.optimizers import OPTIMIZERS, OptimizerSpec
 from core.optim.rowwise import RowStepper, row_stepper
 from core.problems.objectives import Objective, Point
 from core.runs.budget import Loop, require_within_budget
-from core.runs.engine import region, resolve_objective, resolve_optimizer
+from core.runs.engine import in_play, region, resolve_objective, resolve_optimizer
 from core.runs.progress import Progress, ProgressFn
 from core.runs.summary import ARRIVAL_FRACTION
 
@@ -233,16 +233,15 @@ def _run_rows(
 
     Returns the last iterate, its loss and each row's last valid step.
     """
-    (rx0, rx1), (ry0, ry1) = region(objective.box)
+    region_box = region(objective.box)
     alive = torch.ones(runner.rows, dtype=torch.bool)
     last = torch.full((runner.rows,), steps, dtype=torch.int64)
     progress = Progress(on_progress, steps)
     for t in range(steps + 1):
         p, grad, loss = runner.evaluate()
-        # The engine's rule: a row stops at the first iterate with a non-finite loss or gradient,
-        # or outside the region; it keeps running (it cannot be frozen) but no longer counts.
-        ok = torch.isfinite(loss) & torch.isfinite(grad).all(-1)
-        ok &= (p[:, 0] >= rx0) & (p[:, 0] <= rx1) & (p[:, 1] >= ry0) & (p[:, 1] <= ry1)
+        # The engine's stop rule; a row out of play keeps moving (it cannot be frozen inside the
+        # tensor) but no longer counts.
+        ok = in_play(p, loss, grad, region_box)
         newly_dead = alive & ~ok
         if newly_dead.any():
             last.masked_fill_(newly_dead, t - 1)

@@ -122,6 +122,19 @@ def region(box: Box) -> tuple[tuple[float, float], tuple[float, float]]:
     return (x0 - w, x1 + w), (y0 - h, y1 + h)
 
 
+def in_play(
+    points: torch.Tensor, loss: torch.Tensor, grad: torch.Tensor, region_box: Box
+) -> torch.Tensor:
+    """The stop rule, one bool per row of a batch: the row's loss and gradient are finite and its
+    point lies in `region_box` (see `region`). A run stops at its first iterate out of play; the
+    single run, the race and the batched views all apply this rule (a single run reads the same
+    five numbers as Python floats, which is several times cheaper for one row)."""
+    (rx0, rx1), (ry0, ry1) = region_box
+    finite = torch.isfinite(loss) & torch.isfinite(grad).all(-1)
+    inside = (points[:, 0] >= rx0) & (points[:, 0] <= rx1)
+    return finite & inside & (points[:, 1] >= ry0) & (points[:, 1] <= ry1)
+
+
 def _snapshot(state: Mapping[str, Any]) -> Mapping[str, Any]:
     """Read-only numpy/float copy of one parameter's optimizer state (lists are skipped)."""
     out: dict[str, Any] = {}
@@ -301,6 +314,7 @@ class Trajectory(Iterator[Step]):
         return loss
 
     def _add_noise(self) -> None:
+        """Add this step's seeded gradient noise, if the run has any (after backward)."""
         if self.noise:
             grad = self.params.grad
             grad.add_(
@@ -329,7 +343,7 @@ class Trajectory(Iterator[Step]):
         """
         region_box = region(self.objective.box)
         alive = np.ones(self.row_last.shape[0], dtype=bool)
-        evaluate, check, update = self._evaluate, self._check_rows, self._update  # hot loop
+        evaluate, check, update = self._evaluate, self._check_rows, self.update  # hot loop
         for t in range(self.steps + 1):
             self.loss = evaluate()
             if not check(region_box, alive, t):
@@ -339,9 +353,24 @@ class Trajectory(Iterator[Step]):
             if t == self.steps or not update(t):
                 break
         if self.stop is None:
-            self.stop = Stop("completed", self.steps + 1)
+            self.complete()
 
-    def _update(self, t: int) -> bool:
+    def observe(self, loss: torch.Tensor, region_box: Box, t: int) -> bool:
+        """Take f(x_t) from a loop that evaluated it, and backpropagated its gradient into
+        `params.grad`, itself (the race evaluates every optimizer's point in one pass): add this
+        step's noise and apply the stop rule. False, with `stop` set, when the run ends at t."""
+        self.loss = loss
+        self._add_noise()
+        if self._check_rows(region_box, None, t):
+            return True
+        self.stop = self._early_stop(t)
+        return False
+
+    def complete(self) -> None:
+        """Mark the run as having made every step it was asked for."""
+        self.stop = Stop("completed", self.steps + 1)
+
+    def update(self, t: int) -> bool:
         """The optimizer's step from x_t, then the projection and the schedule, if any.
 
         False, with `stop` set, when the step could not be made: x_t is then the last iterate.
@@ -364,9 +393,10 @@ class Trajectory(Iterator[Step]):
             self.scheduler.step()
         return True
 
-    def _check_rows(self, region_box: Box, alive: np.ndarray, t: int) -> bool:
-        """Mark rows whose loss or gradient is non-finite or whose point left the region;
-        False once no row is left."""
+    def _check_rows(self, region_box: Box, alive: np.ndarray | None, t: int) -> bool:
+        """The stop rule (`in_play`) at iterate t, whose loss and gradient are evaluated: mark
+        the rows out of play as ended at t - 1; False once no row is left (then `_early_stop`
+        says why). `alive` is the batch's mask of rows still in play (None for a single run)."""
         if not self.batched:
             # Five numbers: Python floats are far cheaper than torch ops, and the recorder
             # reuses them. (tolist and item read the values without touching autograd.)
@@ -381,17 +411,14 @@ class Trajectory(Iterator[Step]):
                 return True
             self.row_last[0] = t - 1
             return False
-        (rx0, rx1), (ry0, ry1) = region_box
-        p, grad = self.params.detach(), self.params.grad
-        finite = torch.isfinite(self.loss) & torch.isfinite(grad).all(-1)
-        inside = (p[:, 0] >= rx0) & (p[:, 0] <= rx1) & (p[:, 1] >= ry0) & (p[:, 1] <= ry1)
-        ok = (finite & inside).cpu().numpy()
+        ok = in_play(self.params.detach(), self.loss, self.params.grad, region_box).cpu().numpy()
         if not ok.all():
             self.row_last[alive & ~ok] = t - 1
             alive &= ok
         return bool(alive.any())
 
     def _early_stop(self, t: int) -> Stop:
+        """Why the run stopped at iterate t: a non-finite value (which) or an escape."""
         found = _first_nonfinite(self.loss, self.params.grad)
         if found:
             return Stop("diverged", t, *found)
@@ -419,7 +446,7 @@ class Trajectory(Iterator[Step]):
             yield Step(**pending, state=self._last_state())
 
     def _run_single(self) -> Iterator[Step]:
-        recorder = _Recorder(self)
+        recorder = Recorder(self)
         observe, full = recorder.observe, recorder.full  # looked up once, called every step
         for _ in self.iterates():
             observe()
@@ -445,7 +472,7 @@ class Trajectory(Iterator[Step]):
         }
 
 
-class _Recorder:
+class Recorder:
     """Records a single run with as little per-step work as possible: the five floats the stop
     check already read, the learning rate, and the state as lists. Numpy arrays and Steps are
     made a chunk at a time.

@@ -21,10 +21,9 @@ from core.problems.objectives import Objective
 from core.runs import budget
 from core.runs.budget import Loop, require_within_budget, work_of
 from core.runs.engine import (
+    Recorder,
     Run,
-    Stop,
     Trajectory,
-    _Recorder,
     region,
     resolve_objective,
     resolve_optimizer,
@@ -124,7 +123,7 @@ def _shared_loop(
     on_step: Callable[[int], None],
 ) -> list[list]:
     """The engine's loop (Trajectory.iterates) for all trajectories at once."""
-    recorders = [_Recorder(traj) for traj in trajectories]
+    recorders = [Recorder(traj) for traj in trajectories]
     recorded: list[list] = [[] for _ in trajectories]
     region_box = region(objective.box)
     alive = list(range(len(trajectories)))
@@ -137,20 +136,15 @@ def _shared_loop(
         losses.sum().backward()
         still = []
         for row, k in enumerate(alive):
-            traj = trajectories[k]
-            traj.loss = losses[row]
-            traj._add_noise()
-            if traj._check_rows(region_box, None, t):
+            if trajectories[k].observe(losses[row], region_box, t):
                 recorders[k].observe()
                 still.append(k)
-            else:
-                traj.stop = traj._early_stop(t)
         alive = still
         on_step(t)
         if t < steps:
-            alive = [k for k in alive if trajectories[k]._update(t)]
+            alive = [k for k in alive if trajectories[k].update(t)]
     for k in alive:
-        trajectories[k].stop = Stop("completed", steps + 1)
+        trajectories[k].complete()
     for k, recorder in enumerate(recorders):
         recorded[k] = list(recorder.flush(final=True))
     return recorded

@@ -30,10 +30,10 @@ def distance_to_minima(objective: Objective, xs: np.ndarray, ys: np.ndarray) -> 
     return np.hypot(dx, dy).min(axis=-1)
 
 
-def arrival_radius(objective: Objective) -> float:
-    """The distance that counts as having reached a minimum."""
+def arrival_radius(objective: Objective, fraction: float = ARRIVAL_FRACTION) -> float:
+    """The distance that counts as having reached a minimum: `fraction` of the box diagonal."""
     (x0, x1), (y0, y1) = objective.box
-    return ARRIVAL_FRACTION * math.hypot(x1 - x0, y1 - y0)
+    return fraction * math.hypot(x1 - x0, y1 - y0)
 
 
 def short_stop(stop: Stop, lang: str = "en") -> str:
