@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import base64
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -169,122 +170,144 @@ def basin_figure(
     """
     if view not in basin_views(objective):
         raise ValueError(text("bv_err_view", lang, view=repr(view)))
-    minima = len(objective.minima)
-    counts = basins.counts(minima)
-    hover = text("start", lang) + " (%{x:.3g}, %{y:.3g})"
-    diverged_entry = (
-        text("bv_fig_diverged_left", lang, count=f"{counts[DIVERGED]:,}"),
-        DIVERGED_COLOUR,
-    )
-    fig = go.Figure()
-    star_colours = None
+    counts = basins.counts(len(objective.minima))
     if view == "minimum":
-        codes = np.where(basins.label >= 0, basins.label, 0).astype(np.float64)
-        codes[basins.label == NO_MINIMUM] = minima
-        codes[basins.label == DIVERGED] = minima + 1
-        star_colours = [*MINIMUM_COLOURS[:minima], NONE_COLOUR, DIVERGED_COLOUR]
-        fig.add_trace(
-            go.Heatmap(
-                x=f32(basins.xs),
-                y=f32(basins.ys),
-                z=f32(codes),
-                zmin=-0.5,
-                zmax=len(star_colours) - 0.5,
-                colorscale=_discrete_scale(star_colours),
-                showscale=False,
-                name=text("bv_fig_basins", lang),
-                hovertemplate=hover + "<extra></extra>",
-            )
-        )
-        legend = [
-            (
-                text(
-                    "bv_fig_to_minimum",
-                    lang,
-                    k=k + 1,
-                    x=f"{x:.3g}",
-                    y=f"{y:.3g}",
-                    count=f"{counts[k]:,}",
-                ),
-                star_colours[k],
-            )
-            for k, (x, y) in enumerate(objective.minima)
-        ]
-        legend += [
-            (text("bv_fig_no_minimum_reached", lang, count=f"{counts[NO_MINIMUM]:,}"), NONE_COLOUR),
-            diverged_entry,
-        ]
+        layers, legend, star_colours = _minimum_layers(objective, basins, counts, lang)
     else:
-        if view == "loss":
-            values, title, tip, scale = _resolved_loss(objective, basins.final_loss, lang)
-            show_none, show_diverged = False, True
-            legend = [diverged_entry]
-        elif objective.minima:
-            values = np.where(basins.settled >= 0, basins.settled, np.nan).astype(np.float64)
-            title = text("bv_view_steps", lang)
-            tip = text("bv_fig_tip_converged", lang, steps="%{z:.0f}")
-            show_none, show_diverged = True, True
-            legend = [
-                (text("bv_fig_not_converged", lang, count=f"{counts[NO_MINIMUM]:,}"), NONE_COLOUR),
-                diverged_entry,
-            ]
-        else:  # no minimum to converge to: how fast does each start get away?
-            left = basins.label == DIVERGED
-            values = np.where(left, basins.last + 1, np.nan).astype(np.float64)
-            title = text("bv_fig_step_left", lang)
-            tip = text("bv_fig_tip_left", lang, step="%{z:.0f}")
-            show_none, show_diverged = True, False
-            legend = [(text("bv_fig_stayed", lang, count=f"{counts[NO_MINIMUM]:,}"), NONE_COLOUR)]
-        if view != "loss":
-            scale = {"colorbar": {"title": {"text": title}, "thickness": 14, "len": 0.8}}
-        fig.add_trace(_status_layer(basins, show_none, show_diverged, lang))
-        fig.add_trace(
-            go.Heatmap(
-                x=f32(basins.xs),
-                y=f32(basins.ys),
-                z=f32(values),
-                colorscale=PLOTLY_COLORSCALE,
-                **scale,
-                name=title,
-                hovertemplate=f"{hover}<br>{tip}<extra></extra>",
-            )
-        )
+        (layers, legend), star_colours = _value_layers(objective, basins, view, counts, lang), None
+    fig = go.Figure()
+    for trace in layers:
+        fig.add_trace(trace)
     for name, colour in legend:
         fig.add_trace(_legend_square(name, colour))
     if objective.minima:
         fig.add_trace(_minima_stars(objective, star_colours, lang))
-    (x0, x1), (y0, y1) = objective.box
-    spec = OPTIMIZERS[basins.optimizer]
-    fig.update_layout(
-        title={
-            "text": text(
-                "bv_fig_basin_title",
+    fig.update_layout(**_basin_layout(objective, basins, lang))
+    return fig
+
+
+Legend = list[tuple[str, str]]  # (entry, colour) of each legend square
+
+
+def _start_hover(lang: str) -> str:
+    return text("start", lang) + " (%{x:.3g}, %{y:.3g})"
+
+
+def _diverged_entry(counts: Mapping[int, int], lang: str) -> tuple[str, str]:
+    return text("bv_fig_diverged_left", lang, count=f"{counts[DIVERGED]:,}"), DIVERGED_COLOUR
+
+
+def _minimum_layers(
+    objective: Objective, basins: BasinMap, counts: Mapping[int, int], lang: str
+) -> tuple[list[go.Heatmap], Legend, list[str]]:
+    """The "minimum" view: one categorical heatmap, one colour per minimum reached (then none,
+    then diverged); its legend, and the colours the minima's stars take."""
+    minima = len(objective.minima)
+    codes = np.where(basins.label >= 0, basins.label, 0).astype(np.float64)
+    codes[basins.label == NO_MINIMUM] = minima
+    codes[basins.label == DIVERGED] = minima + 1
+    star_colours = [*MINIMUM_COLOURS[:minima], NONE_COLOUR, DIVERGED_COLOUR]
+    heatmap = go.Heatmap(
+        x=f32(basins.xs),
+        y=f32(basins.ys),
+        z=f32(codes),
+        zmin=-0.5,
+        zmax=len(star_colours) - 0.5,
+        colorscale=_discrete_scale(star_colours),
+        showscale=False,
+        name=text("bv_fig_basins", lang),
+        hovertemplate=_start_hover(lang) + "<extra></extra>",
+    )
+    legend = [
+        (
+            text(
+                "bv_fig_to_minimum",
                 lang,
-                name=spec.name,
-                starts=f"{basins.starts:,}",
-                steps=f"{basins.steps:,}",
+                k=k + 1,
+                x=f"{x:.3g}",
+                y=f"{y:.3g}",
+                count=f"{counts[k]:,}",
             ),
-            "font": {"size": 15},
-        },
-        height=640,
-        margin={"l": 60, "r": 20, "t": 50, "b": 50},
-        legend={"orientation": "h", "y": -0.1},
-        plot_bgcolor="white",
-        xaxis={
+            star_colours[k],
+        )
+        for k, (x, y) in enumerate(objective.minima)
+    ]
+    legend += [
+        (text("bv_fig_no_minimum_reached", lang, count=f"{counts[NO_MINIMUM]:,}"), NONE_COLOUR),
+        _diverged_entry(counts, lang),
+    ]
+    return [heatmap], legend, star_colours
+
+
+def _value_layers(
+    objective: Objective, basins: BasinMap, view: str, counts: Mapping[int, int], lang: str
+) -> tuple[list[go.Heatmap], Legend]:
+    """The "loss" and "steps" views: a grey/black layer for the starts without a value, under a
+    continuous heatmap of the value; and their legend."""
+    if view == "loss":
+        values, title, tip, scale = _resolved_loss(objective, basins.final_loss, lang)
+        show_none, show_diverged = False, True
+        legend = [_diverged_entry(counts, lang)]
+    elif objective.minima:
+        values = np.where(basins.settled >= 0, basins.settled, np.nan).astype(np.float64)
+        title = text("bv_view_steps", lang)
+        tip = text("bv_fig_tip_converged", lang, steps="%{z:.0f}")
+        show_none, show_diverged = True, True
+        legend = [
+            (text("bv_fig_not_converged", lang, count=f"{counts[NO_MINIMUM]:,}"), NONE_COLOUR),
+            _diverged_entry(counts, lang),
+        ]
+    else:  # no minimum to converge to: how fast does each start get away?
+        left = basins.label == DIVERGED
+        values = np.where(left, basins.last + 1, np.nan).astype(np.float64)
+        title = text("bv_fig_step_left", lang)
+        tip = text("bv_fig_tip_left", lang, step="%{z:.0f}")
+        show_none, show_diverged = True, False
+        legend = [(text("bv_fig_stayed", lang, count=f"{counts[NO_MINIMUM]:,}"), NONE_COLOUR)]
+    if view != "loss":
+        scale = {"colorbar": {"title": {"text": title}, "thickness": 14, "len": 0.8}}
+    heatmap = go.Heatmap(
+        x=f32(basins.xs),
+        y=f32(basins.ys),
+        z=f32(values),
+        colorscale=PLOTLY_COLORSCALE,
+        **scale,
+        name=title,
+        hovertemplate=f"{_start_hover(lang)}<br>{tip}<extra></extra>",
+    )
+    return [_status_layer(basins, show_none, show_diverged, lang), heatmap], legend
+
+
+def _basin_layout(objective: Objective, basins: BasinMap, lang: str) -> dict[str, Any]:
+    """Title (optimizer, starts, steps), size and the box's square axes."""
+    (x0, x1), (y0, y1) = objective.box
+    title = text(
+        "bv_fig_basin_title",
+        lang,
+        name=OPTIMIZERS[basins.optimizer].name,
+        starts=f"{basins.starts:,}",
+        steps=f"{basins.steps:,}",
+    )
+    return {
+        "title": {"text": title, "font": {"size": 15}},
+        "height": 640,
+        "margin": {"l": 60, "r": 20, "t": 50, "b": 50},
+        "legend": {"orientation": "h", "y": -0.1},
+        "plot_bgcolor": "white",
+        "xaxis": {
             "range": [x0, x1],
             "title": text("bv_start_x", lang),
             "constrain": "domain",
             "showgrid": False,
         },
-        yaxis={
+        "yaxis": {
             "range": [y0, y1],
             "title": text("bv_start_y", lang),
             "scaleanchor": "x",
             "constrain": "domain",
             "showgrid": False,
         },
-    )
-    return fig
+    }
 
 
 def _metric(objective: Objective, rows: pd.DataFrame, metric: str) -> np.ndarray:

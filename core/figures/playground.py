@@ -19,6 +19,7 @@ import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -341,109 +342,124 @@ def _run_traces(view: PathView, series: LossSeries, lang: str) -> list[tuple[go.
     """The traces of one run with their panel ("" map, "2" loss, "3" gradient norm), in the
     order: path, head, loss line, outside-the-box line, loss head, gradient line, gradient head.
     """
-    frame, style = view.frame, {"color": view.colour}
+    return [
+        *((trace, "") for trace in _map_traces(view)),
+        *((trace, "2") for trace in _loss_traces(view, series, lang)),
+        *((trace, "3") for trace in _gradient_traces(view, lang)),
+    ]
+
+
+def _head_marker(view: PathView) -> dict[str, Any]:
+    """The marker of a run's current point: its own symbol, or a cross where it stopped early."""
+    symbol = "x" if view.message else view.symbol
+    return {
+        "color": view.colour,
+        "symbol": symbol,
+        "size": 11,
+        "line": {"color": "white", "width": 1.5},
+    }
+
+
+def _last_row(view: PathView) -> pd.DataFrame:
+    return view.frame.iloc[-1:] if not view.empty else view.frame
+
+
+# A head on the last step stays whole; it is not hovered (the line under it is).
+_EDGE = {"cliponaxis": False, "hoverinfo": "skip"}
+
+
+def _in_group(view: PathView) -> dict[str, Any]:
+    """Traces shown and hidden with the run's legend entry, without entries of their own."""
+    return {"legendgroup": view.label, "showlegend": False}
+
+
+def _map_traces(view: PathView) -> list[go.Scatter]:
+    """The path on the map (the run's legend entry) and its head."""
+    frame, style, end = view.frame, {"color": view.colour}, _last_row(view)
     tip = view.message or view.label
-    group = {"legendgroup": view.label, "showlegend": False}
-    head = {**style, "symbol": view.symbol, "size": 11, "line": {"color": "white", "width": 1.5}}
-    edge = {"cliponaxis": False, "hoverinfo": "skip"}  # a head on the last step stays whole
-    if view.message:
-        head = {**head, "symbol": "x"}
-    end = frame.iloc[-1:] if not view.empty else frame
+    path = go.Scatter(
+        # One blank point for a run without any: Plotly would drop it from the legend.
+        x=_f32(frame["x"]) if not view.empty else [None],
+        y=_f32(frame["y"]) if not view.empty else [None],
+        mode="lines+markers",
+        name=view.label,
+        legendgroup=view.label,
+        line={**style, "width": 3, "dash": view.dash},
+        marker={**style, "symbol": view.symbol, "size": LEGEND_ONLY_MARKER},
+        hovertemplate=f"{tip}<br>(%{{x:.4g}}, %{{y:.4g}})<extra></extra>",
+    )
+    head = go.Scatter(
+        x=_f32(end["x"]),
+        y=_f32(end["y"]),
+        mode="markers",
+        marker=_head_marker(view),
+        hovertemplate=f"{tip}<extra></extra>",
+        **_in_group(view),
+    )
+    return [path, head]
+
+
+def _loss_traces(view: PathView, series: LossSeries, lang: str) -> list[go.Scatter]:
+    """The loss panel: the line inside the box, the dotted line outside it, and the head."""
+    frame, style = view.frame, {"color": view.colour}
     t = frame["t"].to_numpy()
-    grad = np.maximum(frame["grad_norm"].to_numpy(), LOG_FLOOR)
     loss_tip = _hover_step(lang) + ": f = %{customdata:.6g}"
     # Rows outside the box and their neighbours: the dotted line joins the solid one.
     away = ~series.in_box | np.r_[~series.in_box[1:], False] | np.r_[False, ~series.in_box[:-1]]
-    return [
-        (
-            go.Scatter(
-                # One blank point for a run without any: Plotly would drop it from the legend.
-                x=_f32(frame["x"]) if not view.empty else [None],
-                y=_f32(frame["y"]) if not view.empty else [None],
-                mode="lines+markers",
-                name=view.label,
-                legendgroup=view.label,
-                line={**style, "width": 3, "dash": view.dash},
-                marker={**style, "symbol": view.symbol, "size": LEGEND_ONLY_MARKER},
-                hovertemplate=f"{tip}<br>(%{{x:.4g}}, %{{y:.4g}})<extra></extra>",
-            ),
-            "",
-        ),
-        (
-            go.Scatter(
-                x=_f32(end["x"]),
-                y=_f32(end["y"]),
-                mode="markers",
-                marker=head,
-                hovertemplate=f"{tip}<extra></extra>",
-                **group,
-            ),
-            "",
-        ),
-        (
-            go.Scatter(
-                x=_f32(t),
-                y=_f32(series.inside),
-                customdata=_f32(frame["loss"]),
-                mode="lines",
-                line={**style, "dash": view.dash, "width": 2},
-                hovertemplate=loss_tip + f"<extra>{view.label}</extra>",
-                **group,
-            ),
-            "2",
-        ),
-        (
-            go.Scatter(
-                x=_f32(t[away]),
-                y=_f32(_shown(series)[away]),
-                customdata=_f32(frame["loss"].to_numpy()[away]),
-                mode="lines",
-                line={**style, "dash": "dot", "width": 1.5},
-                opacity=0.7,
-                hovertemplate=loss_tip
-                + "<br>"
-                + text("fig_outside_tip", lang)
-                + f"<extra>{view.label}</extra>",
-                **group,
-            ),
-            "2",
-        ),
-        (
-            go.Scatter(
-                x=_f32(end["t"]),
-                y=_f32(_shown(series)[-1:]),
-                mode="markers",
-                marker={**head, "size": 9},
-                **edge,
-                **group,
-            ),
-            "2",
-        ),
-        (
-            go.Scatter(
-                x=_f32(t),
-                y=_f32(grad),
-                mode="lines",
-                line={**style, "dash": view.dash, "width": 2},
-                hovertemplate=_hover_step(lang)
-                + ": ‖∇f‖ = %{y:.4g}"
-                + f"<extra>{view.label}</extra>",
-                **group,
-            ),
-            "3",
-        ),
-        (
-            go.Scatter(
-                x=_f32(end["t"]),
-                y=_f32(grad[-1:]),
-                mode="markers",
-                marker={**head, "size": 9},
-                **edge,
-                **group,
-            ),
-            "3",
-        ),
-    ]
+    inside = go.Scatter(
+        x=_f32(t),
+        y=_f32(series.inside),
+        customdata=_f32(frame["loss"]),
+        mode="lines",
+        line={**style, "dash": view.dash, "width": 2},
+        hovertemplate=loss_tip + f"<extra>{view.label}</extra>",
+        **_in_group(view),
+    )
+    outside = go.Scatter(
+        x=_f32(t[away]),
+        y=_f32(_shown(series)[away]),
+        customdata=_f32(frame["loss"].to_numpy()[away]),
+        mode="lines",
+        line={**style, "dash": "dot", "width": 1.5},
+        opacity=0.7,
+        hovertemplate=loss_tip
+        + "<br>"
+        + text("fig_outside_tip", lang)
+        + f"<extra>{view.label}</extra>",
+        **_in_group(view),
+    )
+    head = go.Scatter(
+        x=_f32(_last_row(view)["t"]),
+        y=_f32(_shown(series)[-1:]),
+        mode="markers",
+        marker={**_head_marker(view), "size": 9},
+        **_EDGE,
+        **_in_group(view),
+    )
+    return [inside, outside, head]
+
+
+def _gradient_traces(view: PathView, lang: str) -> list[go.Scatter]:
+    """The gradient-norm panel (log scale, floored): the line and the head."""
+    frame = view.frame
+    grad = np.maximum(frame["grad_norm"].to_numpy(), LOG_FLOOR)
+    line = go.Scatter(
+        x=_f32(frame["t"].to_numpy()),
+        y=_f32(grad),
+        mode="lines",
+        line={"color": view.colour, "dash": view.dash, "width": 2},
+        hovertemplate=_hover_step(lang) + ": ‖∇f‖ = %{y:.4g}" + f"<extra>{view.label}</extra>",
+        **_in_group(view),
+    )
+    head = go.Scatter(
+        x=_f32(_last_row(view)["t"]),
+        y=_f32(grad[-1:]),
+        mode="markers",
+        marker={**_head_marker(view), "size": 9},
+        **_EDGE,
+        **_in_group(view),
+    )
+    return [line, head]
 
 
 def _ghost_traces(ghost: PathView, series: LossSeries, lang: str) -> list[tuple[go.Scatter, str]]:

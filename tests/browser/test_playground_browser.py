@@ -137,9 +137,7 @@ def test_a_widget_change_interrupts_a_long_race(browser: Browser, generous_serve
         errors: list[str] = []
         page.on("pageerror", lambda error: errors.append(str(error)))
         page.add_init_script(RECORD_PAGE)
-        query = urlencode(
-            {"fn": "custom", "formula": HEAVY_FORMULA, "opts": ",".join(OPTIMIZERS)}
-        )
+        query = urlencode({"fn": "custom", "formula": HEAVY_FORMULA, "opts": ",".join(OPTIMIZERS)})
         page.goto(f"{generous_server_url}/?{query}&steps={MAX_STEPS}")
         steps = page.locator(".st-key-steps input")
         expect(steps).to_be_editable(timeout=120_000)
