@@ -12,7 +12,6 @@ too, and teacher mode (`?hide=...`) hides the same groups of controls as on the 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import replace
 from typing import Any
 
 import numpy as np
@@ -20,10 +19,7 @@ import pandas as pd
 import streamlit as st
 
 from app_pages.controls import (
-    hyper_fields,
-    hyper_key,
     hyper_widget,
-    log_options,
     progress_bar,
     seed,
     warn_start_replaced,
@@ -31,50 +27,50 @@ from app_pages.controls import (
 from app_pages.links import is_hidden, publish, restore, show_refused
 from core.analysis.curvature import constant_hessian, stability_limit
 from core.batched.basins import BasinMap, basin_map, not_batchable_reason
-from core.batched.outcomes import DIVERGED, MAX_GRID, MAX_MAP_SIDE, MAX_RATES, NO_MINIMUM, text
+from core.batched.outcomes import DIVERGED, NO_MINIMUM, text
+from core.batched.settings import (
+    DEFAULT_GRID,
+    DEFAULT_MAP_SIDE,
+    DEFAULT_RATES,
+    DEFAULT_STEPS,
+    DEFAULT_SWEEP,
+    DEFAULT_SWEEP_RANGE,
+    DEFAULT_TOLERANCE,
+    GRIDS,
+    LR_OPTIONS,
+    MAP_SIDES,
+    METRICS,
+    PREFIX,
+    RATE_COUNTS,
+    TABS,
+    TOLERANCES,
+    bv_spec,
+    key,
+    link_defaults,
+    link_fields,
+    lr_range_default,
+    momentum_axis,
+    reset_refused,
+    sweepable_optimizers,
+    views_of,
+)
 from core.batched.sweeps import (
     MOMENTUM_OPTIMIZERS,
     largest_stable_rate,
     log_rates,
     lr_sweep,
     momentum_map,
-    not_sweepable_reason,
 )
-from core.figures.batched import basin_figure, basin_views, momentum_figure, sweep_figure
-from core.formulas.custom import MAX_COORDINATE
-from core.optim.optimizers import OPTIMIZERS, OptimizerSpec
+from core.figures.batched import basin_figure, momentum_figure, sweep_figure
+from core.optim.fields import hyper_key
+from core.optim.optimizers import OPTIMIZERS
 from core.problems.objectives import OBJECTIVES, Objective
 from core.runs.engine import MAX_STEPS, available_devices
-from core.settings.linkstate import Field
 from core.text.i18n import LANGUAGES, objective_name
 
-PREFIX = "bv"  # session keys of this page; hyper-parameters live under hp_bv_<optimizer>_<name>
-DEFAULT_FUNCTION = "himmelblau"
-DEFAULT_OPTIMIZER = "sgd"
-DEFAULT_STEPS = 200
-GRIDS = (20, 40, 60, 80, 100, 120, 160, MAX_GRID)
-DEFAULT_GRID = 80
-TOLERANCES = (0.1, 0.2, 0.5, 1.0, 2.0, 5.0, 10.0)  # percent of the box diagonal
-DEFAULT_TOLERANCE = 1.0
-RATE_COUNTS = (50, 60, 80, 100, 150, MAX_RATES)
-DEFAULT_RATES = 60
-DEFAULT_SWEEP = ["sgd", "momentum", "adam"]
-DEFAULT_SWEEP_RANGE = (1e-4, 1.0)
-MAP_SIDES = (12, 24, 36, 48, MAX_MAP_SIDE)
-DEFAULT_MAP_SIDE = 24
-DEFAULT_MAP_FUNCTION = "quadratic"
-MAX_MOMENTUM = 0.99
-LR_OPTIONS = log_options(1e-6, 100.0)
-TABS = ("basins", "sweep", "momentum")
-VIEWS = ("minimum", "loss", "steps")
-METRICS = ("loss", "steps")
 CHART_CONFIG = {"displaylogo": False}
 
 Hyper = tuple[tuple[str, Any], ...]
-
-
-def key(name: str) -> str:
-    return f"{PREFIX}_{name}"
 
 
 def control(
@@ -115,68 +111,6 @@ def function_picker(
     )
 
 
-def sweepable_optimizers() -> list[str]:
-    return [i for i, spec in OPTIMIZERS.items() if not not_sweepable_reason(spec)]
-
-
-# ---- Links: every setting of the page, with the ranges its widgets enforce.
-
-
-def link_fields() -> list[Field]:
-    rates = tuple(LR_OPTIONS)
-    return [
-        Field(key("tab"), "choice", choices=TABS),
-        Field(key("fn"), "choice", choices=tuple(OBJECTIVES)),
-        Field(key("opt"), "choice", choices=tuple(OPTIMIZERS)),
-        *(f for spec in OPTIMIZERS.values() for f in hyper_fields(bv_spec(spec.id))),
-        Field(key("steps"), "int", 1, MAX_STEPS),
-        Field(key("grid"), "int", allowed=GRIDS),
-        Field(key("tol"), "float", allowed=TOLERANCES),
-        Field(key("view"), "choice", choices=VIEWS),
-        Field(key("device"), "choice", choices=tuple(available_devices())),
-        Field(key("sweep_opts"), "choices", choices=tuple(sweepable_optimizers())),
-        Field(key("metric"), "choice", choices=METRICS),
-        Field(key("lr_range"), "pair", allowed=rates),
-        Field(key("rates"), "int", allowed=RATE_COUNTS),
-        Field(key("x"), "float", -MAX_COORDINATE, MAX_COORDINATE),
-        Field(key("y"), "float", -MAX_COORDINATE, MAX_COORDINATE),
-        Field(key("mm_fn"), "choice", choices=tuple(OBJECTIVES)),
-        Field(key("mm_opt"), "choice", choices=MOMENTUM_OPTIMIZERS),
-        Field(key("mm_side"), "int", allowed=MAP_SIDES),
-        Field(key("mm_range"), "pair", allowed=rates),
-    ]
-
-
-def link_defaults() -> dict[str, Any]:
-    """What a link may leave out: each setting's default for the session's function."""
-    state = st.session_state
-    objective = OBJECTIVES[state[key("fn")]]
-    out: dict[str, Any] = {
-        key("tab"): TABS[0],
-        key("fn"): DEFAULT_FUNCTION,
-        key("opt"): DEFAULT_OPTIMIZER,
-        key("steps"): DEFAULT_STEPS,
-        key("grid"): DEFAULT_GRID,
-        key("tol"): DEFAULT_TOLERANCE,
-        key("view"): basin_views(objective)[0],
-        key("device"): "cpu",
-        key("sweep_opts"): DEFAULT_SWEEP,
-        key("metric"): "loss",
-        key("lr_range"): DEFAULT_SWEEP_RANGE,
-        key("rates"): DEFAULT_RATES,
-        key("x"): objective.start[0],
-        key("y"): objective.start[1],
-        key("mm_fn"): DEFAULT_MAP_FUNCTION,
-        key("mm_opt"): "momentum",
-        key("mm_side"): DEFAULT_MAP_SIDE,
-        key("mm_range"): lr_range_default(OBJECTIVES[state[key("mm_fn")]]),
-    }
-    for spec in OPTIMIZERS.values():
-        for name, value in spec.defaults_for(objective).items():
-            out[hyper_key(key(spec.id), name)] = value
-    return out
-
-
 def publish_link(lang: str) -> None:
     """Write the page's settings into the URL: the open tab by its id, ranges as pairs."""
     state = st.session_state
@@ -185,12 +119,8 @@ def publish_link(lang: str) -> None:
     for name in (key("lr_range"), key("mm_range")):
         if name in state:
             current[name] = tuple(state[name])  # the slider may hand back a list
-    publish(PREFIX, link_fields(), link_defaults(), current)
-
-
-def bv_spec(optimizer_id: str) -> OptimizerSpec:
-    """The optimizer under this page's session keys: hp_bv_<optimizer>_<name>."""
-    return replace(OPTIMIZERS[optimizer_id], id=key(optimizer_id))
+    defaults = link_defaults(state[key("fn")], state[key("mm_fn")])
+    publish(PREFIX, link_fields(), defaults, current)
 
 
 # ---- Words: ids stay the widgets' values, only their labels follow the language.
@@ -301,9 +231,7 @@ def momentum_map_of(
     lang: str,
 ) -> pd.DataFrame:
     low, high, side = rates
-    momenta = np.linspace(0.0, MAX_MOMENTUM, side)
-    if optimizer == "nesterov":  # torch's Nesterov needs a momentum above 0
-        momenta = np.linspace(MAX_MOMENTUM / side, MAX_MOMENTUM, side)
+    momenta = momentum_axis(optimizer, side)
     with progress_bar(
         text("bv_progress_momentum", lang, pairs=f"{side * side:,}", steps=f"{steps:,}")
     ) as report:
@@ -326,13 +254,6 @@ def hessian_of(function: str) -> np.ndarray | None:
 
 
 # ---- Controls ---------------------------------------------------------------------------------
-
-
-def lr_range_default(objective: Objective) -> tuple[float, float]:
-    """A rate range around the function's gradient-descent rate: /100 to x5, on the 1-2-5 ladder."""
-    low = max(v for v in LR_OPTIONS if v <= max(objective.lr_gradient / 100, LR_OPTIONS[0]))
-    high = min(v for v in LR_OPTIONS if v >= min(objective.lr_gradient * 5, LR_OPTIONS[-1]))
-    return low, high
 
 
 def on_function_change() -> None:
@@ -363,42 +284,7 @@ def clean_session(lang: str) -> None:
         ),
         labels[TABS[0]],
     )
-    if state.get(key("fn")) not in OBJECTIVES:
-        state[key("fn")] = DEFAULT_FUNCTION
-    if state.get(key("opt")) not in OPTIMIZERS:
-        state[key("opt")] = DEFAULT_OPTIMIZER
-    if state.get(key("mm_fn")) not in OBJECTIVES:
-        state[key("mm_fn")] = DEFAULT_MAP_FUNCTION
-    for name, allowed, default in (
-        ("metric", METRICS, "loss"),
-        ("device", available_devices(), "cpu"),
-        ("mm_opt", MOMENTUM_OPTIMIZERS, "momentum"),
-        ("grid", GRIDS, DEFAULT_GRID),
-        ("tol", TOLERANCES, DEFAULT_TOLERANCE),
-        ("rates", RATE_COUNTS, DEFAULT_RATES),
-        ("mm_side", MAP_SIDES, DEFAULT_MAP_SIDE),
-    ):
-        if state.get(key(name), default) not in allowed:
-            state[key(name)] = default
-    for name in ("lr_range", "mm_range"):  # range sliders: two of the slider's stops
-        value = state.get(key(name))
-        if value is not None and not (
-            isinstance(value, (list, tuple)) and len(value) == 2 and set(value) <= set(LR_OPTIONS)
-        ):
-            state.pop(key(name))
-    chosen = state.get(key("sweep_opts"))
-    if chosen is not None and not (isinstance(chosen, list) and set(chosen) <= set(OPTIMIZERS)):
-        state.pop(key("sweep_opts"))
-    steps = state.get(key("steps"), DEFAULT_STEPS)
-    if not (isinstance(steps, int) and 1 <= steps <= MAX_STEPS):
-        state[key("steps")] = DEFAULT_STEPS
-    for param in OPTIMIZERS[state[key("opt")]].hyper:
-        name = hyper_key(f"{PREFIX}_{state[key('opt')]}", param.name)
-        if name in state:
-            try:
-                param.validate(state[name])
-            except ValueError:
-                state.pop(name)  # re-seeded with the default by its widget
+    reset_refused(state)
     check_start(OBJECTIVES[state[key("fn")]], lang)
 
 
@@ -527,7 +413,7 @@ def basins_tab(
     if reason:
         st.info(reason, icon=":material/info:")
         return
-    views = basin_views(objective)
+    views = views_of(objective)
     if st.session_state.get(key("view")) not in views:
         st.session_state[key("view")] = views[0]
     seed(key("device"), "cpu")

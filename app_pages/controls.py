@@ -10,14 +10,14 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-import numpy as np
 import streamlit as st
 
 from app_pages.heavy import heavy_slot
+from core.optim.fields import hyper_key
 from core.optim.optimizers import HyperParam, HyperValue, OptimizerSpec
 from core.problems.objectives import Objective, Point
 from core.runs.progress import ProgressFn
-from core.settings.linkstate import Field
+from core.settings.ladders import log_options
 from core.text.i18n import objective_name, text
 
 
@@ -25,18 +25,6 @@ def seed(key: str, value: Any) -> None:
     """Give widget `key` a starting value unless it already has one."""
     if key not in st.session_state:
         st.session_state[key] = value
-
-
-def log_options(low: float, high: float, *extra: float) -> list[float]:
-    """A 1-2-5 ladder from `low` to `high`, plus `extra` values, sorted and unique."""
-    ladder = [
-        m * 10.0**e
-        for e in range(int(np.floor(np.log10(low))), int(np.ceil(np.log10(high))) + 1)
-        for m in (1, 2, 5)
-    ]
-    values = {float(f"{v:.6g}") for v in ladder if low <= v <= high}
-    values |= {float(v) for v in extra if isinstance(v, (int, float)) and low <= v <= high}
-    return sorted(values)
 
 
 def _stop_if_asked(fraction: float) -> None:
@@ -85,16 +73,6 @@ def progress_bar(
             yield report
         finally:
             bar.empty()
-
-
-def hyper_key(optimizer_id: str, name: str) -> str:
-    """Session key of one hyper-parameter widget."""
-    return f"hp_{optimizer_id}_{name}"
-
-
-def hyper_fields(spec: OptimizerSpec) -> list[Field]:
-    """The URL fields of `spec`'s hyper-parameter widgets, with the registry's ranges."""
-    return [Field(hyper_key(spec.id, p.name), p.kind, p.low, p.high, p.choices) for p in spec.hyper]
 
 
 def hyper_widget(

@@ -13,12 +13,13 @@ from typing import Any
 
 import streamlit as st
 
-from app_pages.controls import hyper_fields, hyper_key, hyper_widget, seed, warn_start_replaced
+from app_pages.controls import hyper_widget, seed, warn_start_replaced
 from app_pages.links import is_hidden
 from app_pages.shared_figures import FrozenFigure, shared_figure
 from core.figures.playground import start_picker_figure
 from core.formulas.custom import MAX_COORDINATE, custom_objective
 from core.formulas.expressions import FormulaError, point_at
+from core.optim.fields import hyper_fields, hyper_key
 from core.optim.optimizers import OPTIMIZERS
 from core.optim.schedules import SCHEDULE_KINDS
 from core.problems.objectives import OBJECTIVES, Objective, Point

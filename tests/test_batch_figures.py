@@ -10,13 +10,13 @@ import pytest
 
 from core.analysis.curvature import curvature_along
 from core.batched.basins import basin_map
+from core.batched.settings import views_of
 from core.batched.sweeps import log_rates, lr_sweep, momentum_map
 from core.figures.batched import (
     DIVERGED_COLOUR,
     MINIMUM_COLOURS,
     NONE_COLOUR,
     basin_figure,
-    basin_views,
     curvature_figure,
     momentum_figure,
     sweep_figure,
@@ -84,7 +84,7 @@ def test_loss_and_steps_views(basins):
 
 def test_a_function_without_minima_has_no_minimum_view():
     saddle = OBJECTIVES["saddle"]
-    assert basin_views(saddle) == ("loss", "steps")
+    assert views_of(saddle) == ("loss", "steps")
     basins = basin_map(saddle, "sgd", resolution=6, steps=80, lr=0.05)
     with pytest.raises(ValueError, match="minima"):
         basin_figure(saddle, basins, "minimum")

@@ -97,3 +97,29 @@ def test_a_coordinate_is_tidied_to_a_thousandth_of_its_box(value, span, tidy):
 )
 def test_a_shared_link_is_a_full_address_of_the_playground(page_url, link):
     assert full_link(page_url, "lessons", {"fn": "quadratic", "steps": "60"}) == link
+
+
+@pytest.mark.parametrize(
+    ("field", "good", "bad"),
+    [
+        (Field("n", "int", 1, 10), [1, 10], [0, 11, 2.5, True, "3", None]),
+        (Field("x", "float", -1.0, 1.0), [0.5, -1.0, 1], [2.0, float("nan"), "0.5", [0.5]]),
+        (Field("c", "choice", choices=("a", "b")), ["a"], ["c", 1, None]),
+        (
+            Field("cs", "choices", choices=("a", "b")),
+            [["a"], ["a", "b"]],
+            [["a", "a"], ["z"], "ab"],
+        ),
+        (Field("b", "bool"), [True, False], [1, "true", None]),
+        (
+            Field("r", "pair", allowed=(0.1, 1.0, 10.0)),
+            [(0.1, 1.0), [1.0, 10.0]],
+            [(0.2, 1.0), (1.0,)],
+        ),
+        (Field("g", "int", allowed=(20, 40)), [20], [30]),
+        (Field("t", "text", max_length=3), ["abc"], ["abcd", 3]),
+    ],
+)
+def test_a_session_value_is_accepted_by_the_same_rule_as_a_link(field, good, bad):
+    assert all(field.accepts(value) for value in good), good
+    assert not any(field.accepts(value) for value in bad), [v for v in bad if field.accepts(v)]

@@ -19,13 +19,12 @@ from plotly.subplots import make_subplots
 
 from core.batched.basins import BasinMap
 from core.batched.outcomes import DIVERGED, NO_MINIMUM, text
+from core.batched.settings import METRICS, views_of
 from core.figures.playground import F32_EPS, PALETTE, gap_floor
 from core.figures.raster import PLOTLY_COLORSCALE
 from core.optim.optimizers import OPTIMIZERS
 from core.problems.objectives import Objective
 
-BASIN_VIEWS = ("minimum", "loss", "steps")
-SWEEP_METRICS = ("loss", "steps")
 # Basin colours: the palette without its black, which means "diverged" here.
 MINIMUM_COLOURS = tuple(c for c in PALETTE if c != "#000000")
 NONE_COLOUR = "#BDBDBD"
@@ -39,11 +38,6 @@ def f32(values: np.ndarray | pd.Series | Sequence[float]) -> dict[str, str]:
     if array.ndim > 1:
         spec["shape"] = ",".join(map(str, array.shape))
     return spec
-
-
-def basin_views(objective: Objective) -> tuple[str, ...]:
-    """The colourings that make sense for `objective`: "minimum" needs known minima."""
-    return BASIN_VIEWS if objective.minima else BASIN_VIEWS[1:]
 
 
 def _discrete_scale(colours: Sequence[str]) -> list[list]:
@@ -168,7 +162,7 @@ def basin_figure(
             without known minima, the step at which the run left the region).
         lang: the language of the figure's words ("en" or "zh").
     """
-    if view not in basin_views(objective):
+    if view not in views_of(objective):
         raise ValueError(text("bv_err_view", lang, view=repr(view)))
     counts = basins.counts(len(objective.minima))
     if view == "minimum":
@@ -332,10 +326,8 @@ def sweep_figure(
     Diverged rates are crosses along the top; `limit` (2 / lambda_max on a convex quadratic,
     core.analysis.curvature.stability_limit) is a dashed vertical line. Words in `lang`.
     """
-    if metric not in SWEEP_METRICS:
-        raise ValueError(
-            text("bv_err_metric", lang, metric=repr(metric), choices=repr(SWEEP_METRICS))
-        )
+    if metric not in METRICS:
+        raise ValueError(text("bv_err_metric", lang, metric=repr(metric), choices=repr(METRICS)))
     fig = go.Figure()
     log_y = metric == "loss" and objective.f_min is not None
     finite = []

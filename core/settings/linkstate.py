@@ -95,6 +95,15 @@ class Field:
             raise FieldError("not_a_stop")
         return number
 
+    def accepts(self, value: Any) -> bool:
+        """Whether a value already in the session (a widget's, or one a link put there) is one
+        this field would take from a link: the same rule for both, by a round trip through the
+        URL text."""
+        try:
+            return _same(self.parse(self.format(value)), value)
+        except (FieldError, TypeError, ValueError):
+            return False
+
     def format(self, value: Any) -> Raw:
         """The URL text for `value`."""
         if self.kind == "choices":
@@ -106,6 +115,15 @@ class Field:
         if self.kind == "pair":
             return ",".join(repr(float(v)) for v in value)
         return str(value)
+
+
+def _same(parsed: Any, value: Any) -> bool:
+    """A value parsed back from its URL text is the session's value."""
+    if isinstance(parsed, tuple):  # a pair: a range slider hands back a list
+        return isinstance(value, (list, tuple)) and tuple(value) == parsed
+    if isinstance(value, bool) != isinstance(parsed, bool):  # True is not the number 1
+        return False
+    return parsed == value
 
 
 def tidy_coordinate(value: float, span: float) -> float:
