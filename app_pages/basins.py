@@ -14,7 +14,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-import numpy as np
 import pandas as pd
 import streamlit as st
 
@@ -25,7 +24,7 @@ from app_pages.controls import (
     warn_start_replaced,
 )
 from app_pages.links import is_hidden, publish, restore, show_refused
-from core.analysis.curvature import constant_hessian, stability_limit
+from core.analysis.curvature import Quadratic, convex_quadratic, stability_limit
 from core.batched.basins import BasinMap, basin_map, not_batchable_reason
 from core.batched.outcomes import DIVERGED, NO_MINIMUM, text
 from core.batched.settings import (
@@ -249,8 +248,8 @@ def momentum_map_of(
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
-def hessian_of(function: str) -> np.ndarray | None:
-    return constant_hessian(OBJECTIVES[function])
+def quadratic_of(function: str) -> Quadratic | None:
+    return convex_quadratic(OBJECTIVES[function])
 
 
 # ---- Controls ---------------------------------------------------------------------------------
@@ -491,6 +490,49 @@ def sweep_tab(
     steps: int,
     tolerance: float,
 ) -> None:
+    chosen, metric, (low, high), count, start = sweep_controls(lang, objective)
+    if not chosen:
+        st.info(text("bv_pick_sweep", lang))
+        return
+    if low >= high:
+        st.error(text("bv_empty_range", lang))
+        return
+    settings = sweep_settings(objective, chosen, optimizer, hyper)
+    rates = (float(low), float(high), int(count))
+    try:
+        sweep = sweep_of(objective.id, settings, start, steps, rates, tolerance, lang)
+    except ValueError as error:
+        cannot_run(error, lang)
+        return
+    limit = stability_limit(objective)
+    st.plotly_chart(
+        sweep_figure(objective, sweep, metric, limit=limit, lang=lang),
+        width="stretch",
+        theme=None,
+        config=CHART_CONFIG,
+        key=key("sweep_chart"),
+    )
+    quadratic = quadratic_of(objective.id)
+    if quadratic is not None:
+        h = quadratic.hessian
+        st.caption(
+            text(
+                "bv_quadratic_caption",
+                lang,
+                name=objective_name(objective.id, objective.name, lang),
+                hessian=f"[[{h[0, 0]:.4g}, {h[0, 1]:.4g}], [{h[1, 0]:.4g}, {h[1, 1]:.4g}]]",
+                low=f"{quadratic.lambda_min:.4g}",
+                high=f"{quadratic.lambda_max:.4g}",
+                limit=f"{limit:.4g}",
+            )
+        )
+    st.caption(sweep_summary(sweep, settings, optimizer, lang))
+
+
+def sweep_controls(
+    lang: str, objective: Objective
+) -> tuple[list[str], str, tuple[float, float], int, tuple[float, float]]:
+    """The sweep's own controls: optimizers, what to plot, the rate range and count, the start."""
     sweepable = sweepable_optimizers()
     seed(key("sweep_opts"), [i for i in DEFAULT_SWEEP if i in sweepable])
     st.session_state[key("sweep_opts")] = [
@@ -523,7 +565,7 @@ def sweep_tab(
     a, b, c, d = st.columns([3, 2, 1, 1])
     # A range slider takes its default through `value` (not a seeded key): without it the widget
     # is a single-value slider, and the range the browser sends back is dropped for its default.
-    low, high = control(
+    rate_range = control(
         "lr",
         "lr_range",
         lambda: a.select_slider(
@@ -551,48 +593,13 @@ def sweep_tab(
         "y",
         lambda: d.number_input(text("bv_start_y", lang), y0, y1, key=key("y"), format="%.4g"),
     )
-    if not chosen:
-        st.info(text("bv_pick_sweep", lang))
-        return
-    if low >= high:
-        st.error(text("bv_empty_range", lang))
-        return
-    settings = sweep_settings(objective, chosen, optimizer, hyper)
-    try:
-        sweep = sweep_of(
-            objective.id,
-            settings,
-            (float(x), float(y)),
-            steps,
-            (float(low), float(high), int(count)),
-            tolerance,
-            lang,
-        )
-    except ValueError as error:
-        cannot_run(error, lang)
-        return
-    limit = stability_limit(objective)
-    st.plotly_chart(
-        sweep_figure(objective, sweep, metric, limit=limit, lang=lang),
-        width="stretch",
-        theme=None,
-        config=CHART_CONFIG,
-        key=key("sweep_chart"),
-    )
-    if limit is not None:
-        h = hessian_of(objective.id)
-        lam = np.linalg.eigvalsh(h)
-        st.caption(
-            text(
-                "bv_quadratic_caption",
-                lang,
-                name=objective_name(objective.id, objective.name, lang),
-                hessian=f"[[{h[0, 0]:.4g}, {h[0, 1]:.4g}], [{h[1, 0]:.4g}, {h[1, 1]:.4g}]]",
-                low=f"{lam[0]:.4g}",
-                high=f"{lam[1]:.4g}",
-                limit=f"{limit:.4g}",
-            )
-        )
+    return chosen, metric, tuple(rate_range), count, (float(x), float(y))
+
+
+def sweep_summary(
+    sweep: pd.DataFrame, settings: tuple[tuple[str, Hyper], ...], optimizer: str, lang: str
+) -> str:
+    """Up to which rate each swept optimizer stayed stable, in one caption."""
     stable = []
     for optimizer_id, _ in settings:
         rate = largest_stable_rate(sweep, optimizer_id)
@@ -602,13 +609,11 @@ def sweep_tab(
             if rate is None
             else text("bv_stable_up_to", lang, name=name, rate=f"{rate:.4g}")
         )
-    st.caption(
-        text(
-            "bv_sweep_summary",
-            lang,
-            stable=("；" if lang == "zh" else "; ").join(stable),
-            name=OPTIMIZERS[optimizer].name,
-        )
+    return text(
+        "bv_sweep_summary",
+        lang,
+        stable=("；" if lang == "zh" else "; ").join(stable),
+        name=OPTIMIZERS[optimizer].name,
     )
 
 
@@ -663,9 +668,8 @@ def momentum_tab(lang: str, steps: int, tolerance: float) -> None:
     except ValueError as error:
         cannot_run(error, lang)
         return
-    h = hessian_of(function)
-    lam = None if h is None else np.linalg.eigvalsh(h)
-    lambda_max = float(lam[1]) if lam is not None and lam[0] > 0 else None
+    quadratic = quadratic_of(function)
+    lambda_max = quadratic.lambda_max if quadratic is not None else None
     st.plotly_chart(
         momentum_figure(objective, grid, lambda_max=lambda_max, lang=lang),
         width="stretch",

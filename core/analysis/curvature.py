@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -131,10 +132,27 @@ def stability_limit(objective: Objective, momentum: float = 0.0, lang: str = "en
     """
     if not (math.isfinite(momentum) and 0.0 <= momentum < 1.0):
         raise ValueError(text("bv_err_momentum", lang, value=repr(momentum)))
+    quadratic = convex_quadratic(objective)
+    if quadratic is None:
+        return None
+    return 2.0 * (1.0 + momentum) / quadratic.lambda_max
+
+
+@dataclass(frozen=True, slots=True)
+class Quadratic:
+    """A convex quadratic's constant Hessian and its eigenvalues, 0 < lambda_min <= lambda_max."""
+
+    hessian: np.ndarray
+    lambda_min: float
+    lambda_max: float
+
+
+def convex_quadratic(objective: Objective) -> Quadratic | None:
+    """The Hessian and its eigenvalues when `objective` is a convex quadratic, else None."""
     h = constant_hessian(objective)
     if h is None:
         return None
     low, high = np.linalg.eigvalsh(h)
     if low <= 0:
         return None
-    return 2.0 * (1.0 + momentum) / float(high)
+    return Quadratic(h, float(low), float(high))
