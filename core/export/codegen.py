@@ -7,20 +7,21 @@ f(p).sum().backward(), optional seeded gradient noise, step (with a closure for 
 projection into the box, scheduler step; it stops where the engine stops. It prints each optimizer's
 last recorded iterate, bitwise equal to the engine's on the same torch build and device.
 
-The code text of every registry objective is data here (`OBJECTIVE_CODE`); tests check it
-evaluates bitwise like the registry's callable, so the two cannot drift apart. Custom formulas are
+The code of every registry objective is read from its own source (`registry_body`); tests check
+it evaluates bitwise like the registry's callable. Custom formulas are
 translated from their checked source. Nothing here runs the generated code.
 """
 
 from __future__ import annotations
 
 import ast
+import inspect
 import json
 import math
 import numbers
 import re
 import textwrap
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from types import MappingProxyType
 from typing import Any
 
@@ -34,64 +35,6 @@ from core.runs.engine import MAX_STEPS, region, resolve_objective, resolve_optim
 
 WIDTH = 100  # line length of the generated script (the project's ruff setting)
 
-# The body of `f` for each registry objective, one string per line, after
-# `x, y = p[..., 0], p[..., 1]`: the same torch operations in the same order as
-# core.problems.objectives, so values and gradients agree bit for bit (tests check every entry).
-OBJECTIVE_CODE: Mapping[str, tuple[str, ...]] = MappingProxyType(
-    {
-        "rosenbrock": ("return (1 - x) ** 2 + 100 * (y - x**2) ** 2",),
-        "beale": (
-            "return (",
-            "    (1.5 - x + x * y) ** 2 + (2.25 - x + x * y**2) ** 2 + (2.625 - x + x * y**3) ** 2",
-            ")",
-        ),
-        "himmelblau": ("return (x**2 + y - 11) ** 2 + (x + y**2 - 7) ** 2",),
-        "booth": ("return (x + 2 * y - 7) ** 2 + (2 * x + y - 5) ** 2",),
-        "rastrigin": (
-            "waves = torch.cos(2 * math.pi * x) + torch.cos(2 * math.pi * y)",
-            "return 20 + x**2 + y**2 - 10 * waves",
-        ),
-        "ackley": (
-            "radius = torch.sqrt((x**2 + y**2) / 2)",
-            "waves = (torch.cos(2 * math.pi * x) + torch.cos(2 * math.pi * y)) / 2",
-            "return -20 * torch.exp(-0.2 * radius) - torch.exp(waves) + 20 + math.e",
-        ),
-        "goldstein_price": (
-            "a = 1 + (x + y + 1) ** 2 * (19 - 14 * x + 3 * x**2 - 14 * y + 6 * x * y + 3 * y**2)",
-            "b = 30 + (2 * x - 3 * y) ** 2 * (",
-            "    18 - 32 * x + 12 * x**2 + 48 * y - 36 * x * y + 27 * y**2",
-            ")",
-            "return a * b",
-        ),
-        "six_hump_camel": (
-            "return (4 - 2.1 * x**2 + x**4 / 3) * x**2 + x * y + (-4 + 4 * y**2) * y**2",
-        ),
-        "matyas": ("return 0.26 * (x**2 + y**2) - 0.48 * x * y",),
-        "three_hump_camel": ("return 2 * x**2 - 1.05 * x**4 + x**6 / 6 + x * y + y**2",),
-        "styblinski_tang": ("return (x**4 - 16 * x**2 + 5 * x + y**4 - 16 * y**2 + 5 * y) / 2",),
-        "levi13": (
-            "return (",
-            "    torch.sin(3 * math.pi * x) ** 2",
-            "    + (x - 1) ** 2 * (1 + torch.sin(3 * math.pi * y) ** 2)",
-            "    + (y - 1) ** 2 * (1 + torch.sin(2 * math.pi * y) ** 2)",
-            ")",
-        ),
-        "mccormick": ("return torch.sin(x + y) + (x - y) ** 2 - 1.5 * x + 2.5 * y + 1",),
-        "easom": (
-            "bump = torch.exp(-((x - math.pi) ** 2 + (y - math.pi) ** 2))",
-            "return -torch.cos(x) * torch.cos(y) * bump",
-        ),
-        "eggholder": (
-            "return -(y + 47) * torch.sin(torch.sqrt(torch.abs(y + x / 2 + 47))) - x * torch.sin(",
-            "    torch.sqrt(torch.abs(x - (y + 47)))",
-            ")",
-        ),
-        "quadratic": ("return 25.25 * x**2 - 49.5 * x * y + 25.25 * y**2",),
-        "banana": ("return (1 - x) ** 2 + 20 * (3 * y - x**2) ** 2",),
-        "saddle": ("return x**2 - y**2",),
-        "two_wells": ("return (x**2 - 1) ** 2 + 0.3 * x + y**2",),
-    }
-)
 
 # Formula functions (core.formulas.expressions.FUNCTIONS) as torch code.
 FUNCTION_CODE: Mapping[str, str] = MappingProxyType(
@@ -333,12 +276,25 @@ def _function_body(objective: Objective) -> str:
             "x, y = p[None, 0], p[None, 1]\n"
             f"return {_wrapped(formula_code(objective.fn))}[0]"
         )
-    if objective.id not in OBJECTIVE_CODE or OBJECTIVES[objective.id].fn is not objective.fn:
+    if objective.id not in OBJECTIVES or OBJECTIVES[objective.id].fn is not objective.fn:
         raise ValueError(f"No code for the function {objective.name!r}")
-    body = "\n".join(OBJECTIVE_CODE[objective.id])
-    if re.search(r"\b[xy]\b", body):
-        body = "x, y = p[..., 0], p[..., 1]\n" + body
-    return _indent(body)
+    return _indent(registry_body(objective.fn))
+
+
+def registry_body(fn: Callable[..., Any]) -> str:
+    """A registry function's body as the script writes it, from the function's own source (one
+    source: the code shown is the code that runs). Its first line, `x, y = _xy(p)`, becomes
+    `x, y = p[..., 0], p[..., 1]`, and PI becomes math.pi: the same operations, so the same bits
+    (tests check every entry)."""
+    source = textwrap.dedent(inspect.getsource(fn))
+    definition = ast.parse(source).body[0]
+    assert isinstance(definition, ast.FunctionDef)
+    unpack, *rest = definition.body
+    if ast.unparse(unpack) != "x, y = _xy(p)":
+        raise ValueError(f"{fn.__name__} does not start with `x, y = _xy(p)`")
+    lines = source.splitlines()[rest[0].lineno - 1 : definition.end_lineno]
+    body = re.sub(r"\bPI\b", "math.pi", textwrap.dedent("\n".join(lines)))
+    return "x, y = p[..., 0], p[..., 1]\n" + body
 
 
 def _summary(objective: Objective, start, steps, dtype, device, noise, seed, project) -> str:
