@@ -535,6 +535,54 @@ class NonScalarBackward:
     cells: tuple[Cell, ...]
 
 
+def _tensor_and_weights(x: str, weights: str, lang: str) -> tuple[Any, Any, tuple[int, ...]]:
+    """Section 5's tensor and `gradient` weights from their text, of one shape."""
+    # One number would make f a one-element tensor, which backward() accepts like a scalar.
+    x_data, shape = parse_tensor_text(x, "x", min_dim=1, min_elements=2, lang=lang)
+    w_data, w_shape = parse_tensor_text(
+        weights, text("lab_name_weights", lang), min_dim=1, lang=lang
+    )
+    if w_shape != shape:
+        raise ValueError(
+            text(
+                "lab_err_weights_shape",
+                lang,
+                expected=_shape_text(shape, lang),
+                got=_shape_text(w_shape, lang),
+            )
+        )
+    return x_data, w_data, shape
+
+
+def _weighted_sum(
+    p: _Printer,
+    x_data: Any,
+    x_lit: str,
+    wt: torch.Tensor,
+    vjp: torch.Tensor,
+    coefficients: tuple[float, float, float],
+    lang: str,
+) -> tuple[torch.Tensor, Cell]:
+    """The same gradient as backward(gradient=w), from the scalar (f * w).sum(): its x.grad and
+    the cell that shows it (and prints whether the two are equal)."""
+    x2 = torch.tensor(x_data, requires_grad=True)
+    (_quadratic(x2, *coefficients) * wt).sum().backward()
+    assert x2.grad is not None  # backward() just filled it
+    p(x2.grad)
+    p(torch.equal(vjp, x2.grad))
+    cell = p.cell(
+        text("lab_cell_weighted_sum", lang),
+        f"""
+x2 = torch.tensor({x_lit}, requires_grad=True)
+f2 = a * x2**2 + b * x2 + c
+(f2 * w).sum().backward()
+print(x2.grad)
+print(torch.equal(x.grad, x2.grad))
+""",
+    )
+    return x2.grad, cell
+
+
 def nonscalar_backward(
     a: float = 1.0,
     b: float = -2.0,
@@ -557,20 +605,7 @@ def nonscalar_backward(
         ValueError: unreadable text, a shape mismatch, or out-of-range numbers.
     """
     a, b, c = _coefficients(a, b, c, lang)
-    # One number would make f a one-element tensor, which backward() accepts like a scalar.
-    x_data, shape = parse_tensor_text(x, "x", min_dim=1, min_elements=2, lang=lang)
-    w_data, w_shape = parse_tensor_text(
-        weights, text("lab_name_weights", lang), min_dim=1, lang=lang
-    )
-    if w_shape != shape:
-        raise ValueError(
-            text(
-                "lab_err_weights_shape",
-                lang,
-                expected=_shape_text(shape, lang),
-                got=_shape_text(w_shape, lang),
-            )
-        )
+    x_data, w_data, shape = _tensor_and_weights(x, weights, lang)
     x_lit, w_lit = _nested_lit(x_data), _nested_lit(w_data)
     p = _Printer()
     cells = []
@@ -624,32 +659,17 @@ print(x.grad)
         )
     )
 
-    x2 = torch.tensor(x_data, requires_grad=True)
-    f2 = _quadratic(x2, a, b, c)
-    (f2 * wt).sum().backward()
-    assert xt.grad is not None and x2.grad is not None  # both backward() calls filled them
-    equal = torch.equal(xt.grad, x2.grad)
-    p(x2.grad)
-    p(equal)
-    cells.append(
-        p.cell(
-            text("lab_cell_weighted_sum", lang),
-            f"""
-x2 = torch.tensor({x_lit}, requires_grad=True)
-f2 = a * x2**2 + b * x2 + c
-(f2 * w).sum().backward()
-print(x2.grad)
-print(torch.equal(x.grad, x2.grad))
-""",
-        )
-    )
+    assert xt.grad is not None  # backward(gradient=w) just filled it
+    x2_grad, cell = _weighted_sum(p, x_data, x_lit, wt, xt.grad, (a, b, c), lang)
+    cells.append(cell)
+    equal = torch.equal(xt.grad, x2_grad)
     return NonScalarBackward(
         shape=shape,
         f_repr=repr(f),
         error=error,
         grad=xt.grad.tolist(),
         grad_repr=repr(xt.grad),
-        weighted_grad_repr=repr(x2.grad),
+        weighted_grad_repr=repr(x2_grad),
         equal=equal,
         cells=tuple(cells),
     )
