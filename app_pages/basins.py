@@ -412,6 +412,29 @@ def basins_tab(
     if reason:
         st.info(reason, icon=":material/info:")
         return
+    view, device = basin_view_controls(lang, objective)
+    if not objective.minima:
+        name = objective_name(objective.id, objective.name, lang)
+        st.info(text("bv_no_minimum", lang, name=name))
+    try:
+        basins = basins_of(
+            objective.id, optimizer, tuple(hyper.items()), grid, steps, tolerance, device, lang
+        )
+    except ValueError as error:
+        cannot_run(error, lang)
+        return
+    st.plotly_chart(
+        basin_figure(objective, basins, view, lang=lang),
+        width="stretch",
+        theme=None,
+        config=CHART_CONFIG,
+        key=key("basins_chart"),
+    )
+    st.caption(basins_caption(objective, basins, steps, lang))
+
+
+def basin_view_controls(lang: str, objective: Objective) -> tuple[str, str]:
+    """How to colour the map (by minimum only where minima are known), and the device."""
     views = views_of(objective)
     if st.session_state.get(key("view")) not in views:
         st.session_state[key("view")] = views[0]
@@ -435,37 +458,23 @@ def basins_tab(
             help=text("bv_device_help", lang),
         ),
     )
-    if not objective.minima:
-        name = objective_name(objective.id, objective.name, lang)
-        st.info(text("bv_no_minimum", lang, name=name))
-    try:
-        basins = basins_of(
-            objective.id, optimizer, tuple(hyper.items()), grid, steps, tolerance, device, lang
-        )
-    except ValueError as error:
-        cannot_run(error, lang)
-        return
-    st.plotly_chart(
-        basin_figure(objective, basins, view, lang=lang),
-        width="stretch",
-        theme=None,
-        config=CHART_CONFIG,
-        key=key("basins_chart"),
-    )
+    return view, device
+
+
+def basins_caption(objective: Objective, basins: BasinMap, steps: int, lang: str) -> str:
+    """How many starts reached a minimum, none, or diverged, and how long the map took."""
     counts = basins.counts(len(objective.minima))
     reached = sum(n for k, n in counts.items() if k >= 0)
-    st.caption(
-        text(
-            "bv_basins_caption",
-            lang,
-            starts=f"{basins.starts:,}",
-            steps=f"{steps:,}",
-            seconds=f"{basins.seconds:.2f}",
-            reached=f"{reached:,}",
-            radius=f"{basins.radius:.3g}",
-            none=f"{counts[NO_MINIMUM]:,}",
-            diverged=f"{counts[DIVERGED]:,}",
-        )
+    return text(
+        "bv_basins_caption",
+        lang,
+        starts=f"{basins.starts:,}",
+        steps=f"{steps:,}",
+        seconds=f"{basins.seconds:.2f}",
+        reached=f"{reached:,}",
+        radius=f"{basins.radius:.3g}",
+        none=f"{counts[NO_MINIMUM]:,}",
+        diverged=f"{counts[DIVERGED]:,}",
     )
 
 
@@ -582,18 +591,23 @@ def sweep_controls(
         "rates",
         lambda: b.select_slider(text("bv_rate_count", lang), RATE_COUNTS, key=key("rates")),
     )
+    return chosen, metric, tuple(rate_range), count, start_controls(lang, objective, c, d)
+
+
+def start_controls(lang: str, objective: Objective, left: Any, right: Any) -> tuple[float, float]:
+    """The sweep's start, x in `left` and y in `right`, within the function's box."""
     (x0, x1), (y0, y1) = objective.box
     x = control(
         "start",
         "x",
-        lambda: c.number_input(text("bv_start_x", lang), x0, x1, key=key("x"), format="%.4g"),
+        lambda: left.number_input(text("bv_start_x", lang), x0, x1, key=key("x"), format="%.4g"),
     )
     y = control(
         "start",
         "y",
-        lambda: d.number_input(text("bv_start_y", lang), y0, y1, key=key("y"), format="%.4g"),
+        lambda: right.number_input(text("bv_start_y", lang), y0, y1, key=key("y"), format="%.4g"),
     )
-    return chosen, metric, tuple(rate_range), count, (float(x), float(y))
+    return float(x), float(y)
 
 
 def sweep_summary(
@@ -618,6 +632,35 @@ def sweep_summary(
 
 
 def momentum_tab(lang: str, steps: int, tolerance: float) -> None:
+    function, optimizer, side, (low, high) = momentum_controls(lang)
+    objective = OBJECTIVES[function]
+    if low >= high:
+        st.error(text("bv_empty_range", lang))
+        return
+    try:
+        grid = momentum_map_of(
+            function, optimizer, steps, (float(low), float(high), int(side)), tolerance, lang
+        )
+    except ValueError as error:
+        cannot_run(error, lang)
+        return
+    quadratic = quadratic_of(function)
+    lambda_max = quadratic.lambda_max if quadratic is not None else None
+    st.plotly_chart(
+        momentum_figure(objective, grid, lambda_max=lambda_max, lang=lang),
+        width="stretch",
+        theme=None,
+        config=CHART_CONFIG,
+        key=key("momentum_chart"),
+    )
+    caption = [text("bv_momentum_caption", lang, steps=f"{steps:,}", start=objective.start)]
+    if lambda_max:
+        caption.append(text("bv_momentum_limit", lang))
+    st.caption(sentences(caption, lang))
+
+
+def momentum_controls(lang: str) -> tuple[str, str, int, tuple[float, float]]:
+    """The momentum map's function, method, size and rate range."""
     seed(key("mm_opt"), "momentum")
     seed(key("mm_side"), DEFAULT_MAP_SIDE)
     a, b, c = st.columns([2, 2, 2])
@@ -658,29 +701,7 @@ def momentum_tab(lang: str, steps: int, tolerance: float) -> None:
         ),
         lr_range_default(objective),
     )
-    if low >= high:
-        st.error(text("bv_empty_range", lang))
-        return
-    try:
-        grid = momentum_map_of(
-            function, optimizer, steps, (float(low), float(high), int(side)), tolerance, lang
-        )
-    except ValueError as error:
-        cannot_run(error, lang)
-        return
-    quadratic = quadratic_of(function)
-    lambda_max = quadratic.lambda_max if quadratic is not None else None
-    st.plotly_chart(
-        momentum_figure(objective, grid, lambda_max=lambda_max, lang=lang),
-        width="stretch",
-        theme=None,
-        config=CHART_CONFIG,
-        key=key("momentum_chart"),
-    )
-    caption = [text("bv_momentum_caption", lang, steps=f"{steps:,}", start=objective.start)]
-    if lambda_max:
-        caption.append(text("bv_momentum_limit", lang))
-    st.caption(sentences(caption, lang))
+    return function, optimizer, side, (low, high)
 
 
 # ---- Page -------------------------------------------------------------------------------------
