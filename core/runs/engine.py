@@ -86,22 +86,21 @@ class Stop:
 
 def resolve_objective(objective: str | Objective) -> Objective:
     """Look up an objective id, or pass an Objective through."""
-    if isinstance(objective, Objective):
-        return objective
-    try:
-        return OBJECTIVES[objective]
-    except KeyError:
-        raise ValueError(f"Unknown function {objective!r}") from None
+    return _resolve(objective, Objective, OBJECTIVES, "function")
 
 
 def resolve_optimizer(optimizer: str | OptimizerSpec) -> OptimizerSpec:
     """Look up an optimizer id, or pass an OptimizerSpec through."""
-    if isinstance(optimizer, OptimizerSpec):
-        return optimizer
+    return _resolve(optimizer, OptimizerSpec, OPTIMIZERS, "optimizer")
+
+
+def _resolve(value: Any, record: type, registry: Mapping[str, Any], what: str) -> Any:
+    if isinstance(value, record):
+        return value
     try:
-        return OPTIMIZERS[optimizer]
-    except KeyError:
-        raise ValueError(f"Unknown optimizer {optimizer!r}") from None
+        return registry[value]
+    except (KeyError, TypeError):  # TypeError: an unhashable value
+        raise ValueError(f"Unknown {what} {value!r}") from None
 
 
 def available_devices() -> list[str]:
