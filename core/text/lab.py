@@ -259,16 +259,16 @@ LAB_TEXT: dict[str, tuple[str, str]] = {
     "lab_runaway_smaller_lr": ("Try a smaller learning rate.", "请尝试更小的学习率。"),
     "lab_note_budget": (
         "{name} evaluates f up to {evaluations} times a step, so within one request's work "
-        "budget the loop runs {steps} of the {asked} steps asked for; the code above runs "
+        "budget the loop runs {steps} of the {asked} steps asked for; the code below runs "
         "exactly that many.",
         "{name} 每一步最多计算 f 共 {evaluations} 次，受单次请求计算预算的限制，"
-        "这个循环只跑了 {steps} 步（你设置的是 {asked} 步）；上面的代码也正是按这个步数运行的。",
+        "这个循环只跑了 {steps} 步（你设置的是 {asked} 步）；下面的代码也正是按这个步数运行的。",
     ),
     "lab_note_budget_steps": (
         "One request's work budget is {budget} optimizer-steps, so the loop runs {steps} of the "
-        "{asked} steps asked for; the code above runs exactly that many.",
+        "{asked} steps asked for; the code below runs exactly that many.",
         "单次请求的计算预算是 {budget} 个优化器步，所以这个循环只跑了 {steps} 步（你设置的是 "
-        "{asked} 步）；上面的代码也正是按这个步数运行的。",
+        "{asked} 步）；下面的代码也正是按这个步数运行的。",
     ),
     "lab_note_budget_loops": (
         "One request's work budget is {budget} optimizer-steps, shared by its two loops, so each "
