@@ -65,7 +65,7 @@ from core.optim.fields import hyper_key
 from core.optim.optimizers import OPTIMIZERS
 from core.problems.objectives import OBJECTIVES, Objective
 from core.runs.engine import MAX_STEPS, available_devices
-from core.text.i18n import LANGUAGES, objective_name
+from core.text.i18n import LANGUAGES, objective_name, sentences
 
 CHART_CONFIG = {"displaylogo": False}
 
@@ -145,11 +145,6 @@ def view_names(lang: str, has_minima: bool = True) -> dict[str, str]:
 
 def map_optimizer_names(lang: str) -> dict[str, str]:
     return {"momentum": text("bv_heavy_ball", lang), "nesterov": OPTIMIZERS["nesterov"].name}
-
-
-def sentences(parts: list[str], lang: str) -> str:
-    """Sentences of one paragraph: a space between them in English, none in Chinese."""
-    return ("" if lang == "zh" else " ").join(parts)
 
 
 # ---- Cached computations: plain values in, plain data out, each with a progress bar

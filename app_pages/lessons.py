@@ -6,7 +6,7 @@ import streamlit as st
 
 from app_pages.links import GLOBAL_PARAMS, publish, restore, show_refused
 from core.settings.linkstate import Field, full_link
-from core.text.i18n import text
+from core.text.i18n import sentences, text
 from core.tutorials.lessons import LESSONS, Lesson
 
 ALL = "all"
@@ -51,8 +51,7 @@ def lesson_card(lesson: Lesson, lang: str) -> None:
         if frozen is not None:
             right = frozen == lesson.answer
             verdict = text("right" if right else "not_quite", lang)
-            space = "" if lang == "zh" else " "  # Chinese sentences follow each other unspaced
-            (st.success if right else st.info)(f"{verdict}{space}{say('reveal')}")
+            (st.success if right else st.info)(sentences([verdict, say("reveal")], lang))
         params = dict(lesson.params) | {
             key: value
             for key, value in st.session_state.get(GLOBAL_PARAMS, {}).items()

@@ -34,7 +34,7 @@ import torch
 from core.figures.playground import PALETTE
 from core.problems.objectives import Objective
 from core.runs.engine import RECORD_CHUNK, Step, Stop, resolve_optimizer, trajectory
-from core.text.i18n import text
+from core.text.i18n import sentences, text
 
 Value = float | np.ndarray
 
@@ -685,7 +685,7 @@ def inspect_step(
         lr=ctx.lr,
         predicted_update=predicted,
         actual_update=actual,
-        note=("" if lang == "zh" else " ").join(notes),
+        note=sentences(notes, lang),
     )
 
 

@@ -10,7 +10,6 @@ widgets.
 from __future__ import annotations
 
 import math
-import re
 from dataclasses import dataclass
 
 import numpy as np
@@ -20,6 +19,7 @@ from core.problems.objectives import Objective
 from core.runs.engine import MAX_STEPS
 from core.runs.summary import ARRIVAL_FRACTION, arrival_radius
 from core.text import i18n
+from core.text.i18n import text
 
 MAX_GRID = 200  # basins: at most 200 x 200 starts
 MAX_STARTS = MAX_GRID * MAX_GRID
@@ -29,18 +29,6 @@ MAX_TOLERANCE = 0.1  # of the box diagonal
 
 NO_MINIMUM = -1  # label of a run that ended away from every known minimum
 DIVERGED = -2  # label of a run that turned non-finite or left the region (core.runs.engine.region)
-
-_CJK_GAP = re.compile(r"(?<=[\u4e00-\u9fff]) (?=[\u4e00-\u9fff])")
-
-
-def text(key: str, lang: str = i18n.DEFAULT_LANGUAGE, /, **values: object) -> str:
-    """`core.text.i18n.text` for the batched views (strings in core/text/batched.py), minus a space
-    left between two Chinese characters where a Chinese name (病态二次函数) fills a placeholder
-    written for a Latin one ("{name} 是二次函数").
-
-    Named `text` like the function it wraps, so tests/test_i18n.py finds every key used with it.
-    """
-    return _CJK_GAP.sub("", i18n.text(key, lang, **values))
 
 
 def check_steps(steps: object, lang: str = "en") -> int:

@@ -7,7 +7,8 @@ agree. Proper names (Rosenbrock, Adam, torch identifiers) stay as they are in bo
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import re
+from collections.abc import Iterable, Mapping
 from types import MappingProxyType
 
 from core.text.batched import BATCH_TEXT
@@ -367,6 +368,11 @@ STRINGS: Mapping[str, Mapping[str, str]] = MappingProxyType(
 )
 
 
+# A space between two Chinese characters: left where a Chinese value (a name such as 梯度权重)
+# fills a placeholder spaced for a Latin one ("{name} 必须是…"). Chinese puts none there.
+_CJK_GAP = re.compile(r"(?<=[\u4e00-\u9fff]) (?=[\u4e00-\u9fff])")
+
+
 def text(key: str, lang: str = DEFAULT_LANGUAGE, /, **values: object) -> str:
     """The string `key` in `lang` ("en" or "zh"), with `values` filled into its placeholders.
 
@@ -375,7 +381,14 @@ def text(key: str, lang: str = DEFAULT_LANGUAGE, /, **values: object) -> str:
     """
     entry = STRINGS[key]
     template = entry.get(lang, entry[DEFAULT_LANGUAGE])
-    return template.format(**values) if values else template
+    filled = template.format(**values) if values else template
+    return _CJK_GAP.sub("", filled) if lang == "zh" and values else filled
+
+
+def sentences(parts: Iterable[str], lang: str) -> str:
+    """Sentences one after another as the language writes them: a space in English, none in
+    Chinese (its full stop ends a sentence)."""
+    return ("" if lang == "zh" else " ").join(parts)
 
 
 def language_from_locale(locale: str | None) -> str:

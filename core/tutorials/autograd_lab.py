@@ -21,7 +21,6 @@ from __future__ import annotations
 import ast
 import inspect
 import math
-import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from types import MappingProxyType
@@ -33,7 +32,7 @@ import torch
 from core.optim.optimizers import OPTIMIZERS, OptimizerSpec
 from core.runs.budget import WORK_BUDGET, Loop, steps_that_fit
 from core.runs.engine import closure_step
-from core.text import i18n
+from core.text.i18n import sentences, text
 
 MAX_ABS = 1e6  # inputs beyond this make float32 squares lose every digit the lesson is about
 MAX_TEXT = 1_000  # characters of a typed tensor, checked before parsing
@@ -49,17 +48,6 @@ PLOT_POINTS = 201
 
 _TEXT_CHARS = frozenset("0123456789+-.eE[], \t\r\n")
 Nested = float | list["Nested"]
-_CJK_GAP = re.compile(r"(?<=[\u4e00-\u9fff]) (?=[\u4e00-\u9fff])")
-
-
-def text(key: str, lang: str = i18n.DEFAULT_LANGUAGE, /, **values: object) -> str:
-    """`core.text.i18n.text`, minus a space left between two Chinese characters where a Chinese
-    value (such as the name 梯度权重) fills a placeholder written for a Latin one
-    ("{name} 必须是…").
-
-    Named `text` like the function it wraps, so tests/test_i18n.py finds every key used here.
-    """
-    return _CJK_GAP.sub("", i18n.text(key, lang, **values))
 
 
 # Operations offered in section 1: the key is the code shown, the value the same torch call.
@@ -1058,11 +1046,6 @@ def _shape_notes(a: float, b: float, lang: str = "en") -> list[str]:
     return []
 
 
-def _sentences(parts: Sequence[str], lang: str) -> str:
-    """Sentences joined as the language writes them: a space in English, nothing in Chinese."""
-    return ("" if lang == "zh" else " ").join(parts)
-
-
 def _runaway_note(
     label: str, path: Sequence[float], spec: OptimizerSpec, a: float, lang: str = "en"
 ) -> str:
@@ -1082,7 +1065,7 @@ def _runaway_note(
         parts.append(text("lab_runaway_sgd", lang, limit=f"{1 / a:g}"))
     elif a > 0:
         parts.append(text("lab_runaway_smaller_lr", lang))
-    return _sentences(parts, lang)
+    return sentences(parts, lang)
 
 
 def _plottable(path: Sequence[float]) -> tuple[float, ...]:
@@ -1359,7 +1342,7 @@ with torch.no_grad():
     runaway = _runaway_note("x", path, spec, a, lang)
     if failed_on is not None:  # the line search met a non-finite f: the run ends, diverged
         stopped = text("lab_line_search_failed", lang, step=len(path), value=failed_on)
-        runaway = _sentences([note for note in (runaway, stopped) if note], lang)
+        runaway = sentences([note for note in (runaway, stopped) if note], lang)
     return OptimizerRun(
         a=a,
         b=b,
