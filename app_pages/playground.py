@@ -11,8 +11,8 @@ from streamlit.delta_generator import DeltaGenerator
 from app_pages.controls import progress_bar
 from app_pages.links import publish, restore, show_refused
 from app_pages.playground_controls import (
-    CUSTOM,
     Config,
+    RaceKey,
     Scene,
     Settings,
     fields,
@@ -36,7 +36,6 @@ from core.figures.playground import (
 )
 from core.figures.race_layout import LAYOUTS, STACKED, WIDE
 from core.optim.optimizers import OPTIMIZERS
-from core.optim.schedules import Schedule
 from core.problems.landscape import Landscape, evaluate
 from core.runs.engine import Run
 from core.runs.race import Entry, require_race_within_budget, run_race
@@ -54,8 +53,8 @@ def is_long(steps: int, settings: Settings) -> bool:
 
 
 def entries_of(settings: Settings) -> list[Entry]:
-    """Plain settings as (optimizer id, hyper-parameters, Schedule or None)."""
-    return [(o, dict(hyper), Schedule(*s) if s else None) for o, hyper, s in settings]
+    """The race's entries as core's races take them: (optimizer id, hyper-parameters, schedule)."""
+    return [(e.optimizer, dict(e.hyper), e.schedule) for e in settings]
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
@@ -64,48 +63,37 @@ def landscape_of(scene: Scene) -> Landscape:
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
-def race(
-    scene: Scene,
-    start: tuple[float, float],
-    steps: int,
-    device: str,
-    noise: float,
-    noise_seed: int,
-    project: bool,
-    settings: Settings,
-    _quiet: bool = False,
-) -> list[Run]:
+def race(key: RaceKey, _quiet: bool = False) -> list[Run]:
     # A long race shows a progress bar, which is also what lets a widget change interrupt it.
-    with progress_bar(shown=is_long(steps, settings), quiet=_quiet) as report:
+    with progress_bar(shown=is_long(key.steps, key.settings), quiet=_quiet) as report:
         return run_race(
-            objective_of(scene),
-            entries_of(settings),
-            start,
-            steps,
-            device=device,
-            noise=noise,
-            seed=noise_seed,
-            project=project,
+            objective_of(key.scene),
+            entries_of(key.settings),
+            key.start,
+            key.steps,
+            device=key.device,
+            noise=key.noise,
+            seed=key.noise_seed,
+            project=key.project,
             on_progress=report,
         )
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
-def inspection(key: tuple, optimizer_id: str, t: int, lang: str) -> Inspection:
-    scene, start, steps, device, noise, noise_seed, project, settings = key
-    hyper, schedule = next((dict(h), s) for o, h, s in settings if o == optimizer_id)
+def inspection(key: RaceKey, optimizer_id: str, t: int, lang: str) -> Inspection:
+    entry = next(e for e in key.settings if e.optimizer == optimizer_id)
     return inspect_run(
-        objective_of(scene),
+        objective_of(key.scene),
         optimizer_id,
-        start,
-        steps,
+        key.start,
+        key.steps,
         t,
-        hyper=hyper,
-        device=device,
-        noise=noise,
-        seed=noise_seed,
-        project=project,
-        schedule=Schedule(*schedule) if schedule else None,
+        hyper=dict(entry.hyper),
+        device=key.device,
+        noise=key.noise,
+        seed=key.noise_seed,
+        project=key.project,
+        schedule=entry.schedule,
         lang=lang,
     )
 
@@ -140,7 +128,7 @@ def build_race_figure(
         views_of(runs, lang),
         config.start,
         frame_ms=frame_ms,
-        estimated_minimum=config.scene[0] == CUSTOM,
+        estimated_minimum=config.scene.custom,
         ghosts=ghosts,
         layout=LAYOUTS[layout],
         lang=lang,
@@ -271,12 +259,12 @@ def curvature_tab(config: Config, views: list[PathView], lang: str) -> None:
 def header(config: Config, lang: str) -> DeltaGenerator:
     """Title, formula and (later) the pin buttons on one row, the minimum under it: compact, so
     that the whole race fits a 1280 x 720 projector. Returns the row, for the pin buttons."""
-    objective, custom = config.objective, config.scene[0] == CUSTOM
+    objective, custom = config.objective, config.scene.custom
     row = st.container(horizontal=True, vertical_alignment="center", gap="medium")
     with row:
         st.title(objective_name(objective.id, objective.name, lang), width="content")
         if custom:  # user text: never HTML or LaTeX
-            st.code(f"f(x, y) = {config.scene[1]}", language=None, width="content")
+            st.code(f"f(x, y) = {config.scene.formula}", language=None, width="content")
         else:
             st.latex(f"f(x, y) = {objective.latex}", width="content")
     points = ", ".join(f"({x:.6g}, {y:.6g})" for x, y in objective.minima)
@@ -328,7 +316,7 @@ try:
         config.objective, entries_of(config.settings), config.start, config.steps, lang
     )
     with race_status, st.spinner(text("race_quiet" if quiet else "race_running", lang)):
-        runs = race(*config.key, _quiet=quiet)
+        runs = race(config.key, _quiet=quiet)
 except ValueError as error:
     st.error(text("cannot_run", lang, error=error))
     st.stop()
@@ -375,7 +363,7 @@ with code:
             mime="text/x-python",
         )
 
-if any(schedule for _, _, schedule in config.settings):
+if any(entry.schedule for entry in config.settings):
     st.plotly_chart(learning_rate_figure(views, lang), width="stretch", theme=None, key="lr_chart")
 
 summary_section(config, runs, labels, lang)

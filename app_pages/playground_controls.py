@@ -21,8 +21,8 @@ from core.formulas.custom import MAX_COORDINATE, custom_objective
 from core.formulas.expressions import FormulaError, point_at
 from core.optim.fields import hyper_fields, hyper_key
 from core.optim.optimizers import OPTIMIZERS
-from core.optim.schedules import SCHEDULE_KINDS
-from core.problems.objectives import OBJECTIVES, Objective, Point
+from core.optim.schedules import SCHEDULE_KINDS, Schedule
+from core.problems.objectives import OBJECTIVES, Box, Objective, Point
 from core.runs.engine import MAX_STEPS, available_devices
 from core.settings.linkstate import Field, tidy_coordinate
 from core.text.i18n import objective_name, text
@@ -49,18 +49,39 @@ DEFAULTS: dict[str, object] = {
     "speed": "normal",
 }
 
-# A scene names the function as plain, hashable values: ("rosenbrock",) or
-# ("custom", formula text, box). Caches key on it; objective_of turns it into an Objective.
-Scene = tuple
+
+@dataclass(frozen=True, slots=True)
+class Scene:
+    """The function a race runs on, as plain values: a registry id, or CUSTOM with the typed
+    formula and its box. Caches key on it; objective_of turns it into an Objective."""
+
+    function: str
+    formula: str = ""
+    box: Box | None = None
+
+    @property
+    def custom(self) -> bool:
+        return self.function == CUSTOM
+
+
+@dataclass(frozen=True, slots=True)
+class RaceEntry:
+    """One optimizer of a race with its hyper-parameters and schedule (None: a constant rate)."""
+
+    optimizer: str
+    hyper: tuple[tuple[str, object], ...]
+    schedule: Schedule | None = None
+
+
 # While the typed formula or box is invalid, the sidebar draws every control for the last valid
 # scene (kept under this session key), so that no setting is lost; before any, the default one.
 LAST_VALID_SCENE = "_playground_last_valid_scene"
-FALLBACK_SCENE: Scene = (
+FALLBACK_SCENE = Scene(
     CUSTOM,
-    DEFAULTS["formula"],
+    str(DEFAULTS["formula"]),
     ((DEFAULTS["box_x0"], DEFAULTS["box_x1"]), (DEFAULTS["box_y0"], DEFAULTS["box_y1"])),
 )
-Settings = tuple[tuple[str, tuple[tuple[str, object], ...], tuple | None], ...]
+Settings = tuple[RaceEntry, ...]
 
 
 def fields() -> list[Field]:
@@ -104,15 +125,15 @@ def link_defaults(objective: Objective) -> dict[str, object]:
 def scene_of(values: Mapping[str, Any]) -> Scene:
     """The scene that settings (session state, or a decoded link over DEFAULTS) describe."""
     if values["fn"] != CUSTOM:
-        return (values["fn"],)
+        return Scene(values["fn"])
     box = ((values["box_x0"], values["box_x1"]), (values["box_y0"], values["box_y1"]))
-    return (CUSTOM, str(values["formula"]), box)
+    return Scene(CUSTOM, str(values["formula"]), box)
 
 
 def objective_of(scene: Scene) -> Objective:
-    if scene[0] == CUSTOM:
-        return custom_objective(scene[1], scene[2])
-    return OBJECTIVES[scene[0]]
+    if scene.custom:
+        return custom_objective(scene.formula, scene.box)
+    return OBJECTIVES[scene.function]
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,18 +152,33 @@ class Config:
     frame_ms: int
 
     @property
-    def key(self) -> tuple:
+    def key(self) -> RaceKey:
         """The plain values a run depends on: what caches key on."""
-        return (
+        return RaceKey(
             self.scene,
+            self.settings,
             self.start,
             self.steps,
             self.device,
             self.noise,
             self.noise_seed,
             self.project,
-            self.settings,
         )
+
+
+@dataclass(frozen=True, slots=True)
+class RaceKey:
+    """Everything the race's runs depend on (and nothing they do not, such as the playback
+    speed), passed as it is into the cached functions."""
+
+    scene: Scene
+    settings: Settings
+    start: Point
+    steps: int
+    device: str
+    noise: float
+    noise_seed: int
+    project: bool
 
 
 def resolve_scene() -> tuple[Scene, Objective, ValueError | None]:
@@ -239,7 +275,7 @@ def _function_controls(lang: str) -> tuple[Scene, Objective, ValueError | None]:
     return scene, objective, error
 
 
-def _schedule_controls(optimizer_id: str, lang: str) -> tuple | None:
+def _schedule_controls(optimizer_id: str, lang: str) -> Schedule | None:
     key = f"sched_{optimizer_id}"
     seed(key, "none")
     kind = st.selectbox(
@@ -257,7 +293,7 @@ def _schedule_controls(optimizer_id: str, lang: str) -> tuple | None:
         st.slider(text("gamma", lang), 0.01, 1.0, step=0.01, key=gamma_key)
     if SCHEDULE_KINDS[kind].uses_step_size:
         st.number_input(text("decay_every", lang), 1, MAX_STEPS, step=1, key=size_key)
-    return (kind, float(st.session_state[gamma_key]), int(st.session_state[size_key]))
+    return Schedule(kind, float(st.session_state[gamma_key]), int(st.session_state[size_key]))
 
 
 def _optimizer_controls(objective: Objective, lang: str) -> Settings:
@@ -284,7 +320,7 @@ def _optimizer_controls(objective: Objective, lang: str) -> Settings:
                 for p in spec.hyper
             }
             schedule = _schedule_controls(optimizer_id, lang) if show_rest else None
-        settings.append((optimizer_id, tuple(hyper.items()), schedule))
+        settings.append(RaceEntry(optimizer_id, tuple(hyper.items()), schedule))
     return tuple(settings)
 
 
