@@ -251,12 +251,11 @@ def test_a_pinned_run_stays_as_a_faded_ghost_beside_the_new_one(app):
 
 
 def test_an_unexpected_error_shows_a_friendly_message_not_a_traceback(monkeypatch):
-    import core.figures.playground
-
     def broken(*args, **kwargs):
         raise RuntimeError("simulated failure")
 
-    monkeypatch.setattr(core.figures.playground, "race_figure", broken)
+    # Where the page's views call it (a module imported once, unlike the page script).
+    monkeypatch.setattr("app_pages.playground_views.race_figure", broken)
     at = AppTest.from_file(APP, default_timeout=60)
     at.run()
     assert not at.exception

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-import core.figures.playground
+import app_pages.playground_views
 
 APP = str(Path(__file__).parent.parent / "app.py")
 SECRET_PATH = "/srv/deploy/optimizer_playground/core/figures/playground.py"
@@ -29,7 +29,7 @@ def shown_text(at: AppTest) -> str:
 def test_a_failing_page_shows_the_error_type_and_a_logged_reference_never_its_message(
     monkeypatch, caplog, lang, sentence
 ):
-    monkeypatch.setattr(core.figures.playground, "race_figure", broken_figure)
+    monkeypatch.setattr(app_pages.playground_views, "race_figure", broken_figure)
     at = AppTest.from_file(APP, default_timeout=60)
     at.query_params["lang"] = lang
     at.run()
