@@ -18,12 +18,13 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from core.batched.basins import BasinMap
-from core.batched.outcomes import DIVERGED, NO_MINIMUM, text
+from core.batched.outcomes import DIVERGED, NO_MINIMUM
 from core.batched.settings import METRICS, views_of
 from core.figures.playground import F32_EPS, PALETTE, gap_floor
 from core.figures.raster import PLOTLY_COLORSCALE
 from core.optim.optimizers import OPTIMIZERS
 from core.problems.objectives import Objective
+from core.text.i18n import text
 
 # Basin colours: the palette without its black, which means "diverged" here.
 MINIMUM_COLOURS = tuple(c for c in PALETTE if c != "#000000")

@@ -1,0 +1,257 @@
+"""The Batched views' shared controls: teacher mode, the function picker, the sidebar, the words
+of its choices, and the session's settings made valid before the widgets read them."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import streamlit as st
+
+from app_pages.controls import (
+    hyper_widget,
+    seed,
+    warn_start_replaced,
+)
+from app_pages.links import is_hidden, publish
+from core.batched.settings import (
+    DEFAULT_GRID,
+    DEFAULT_STEPS,
+    DEFAULT_TOLERANCE,
+    GRIDS,
+    PREFIX,
+    TABS,
+    TOLERANCES,
+    bv_spec,
+    key,
+    link_defaults,
+    link_fields,
+    reset_refused,
+)
+from core.optim.fields import hyper_key
+from core.optim.optimizers import OPTIMIZERS
+from core.problems.objectives import OBJECTIVES, Objective
+from core.runs.engine import MAX_STEPS
+from core.text.i18n import LANGUAGES, objective_name, text
+
+CHART_CONFIG = {"displaylogo": False}
+
+Hyper = tuple[tuple[str, Any], ...]
+
+
+def control(
+    group: str, name: str, draw: Callable[[], Any], default: Any = None, shown: bool = True
+) -> Any:
+    """Teacher mode: draw the control unless the link hides its group (or it is not `shown`); a
+    hidden control keeps the value that the link, the session or the default gave it (validated
+    like a drawn one)."""
+    if is_hidden(group) or not shown:
+        return st.session_state.get(key(name), default)
+    return draw()
+
+
+def keep_undrawn(names: list[str]) -> None:
+    """Keep the values of controls this run does not draw. A widget's value is dropped at the end
+    of a run that skips it; one written back through the session is not (Streamlit's documented
+    way to keep it), so the settings are there when the control is drawn again."""
+    for name in names:
+        if name in st.session_state:
+            st.session_state[name] = st.session_state[name]
+
+
+def function_picker(
+    where: Any, label: str, name: str, on_change: Callable[[], None], lang: str, shown: bool = True
+) -> str:
+    """A function selectbox in `where` (the sidebar, a column), hidden by `hide=function`."""
+    return control(
+        "function",
+        name,
+        lambda: where.selectbox(
+            label,
+            list(OBJECTIVES),
+            key=key(name),
+            on_change=on_change,
+            format_func=lambda i: objective_name(i, OBJECTIVES[i].name, lang),
+        ),
+        shown=shown,
+    )
+
+
+def publish_link(lang: str) -> None:
+    """Write the page's settings into the URL: the open tab by its id, ranges as pairs."""
+    state = st.session_state
+    labels = {label: tab for tab, label in tab_labels(lang).items()}
+    current = {key("tab"): labels.get(state.get(key("tab")), TABS[0])}
+    for name in (key("lr_range"), key("mm_range")):
+        if name in state:
+            current[name] = tuple(state[name])  # the slider may hand back a list
+    defaults = link_defaults(state[key("fn")], state[key("mm_fn")])
+    publish(PREFIX, link_fields(), defaults, current)
+
+
+# ---- Words: ids stay the widgets' values, only their labels follow the language.
+
+
+def tab_labels(lang: str) -> dict[str, str]:
+    """Tab id -> its label. The tabs' session value is the label of the open tab."""
+    return {
+        "basins": text("bv_tab_basins", lang),
+        "sweep": text("bv_tab_sweep", lang),
+        "momentum": text("bv_tab_momentum", lang),
+    }
+
+
+def view_names(lang: str, has_minima: bool = True) -> dict[str, str]:
+    """Basin view id -> its name; without minima, "steps" is the step a start left the region."""
+    return {
+        "minimum": text("bv_view_minimum", lang),
+        "loss": text("bv_view_loss", lang),
+        "steps": text("bv_view_steps" if has_minima else "bv_view_left", lang),
+    }
+
+
+def map_optimizer_names(lang: str) -> dict[str, str]:
+    return {"momentum": text("bv_heavy_ball", lang), "nesterov": OPTIMIZERS["nesterov"].name}
+
+
+# ---- Controls ---------------------------------------------------------------------------------
+
+
+def on_function_change() -> None:
+    """A new function brings its own start and learning rates."""
+    for optimizer_id in OPTIMIZERS:
+        st.session_state.pop(hyper_key(f"{PREFIX}_{optimizer_id}", "lr"), None)
+    for name in ("x", "y"):
+        st.session_state.pop(key(name), None)
+
+
+def on_map_function_change() -> None:
+    st.session_state.pop(key("mm_range"), None)
+
+
+def clean_session(lang: str) -> None:
+    """Replace stale or forged choices by defaults before the widgets read them. The open tab,
+    kept as its label, is carried over to the labels of `lang` when the language changed; a
+    link names it by its id."""
+    state = st.session_state
+    labels = tab_labels(lang)
+    open_tab = state.get(key("tab"))
+    state[key("tab")] = next(
+        (
+            labels[tab]
+            for other in LANGUAGES
+            for tab, label in tab_labels(other).items()
+            if open_tab in (label, tab)
+        ),
+        labels[TABS[0]],
+    )
+    reset_refused(state)
+    check_start(OBJECTIVES[state[key("fn")]], lang)
+
+
+def check_start(objective: Objective, lang: str) -> None:
+    """A sweep start outside the function's box (from a link) gives way to the function's own
+    start, with a notice that says so; a forged non-number is replaced silently."""
+    state = st.session_state
+    x, y = state.get(key("x")), state.get(key("y"))
+    (x0, x1), (y0, y1) = objective.box
+    numbers = all(isinstance(v, (int, float)) for v in (x, y) if v is not None)
+    if numbers and (x is None or x0 <= x <= x1) and (y is None or y0 <= y <= y1):
+        return
+    if numbers:
+        sx, sy = objective.start
+        point = (x if x is not None else sx, y if y is not None else sy)
+        warn_start_replaced(objective, point, objective.start, lang)
+    state.pop(key("x"), None)  # both re-seeded from the function's start
+    state.pop(key("y"), None)
+
+
+def basin_controls(lang: str, shown: bool) -> tuple[Objective, str, dict[str, Any]]:
+    """Function, optimizer and its hyper-parameters, for the basin map and the sweep. The
+    momentum map's tab has its own function and method: there these are kept, not drawn."""
+    function = function_picker(
+        st, text("function", lang), "fn", on_function_change, lang, shown=shown
+    )
+    objective = OBJECTIVES[function]
+    optimizer = control(
+        "optimizers",
+        "opt",
+        lambda: st.selectbox(
+            text("bv_optimizer", lang),
+            list(OPTIMIZERS),
+            key=key("opt"),
+            format_func=lambda i: OPTIMIZERS[i].name,
+        ),
+        shown=shown,
+    )
+    spec = OPTIMIZERS[optimizer]
+    show_lr, show_rest = shown and not is_hidden("lr"), shown and not is_hidden("hyper")
+    box = (
+        st.expander(text("settings_of", lang, name=spec.name), expanded=True)
+        if show_lr or show_rest
+        else st.container()
+    )
+    with box:
+        defaults = spec.defaults_for(objective)
+        # The same controls as the Playground, under this page's own session keys.
+        hyper = {
+            p.name: hyper_widget(
+                bv_spec(optimizer),
+                p,
+                defaults[p.name],
+                lang,
+                show_lr if p.name == "lr" else show_rest,
+            )
+            for p in spec.hyper
+        }
+    if not shown:
+        hyper_keys = [hyper_key(f"{PREFIX}_{optimizer}", p.name) for p in spec.hyper]
+        keep_undrawn([key("fn"), key("opt"), key("grid"), *hyper_keys])
+    return objective, optimizer, hyper
+
+
+def sidebar(lang: str) -> tuple[Objective, str, dict[str, Any], int, int, float]:
+    """Function, optimizer and its hyper-parameters, steps, grid and tolerance: on the momentum
+    map's tab only what the map uses (steps, tolerance) beside its own pickers."""
+    clean_session(lang)
+    seed(key("steps"), DEFAULT_STEPS)
+    seed(key("grid"), DEFAULT_GRID)
+    seed(key("tol"), DEFAULT_TOLERANCE)
+    basin_settings = st.session_state[key("tab")] != tab_labels(lang)["momentum"]
+    with st.sidebar:
+        objective, optimizer, hyper = basin_controls(lang, basin_settings)
+        steps = control(
+            "steps",
+            "steps",
+            lambda: st.number_input(
+                text("bv_steps", lang), 1, MAX_STEPS, step=50, key=key("steps")
+            ),
+        )
+        grid = control(
+            "options",
+            "grid",
+            lambda: st.select_slider(
+                text("bv_grid", lang),
+                GRIDS,
+                key=key("grid"),
+                format_func=lambda n: f"{n} × {n}",
+            ),
+            shown=basin_settings,
+        )
+        tolerance = control(
+            "options",
+            "tol",
+            lambda: st.select_slider(
+                text("bv_tolerance", lang),
+                TOLERANCES,
+                key=key("tol"),
+                format_func=lambda v: f"{v:g} %",
+                help=text("bv_tolerance_help", lang),
+            ),
+        )
+        st.caption(text("bv_sidebar_note", lang))
+    return objective, optimizer, hyper, int(steps), int(grid), float(tolerance) / 100
+
+
+def cannot_run(error: ValueError, lang: str) -> None:
+    st.error(text("cannot_run", lang, error=error))

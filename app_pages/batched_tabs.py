@@ -1,0 +1,305 @@
+"""The Batched views' basin map and momentum map tabs, and the cached runs behind all three tabs
+(each with its progress bar, interruptible)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from app_pages.batched_controls import (
+    cannot_run,
+    control,
+    function_picker,
+    map_optimizer_names,
+    on_map_function_change,
+    view_names,
+)
+from app_pages.controls import (
+    progress_bar,
+    seed,
+)
+from core.analysis.curvature import Quadratic, convex_quadratic
+from core.batched.basins import BasinMap, basin_map, not_batchable_reason
+from core.batched.outcomes import DIVERGED, NO_MINIMUM
+from core.batched.settings import (
+    DEFAULT_MAP_SIDE,
+    LR_OPTIONS,
+    MAP_SIDES,
+    key,
+    lr_range_default,
+    momentum_axis,
+    views_of,
+)
+from core.batched.sweeps import (
+    MOMENTUM_OPTIMIZERS,
+    log_rates,
+    lr_sweep,
+    momentum_map,
+)
+from core.figures.batched import basin_figure, momentum_figure
+from core.optim.optimizers import OPTIMIZERS
+from core.problems.objectives import OBJECTIVES, Objective
+from core.runs.engine import available_devices
+from core.text.i18n import objective_name, sentences, text
+
+CHART_CONFIG = {"displaylogo": False}
+
+Hyper = tuple[tuple[str, Any], ...]
+
+
+# ---- Cached computations: plain values in, plain data out, each with a progress bar
+# (pages/controls.py: progress_bar) that also makes it interruptible.
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def basins_of(
+    function: str,
+    optimizer: str,
+    hyper: Hyper,
+    resolution: int,
+    steps: int,
+    tolerance: float,
+    device: str,
+    lang: str,
+) -> BasinMap:
+    with progress_bar(
+        text(
+            "bv_progress_basins",
+            lang,
+            starts=f"{resolution * resolution:,}",
+            steps=f"{steps:,}",
+        )
+    ) as report:
+        return basin_map(
+            function,
+            optimizer,
+            resolution=resolution,
+            steps=steps,
+            tolerance=tolerance,
+            device=device,
+            on_progress=report,
+            lang=lang,
+            **dict(hyper),
+        )
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def sweep_of(
+    function: str,
+    settings: tuple[tuple[str, Hyper], ...],
+    start: tuple[float, float],
+    steps: int,
+    rates: tuple[float, float, int],
+    tolerance: float,
+    lang: str,
+) -> pd.DataFrame:
+    low, high, count = rates
+    with progress_bar(
+        text(
+            "bv_progress_sweep",
+            lang,
+            rates=count,
+            optimizers=len(settings),
+            steps=f"{steps:,}",
+        )
+    ) as report:
+        return lr_sweep(
+            function,
+            [(optimizer, dict(hyper)) for optimizer, hyper in settings],
+            start,
+            steps,
+            log_rates(low, high, count, lang),
+            tolerance=tolerance,
+            on_progress=report,
+            lang=lang,
+        )
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def momentum_map_of(
+    function: str,
+    optimizer: str,
+    steps: int,
+    rates: tuple[float, float, int],
+    tolerance: float,
+    lang: str,
+) -> pd.DataFrame:
+    low, high, side = rates
+    momenta = momentum_axis(optimizer, side)
+    with progress_bar(
+        text("bv_progress_momentum", lang, pairs=f"{side * side:,}", steps=f"{steps:,}")
+    ) as report:
+        return momentum_map(
+            function,
+            OBJECTIVES[function].start,
+            steps,
+            log_rates(low, high, side, lang),
+            momenta,
+            optimizer=optimizer,
+            tolerance=tolerance,
+            on_progress=report,
+            lang=lang,
+        )
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def quadratic_of(function: str) -> Quadratic | None:
+    return convex_quadratic(OBJECTIVES[function])
+
+
+# ---- Views ------------------------------------------------------------------------------------
+
+
+def basins_tab(
+    lang: str,
+    objective: Objective,
+    optimizer: str,
+    hyper: dict[str, Any],
+    steps: int,
+    grid: int,
+    tolerance: float,
+) -> None:
+    spec = OPTIMIZERS[optimizer]
+    reason = not_batchable_reason(spec, lang)
+    if reason:
+        st.info(reason, icon=":material/info:")
+        return
+    view, device = basin_view_controls(lang, objective)
+    if not objective.minima:
+        name = objective_name(objective.id, objective.name, lang)
+        st.info(text("bv_no_minimum", lang, name=name))
+    try:
+        basins = basins_of(
+            objective.id, optimizer, tuple(hyper.items()), grid, steps, tolerance, device, lang
+        )
+    except ValueError as error:
+        cannot_run(error, lang)
+        return
+    st.plotly_chart(
+        basin_figure(objective, basins, view, lang=lang),
+        width="stretch",
+        theme=None,
+        config=CHART_CONFIG,
+        key=key("basins_chart"),
+    )
+    st.caption(basins_caption(objective, basins, steps, lang))
+
+
+def basin_view_controls(lang: str, objective: Objective) -> tuple[str, str]:
+    """How to colour the map (by minimum only where minima are known), and the device."""
+    views = views_of(objective)
+    if st.session_state.get(key("view")) not in views:
+        st.session_state[key("view")] = views[0]
+    seed(key("device"), "cpu")
+    names = view_names(lang, bool(objective.minima))
+    left, right = st.columns([3, 1])
+    view = left.radio(
+        text("bv_colour_by", lang),
+        views,
+        key=key("view"),
+        horizontal=True,
+        format_func=names.get,
+    )
+    device = control(
+        "device",
+        "device",
+        lambda: right.selectbox(
+            text("device", lang),
+            available_devices(),
+            key=key("device"),
+            help=text("bv_device_help", lang),
+        ),
+    )
+    return view, device
+
+
+def basins_caption(objective: Objective, basins: BasinMap, steps: int, lang: str) -> str:
+    """How many starts reached a minimum, none, or diverged, and how long the map took."""
+    counts = basins.counts(len(objective.minima))
+    reached = sum(n for k, n in counts.items() if k >= 0)
+    return text(
+        "bv_basins_caption",
+        lang,
+        starts=f"{basins.starts:,}",
+        steps=f"{steps:,}",
+        seconds=f"{basins.seconds:.2f}",
+        reached=f"{reached:,}",
+        radius=f"{basins.radius:.3g}",
+        none=f"{counts[NO_MINIMUM]:,}",
+        diverged=f"{counts[DIVERGED]:,}",
+    )
+
+
+def momentum_tab(lang: str, steps: int, tolerance: float) -> None:
+    function, optimizer, side, (low, high) = momentum_controls(lang)
+    objective = OBJECTIVES[function]
+    if low >= high:
+        st.error(text("bv_empty_range", lang))
+        return
+    try:
+        grid = momentum_map_of(
+            function, optimizer, steps, (float(low), float(high), int(side)), tolerance, lang
+        )
+    except ValueError as error:
+        cannot_run(error, lang)
+        return
+    quadratic = quadratic_of(function)
+    lambda_max = quadratic.lambda_max if quadratic is not None else None
+    st.plotly_chart(
+        momentum_figure(objective, grid, lambda_max=lambda_max, lang=lang),
+        width="stretch",
+        theme=None,
+        config=CHART_CONFIG,
+        key=key("momentum_chart"),
+    )
+    caption = [text("bv_momentum_caption", lang, steps=f"{steps:,}", start=objective.start)]
+    if lambda_max:
+        caption.append(text("bv_momentum_limit", lang))
+    st.caption(sentences(caption, lang))
+
+
+def momentum_controls(lang: str) -> tuple[str, str, int, tuple[float, float]]:
+    """The momentum map's function, method, size and rate range."""
+    seed(key("mm_opt"), "momentum")
+    seed(key("mm_side"), DEFAULT_MAP_SIDE)
+    a, b, c = st.columns([2, 2, 2])
+    function = function_picker(
+        a, text("bv_map_function", lang), "mm_fn", on_map_function_change, lang
+    )
+    objective = OBJECTIVES[function]
+    optimizer = control(
+        "optimizers",
+        "mm_opt",
+        lambda: b.radio(
+            text("bv_method", lang),
+            list(MOMENTUM_OPTIMIZERS),
+            key=key("mm_opt"),
+            horizontal=True,
+            format_func=map_optimizer_names(lang).get,
+        ),
+    )
+    side = control(
+        "options",
+        "mm_side",
+        lambda: c.select_slider(
+            text("bv_map_grid", lang),
+            MAP_SIDES,
+            key=key("mm_side"),
+            format_func=lambda n: f"{n} × {n}",
+        ),
+    )
+    low, high = control(
+        "lr",
+        "mm_range",
+        lambda: st.select_slider(
+            text("bv_lr_range", lang),
+            LR_OPTIONS,
+            value=lr_range_default(objective),
+            key=key("mm_range"),
+            format_func=lambda v: f"{v:g}",
+        ),
+        lr_range_default(objective),
+    )
+    return function, optimizer, side, (low, high)
