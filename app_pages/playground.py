@@ -9,15 +9,14 @@ from streamlit.delta_generator import DeltaGenerator
 
 from app_pages.controls import progress_bar
 from app_pages.links import publish, restore, show_refused
-from app_pages.playground_controls import (
+from app_pages.playground_controls import show_refused_input, sidebar
+from app_pages.playground_settings import (
     Config,
     RaceKey,
     Settings,
     fields,
     link_defaults,
     objective_of,
-    show_refused_input,
-    sidebar,
 )
 from app_pages.playground_views import (
     CHART_CONFIG,

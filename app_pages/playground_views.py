@@ -7,7 +7,7 @@ from __future__ import annotations
 import plotly.graph_objects as go
 import streamlit as st
 
-from app_pages.playground_controls import (
+from app_pages.playground_settings import (
     Config,
     RaceKey,
     Scene,

@@ -9,7 +9,7 @@ import torch
 from streamlit.testing.v1 import AppTest
 from streamlit.testing.v1.errors import AppTestError
 
-from app_pages.playground_controls import DEFAULTS, fields, objective_of, scene_of
+from app_pages.playground_settings import DEFAULTS, fields, objective_of, scene_of
 from core.optim.optimizers import OPTIMIZERS
 from core.problems.objectives import OBJECTIVES
 from core.runs.engine import run
