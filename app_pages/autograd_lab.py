@@ -12,6 +12,7 @@ from typing import Any, TypeVar
 
 import streamlit as st
 
+from app_pages.controls import CHART_CONFIG
 from app_pages.links import publish, restore, show_refused
 from core.optim.optimizers import OPTIMIZERS
 from core.settings.linkstate import Field
@@ -20,7 +21,6 @@ from core.tutorials import autograd_lab as lab
 
 R = TypeVar("R")
 
-PLOT_CONFIG = {"displaylogo": False}
 LIMIT = lab.MAX_ABS
 
 
@@ -55,7 +55,7 @@ def show_cells(cells: Sequence[lab.Cell], wrap: bool = False) -> None:
 
 
 def chart(fig: Any) -> None:
-    st.plotly_chart(fig, width="stretch", theme=None, config=PLOT_CONFIG)
+    st.plotly_chart(fig, width="stretch", theme=None, config=CHART_CONFIG)
 
 
 # Every input lives in the URL (pages/links.py: restored and validated on arrival, written back

@@ -34,10 +34,6 @@ from core.problems.objectives import OBJECTIVES, Objective
 from core.runs.engine import MAX_STEPS
 from core.text.i18n import LANGUAGES, objective_name, text
 
-CHART_CONFIG = {"displaylogo": False}
-
-Hyper = tuple[tuple[str, Any], ...]
-
 
 def control(
     group: str, name: str, draw: Callable[[], Any], default: Any = None, shown: bool = True

@@ -10,6 +10,7 @@ import streamlit as st
 from app_pages.batched_controls import cannot_run, control, view_names
 from app_pages.batched_tabs import quadratic_of, sweep_of
 from app_pages.controls import (
+    CHART_CONFIG,
     seed,
 )
 from core.analysis.curvature import stability_limit
@@ -20,6 +21,7 @@ from core.batched.settings import (
     LR_OPTIONS,
     METRICS,
     RATE_COUNTS,
+    Hyper,
     key,
     sweepable_optimizers,
 )
@@ -30,10 +32,6 @@ from core.figures.batched import sweep_figure
 from core.optim.optimizers import OPTIMIZERS
 from core.problems.objectives import Objective
 from core.text.i18n import objective_name, text
-
-CHART_CONFIG = {"displaylogo": False}
-
-Hyper = tuple[tuple[str, Any], ...]
 
 
 def sweep_settings(

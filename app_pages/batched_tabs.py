@@ -17,6 +17,7 @@ from app_pages.batched_controls import (
     view_names,
 )
 from app_pages.controls import (
+    CHART_CONFIG,
     progress_bar,
     seed,
 )
@@ -27,6 +28,7 @@ from core.batched.settings import (
     DEFAULT_MAP_SIDE,
     LR_OPTIONS,
     MAP_SIDES,
+    Hyper,
     key,
     lr_range_default,
     momentum_axis,
@@ -43,11 +45,6 @@ from core.optim.optimizers import OPTIMIZERS
 from core.problems.objectives import OBJECTIVES, Objective
 from core.runs.engine import available_devices
 from core.text.i18n import objective_name, sentences, text
-
-CHART_CONFIG = {"displaylogo": False}
-
-Hyper = tuple[tuple[str, Any], ...]
-
 
 # ---- Cached computations: plain values in, plain data out, each with a progress bar
 # (pages/controls.py: progress_bar) that also makes it interruptible.

@@ -20,6 +20,9 @@ from core.runs.progress import ProgressFn
 from core.settings.ladders import log_options
 from core.text.i18n import objective_name, text
 
+# Every chart of the app: no Plotly logo in the mode bar.
+CHART_CONFIG = {"displaylogo": False}
+
 
 def seed(key: str, value: Any) -> None:
     """Give widget `key` a starting value unless it already has one."""

@@ -7,7 +7,7 @@ import functools
 import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
-from app_pages.controls import progress_bar
+from app_pages.controls import CHART_CONFIG, progress_bar
 from app_pages.links import publish, restore, show_refused
 from app_pages.playground_controls import show_refused_input, sidebar
 from app_pages.playground_settings import (
@@ -19,7 +19,6 @@ from app_pages.playground_settings import (
     objective_of,
 )
 from app_pages.playground_views import (
-    CHART_CONFIG,
     build_race_figure,
     curvature_tab,
     entries_of,

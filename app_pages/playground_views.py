@@ -7,6 +7,7 @@ from __future__ import annotations
 import plotly.graph_objects as go
 import streamlit as st
 
+from app_pages.controls import CHART_CONFIG
 from app_pages.playground_settings import (
     Config,
     RaceKey,
@@ -27,8 +28,6 @@ from core.runs.engine import Run
 from core.runs.race import Entry
 from core.runs.summary import MISSING, arrival_radius, summary_table
 from core.text.i18n import stop_message, text
-
-CHART_CONFIG = {"displaylogo": False}
 
 
 def entries_of(settings: Settings) -> list[Entry]:

@@ -22,6 +22,8 @@ from core.runs.engine import MAX_STEPS, available_devices
 from core.settings.ladders import log_options
 from core.settings.linkstate import Field
 
+Hyper = tuple[tuple[str, Any], ...]  # an optimizer's hyper-parameters as plain pairs
+
 PREFIX = "bv"  # session keys of this page; hyper-parameters live under hp_bv_<optimizer>_<name>
 DEFAULT_FUNCTION = "himmelblau"
 DEFAULT_OPTIMIZER = "sgd"
