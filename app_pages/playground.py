@@ -73,12 +73,12 @@ TABS = ("tab_race", "tab_surface", "tab_inspector", "tab_curvature", "tab_code")
 def header(config: Config, lang: str) -> DeltaGenerator:
     """Title, formula and (later) the pin buttons on one row, the minimum under it: compact, so
     that the whole race fits a 1280 x 720 projector. Returns the row, for the pin buttons."""
-    objective, custom = config.objective, config.scene.custom
+    objective, custom = config.objective, config.key.scene.custom
     row = st.container(horizontal=True, vertical_alignment="center", gap="medium")
     with row:
         st.title(objective_name(objective.id, objective.name, lang), width="content")
         if custom:  # user text: never HTML or LaTeX
-            st.code(f"f(x, y) = {config.scene.formula}", language=None, width="content")
+            st.code(f"f(x, y) = {config.key.scene.formula}", language=None, width="content")
         else:
             st.latex(f"f(x, y) = {objective.latex}", width="content")
     points = ", ".join(f"({x:.6g}, {y:.6g})" for x, y in objective.minima)
@@ -112,7 +112,7 @@ if refused_input is not None:
     show_refused_input(refused_input, lang)
     st.stop()
 title_row = header(config, lang)
-if not config.settings:
+if not config.key.settings:
     st.info(text("pick_optimizer", lang))
     publish("playground", fields(), link_defaults(config.objective))
     st.stop()
@@ -123,11 +123,11 @@ race_status = st.container()
 # The page's first run in this session: its long race stays quiet until done (see progress_bar).
 first_draw = not st.session_state.get(WIDGETS_DRAWN, False)
 st.session_state[WIDGETS_DRAWN] = True
-quiet = first_draw and is_long(config.steps, config.settings)
+quiet = first_draw and is_long(config.key.steps, config.key.settings)
 try:
     # Over the work budget: refused here, in the page's language, before anything runs.
     require_race_within_budget(
-        config.objective, entries_of(config.settings), config.start, config.steps, lang
+        config.objective, entries_of(config.key.settings), config.key.start, config.key.steps, lang
     )
     with race_status, st.spinner(text("race_quiet" if quiet else "race_running", lang)):
         runs = race(config.key, _quiet=quiet)
@@ -177,7 +177,7 @@ with code:
             mime="text/x-python",
         )
 
-if any(entry.schedule for entry in config.settings):
+if any(entry.schedule for entry in config.key.settings):
     st.plotly_chart(learning_rate_figure(views, lang), width="stretch", theme=None, key="lr_chart")
 
 summary_section(config, runs, labels, lang)

@@ -23,6 +23,7 @@ from app_pages.playground_settings import (
     SPEEDS,
     Config,
     RaceEntry,
+    RaceKey,
     Scene,
     Settings,
     objective_of,
@@ -263,9 +264,8 @@ def sidebar(lang: str, landscape) -> tuple[Config, ValueError | None]:
                 )
     state = st.session_state
     # Enforced here too, not only by the widgets: links and session values reach this point.
-    config = Config(
+    key = RaceKey(
         scene=scene,
-        objective=objective,
         settings=settings,
         start=start,
         steps=min(max(int(state.steps), 1), MAX_STEPS),
@@ -273,8 +273,8 @@ def sidebar(lang: str, landscape) -> tuple[Config, ValueError | None]:
         noise=min(max(float(state.noise), 0.0), MAX_NOISE),
         noise_seed=min(max(int(state.noise_seed), 0), 2**31 - 1),
         project=bool(state.project),
-        frame_ms=SPEEDS[state.speed],
     )
+    config = Config(key, objective, frame_ms=SPEEDS[state.speed])
     return config, refused
 
 

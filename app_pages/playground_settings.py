@@ -125,32 +125,12 @@ def objective_of(scene: Scene) -> Objective:
 
 @dataclass(frozen=True, slots=True)
 class Config:
-    """Everything a race needs, as plain values (cache keys)."""
+    """Everything a race needs, as plain values: what its runs depend on (the cache key), the
+    objective that key's scene makes, and the playback speed."""
 
-    scene: Scene
+    key: RaceKey
     objective: Objective
-    settings: Settings
-    start: Point
-    steps: int
-    device: str
-    noise: float
-    noise_seed: int
-    project: bool
     frame_ms: int
-
-    @property
-    def key(self) -> RaceKey:
-        """The plain values a run depends on: what caches key on."""
-        return RaceKey(
-            self.scene,
-            self.settings,
-            self.start,
-            self.steps,
-            self.device,
-            self.noise,
-            self.noise_seed,
-            self.project,
-        )
 
 
 @dataclass(frozen=True, slots=True)

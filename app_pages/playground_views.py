@@ -82,11 +82,11 @@ def build_race_figure(
 ) -> go.Figure:
     return race_figure(
         config.objective,
-        landscape_of(config.scene),
+        landscape_of(config.key.scene),
         views_of(runs, lang),
-        config.start,
+        config.key.start,
         frame_ms=frame_ms,
-        estimated_minimum=config.scene.custom,
+        estimated_minimum=config.key.scene.custom,
         ghosts=ghosts,
         layout=LAYOUTS[layout],
         lang=lang,
@@ -108,7 +108,7 @@ def shared_surface_figure(config: Config, runs: list[Run], lang: str) -> FrozenF
     return shared_figure(
         ("surface", config.key, lang),
         lambda: surface_figure(
-            config.objective, landscape_of(config.scene), views_of(runs, lang), lang=lang
+            config.objective, landscape_of(config.key.scene), views_of(runs, lang), lang=lang
         ),
     )
 
@@ -116,13 +116,13 @@ def shared_surface_figure(config: Config, runs: list[Run], lang: str) -> FrozenF
 def script_of(config: Config) -> str:
     return race_script(
         config.objective,
-        config.start,
-        config.steps,
-        entries_of(config.settings),
-        device=config.device,
-        noise=config.noise,
-        seed=config.noise_seed,
-        project=config.project,
+        config.key.start,
+        config.key.steps,
+        entries_of(config.key.settings),
+        device=config.key.device,
+        noise=config.key.noise,
+        seed=config.key.noise_seed,
+        project=config.key.project,
     )
 
 
