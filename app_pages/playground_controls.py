@@ -40,7 +40,7 @@ from core.problems.objectives import OBJECTIVES, Objective, Point
 from core.runs.engine import MAX_STEPS, available_devices
 from core.settings.linkstate import tidy_coordinate
 from core.text.i18n import objective_name, text
-from core.text.inputs import InputError
+from core.text.refusal import InputError
 
 
 def resolve_scene() -> tuple[Scene, Objective, ValueError | None]:

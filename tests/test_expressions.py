@@ -538,11 +538,15 @@ def test_the_module_calls_no_eval_and_imports_only_ast_and_torch():
     names = {node.id for node in ast.walk(tree) if isinstance(node, ast.Name)}
     assert not names & {"eval", "exec", "compile", "__import__", "getattr", "globals", "vars"}
     standard = {"__future__", "ast", "collections.abc", "dataclasses", "math", "re", "types"}
-    # ... and its messages' string table, which imports nothing itself
-    messages = "core.text.inputs"
-    assert imported_modules(tree) <= standard | {"typing", "torch", "unicodedata", messages}
-    table = (Path(expressions.__file__).parent.parent / "text" / "inputs.py").read_text()
-    assert imported_modules(ast.parse(table)) == {"__future__"}
+    # ... and its error class, which imports only the string tables
+    errors = "core.text.refusal"
+    assert imported_modules(tree) <= standard | {"typing", "torch", "unicodedata", errors}
+    text = Path(expressions.__file__).parent.parent / "text"
+    assert imported_modules(ast.parse((text / "refusal.py").read_text())) <= standard | {
+        "core.text.i18n",
+        "core.text.inputs",
+    }
+    assert imported_modules(ast.parse((text / "inputs.py").read_text())) == {"__future__"}
 
 
 # ---------------------------------------------------------------------------------------------

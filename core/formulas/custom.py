@@ -14,7 +14,7 @@ from core.problems.objectives import Box, Objective, Point
 from core.runs.budget import Loop, work_of
 from core.runs.engine import trajectory
 from core.settings.linkstate import tidy_coordinate
-from core.text.inputs import InputError
+from core.text.refusal import InputError
 
 MAX_COORDINATE = 1e6  # plot boxes beyond this are refused: float32 paths lose all precision
 ESTIMATE_GRID = 16  # multi-start grid for the estimated minimum: 16 x 16 starts

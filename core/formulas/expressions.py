@@ -25,7 +25,7 @@ from typing import NoReturn
 
 import torch
 
-from core.text.inputs import InputError
+from core.text.refusal import InputError
 
 MAX_LENGTH = 300  # characters; checked before anything else looks at the text
 MAX_NODES = 200  # AST nodes; 300 characters rarely make more than ~150 in a real formula

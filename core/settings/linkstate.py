@@ -13,22 +13,19 @@ from dataclasses import dataclass
 from typing import Any, Literal
 from urllib.parse import urlencode
 
-from core.text.i18n import text
+from core.text.refusal import Refusal
 
 Raw = str | Sequence[str]
 MAX_RAW_LENGTH = 400  # longer than any valid value (formulas are capped at 300 characters)
 
 
-class FieldError(ValueError):
-    """Why a link's value was refused: a reason key of core.text (`link_why_<reason>`) and the
-    values it names, so that the page says it in its own language."""
+class FieldError(Refusal):
+    """Why a link's value was refused: a reason (the key `link_why_<reason>` of core.text) and
+    the values it names, so that the page says it in its own language."""
 
     def __init__(self, reason: str, **values: object) -> None:
-        self.reason, self.values = reason, values
-        super().__init__(self.message("en"))
-
-    def message(self, lang: str) -> str:
-        return text(f"link_why_{self.reason}", lang, **self.values)
+        self.reason = reason
+        super().__init__(f"link_why_{reason}", **values)
 
 
 @dataclass(frozen=True, slots=True)

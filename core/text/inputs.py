@@ -174,34 +174,3 @@ INPUT_TEXT: dict[str, tuple[str, str]] = {
         "其他设置都会保留：输入一旦恢复有效，竞速就会按这些设置运行。",
     ),
 }
-
-
-class InputError(ValueError):
-    """Typed input refused, with a message in each language.
-
-    `problem` and each of `hints` are keys of INPUT_TEXT; `values` fill their placeholders.
-
-    Attributes:
-        position: 0-based offset into the text as typed, or None when no single place is at
-            fault. The message counts from 1, like an editor's column: position 4 reads
-            "at character 5".
-    """
-
-    def __init__(
-        self, problem: str, position: int | None = None, *hints: str, **values: object
-    ) -> None:
-        self.problem, self.position, self.hints, self.values = problem, position, hints, values
-        super().__init__(self.message("en"))
-
-    def message(self, lang: str = "en") -> str:
-        """The whole message in `lang` ("en" or "zh"; anything else reads English)."""
-        chinese = lang == "zh"
-
-        def say(key: str, **extra: object) -> str:
-            return INPUT_TEXT[key][chinese].format(**self.values, **extra)
-
-        where = "" if self.position is None else say("fx_where", column=self.position + 1)
-        hints = [say(key) for key in self.hints]
-        if chinese:
-            return f"{say(self.problem)}{where}。" + "".join(hints)
-        return " ".join([f"{say(self.problem)}{where}.", *hints])

@@ -1,0 +1,75 @@
+"""Why core refused an input, said later in the page's language.
+
+Core never chooses a language for an error: it raises a `Refusal` that carries a key of the
+string tables and the values that fill it, and the page calls `message(lang)`. `str(error)` is
+the English message, for logs and tracebacks. See docs/architecture.md ("Errors").
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
+
+from core.text.i18n import DEFAULT_LANGUAGE, text
+from core.text.inputs import INPUT_TEXT
+
+
+@dataclass(frozen=True, slots=True)
+class Phrase:
+    """A string of the tables not yet said: its key and its values. A value that is itself a
+    Phrase is said in the same language, so a refusal can name a translated part
+    ("race fewer optimizers") inside its sentence."""
+
+    key: str
+    values: Mapping[str, object] = field(default_factory=lambda: MappingProxyType({}))
+
+    def say(self, lang: str = DEFAULT_LANGUAGE) -> str:
+        filled = {
+            name: value.say(lang) if isinstance(value, Phrase) else value
+            for name, value in self.values.items()
+        }
+        return text(self.key, lang, **filled)
+
+
+class Refusal(ValueError):
+    """An input core will not take: the key of its message and the values the message names."""
+
+    def __init__(self, key: str, /, **values: object) -> None:
+        self.key, self.values = key, values
+        super().__init__(self.message(DEFAULT_LANGUAGE))
+
+    def message(self, lang: str = DEFAULT_LANGUAGE) -> str:
+        """The message in `lang` ("en" or "zh"; anything else reads English)."""
+        return Phrase(self.key, self.values).say(lang)
+
+
+class InputError(Refusal):
+    """Typed input refused, with a message in each language.
+
+    `problem` and each of `hints` are keys of INPUT_TEXT; `values` fill their placeholders.
+
+    Attributes:
+        position: 0-based offset into the text as typed, or None when no single place is at
+            fault. The message counts from 1, like an editor's column: position 4 reads
+            "at character 5".
+    """
+
+    def __init__(
+        self, problem: str, position: int | None = None, *hints: str, **values: object
+    ) -> None:
+        self.problem, self.position, self.hints, self.values = problem, position, hints, values
+        ValueError.__init__(self, self.message(DEFAULT_LANGUAGE))
+
+    def message(self, lang: str = DEFAULT_LANGUAGE) -> str:
+        """The whole message in `lang` ("en" or "zh"; anything else reads English)."""
+        chinese = lang == "zh"
+
+        def say(key: str, **extra: object) -> str:
+            return INPUT_TEXT[key][chinese].format(**self.values, **extra)
+
+        where = "" if self.position is None else say("fx_where", column=self.position + 1)
+        hints = [say(key) for key in self.hints]
+        if chinese:
+            return f"{say(self.problem)}{where}。" + "".join(hints)
+        return " ".join([f"{say(self.problem)}{where}.", *hints])
