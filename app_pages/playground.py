@@ -10,14 +10,6 @@ from streamlit.delta_generator import DeltaGenerator
 from app_pages.controls import CHART_CONFIG, progress_bar
 from app_pages.links import publish, restore, show_refused
 from app_pages.playground_controls import show_refused_input, sidebar
-from app_pages.playground_settings import (
-    Config,
-    RaceKey,
-    Settings,
-    fields,
-    link_defaults,
-    objective_of,
-)
 from app_pages.playground_views import (
     build_race_figure,
     curvature_tab,
@@ -36,6 +28,14 @@ from core.figures.playground import (
     learning_rate_figure,
 )
 from core.figures.race_layout import STACKED, WIDE
+from core.playground.settings import (
+    Config,
+    RaceKey,
+    Settings,
+    fields,
+    link_defaults,
+    objective_of,
+)
 from core.runs.engine import Run
 from core.runs.race import require_race_within_budget, run_race
 from core.runs.summary import iterates_csv

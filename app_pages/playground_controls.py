@@ -11,7 +11,14 @@ import streamlit as st
 
 from app_pages.controls import hyper_widget, seed, warn_start_replaced
 from app_pages.links import is_hidden
-from app_pages.playground_settings import (
+from app_pages.shared_figures import FrozenFigure, shared_figure
+from core.figures.playground import start_picker_figure
+from core.formulas.custom import MAX_COORDINATE
+from core.formulas.expressions import FormulaError, point_at
+from core.optim.fields import hyper_key
+from core.optim.optimizers import OPTIMIZERS
+from core.optim.schedules import SCHEDULE_KINDS, Schedule
+from core.playground.settings import (
     BOX_KEYS,
     CUSTOM,
     DEFAULTS,
@@ -29,13 +36,6 @@ from app_pages.playground_settings import (
     objective_of,
     scene_of,
 )
-from app_pages.shared_figures import FrozenFigure, shared_figure
-from core.figures.playground import start_picker_figure
-from core.formulas.custom import MAX_COORDINATE
-from core.formulas.expressions import FormulaError, point_at
-from core.optim.fields import hyper_key
-from core.optim.optimizers import OPTIMIZERS
-from core.optim.schedules import SCHEDULE_KINDS, Schedule
 from core.problems.objectives import OBJECTIVES, Objective, Point
 from core.runs.engine import MAX_STEPS, available_devices
 from core.settings.linkstate import tidy_coordinate

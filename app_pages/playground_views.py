@@ -8,13 +8,6 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from app_pages.controls import CHART_CONFIG
-from app_pages.playground_settings import (
-    Config,
-    RaceKey,
-    Scene,
-    Settings,
-    objective_of,
-)
 from app_pages.shared_figures import FrozenFigure, shared_figure
 from core.analysis.curvature import curvature_along
 from core.analysis.inspector import Inspection, inspect_run, update_arrows_figure
@@ -23,6 +16,13 @@ from core.figures.batched import curvature_figure
 from core.figures.playground import PathView, optimizer_view, race_figure, surface_figure
 from core.figures.race_layout import LAYOUTS
 from core.optim.optimizers import OPTIMIZERS
+from core.playground.settings import (
+    Config,
+    RaceKey,
+    Scene,
+    Settings,
+    objective_of,
+)
 from core.problems.landscape import Landscape, evaluate
 from core.runs.engine import Run
 from core.runs.race import Entry

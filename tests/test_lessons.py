@@ -9,8 +9,8 @@ import torch
 from streamlit.testing.v1 import AppTest
 from streamlit.testing.v1.errors import AppTestError
 
-from app_pages.playground_settings import DEFAULTS, fields, objective_of, scene_of
 from core.optim.optimizers import OPTIMIZERS
+from core.playground.settings import DEFAULTS, fields, objective_of, scene_of
 from core.problems.objectives import OBJECTIVES
 from core.runs.engine import run
 from core.settings.linkstate import decode
