@@ -33,6 +33,13 @@ class Lesson:
     judge: Judge
 
 
+def _link(*parts: str) -> Mapping[str, str]:
+    """Link parameters written as the link's query, unencoded ("fn=quadratic&opts=sgd"), in one
+    or more parts; a value keeps every character after its first "=" (a formula's + and ^)."""
+    pairs = (item.split("=", 1) for part in parts for item in part.split("&"))
+    return MappingProxyType(dict(pairs))
+
+
 def _final_loss(run: Run) -> float:
     return float(run.frame["loss"].iloc[-1])
 
@@ -61,29 +68,16 @@ LESSONS: Mapping[str, Lesson] = registry(
     (
         Lesson(
             "lr_limit",
-            MappingProxyType(
-                {
-                    "fn": "quadratic",
-                    "opts": "sgd",
-                    "hp_sgd_lr": "0.021",
-                    "steps": "100",
-                    "hide": "optimizers,function",
-                }
-            ),
+            _link("fn=quadratic&opts=sgd&hp_sgd_lr=0.021&steps=100&hide=optimizers,function"),
             choices=3,
             answer=2,
             judge=lambda runs: 2 if runs["sgd"].stop.reason != "completed" else 1,
         ),
         Lesson(
             "ravine",
-            MappingProxyType(
-                {
-                    "fn": "quadratic",
-                    "opts": "sgd,momentum",
-                    "hp_sgd_lr": "0.015",
-                    "hp_momentum_lr": "0.015",
-                    "steps": "150",
-                }
+            _link(
+                "fn=quadratic&opts=sgd,momentum&hp_sgd_lr=0.015&hp_momentum_lr=0.015",
+                "steps=150",
             ),
             choices=3,
             answer=1,
@@ -93,31 +87,16 @@ LESSONS: Mapping[str, Lesson] = registry(
         ),
         Lesson(
             "adam_rosenbrock",
-            MappingProxyType(
-                {
-                    "fn": "rosenbrock",
-                    "opts": "sgd,adam",
-                    "hp_sgd_lr": "0.0015",
-                    "hp_adam_lr": "0.05",
-                    "steps": "300",
-                }
-            ),
+            _link("fn=rosenbrock&opts=sgd,adam&hp_sgd_lr=0.0015&hp_adam_lr=0.05&steps=300"),
             choices=2,
             answer=1,
             judge=lambda runs: 1 if _final_loss(runs["adam"]) < _final_loss(runs["sgd"]) else 0,
         ),
         Lesson(
             "saddle",
-            MappingProxyType(
-                {
-                    "fn": "saddle",
-                    "opts": "sgd,adam",
-                    "hp_sgd_lr": "0.05",
-                    "hp_adam_lr": "0.05",
-                    "start_x": "-1.8",
-                    "start_y": "0.001",
-                    "steps": "100",
-                }
+            _link(
+                "fn=saddle&opts=sgd,adam&hp_sgd_lr=0.05&hp_adam_lr=0.05&start_x=-1.8",
+                "start_y=0.001&steps=100",
             ),
             choices=3,
             answer=1,
@@ -125,16 +104,9 @@ LESSONS: Mapping[str, Lesson] = registry(
         ),
         Lesson(
             "which_basin",
-            MappingProxyType(
-                {
-                    "fn": "himmelblau",
-                    "opts": "sgd",
-                    "hp_sgd_lr": "0.01",
-                    "start_x": "-0.5",
-                    "start_y": "0.0",
-                    "steps": "300",
-                    "hide": "start",
-                }
+            _link(
+                "fn=himmelblau&opts=sgd&hp_sgd_lr=0.01&start_x=-0.5&start_y=0.0&steps=300",
+                "hide=start",
             ),
             choices=4,
             answer=1,
@@ -142,21 +114,10 @@ LESSONS: Mapping[str, Lesson] = registry(
         ),
         Lesson(
             "per_coordinate",
-            MappingProxyType(
-                {
-                    "fn": "custom",
-                    "formula": "x^2 + 100*y^2",
-                    "box_x0": "-3.0",
-                    "box_x1": "3.0",
-                    "box_y0": "-3.0",
-                    "box_y1": "3.0",
-                    "opts": "sgd,rmsprop",
-                    "hp_sgd_lr": "0.009",
-                    "hp_rmsprop_lr": "0.05",
-                    "start_x": "-2.5",
-                    "start_y": "1.0",
-                    "steps": "100",
-                }
+            _link(
+                "fn=custom&formula=x^2 + 100*y^2&box_x0=-3.0&box_x1=3.0&box_y0=-3.0",
+                "box_y1=3.0&opts=sgd,rmsprop&hp_sgd_lr=0.009&hp_rmsprop_lr=0.05&start_x=-2.5",
+                "start_y=1.0&steps=100",
             ),
             choices=3,
             answer=1,
@@ -164,17 +125,9 @@ LESSONS: Mapping[str, Lesson] = registry(
         ),
         Lesson(
             "local_minima",
-            MappingProxyType(
-                {
-                    "fn": "rastrigin",
-                    "opts": "sgd,momentum,adam",
-                    "hp_sgd_lr": "0.002",
-                    "hp_momentum_lr": "0.002",
-                    "hp_adam_lr": "0.1",
-                    "start_x": "2.2",
-                    "start_y": "3.6",
-                    "steps": "300",
-                }
+            _link(
+                "fn=rastrigin&opts=sgd,momentum,adam&hp_sgd_lr=0.002&hp_momentum_lr=0.002",
+                "hp_adam_lr=0.1&start_x=2.2&start_y=3.6&steps=300",
             ),
             choices=3,
             answer=2,
