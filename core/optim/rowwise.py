@@ -52,20 +52,28 @@ class _Rows:
     """
 
     def __init__(self, group: Settings, rows: Mapping[str, Tensor], params: Tensor) -> None:
-        self.group = group
+        self.group, self.rows = group, rows
         self.dtype = params.dtype
         self.lr = rows["lr"]
         self.step_count = 0.0  # torch's state["step"], read back as a Python float
+        self.setup(params)
+
+    def setup(self, params: Tensor) -> None:
+        """Create the optimizer's state for `params` (none by default)."""
 
     def cast(self, values: Tensor) -> Tensor:
         """Per-row float64 values as the dtype torch casts a Python scalar argument to."""
         return values.to(self.dtype)
 
     def gradient(self, param: Tensor, grad: Tensor) -> Tensor:
-        """The sign flip of `maximize` and the coupled weight decay, as torch applies them."""
+        """The sign flip of `maximize` and the weight decay, as torch applies them: added to the
+        gradient, or (AdamW's decoupled decay) taken off the parameter itself."""
         grad = grad if not self.group["maximize"] else -grad
         if self.group["weight_decay"] != 0:
-            grad = grad.add(param, alpha=self.group["weight_decay"])
+            if self.group.get("decoupled_weight_decay"):
+                self.decay_weights(param)
+            else:
+                grad = grad.add(param, alpha=self.group["weight_decay"])
         return grad
 
     def decay_weights(self, param: Tensor) -> None:
@@ -80,10 +88,9 @@ class _SGD(_Rows):
     group; its buffer is still updated here, but never read.
     """
 
-    def __init__(self, group: Settings, rows: Mapping[str, Tensor], params: Tensor) -> None:
-        super().__init__(group, rows, params)
+    def setup(self, params: Tensor) -> None:
         self.neg_lr = self.cast(-self.lr)
-        momentum = rows["momentum"]
+        momentum = self.rows["momentum"]
         self.momentum = self.cast(momentum)
         self.heavy = momentum != 0
         self.every_row_heavy = bool(self.heavy.all())
@@ -105,46 +112,66 @@ class _SGD(_Rows):
         param.addcmul_(grad, self.neg_lr)
 
 
-class _Adam(_Rows):
+class _FirstMoment(_Rows):
+    """Optimizers that keep torch's running mean of the gradient, exp_avg (Adam's family)."""
+
+    def setup(self, params: Tensor) -> None:
+        self.exp_avg = torch.zeros_like(params)
+
+    def advance(self, param: Tensor, grad: Tensor) -> Tensor:
+        """What every step of the family begins with: count the step, apply maximize and the
+        weight decay, and move the mean towards the gradient (returned)."""
+        self.step_count += 1
+        grad = self.gradient(param, grad)
+        self.exp_avg.lerp_(grad, 1 - self.group["betas"][0])
+        return grad
+
+
+class _Moments(_FirstMoment):
+    """... and its running mean of the squared gradient, exp_avg_sq (Adam, NAdam, RAdam)."""
+
+    def setup(self, params: Tensor) -> None:
+        super().setup(params)
+        self.exp_avg_sq = torch.zeros_like(params)
+
+    def advance(self, param: Tensor, grad: Tensor) -> Tensor:
+        grad = super().advance(param, grad)
+        beta2 = self.group["betas"][1]
+        self.exp_avg_sq.mul_(beta2).addcmul_(grad, grad, value=1 - beta2)
+        return grad
+
+    def bias_corrections(self) -> tuple[float, float]:
+        """1 − β₁ᵗ and 1 − β₂ᵗ at this step, as Python floats (as torch computes them)."""
+        beta1, beta2 = self.group["betas"]
+        return 1 - beta1**self.step_count, 1 - beta2**self.step_count
+
+
+class _Adam(_Moments):
     """torch.optim.Adam, and AdamW (the same function with decoupled weight decay)."""
 
-    def __init__(self, group: Settings, rows: Mapping[str, Tensor], params: Tensor) -> None:
-        super().__init__(group, rows, params)
-        self.exp_avg = torch.zeros_like(params)
-        self.exp_avg_sq = torch.zeros_like(params)
-        self.max_exp_avg_sq = torch.zeros_like(params) if group["amsgrad"] else None
+    def setup(self, params: Tensor) -> None:
+        super().setup(params)
+        self.max_exp_avg_sq = torch.zeros_like(params) if self.group["amsgrad"] else None
 
     def step(self, param: Tensor, grad: Tensor) -> None:
-        group, (beta1, beta2) = self.group, self.group["betas"]
-        grad = grad if not group["maximize"] else -grad
-        self.step_count += 1
-        if group["weight_decay"] != 0:
-            if group["decoupled_weight_decay"]:
-                self.decay_weights(param)
-            else:
-                grad = grad.add(param, alpha=group["weight_decay"])
-        self.exp_avg.lerp_(grad, 1 - beta1)
-        self.exp_avg_sq.mul_(beta2).addcmul_(grad, grad, value=1 - beta2)
-        step = self.step_count
-        bias_correction1 = 1 - beta1**step
-        bias_correction2 = 1 - beta2**step
+        self.advance(param, grad)
+        bias_correction1, bias_correction2 = self.bias_corrections()
         step_size = self.lr / bias_correction1
         bias_correction2_sqrt = bias_correction2**0.5
         second = self.exp_avg_sq
         if self.max_exp_avg_sq is not None:
             torch.maximum(self.max_exp_avg_sq, self.exp_avg_sq, out=self.max_exp_avg_sq)
             second = self.max_exp_avg_sq
-        denom = (second.sqrt() / bias_correction2_sqrt).add_(group["eps"])
+        denom = (second.sqrt() / bias_correction2_sqrt).add_(self.group["eps"])
         param.addcdiv_(self.exp_avg * self.cast(-step_size), denom)
 
 
 class _RMSprop(_Rows):
-    def __init__(self, group: Settings, rows: Mapping[str, Tensor], params: Tensor) -> None:
-        super().__init__(group, rows, params)
+    def setup(self, params: Tensor) -> None:
         self.neg_lr = self.cast(-self.lr)
         self.square_avg = torch.zeros_like(params)
-        self.buf = torch.zeros_like(params) if group["momentum"] > 0 else None
-        self.grad_avg = torch.zeros_like(params) if group["centered"] else None
+        self.buf = torch.zeros_like(params) if self.group["momentum"] > 0 else None
+        self.grad_avg = torch.zeros_like(params) if self.group["centered"] else None
 
     def step(self, param: Tensor, grad: Tensor) -> None:
         alpha = self.group["alpha"]
@@ -165,10 +192,9 @@ class _RMSprop(_Rows):
 
 
 class _Adagrad(_Rows):
-    def __init__(self, group: Settings, rows: Mapping[str, Tensor], params: Tensor) -> None:
-        super().__init__(group, rows, params)
+    def setup(self, params: Tensor) -> None:
         # torch fills the sum from the optimizer's defaults, not the group's value.
-        self.state_sum = torch.full_like(params, group["initial_accumulator_value"])
+        self.state_sum = torch.full_like(params, self.group["initial_accumulator_value"])
 
     def step(self, param: Tensor, grad: Tensor) -> None:
         self.step_count += 1
@@ -181,8 +207,7 @@ class _Adagrad(_Rows):
 
 
 class _Adadelta(_Rows):
-    def __init__(self, group: Settings, rows: Mapping[str, Tensor], params: Tensor) -> None:
-        super().__init__(group, rows, params)
+    def setup(self, params: Tensor) -> None:
         self.neg_lr = self.cast(-self.lr)
         self.square_avg = torch.zeros_like(params)
         self.acc_delta = torch.zeros_like(params)
@@ -199,17 +224,14 @@ class _Adadelta(_Rows):
         param.addcmul_(delta, self.neg_lr)
 
 
-class _Adamax(_Rows):
-    def __init__(self, group: Settings, rows: Mapping[str, Tensor], params: Tensor) -> None:
-        super().__init__(group, rows, params)
-        self.exp_avg = torch.zeros_like(params)
+class _Adamax(_FirstMoment):
+    def setup(self, params: Tensor) -> None:
+        super().setup(params)
         self.exp_inf = torch.zeros_like(params)
 
     def step(self, param: Tensor, grad: Tensor) -> None:
         beta1, beta2 = self.group["betas"]
-        self.step_count += 1
-        grad = self.gradient(param, grad)
-        self.exp_avg.lerp_(grad, 1 - beta1)
+        grad = self.advance(param, grad)
         torch.maximum(
             self.exp_inf.mul_(beta2), grad.abs().add_(self.group["eps"]), out=self.exp_inf
         )
@@ -217,29 +239,19 @@ class _Adamax(_Rows):
         param.addcdiv_(self.exp_avg * self.cast(-clr), self.exp_inf)
 
 
-class _NAdam(_Rows):
-    def __init__(self, group: Settings, rows: Mapping[str, Tensor], params: Tensor) -> None:
-        super().__init__(group, rows, params)
+class _NAdam(_Moments):
+    def setup(self, params: Tensor) -> None:
+        super().setup(params)
         self.mu_product = torch.tensor(1.0, dtype=_get_scalar_dtype())  # shared by every row
-        self.exp_avg = torch.zeros_like(params)
-        self.exp_avg_sq = torch.zeros_like(params)
 
     def step(self, param: Tensor, grad: Tensor) -> None:
         group, (beta1, beta2) = self.group, self.group["betas"]
-        grad = grad if not group["maximize"] else -grad
-        self.step_count += 1
+        grad = self.advance(param, grad)
         step, decay = self.step_count, group["momentum_decay"]
         bias_correction2 = 1 - beta2**step
-        if group["weight_decay"] != 0:
-            if group["decoupled_weight_decay"]:
-                self.decay_weights(param)
-            else:
-                grad = grad.add(param, alpha=group["weight_decay"])
         mu = beta1 * (1.0 - 0.5 * (0.96 ** (step * decay)))
         mu_next = beta1 * (1.0 - 0.5 * (0.96 ** ((step + 1) * decay)))
         self.mu_product *= mu
-        self.exp_avg.lerp_(grad, 1 - beta1)
-        self.exp_avg_sq.mul_(beta2).addcmul_(grad, grad, value=1 - beta2)
         denom = self.exp_avg_sq.div(bias_correction2).sqrt()
         mu_product = self.mu_product.item()
         mu_product_next = mu_product * mu_next
@@ -250,27 +262,16 @@ class _NAdam(_Rows):
         )
 
 
-class _RAdam(_Rows):
-    def __init__(self, group: Settings, rows: Mapping[str, Tensor], params: Tensor) -> None:
-        super().__init__(group, rows, params)
+class _RAdam(_Moments):
+    def setup(self, params: Tensor) -> None:
+        super().setup(params)
         self.lr_cast = self.cast(self.lr)
-        self.exp_avg = torch.zeros_like(params)
-        self.exp_avg_sq = torch.zeros_like(params)
 
     def step(self, param: Tensor, grad: Tensor) -> None:
-        group, (beta1, beta2) = self.group, self.group["betas"]
-        grad = grad if not group["maximize"] else -grad
-        self.step_count += 1
+        group, beta2 = self.group, self.group["betas"][1]
+        self.advance(param, grad)
         step = self.step_count
-        if group["weight_decay"] != 0:
-            if group["decoupled_weight_decay"]:
-                self.decay_weights(param)
-            else:
-                grad = grad.add(param, alpha=group["weight_decay"])
-        self.exp_avg.lerp_(grad, 1 - beta1)
-        self.exp_avg_sq.mul_(beta2).addcmul_(grad, grad, value=1 - beta2)
-        bias_correction1 = 1 - beta1**step
-        bias_correction2 = 1 - beta2**step
+        bias_correction1, bias_correction2 = self.bias_corrections()
         bias_corrected_exp_avg = self.exp_avg / bias_correction1
         rho_inf = 2 / (1 - beta2) - 1
         rho_t = rho_inf - 2 * step * (beta2**step) / bias_correction2
@@ -288,8 +289,7 @@ class _ASGD(_Rows):
     """torch.optim.ASGD. torch also keeps the averaged iterate `ax`, which never feeds back into
     the update (nor into what a sweep reports), so it is not computed here."""
 
-    def __init__(self, group: Settings, rows: Mapping[str, Tensor], params: Tensor) -> None:
-        super().__init__(group, rows, params)
+    def setup(self, params: Tensor) -> None:
         self.rates = self.lr[:, 0].tolist()
         # torch keeps eta as a tensor of its scalar dtype: the rate, rounded to it.
         self.eta = self.lr.to(_get_scalar_dtype()).double()
@@ -309,8 +309,7 @@ class _ASGD(_Rows):
 class _Rprop(_Rows):
     """torch.optim.Rprop: the rate only sets each row's initial step size."""
 
-    def __init__(self, group: Settings, rows: Mapping[str, Tensor], params: Tensor) -> None:
-        super().__init__(group, rows, params)
+    def setup(self, params: Tensor) -> None:
         self.prev = torch.zeros_like(params)
         self.step_size = self.cast(self.lr).expand_as(params).clone()
 
