@@ -40,6 +40,8 @@ def replica_command(port: int) -> list[str]:
         "127.0.0.1",
         "--server.port",
         str(port),
+        "--server.fileWatcherType",  # a served app's source does not change under it
+        "none",
         "--browser.gatherUsageStats",
         "false",
     ]

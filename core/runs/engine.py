@@ -530,14 +530,7 @@ class Recorder:
 
 
 def trajectory(
-    objective: str | Objective,
-    optimizer: str | OptimizerSpec,
-    start: Any,
-    steps: int,
-    *,
-    device: str = "cpu",
-    dtype: torch.dtype = torch.float32,
-    **options: Any,
+    objective: str | Objective, optimizer: str | OptimizerSpec, start: Any, steps: int, **options
 ) -> Trajectory:
     """Run `optimizer` on `objective` from `start` for `steps` updates; iterate to get the Steps.
 
@@ -546,15 +539,15 @@ def trajectory(
         optimizer: an id of OPTIMIZERS or an OptimizerSpec.
         start: one point (x, y), or an array `[B, 2]` of starts run as one batched tensor.
         steps: number of updates (0 to MAX_STEPS); `steps + 1` iterates are yielded at most.
-        device: one of `available_devices()`.
-        dtype: torch.float32 (torch's default) or torch.float64.
-        **options: noise (gradient noise std), seed, project (clamp into the box), schedule
-            (a Schedule), and the optimizer's hyper-parameters.
+        **options: device (one of `available_devices()`, "cpu" by default), dtype
+            (torch.float32, torch's default, or torch.float64), noise (gradient noise std), seed,
+            project (clamp into the box), schedule (a Schedule), and the optimizer's
+            hyper-parameters.
 
     Returns:
         A Trajectory: iterate it for Steps; afterwards `.stop` says why it ended.
     """
-    return Trajectory(objective, optimizer, start, steps, device=device, dtype=dtype, **options)
+    return Trajectory(objective, optimizer, start, steps, **options)
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,14 +8,13 @@ from __future__ import annotations
 import os
 import socket
 import subprocess
-import sys
-import time
-import urllib.request
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 
 from playwright.sync_api import Page, expect
+
+from deploy.serve import replica_command, wait_healthy
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "test-artifacts"
@@ -35,21 +34,6 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def wait_healthy(url: str, proc: subprocess.Popen, timeout: float = 90.0) -> None:
-    """Poll the server's health endpoint until it answers "ok"."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"streamlit exited with code {proc.returncode}")
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
-                if response.read().decode().strip() == "ok":
-                    return
-        except OSError:
-            time.sleep(0.2)  # polling a server that is still starting: nothing to await yet
-    raise TimeoutError(f"streamlit did not become healthy within {timeout} s")
-
-
 @contextmanager
 def streamlit_server(
     log_name: str = "server.log", cpus: str | None = None, env: Mapping[str, str] | None = None
@@ -60,27 +44,13 @@ def streamlit_server(
     adds environment variables (an operator's settings)."""
     port = free_port()
     ARTIFACTS.mkdir(exist_ok=True)
+    # Parallel test workers (pytest-xdist) each start their own servers: one log each.
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    log_name = f"{Path(log_name).stem}-{worker}.log" if worker else log_name
     pinned = ["taskset", "-c", cpus] if cpus else []  # taskset execs: the PID stays the server's
     with (ARTIFACTS / log_name).open("w") as log:
         proc = subprocess.Popen(
-            [
-                *pinned,
-                sys.executable,
-                "-m",
-                "streamlit",
-                "run",
-                "app.py",
-                "--server.headless",
-                "true",
-                "--server.port",
-                str(port),
-                "--server.address",
-                "127.0.0.1",
-                "--server.fileWatcherType",
-                "none",
-                "--browser.gatherUsageStats",
-                "false",
-            ],
+            [*pinned, *replica_command(port)],
             cwd=ROOT,
             env={**os.environ, **(env or {})},
             stdout=log,
@@ -88,7 +58,7 @@ def streamlit_server(
         )
         url = f"http://127.0.0.1:{port}"
         try:
-            wait_healthy(url, proc)
+            wait_healthy(f"{url}/_stcore/health", [proc])
             yield url, proc
         finally:
             proc.terminate()
