@@ -14,6 +14,7 @@ from app_pages.controls import (
     warn_start_replaced,
 )
 from app_pages.links import is_hidden, publish
+from app_pages.number_field import number_field
 from core.batched.settings import (
     DEFAULT_GRID,
     DEFAULT_STEPS,
@@ -32,6 +33,7 @@ from core.optim.fields import hyper_key
 from core.optim.optimizers import OPTIMIZERS
 from core.problems.objectives import OBJECTIVES, Objective
 from core.runs.engine import MAX_STEPS
+from core.settings.linkstate import Field
 from core.text.i18n import LANGUAGES, objective_name, text
 
 
@@ -219,8 +221,8 @@ def sidebar(lang: str) -> tuple[Objective, str, dict[str, Any], int, int, float]
         steps = control(
             "steps",
             "steps",
-            lambda: st.number_input(
-                text("bv_steps", lang), 1, MAX_STEPS, step=50, key=key("steps")
+            lambda: number_field(
+                text("bv_steps", lang), Field(key("steps"), "int", 1, MAX_STEPS), lang, step=50
             ),
         )
         grid = control(

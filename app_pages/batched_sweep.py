@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 import pandas as pd
@@ -13,6 +14,7 @@ from app_pages.controls import (
     CHART_CONFIG,
     seed,
 )
+from app_pages.number_field import number_field
 from core.analysis.curvature import stability_limit
 from core.batched.settings import (
     DEFAULT_RATES,
@@ -31,6 +33,7 @@ from core.batched.sweeps import (
 from core.figures.batched import sweep_figure
 from core.optim.optimizers import OPTIMIZERS
 from core.problems.objectives import Objective
+from core.settings.linkstate import Field
 from core.text.i18n import objective_name, text
 
 
@@ -153,15 +156,20 @@ def sweep_controls(
 def start_controls(lang: str, objective: Objective, left: Any, right: Any) -> tuple[float, float]:
     """The sweep's start, x in `left` and y in `right`, within the function's box."""
     (x0, x1), (y0, y1) = objective.box
-    x = control(
-        "start",
-        "x",
-        lambda: left.number_input(text("bv_start_x", lang), x0, x1, key=key("x"), format="%.4g"),
-    )
-    y = control(
-        "start",
-        "y",
-        lambda: right.number_input(text("bv_start_y", lang), y0, y1, key=key("y"), format="%.4g"),
+    x, y = (
+        control(
+            "start",
+            name,
+            partial(
+                number_field,
+                text(f"bv_start_{name}", lang),
+                Field(key(name), "float", low, high),  # within this function's box
+                lang,
+                container=column,
+                format="%.4g",
+            ),
+        )
+        for column, name, (low, high) in ((left, "x", (x0, x1)), (right, "y", (y0, y1)))
     )
     return float(x), float(y)
 

@@ -13,7 +13,8 @@ from typing import Any
 import streamlit as st
 
 from app_pages.heavy import heavy_slot
-from core.optim.fields import hyper_key
+from app_pages.number_field import number_field
+from core.optim.fields import hyper_field, hyper_key
 from core.optim.optimizers import HyperParam, HyperValue, OptimizerSpec
 from core.problems.objectives import Objective, Point
 from core.runs.progress import ProgressFn
@@ -100,7 +101,7 @@ def hyper_widget(
     if param.kind == "choice":
         return st.selectbox(label, param.choices, key=key)
     if param.kind == "int":
-        return st.number_input(label, int(param.low), int(param.high), step=1, key=key)
+        return number_field(label, hyper_field(spec, param), lang)
     if param.scale == "log":
         options = log_options(param.low, param.high, default, st.session_state[key])
         return st.select_slider(label, options, key=key, format_func=lambda v: f"{v:g}")

@@ -11,9 +11,9 @@ import streamlit as st
 
 from app_pages.controls import hyper_widget, seed, warn_start_replaced
 from app_pages.links import is_hidden
+from app_pages.number_field import number_field
 from app_pages.shared_figures import FrozenFigure, shared_figure
 from core.figures.playground import start_picker_figure
-from core.formulas.custom import MAX_COORDINATE
 from core.formulas.expressions import FormulaError, point_at
 from core.optim.fields import hyper_key
 from core.optim.optimizers import OPTIMIZERS
@@ -33,12 +33,13 @@ from core.playground.settings import (
     RaceKey,
     Scene,
     Settings,
+    field,
     objective_of,
     scene_of,
 )
 from core.problems.objectives import OBJECTIVES, Objective, Point
 from core.runs.engine import MAX_STEPS, available_devices
-from core.settings.linkstate import tidy_coordinate
+from core.settings.linkstate import Field, tidy_coordinate
 from core.text.i18n import objective_name, text
 from core.text.refusal import InputError
 
@@ -128,8 +129,8 @@ def _function_controls(lang: str) -> tuple[Scene, Objective, ValueError | None]:
         for column, key, label in zip(
             (left, right, left, right), BOX_KEYS, ("x_from", "x_to", "y_from", "y_to"), strict=True
         ):
-            column.number_input(
-                text(label, lang), -MAX_COORDINATE, MAX_COORDINATE, key=key, on_change=on_box_change
+            number_field(
+                text(label, lang), field(key), lang, container=column, on_change=on_box_change
             )
     scene, objective, error = resolve_scene()
     if error is not None and visible:  # right under the fields; the main area says it too
@@ -154,7 +155,7 @@ def _schedule_controls(optimizer_id: str, lang: str) -> Schedule | None:
     if SCHEDULE_KINDS[kind].uses_gamma:
         st.slider(text("gamma", lang), 0.01, 1.0, step=0.01, key=gamma_key)
     if SCHEDULE_KINDS[kind].uses_step_size:
-        st.number_input(text("decay_every", lang), 1, MAX_STEPS, step=1, key=size_key)
+        number_field(text("decay_every", lang), field(size_key), lang)
     return Schedule(kind, float(st.session_state[gamma_key]), int(st.session_state[size_key]))
 
 
@@ -209,8 +210,9 @@ def _start_controls(objective: Objective, scene: Scene, landscape, lang: str) ->
     if not is_hidden("start"):
         st.markdown(f"**{text('start_point', lang)}**")
         left, right = st.columns(2)
-        left.number_input("x", x0, x1, key="start_x", format="%.4g")
-        right.number_input("y", y0, y1, key="start_y", format="%.4g")
+        for column, name, (low, high) in ((left, "x", (x0, x1)), (right, "y", (y0, y1))):
+            start_field = Field(f"start_{name}", "float", low, high)  # within this function's box
+            number_field(name, start_field, lang, container=column, format="%.4g")
         st.button(text("reset_start", lang), on_click=_move_start, args=(objective.start,))
         st.caption(text("click_map", lang))
         start = (float(st.session_state.start_x), float(st.session_state.start_y))
@@ -239,7 +241,7 @@ def sidebar(lang: str, landscape) -> tuple[Config, ValueError | None]:
         start = _start_controls(objective, scene, landscape, lang)
         devices = available_devices()
         if not is_hidden("steps"):
-            st.number_input(text("steps", lang), 1, MAX_STEPS, step=50, key="steps")
+            number_field(text("steps", lang), field("steps"), lang, step=50)
         if not is_hidden("device"):
             st.selectbox(text("device", lang), devices, key="device")
             st.caption(text("gpu_note", lang))
@@ -253,7 +255,7 @@ def sidebar(lang: str, landscape) -> tuple[Config, ValueError | None]:
                     key="noise",
                     help=text("noise_help", lang),
                 )
-                st.number_input(text("noise_seed", lang), 0, 2**31 - 1, key="noise_seed")
+                number_field(text("noise_seed", lang), field("noise_seed"), lang)
                 st.checkbox(text("project", lang), key="project", help=text("project_help", lang))
                 st.radio(
                     text("speed", lang),

@@ -3,7 +3,7 @@ fields, with the registry's ranges."""
 
 from __future__ import annotations
 
-from core.optim.optimizers import OptimizerSpec
+from core.optim.optimizers import HyperParam, OptimizerSpec
 from core.settings.linkstate import Field
 
 
@@ -12,6 +12,11 @@ def hyper_key(optimizer_id: str, name: str) -> str:
     return f"hp_{optimizer_id}_{name}"
 
 
+def hyper_field(spec: OptimizerSpec, param: HyperParam) -> Field:
+    """The URL field of one hyper-parameter widget, with the registry's range."""
+    return Field(hyper_key(spec.id, param.name), param.kind, param.low, param.high, param.choices)
+
+
 def hyper_fields(spec: OptimizerSpec) -> list[Field]:
-    """The URL fields of `spec`'s hyper-parameter widgets, with the registry's ranges."""
-    return [Field(hyper_key(spec.id, p.name), p.kind, p.low, p.high, p.choices) for p in spec.hyper]
+    """The URL fields of `spec`'s hyper-parameter widgets."""
+    return [hyper_field(spec, param) for param in spec.hyper]

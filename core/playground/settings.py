@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
 from core.formulas.custom import MAX_COORDINATE, custom_objective
@@ -95,6 +96,12 @@ def fields() -> list[Field]:
             Field(f"size_{spec.id}", "int", 1, MAX_STEPS),
         ]
     return out
+
+
+@cache
+def field(key: str) -> Field:
+    """The URL field of one Playground setting (its type and the range its widget takes)."""
+    return next(f for f in fields() if f.key == key)
 
 
 def link_defaults(objective: Objective) -> dict[str, object]:

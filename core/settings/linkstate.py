@@ -92,14 +92,20 @@ class Field:
             raise FieldError("not_a_stop")
         return number
 
-    def accepts(self, value: Any) -> bool:
-        """Whether a value already in the session (a widget's, or one a link put there) is one
-        this field would take from a link: the same rule for both, by a round trip through the
-        URL text."""
+    def refusal(self, value: Any) -> FieldError | None:
+        """Why a value already in the session (a widget's, or one a link put there) is not one
+        this field would take from a link, or None when it is: the same rule for both, by a
+        round trip through the URL text."""
         try:
-            return _same(self.parse(self.format(value)), value)
-        except (FieldError, TypeError, ValueError):
-            return False
+            parsed = self.parse(self.format(value))
+        except FieldError as why:
+            return why
+        except (TypeError, ValueError):  # not a value of this kind at all
+            return FieldError("not_a_number" if self.kind in ("int", "float") else "not_a_choice")
+        return None if _same(parsed, value) else FieldError("not_a_choice")
+
+    def accepts(self, value: Any) -> bool:
+        return self.refusal(value) is None
 
     def format(self, value: Any) -> Raw:
         """The URL text for `value`."""

@@ -48,6 +48,11 @@ _TABLE: dict[str, tuple[str, str]] = {
         "此页面出现了问题。应用的其他部分仍可正常使用；请修改设置或重新加载页面。",
     ),
     "error_details": ("Details", "详细信息"),
+    # A number field's refusal (app_pages.number_field), under the field
+    "number_refused": (
+        "{label}: {value} was not taken ({why}); it stays {kept}.",
+        "{label}：没有采用 {value}（{why}），仍为 {kept}。",
+    ),
     # The work budget (core.runs.budget): what a request over it must reduce
     "budget_exceeded": (
         "Too much work for one request ({work} optimizer-steps{setup}; the limit is {budget}). Use at most {fit} steps, or {smaller}.",

@@ -1,0 +1,91 @@
+"""Number fields that say why they refused a value: an entry out of range, not whole or not
+finite gives way to the last value taken, and the page says so under the field in its own
+language; nothing else changes."""
+
+import math
+from pathlib import Path
+
+import pytest
+
+from app_pages.number_field import _shown
+from core.runs.engine import MAX_STEPS
+from core.settings.linkstate import Field
+from tests.links import open_link, url_of
+
+APP = str(Path(__file__).parent.parent / "app.py")
+BASINS = str(Path(__file__).parent.parent / "app_pages" / "basins.py")
+
+
+@pytest.mark.parametrize(
+    ("lang", "message"),
+    [
+        ("en", f"Steps: 20000 was not taken (not a number from 1 to {MAX_STEPS}); it stays 120."),
+        ("zh", f"步数：没有采用 20000（不是 1 到 {MAX_STEPS} 之间的数），仍为 120。"),
+    ],
+)
+def test_steps_beyond_the_cap_are_refused_with_the_reason_and_the_race_keeps_its_steps(
+    lang, message
+):
+    at = open_link(APP, {"lang": lang})
+    at.number_input(key="steps").set_value(120).run()
+    link = url_of(at)
+    at.number_input(key="steps").set_value(20_000).run()
+    assert not at.exception
+    assert at.number_input(key="steps").value == 120
+    assert [w.value for w in at.sidebar.warning] == [message]
+    assert url_of(at) == link
+    at.number_input(key="start_x").set_value(-1.0).run()  # said once, not on every run
+    assert not at.sidebar.warning
+
+
+def test_a_start_outside_the_box_is_refused_and_the_start_stays():
+    at = open_link(APP, {"lang": "zh"})  # Rosenbrock: x in [-2, 2]
+    start = at.number_input(key="start_x").value
+    at.number_input(key="start_x").set_value(7.0).run()
+    assert at.number_input(key="start_x").value == start
+    assert at.sidebar.warning[0].value == (
+        f"x：没有采用 7（不是 -2 到 2 之间的数），仍为 {start:g}。"
+    )
+
+
+def test_a_refused_box_edge_keeps_the_box_and_its_race():
+    at = open_link(APP, {"fn": "custom", "formula": "x^2 + y^2", "lang": "en"})
+    at.number_input(key="box_x1").set_value(1e9).run()
+    assert at.number_input(key="box_x1").value == 4.0
+    assert "1e+09 was not taken (not a number from -1e+06 to 1e+06)" in at.sidebar.warning[0].value
+    assert not at.main.error and at.main.get("plotly_chart")
+
+
+def test_the_batched_views_steps_field_refuses_in_chinese():
+    at = open_link(BASINS, {}, lang="zh")
+    at.number_input(key="bv_steps").set_value(0).run()
+    assert not at.exception
+    assert at.number_input(key="bv_steps").value >= 1
+    assert f"没有采用 0（不是 1 到 {MAX_STEPS} 之间的数）" in at.sidebar.warning[0].value
+
+
+@pytest.mark.parametrize(
+    ("value", "why"),
+    [
+        (2.5, "not a whole number"),
+        (None, "not a number"),
+        (True, "not a number"),
+        (0, "not a number from 1"),
+        (math.nan, "not a number from 1"),
+        (math.inf, "not a number from 1"),
+    ],
+)
+def test_the_widget_rule_is_the_links_rule(value, why):
+    field = Field("steps", "int", 1, 10_000)
+    assert why in field.refusal(value).message("en")
+    assert field.refusal(300) is None and field.accepts(300)
+
+
+def test_numbers_are_shown_as_typed():
+    assert [_shown(v) for v in (20_000, 1e7, 0.5, math.inf, None)] == [
+        "20000",
+        "1e+07",
+        "0.5",
+        "inf",
+        "None",
+    ]
