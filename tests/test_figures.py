@@ -371,7 +371,7 @@ def test_a_loss_outside_the_box_is_marked_not_taken_for_the_minimum(lang):
         dotted_y[np.isfinite(dotted_y)][-1], -950 - EGGHOLDER.f_min, rtol=1e-5
     )
     assert np.isnan(dotted_y[-1])
-    outside = "outside box" if lang == "en" else "框外"
+    outside = "outside box" if lang == "en" else "范围外"
     assert label_trace(fig)["text"] == [f" −977 {outside}"]
     assert ("outside the plot box" if lang == "en" else "绘图范围之外") in dotted["hovertemplate"]
     last_frame_labels = fig["frames"][-1]["data"][-1]["text"]

@@ -97,7 +97,7 @@ BATCH_TEXT: dict[str, tuple[str, str]] = {
         "{name} is a quadratic: its Hessian, from autograd differentiating twice, is {hessian} "
         "everywhere, with eigenvalues {low} and {high}. Gradient descent converges exactly for "
         "lr < 2/λ_max = {limit} (dashed line); with momentum β the limit is 2(1+β)/λ_max.",
-        "{name} 是二次函数：由自动求导求两次导得到的 Hessian 处处等于 {hessian}，"
+        "{name} 是二次函数：由自动微分两次求导得到的 Hessian 处处等于 {hessian}，"
         "特征值为 {low} 和 {high}。当 lr < 2/λ_max = {limit}（虚线）时梯度下降恰好收敛；"
         "带动量 β 时，上限为 2(1+β)/λ_max。",
     ),
@@ -160,7 +160,7 @@ BATCH_TEXT: dict[str, tuple[str, str]] = {
     "bv_err_tolerance_merge": (
         "A tolerance of {tolerance} of the box diagonal ({radius}) is too large for {name}: "
         "two minima are only {closest} apart",
-        "对 {name} 而言，对角线的 {tolerance}（{radius}）这一容差太大："
+        "对 {name} 而言，绘图范围对角线的 {tolerance}（{radius}）这一容差太大："
         "有两个最小值相距只有 {closest}",
     ),
     "bv_err_grid_whole": (
@@ -186,7 +186,7 @@ BATCH_TEXT: dict[str, tuple[str, str]] = {
     "bv_err_rate_range": (
         "Learning rates must satisfy {low_limit} <= low < high <= {high_limit}, "
         "got {low} to {high}",
-        "学习率必须满足 {low_limit} <= low < high <= {high_limit}，收到的是 {low} 到 {high}",
+        "学习率范围必须满足 {low_limit} ≤ 起始值 < 终止值 ≤ {high_limit}，当前为 {low} 到 {high}",
     ),
     "bv_err_settings_count": (
         "Between 1 and {max} settings per run, got {count}",
@@ -274,7 +274,7 @@ BATCH_TEXT: dict[str, tuple[str, str]] = {
     "insp_col_quantity": ("quantity", "量"),
     "insp_col_source": ("source", "来源"),
     "insp_col_meaning": ("meaning", "含义"),
-    "insp_src_engine": ("engine (Step)", "引擎记录（Step）"),
+    "insp_src_engine": ("engine (Step)", "运行记录（Step，每步一条）"),
     "insp_src_state": ("optimizer.state after the update", "更新后的 optimizer.state"),
     "insp_src_state_before": ("optimizer.state before the update", "更新前的 optimizer.state"),
     "insp_src_hyper": ("hyper-parameter", "超参数"),
@@ -347,7 +347,7 @@ BATCH_TEXT: dict[str, tuple[str, str]] = {
     ),
     "insp_err_not_single": (
         "Expected the Steps of one single-start run, in order",
-        "需要按顺序给出单个起点的一次运行的全部 Step",
+        "需要按顺序给出单起点的一次运行的全部 Step（每步一条）",
     ),
     "insp_err_last": (
         "No update leaves step {t}: it is the last iterate of the run",

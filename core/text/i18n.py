@@ -23,7 +23,7 @@ _TABLE: dict[str, tuple[str, str]] = {
     # App frame
     "app_title": ("Optimizer Playground", "优化器游乐场"),
     "page_playground": ("Playground", "游乐场"),
-    "page_autograd_lab": ("Autograd Lab", "自动求导实验室"),
+    "page_autograd_lab": ("Autograd Lab", "自动微分实验室"),
     "page_lessons": ("Lessons", "课程"),
     "page_basins": ("Batched views", "批量视图"),
     "language": ("Language / 语言", "语言 / Language"),
@@ -57,7 +57,7 @@ _TABLE: dict[str, tuple[str, str]] = {
         ", {setup} of them to estimate the typed formula's minimum",
         "，其中 {setup} 个用于估计所输入公式的最小值",
     ),
-    "budget_smaller_race": ("race fewer optimizers", "减少参赛的优化器"),
+    "budget_smaller_race": ("race fewer optimizers", "减少参加竞速的优化器"),
     "budget_smaller_basins": ("use a coarser grid", "使用更粗的网格"),
     "budget_smaller_sweep": ("sweep fewer rates or optimizers", "减少扫描的学习率或优化器"),
     "budget_smaller_momentum": ("use a smaller map", "缩小图的尺寸"),
@@ -182,7 +182,7 @@ _TABLE: dict[str, tuple[str, str]] = {
         "{name} 在第 {step} 步发散：线搜索遇到了值为 {value} 的损失，"
         "而 PyTorch 的 L-BFGS 无法从非有限值继续",
     ),
-    "tab_race": ("Race", "比赛"),
+    "tab_race": ("Race", "竞速"),
     "tab_surface": ("3-D surface", "三维曲面"),
     "tab_inspector": ("Inspector", "优化器检查"),
     "tab_code": ("Code", "代码"),
@@ -191,7 +191,8 @@ _TABLE: dict[str, tuple[str, str]] = {
     "curvature_note": (
         "Eigenvalues of the Hessian at each iterate, from autograd (differentiating twice). "
         "Gradient descent is stable where lr < 2/λ_max; a large condition number means a ravine.",
-        "每个迭代点处 Hessian 的特征值，由自动求导（求两次导）得到。当 lr < 2/λ_max 时梯度下降稳定；条件数大意味着峡谷。",
+        "每个迭代点处 Hessian 的特征值，由自动微分两次求导得到。lr < 2/λ_max 时梯度下降是稳定的；"
+        "条件数大，说明这里是一条狭窄的峡谷。",
     ),
     "summary": ("Summary", "汇总"),
     "inspect_optimizer": ("Optimizer to inspect", "要检查的优化器"),
@@ -201,7 +202,7 @@ _TABLE: dict[str, tuple[str, str]] = {
     ),
     "code_note": (
         "A self-contained PyTorch script that reproduces this race exactly and prints where each optimizer ends.",
-        "一个独立的 PyTorch 脚本：精确复现这场比赛，并打印每个优化器的终点。",
+        "一个可以独立运行的 PyTorch 脚本：逐位复现这场竞速，并打印每个优化器的终点。",
     ),
     "download_script": ("Download the script", "下载脚本"),
     "download_csv": ("Download all iterates (CSV)", "下载全部迭代点（CSV）"),
@@ -273,7 +274,7 @@ _TABLE: dict[str, tuple[str, str]] = {
         "Below {value}, f − f_min is float32 rounding noise: such gaps are drawn on this line.",
         "低于 {value} 的 f − f_min 只是 float32 的舍入噪声，这样的差距都画在这条线上。",
     ),
-    "outside_box_short": ("outside box", "框外"),
+    "outside_box_short": ("outside box", "范围外"),
     "fig_outside_tip": (
         "outside the plot box: f can be lower there than the f_min of the box",
         "位于绘图范围之外：那里的 f 可能低于范围内的 f_min",
@@ -337,7 +338,7 @@ _OBJECTIVE_TEXT: dict[str, tuple[str, str]] = {
     "note_mccormick": ("A smooth tilted valley.", "一条平滑倾斜的峡谷。"),
     "note_easom": (
         "Flat almost everywhere, one narrow hole (zoomed box).",
-        "几乎处处平坦，只有一个狭窄的洞（已放大显示）。",
+        "几乎处处平坦，只有一个狭窄的深坑（绘图范围已放大）。",
     ),
     "note_eggholder": (
         "Global minimum on the boundary: turn on the box constraint.",
@@ -345,7 +346,7 @@ _OBJECTIVE_TEXT: dict[str, tuple[str, str]] = {
     ),
     "note_quadratic": (
         "Condition number 100: gradient descent zig-zags; stable only for lr < 0.02.",
-        "条件数为 100：梯度下降呈锯齿状；仅当 lr < 0.02 时稳定。",
+        "条件数为 100：梯度下降走锯齿形路线，来回振荡；只有 lr < 0.02 时才稳定。",
     ),
     "note_banana": ("A gentler curved valley.", "一条较平缓的弯曲峡谷。"),
     "note_saddle": (

@@ -7,7 +7,7 @@ LESSON_TEXT: dict[str, tuple[str, str]] = {
     "lessons_intro": (
         "Each lesson sets up a race. Predict what will happen, reveal the answer, then open it in "
         "the Playground and watch. Every lesson is also a link you can share.",
-        "每节课都准备好一场比赛。先预测会发生什么，再揭晓答案，然后在游乐场中打开观看。"
+        "每节课都布置好一场竞速：先预测会发生什么，再揭晓答案，然后在游乐场中打开，亲眼看一看。"
         "每节课也是一个可以分享的链接。",
     ),
     "your_prediction": ("Your prediction: {question}", "你的预测：{question}"),
@@ -37,8 +37,8 @@ LESSON_TEXT: dict[str, tuple[str, str]] = {
         "学习率为 0.021 时，SGD 会怎样？",
     ),
     "lesson_lr_limit_choice0": ("It converges smoothly", "平稳地收敛"),
-    "lesson_lr_limit_choice1": ("It zig-zags but converges", "来回震荡，但最终收敛"),
-    "lesson_lr_limit_choice2": ("It zig-zags ever wider and diverges", "震荡越来越大，最终发散"),
+    "lesson_lr_limit_choice1": ("It zig-zags but converges", "来回振荡，但最终收敛"),
+    "lesson_lr_limit_choice2": ("It zig-zags ever wider and diverges", "振荡越来越大，最终发散"),
     "lesson_lr_limit_reveal": (
         "It diverges. Gradient descent is stable only for a learning rate below "
         "$2/\\lambda_{\\max} = 2/100 = 0.02$. Along the steep direction each step multiplies "
@@ -46,7 +46,7 @@ LESSON_TEXT: dict[str, tuple[str, str]] = {
         "step, and the run leaves the plot at step 25. Try 0.019.",
         "它会发散。只有当学习率小于 $2/\\lambda_{\\max} = 2/100 = 0.02$ 时，梯度下降才稳定。"
         "在陡峭方向上，每一步都把偏离最小值的距离乘以 1 − 0.021 × 100 = −1.1："
-        "震荡每步放大 10%，运行在第 25 步离开绘图区域。试试 0.019。",
+        "振荡幅度每步放大 10%，运行在第 25 步离开绘图区域。试试 0.019。",
     ),
     "lesson_ravine_title": ("Momentum in a ravine", "峡谷中的动量"),
     "lesson_ravine_text": (
@@ -70,7 +70,7 @@ LESSON_TEXT: dict[str, tuple[str, str]] = {
         "still a tenth of its starting distance from the minimum. Momentum's steps add up, "
         "overshoot the minimum, swing back and settle.",
         "Momentum，而且遥遥领先：它的最终损失低了几千倍。它并没有把反弹抹平："
-        "它在峡谷两壁之间来回震荡了大约 90 步，而 SGD 的反弹 6 步之后就消失了。"
+        "它在峡谷两壁之间来回振荡了大约 90 步，而 SGD 的反弹 6 步之后就消失了。"
         "Momentum 赢在沿谷底的方向。SGD 在谷底缓慢爬行：150 步之后，它离最小值还有出发时距离的十分之一。"
         "Momentum 的步长不断累积，冲过最小值，又折返回来，最终稳定下来。",
     ),
@@ -167,7 +167,7 @@ LESSON_TEXT: dict[str, tuple[str, str]] = {
         "shrinks by only 1.8% per step, to x = −0.41 at the end.",
         "RMSprop，从第 43 步起。它用每个坐标自己的梯度尺度去除该坐标的步长，"
         "所以第一步在 x 和 y 方向上都是 0.5。为了陡峭的 y 方向，SGD 的学习率必须小于 "
-        "2/200 = 0.01：取 0.009 时，它在 y 方向上每一步都来回震荡，而 x 每步只缩小 1.8%，"
+        "2/200 = 0.01：取 0.009 时，它在 y 方向上每一步都来回振荡，而 x 每步只缩小 1.8%，"
         "最后停在 x = −0.41。",
     ),
     "lesson_local_minima_title": ("A bowl full of dips", "布满小坑的碗"),
