@@ -159,6 +159,8 @@ def test_lessons_page_in_chinese():
         *(b.label for b in at.button),
     ]
     assert len(prose) >= 1 + 3 * len(LESSONS) and all(cjk.search(p) for p in prose), prose
+    links = [c.value for c in at.caption]  # "分享链接：`/?…`", a full-width colon after Chinese
+    assert len(links) == len(LESSONS) and all(c.startswith("分享链接：`") for c in links), links
 
 
 def lessons_page(**params) -> AppTest:
