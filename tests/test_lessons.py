@@ -304,6 +304,8 @@ def test_saddle_prose():
 def test_which_basin_prose():
     sgd = runs_of(LESSONS["which_basin"])["sgd"]
     np.testing.assert_allclose(sgd.frame[["grad_x", "grad_y"]].iloc[0], [6.5, -21.5], rtol=1e-5)
+    first = path(sgd)[1] - path(sgd)[0]  # the gradient points down-right; the step, up-left
+    np.testing.assert_allclose(first, [-0.065, 0.215], rtol=1e-5)
     minima = np.asarray(OBJECTIVES["himmelblau"].minima)
     nearest = np.argmin(np.linalg.norm(path(sgd)[:, None] - minima, axis=-1), axis=1)
     assert set(nearest) == {1}  # no point of the path is nearer to another minimum
