@@ -38,7 +38,8 @@ def english_pattern(term: Term) -> re.Pattern[str]:
 # term's Chinese) -> why.
 EXCEPTIONS = {
     ("name_saddle", "鞍点"): "the function's name: the surface is a 鞍面",
-    ("schedule_step", "步"): "StepLR's 'step' is the staircase of its decay: 阶梯衰减",
+    ("schedule_step", "步"): "StepLR's 'step' is the staircase of its decay: 阶梯式衰减",
+    ("insp_src_engine", "步"): "Step is the name of the engine's record of a step, kept as a name",
 }
 
 
