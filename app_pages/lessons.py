@@ -6,7 +6,7 @@ import streamlit as st
 
 from app_pages.links import GLOBAL_PARAMS, publish, restore, show_refused
 from core.settings.linkstate import Field, full_link
-from core.text.i18n import sentences, text
+from core.text.i18n import colon, sentences, text
 from core.tutorials.lessons import LESSONS, Lesson
 
 ALL = "all"
@@ -65,7 +65,7 @@ def lesson_card(lesson: Lesson, lang: str) -> None:
         )
         # A full address (this page's own, from the browser), to paste into a chat or a slide.
         link = full_link(st.context.url, "lessons", params)
-        st.caption(f"{text('share_link', lang)}: `{link}`")
+        st.caption(f"{text('share_link', lang)}{colon(lang)}`{link}`")
 
 
 lang = st.session_state.get("lang", "en")

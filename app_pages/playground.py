@@ -39,7 +39,7 @@ from core.playground.settings import (
 from core.runs.engine import Run
 from core.runs.race import require_race_within_budget, run_race
 from core.runs.summary import iterates_csv
-from core.text.i18n import objective_name, objective_note, text
+from core.text.i18n import objective_name, objective_note, sentences, text
 
 LONG_RACE = 3_000  # optimizer-steps (a second or two) from which a race shows its progress
 WIDGETS_DRAWN = "_playground_widgets_drawn"  # a browser of this session has the page's widgets
@@ -87,7 +87,7 @@ def header(config: Config, lang: str) -> DeltaGenerator:
         caption = text(key, lang, value=f"{objective.f_min:.6g}", points=points)
     else:
         caption = text("no_minimum_known" if custom else "no_minimum", lang)
-    st.caption(f"{caption} {objective_note(objective.id, lang)}")
+    st.caption(sentences([caption, objective_note(objective.id, lang)], lang))
     return row
 
 

@@ -642,7 +642,7 @@ def test_page_in_chinese_has_chinese_in_every_word(page):
     assert not set(texts + labels) & set(english)
     # The numbers and the code are the same in both languages.
     assert [_mask(c.value) for c in at.code] == [_mask(c.value) for c in page.code]
-    assert at.title[0].value == "自动求导实验室"
+    assert at.title[0].value == "自动微分实验室"
     for spec in (json.loads(chart.proto.spec) for chart in at.get("plotly_chart")):
         assert CJK.search(spec["layout"]["title"]["text"])
 

@@ -272,7 +272,7 @@ def test_caps_and_bad_settings_raise_value_errors(call, match):
         (lambda lang: run_starts(HIMMELBLAU, "sgd", np.zeros((3, 3)), 5, lang=lang), "起点"),
         (lambda lang: log_rates(1e-3, 1e-1, MAX_RATES + 1, lang), "学习率个数"),
         (lambda lang: log_rates(1e-3, 1e-1, 2.0, lang), "整数"),
-        (lambda lang: log_rates(1e-1, 1e-3, 50, lang), "low < high"),
+        (lambda lang: log_rates(1e-1, 1e-3, 50, lang), "起始值 < 终止值"),
         (lambda lang: lr_sweep(HIMMELBLAU, ["lbfgs"], (0, 0), 10, [0.1], lang=lang), "参数组"),
         (lambda lang: lr_sweep(HIMMELBLAU, [], (0.0, 0.0), 10, [0.1], lang=lang), "至少选择"),
         (lambda lang: lr_sweep(HIMMELBLAU, ["sgd"], (0, 0), 10, [], lang=lang), "学习率个数"),

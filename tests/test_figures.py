@@ -8,6 +8,7 @@ import base64
 import itertools
 import json
 import math
+import re
 from pathlib import Path
 
 import numpy as np
@@ -28,8 +29,10 @@ from core.figures.playground import (
     LOG_FLOOR,
     PathView,
     gap_floor,
+    learning_rate_figure,
     optimizer_view,
     race_figure,
+    start_picker_figure,
     surface_figure,
 )
 from core.figures.race_layout import STACKED, WIDE
@@ -39,6 +42,7 @@ from core.problems.landscape import evaluate
 from core.problems.objectives import OBJECTIVES
 from core.runs.engine import FRAME_COLUMNS
 from core.runs.race import run_race
+from tests.test_glossary import ASCII_PUNCTUATION_BY_CHINESE
 
 APP = str(Path(__file__).parent.parent / "app.py")
 ROSENBROCK, HIMMELBLAU = OBJECTIVES["rosenbrock"], OBJECTIVES["himmelblau"]
@@ -371,7 +375,7 @@ def test_a_loss_outside_the_box_is_marked_not_taken_for_the_minimum(lang):
         dotted_y[np.isfinite(dotted_y)][-1], -950 - EGGHOLDER.f_min, rtol=1e-5
     )
     assert np.isnan(dotted_y[-1])
-    outside = "outside box" if lang == "en" else "框外"
+    outside = "outside box" if lang == "en" else "范围外"
     assert label_trace(fig)["text"] == [f" −977 {outside}"]
     assert ("outside the plot box" if lang == "en" else "绘图范围之外") in dotted["hovertemplate"]
     last_frame_labels = fig["frames"][-1]["data"][-1]["text"]
@@ -484,3 +488,31 @@ def test_the_basin_loss_map_colours_only_what_float32_resolves():
     shown = values(heat["z"]).astype(float)
     assert shown[np.isfinite(shown)].min() >= np.float32(floor)
     assert "float32" in heat["colorbar"]["ticktext"][0]
+
+
+def _words(node, keys=("name", "hovertemplate", "text", "label", "prefix", "suffix")) -> list:
+    """Every string under `keys` of a figure's JSON: names, hover texts, titles, labels."""
+    if isinstance(node, dict):
+        found = [v for k, v in node.items() if k in keys and isinstance(v, str)]
+        return found + [w for v in node.values() for w in _words(v, keys)]
+    if isinstance(node, list):
+        return [w for v in node for w in _words(v, keys)]
+    return []
+
+
+def test_chinese_figures_put_full_width_punctuation_after_chinese_words():
+    now, pinned = race(ROSENBROCK, ["sgd", "adam"], 30), race(ROSENBROCK, ["sgd"], 20)
+    landscape = evaluate(ROSENBROCK)
+    sweep = lr_sweep(QUADRATIC, ["sgd"], QUADRATIC.start, 30, log_rates(1e-3, 0.05, 4))
+    figures = [
+        race_figure(ROSENBROCK, landscape, now, ROSENBROCK.start, ghosts=pinned, lang="zh"),
+        start_picker_figure(ROSENBROCK, landscape, ROSENBROCK.start, lang="zh"),
+        learning_rate_figure(now, lang="zh"),
+        surface_figure(ROSENBROCK, landscape, now, lang="zh"),
+        sweep_figure(QUADRATIC, sweep, lang="zh"),
+    ]
+    words = [w for fig in figures for w in _words(spec(fig))]
+    assert any("第 %{x} 步：" in w for w in words) and "SGD（对照）" in words
+    # Plotly's %{placeholders} and <markup> are not prose.
+    prose = [re.sub(r"%\{[^}]*\}|<[^>]*>", " ", w) for w in words]
+    assert not [w for w in prose if ASCII_PUNCTUATION_BY_CHINESE.search(w)]

@@ -52,7 +52,7 @@ def test_every_key_the_code_uses_exists():
 
 
 def test_placeholders_are_filled():
-    assert text("settings_of", "zh", name="Adam") == "Adam 设置"
+    assert text("settings_of", "zh", name="Adam") == "Adam 的设置"
     assert stop_message("diverged", 37, "Adam", "en", "loss", float("inf")) == (
         "Adam diverged at step 37: loss became inf"
     )

@@ -23,6 +23,7 @@ from core.analysis.inspector import (
     latex_number,
     latex_value,
     latex_width,
+    row_label,
     torch_arguments,
     update_arrows,
     update_arrows_figure,
@@ -476,12 +477,20 @@ def test_the_inspection_in_chinese_has_the_same_numbers_and_chinese_words(case):
     en, zh = inspect_step(oid, hyper, steps, 6), inspect_step(oid, hyper, steps, 6, lang="zh")
     assert zh.equations == en.equations and zh.filled == en.filled  # math, the same
     np.testing.assert_array_equal(zh.table[["x", "y"]].to_numpy(), en.table[["x", "y"]].to_numpy())
-    assert list(zh.table.index) == list(en.table.index)  # torch's state keys stay
-    assert list(zh.table.columns) == ["x", "y", "来源", "含义"] and zh.table.index.name == "量"
+    # torch's state keys stay; the quantities the rule names read as words with their symbol
+    assert list(zh.table.index) == [row_label(label, "zh") for label in en.table.index]
+    for en_label, zh_label in zip(en.table.index, zh.table.index, strict=True):
+        key = en_label.removesuffix(" (t-1)")
+        if key in steps[6].state or key in steps[5].state:
+            assert zh_label == en_label.replace(" (t-1)", "（更新前）")
+        else:
+            assert CJK.search(zh_label) and "_" not in zh_label, zh_label
+    assert list(zh.table.columns) == ["x", "y", "来源", "含义"] and zh.table.index.name == "名称"
     assert all(CJK.search(source) for source in zh.table["来源"])
     meanings = list(zh.table["含义"])
     assert not _prose_without_chinese(meanings), meanings
     assert sum(bool(CJK.search(m)) for m in meanings) >= 4
+    assert not [m for m in meanings if "effective_lr" in m or re.search(r"-lr\b", m)]
     assert (zh.table["来源"] == "更新后的 optimizer.state").sum() == (
         en.table["source"] == STATE
     ).sum()

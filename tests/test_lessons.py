@@ -159,6 +159,8 @@ def test_lessons_page_in_chinese():
         *(b.label for b in at.button),
     ]
     assert len(prose) >= 1 + 3 * len(LESSONS) and all(cjk.search(p) for p in prose), prose
+    links = [c.value for c in at.caption]  # "分享链接：`/?…`", a full-width colon after Chinese
+    assert len(links) == len(LESSONS) and all(c.startswith("分享链接：`") for c in links), links
 
 
 def lessons_page(**params) -> AppTest:
@@ -302,6 +304,8 @@ def test_saddle_prose():
 def test_which_basin_prose():
     sgd = runs_of(LESSONS["which_basin"])["sgd"]
     np.testing.assert_allclose(sgd.frame[["grad_x", "grad_y"]].iloc[0], [6.5, -21.5], rtol=1e-5)
+    first = path(sgd)[1] - path(sgd)[0]  # the gradient points down-right; the step, up-left
+    np.testing.assert_allclose(first, [-0.065, 0.215], rtol=1e-5)
     minima = np.asarray(OBJECTIVES["himmelblau"].minima)
     nearest = np.argmin(np.linalg.norm(path(sgd)[:, None] - minima, axis=-1), axis=1)
     assert set(nearest) == {1}  # no point of the path is nearer to another minimum

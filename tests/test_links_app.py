@@ -138,8 +138,8 @@ def test_the_labs_lbfgs_link_on_a_downward_parabola_shows_a_diverged_run_not_a_c
 @pytest.mark.parametrize(
     ("params", "en", "zh"),
     [
-        ({"steps": "0"}, "not a number from 1 to 5000", "不是 1 到 5000 之间的数"),
-        ({"opts": "sgd,sgd"}, "unknown or repeated entries", "含有未知或重复的项"),
+        ({"steps": "0"}, "not a number from 1 to 5000", "不在 1 到 5000 的范围内"),
+        ({"opts": "sgd,sgd"}, "unknown or repeated entries", "其中有未知或重复的项"),
         ({"project": "maybe"}, "not true or false", "不是 true 或 false"),
         ({"steps": "2.5"}, "not a whole number", "不是整数"),
     ],

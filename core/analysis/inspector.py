@@ -34,7 +34,7 @@ import torch
 from core.figures.playground import PALETTE
 from core.problems.objectives import Objective
 from core.runs.engine import RECORD_CHUNK, Step, Stop, resolve_optimizer, trajectory
-from core.text.i18n import sentences, text
+from core.text.i18n import STRINGS, sentences, text
 
 Value = float | np.ndarray
 
@@ -45,6 +45,7 @@ STATE_BEFORE = "optimizer.state before the update"
 HYPER = "hyper-parameter"
 COMPUTED = "computed from the above"
 TABLE_COLUMNS = ("x", "y", "source", "meaning")
+_BEFORE = " (t-1)"  # a state key's row before the update: `exp_avg (t-1)`
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,7 +115,8 @@ class Inspection:
         table: one row per quantity; columns x, y (a scalar fills both), source and meaning
             (headed 来源 and 含义, and with their values, in Chinese when made with lang="zh").
             Rows are labelled by torch's state key (`exp_avg`; `exp_avg (t-1)` before) or a
-            name such as `gradient`, `predicted_update`, in both languages.
+            name such as `gradient`, `predicted_update`; in Chinese the names read as words
+            with the symbol (梯度 ∇f(xₜ), 预测的更新量 Δxₜ; see `row_label`).
         point: x_t.
         grad: the gradient the optimizer used at x_t (gradient noise included).
         lr: the learning rate of this update (after any schedule).
@@ -350,7 +352,7 @@ def _before(ctx: _Context, key: str, symbol: str, initial: float = 0.0) -> Quant
     """The state entry before this update; at the first update, the value torch starts from."""
     value = _vector(ctx.before[key]) if key in ctx.before else np.full(2, initial)
     meaning = text("insp_m_before", ctx.lang)
-    return Quantity(symbol, value, STATE_BEFORE, f"{key} (t-1)", meaning)
+    return Quantity(symbol, value, STATE_BEFORE, f"{key}{_BEFORE}", meaning)
 
 
 def _finish(
@@ -361,10 +363,12 @@ def _finish(
     rule: str,
     extra: np.ndarray | float = 0.0,
 ) -> np.ndarray:
-    """Record the effective per-coordinate step size (its meaning: "update = `rule`") and the
-    predicted x_{t+1}; return the predicted update -step_size ⊙ direction + extra."""
+    """Record the effective per-coordinate step size (its meaning: "update = `rule`", the rule's
+    {lr} and {effective_lr} named as their rows are) and the predicted x_{t+1}; return the
+    predicted update -step_size ⊙ direction + extra."""
     step = np.broadcast_to(np.asarray(step_size, dtype=np.float64), (2,))
-    meaning = text("insp_m_update", ctx.lang, rule=rule)
+    names = {row: row_label(row, ctx.lang) for row in ("lr", "effective_lr")}
+    meaning = text("insp_m_update", ctx.lang, rule=rule.format(**names))
     q["step_size"] = Quantity(r"\eta^{\mathrm{eff}}_t", step, COMPUTED, "effective_lr", meaning)
     update = -step * direction + extra
     q["x_next"] = Quantity("x_{t+1}", q["x"].value + update, COMPUTED)
@@ -380,7 +384,7 @@ def _sgd(ctx: _Context) -> Computed:
         "first": "momentum_buffer" not in ctx.before,  # torch starts the buffer at g, undamped
     }
     if mu == 0:
-        return q, flags, _finish(ctx, q, ctx.lr, q["g"].value, "-lr × gₜ")
+        return q, flags, _finish(ctx, q, ctx.lr, q["g"].value, "-{lr} × gₜ")
     q |= {
         "mu": _hyper(r"\mu", mu),
         "damp": _hyper(r"\tau", ctx.kwargs["dampening"]),
@@ -388,9 +392,9 @@ def _sgd(ctx: _Context) -> Computed:
         "buf_prev": _before(ctx, "momentum_buffer", "b_{t-1}"),
     }
     if not flags["nesterov"]:
-        return q, flags, _finish(ctx, q, ctx.lr, q["buf"].value, "-lr × bₜ")
+        return q, flags, _finish(ctx, q, ctx.lr, q["buf"].value, "-{lr} × bₜ")
     q["d"] = Quantity("d_t", q["g"].value + mu * q["buf"].value, COMPUTED, "d_t", "gₜ + μ bₜ")
-    return q, flags, _finish(ctx, q, ctx.lr, q["d"].value, "-lr × dₜ")
+    return q, flags, _finish(ctx, q, ctx.lr, q["d"].value, "-{lr} × dₜ")
 
 
 _SGD_LINES = (
@@ -436,7 +440,7 @@ def _adam(ctx: _Context, *, decoupled: bool) -> Computed:
     step = ctx.lr / (np.sqrt(q["vhat"].value) + q["eps"].value)
     # AdamW shrinks x_t by lr·λ·x_t before the Adam step (decoupled weight decay).
     extra = -ctx.lr * q["wd"].value * ctx.point if flags["decoupled"] else 0.0
-    return q, flags, _finish(ctx, q, step, q["mhat"].value, "-effective_lr ⊙ m̂ₜ", extra)
+    return q, flags, _finish(ctx, q, step, q["mhat"].value, "-{effective_lr} ⊙ m̂ₜ", extra)
 
 
 _ADAM_LINES = (
@@ -474,11 +478,11 @@ def _rmsprop(ctx: _Context) -> Computed:
     denom = np.sqrt(variance) + q["eps"].value
     q["s"] = Quantity("s_t", denom, COMPUTED, "denominator", text("insp_m_denominator", ctx.lang))
     if not flags["momentum"]:
-        return q, flags, _finish(ctx, q, ctx.lr / denom, q["g"].value, "-effective_lr ⊙ gₜ")
+        return q, flags, _finish(ctx, q, ctx.lr / denom, q["g"].value, "-{effective_lr} ⊙ gₜ")
     q["mu"] = _hyper(r"\mu", mu)
     q["buf"] = _state(ctx, "momentum_buffer", "b_t", text("insp_m_buffer_of", ctx.lang))
     q["buf_prev"] = _before(ctx, "momentum_buffer", "b_{t-1}")
-    return q, flags, _finish(ctx, q, ctx.lr, q["buf"].value, "-lr × bₜ")
+    return q, flags, _finish(ctx, q, ctx.lr, q["buf"].value, "-{lr} × bₜ")
 
 
 _RMSPROP_LINES = (
@@ -510,7 +514,7 @@ def _adagrad(ctx: _Context) -> Computed:
         "clr": Quantity(r"\eta_k", clr, COMPUTED, "clr", text("insp_m_decayed_lr", ctx.lang)),
     }
     step = clr / (np.sqrt(q["sum"].value) + q["eps"].value)
-    return q, flags, _finish(ctx, q, step, q["g"].value, "-effective_lr ⊙ gₜ")
+    return q, flags, _finish(ctx, q, step, q["g"].value, "-{effective_lr} ⊙ gₜ")
 
 
 _ADAGRAD_LINES = (
@@ -561,6 +565,15 @@ def _row(value: Any) -> tuple[float, float] | None:
     return None
 
 
+def row_label(label: str, lang: str = "en") -> str:
+    """A table row's label in `lang`. Rows are labelled in English by torch's state key
+    (`exp_avg`, `exp_avg (t-1)` before the update) or by a name such as `gradient`; in Chinese
+    the state keys stay and the named quantities read as words with their symbol (梯度 ∇f(xₜ))."""
+    key = label.removesuffix(_BEFORE)
+    name = text(f"insp_row_{key}", lang) if f"insp_row_{key}" in STRINGS else key
+    return text("insp_row_before", lang, key=name) if label.endswith(_BEFORE) else name
+
+
 def _source_names(lang: str) -> dict[str, str]:
     """The sources (ENGINE, STATE, ...) as the table shows them in `lang`."""
     return {
@@ -573,8 +586,9 @@ def _source_names(lang: str) -> dict[str, str]:
 
 
 def _table(rows: Sequence[tuple[str, Any, str, str]], lang: str = "en") -> pd.DataFrame:
-    """The inspection table; in English its columns are TABLE_COLUMNS and its sources the
-    constants above, in another language both are translated (the row labels are not)."""
+    """The inspection table; in English its columns are TABLE_COLUMNS, its sources the
+    constants above and its rows labelled as `rows` label them; in another language the
+    headers, the sources and the named rows are translated (`row_label`)."""
     kept = [(label, _row(value), source, meaning) for label, value, source, meaning in rows]
     kept = [(label, xy, source, meaning) for label, xy, source, meaning in kept if xy is not None]
     sources = _source_names(lang)
@@ -587,7 +601,9 @@ def _table(rows: Sequence[tuple[str, Any, str, str]], lang: str = "en") -> pd.Da
             headers[source]: pd.array([sources.get(s, s) for *_, s, _ in kept], dtype="string"),
             headers[meaning]: pd.array([m for *_, m in kept], dtype="string"),
         },
-        index=pd.Index([label for label, *_ in kept], name=text("insp_col_quantity", lang)),
+        index=pd.Index(
+            [row_label(label, lang) for label, *_ in kept], name=text("insp_col_quantity", lang)
+        ),
         columns=[x, y, headers[source], headers[meaning]],
     )
 

@@ -24,7 +24,7 @@ from core.figures.playground import F32_EPS, PALETTE, gap_floor
 from core.figures.raster import PLOTLY_COLORSCALE
 from core.optim.optimizers import OPTIMIZERS
 from core.problems.objectives import Objective
-from core.text.i18n import text
+from core.text.i18n import colon, text
 
 # Basin colours: the palette without its black, which means "diverged" here.
 MINIMUM_COLOURS = tuple(c for c in PALETTE if c != "#000000")
@@ -61,11 +61,6 @@ def _legend_square(name: str, colour: str, group: str | None = None) -> go.Scatt
         marker={"symbol": "square", "size": 12, "color": colour, "line": {"width": 0}},
         hoverinfo="skip",
     )
-
-
-def _colon(lang: str) -> str:
-    """The separator between a name and what follows it ("SGD: λ_max", "SGD：λ_max")."""
-    return "：" if lang == "zh" else ": "
 
 
 def _resolved_loss(
@@ -356,7 +351,7 @@ def sweep_figure(
                 legendgroup=name,
                 line={"color": colour, "width": 2, "dash": style.dash},
                 marker={"size": 7, "symbol": style.symbol},
-                hovertemplate=f"{name}<br>lr %{{x:.4g}}: %{{y:.4g}}<extra></extra>",
+                hovertemplate=f"{name}<br>lr %{{x:.4g}}{colon(lang)}%{{y:.4g}}<extra></extra>",
             )
         )
         bad = rows[rows["diverged"].to_numpy()]
@@ -373,7 +368,7 @@ def sweep_figure(
                     legendgroup=name,
                     marker={"symbol": "x", "size": 9, "color": colour},
                     text=[text("bv_fig_diverged_at", lang, step=int(s) + 1) for s in bad["last"]],
-                    hovertemplate=f"{name}<br>lr %{{x:.4g}}: %{{text}}<extra></extra>",
+                    hovertemplate=f"{name}<br>lr %{{x:.4g}}{colon(lang)}%{{text}}<extra></extra>",
                 )
             )
     if limit is not None:
@@ -503,7 +498,7 @@ def curvature_figure(
         ),
     )
     t = curvature["t"].to_numpy()
-    who = f"{label}{_colon(lang)}" if label else ""
+    who = f"{label}{colon(lang)}" if label else ""
     for column, dash, name in (
         ("lambda_max", "solid", "λ_max"),
         ("lambda_min", "dot", "λ_min"),

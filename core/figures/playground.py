@@ -33,7 +33,7 @@ from core.figures.raster import PLOTLY_COLORSCALE, colour_limits, png_data_uri
 from core.optim.optimizers import OPTIMIZERS
 from core.problems.landscape import Landscape
 from core.problems.objectives import Box, Objective, Point
-from core.text.i18n import DEFAULT_LANGUAGE, text
+from core.text.i18n import DEFAULT_LANGUAGE, colon, text
 
 # Okabe-Ito, yellow last: for categories that are not optimizers (basins, inspector arrows).
 PALETTE = ("#D55E00", "#0072B2", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000", "#F0E442")
@@ -334,8 +334,10 @@ def _shown(series: LossSeries) -> np.ndarray:
     return np.where(series.in_box, series.inside, series.outside)
 
 
-def _hover_step(lang: str) -> str:
-    return text("axis_step", lang) + " %{x}"
+def _hover_step(what: str, lang: str) -> str:
+    """A hover text for step %{x} of a panel: "step 3: f = 0.5", "第 3 步：f = 0.5" (the batched
+    views' wording, one string for both)."""
+    return text("bv_fig_tip_step", lang, step="%{x}", what=what)
 
 
 def _run_traces(view: PathView, series: LossSeries, lang: str) -> list[tuple[go.Scatter, str]]:
@@ -403,7 +405,7 @@ def _loss_traces(view: PathView, series: LossSeries, lang: str) -> list[go.Scatt
     """The loss panel: the line inside the box, the dotted line outside it, and the head."""
     frame, style = view.frame, {"color": view.colour}
     t = frame["t"].to_numpy()
-    loss_tip = _hover_step(lang) + ": f = %{customdata:.6g}"
+    loss_tip = _hover_step("f = %{customdata:.6g}", lang)
     # Rows outside the box and their neighbours: the dotted line joins the solid one.
     away = ~series.in_box | np.r_[~series.in_box[1:], False] | np.r_[False, ~series.in_box[:-1]]
     inside = go.Scatter(
@@ -448,7 +450,7 @@ def _gradient_traces(view: PathView, lang: str) -> list[go.Scatter]:
         y=_f32(grad),
         mode="lines",
         line={"color": view.colour, "dash": view.dash, "width": 2},
-        hovertemplate=_hover_step(lang) + ": ‖∇f‖ = %{y:.4g}" + f"<extra>{view.label}</extra>",
+        hovertemplate=_hover_step("‖∇f‖ = %{y:.4g}", lang) + f"<extra>{view.label}</extra>",
         **_in_group(view),
     )
     head = go.Scatter(
@@ -474,7 +476,7 @@ def _ghost_traces(ghost: PathView, series: LossSeries, lang: str) -> list[tuple[
                 x=_f32(frame["x"]),
                 y=_f32(frame["y"]),
                 mode="lines",
-                name=f"{ghost.label} ({text('pinned', lang)})",
+                name=text("pinned", lang, name=ghost.label),
                 line=line,
                 **faded,
             ),
@@ -800,9 +802,7 @@ def race_figure(
     ends = [int(v.frame["t"].iloc[-1]) for v in (*views, *ghosts) if not v.empty]
     last_step = max(ends, default=0)
     names = [text("global_minimum", lang), text("start", lang), *(v.label for v in views)]
-    legend, rows = _legend(
-        [*names, *(f"{g.label} ({text('pinned', lang)})" for g in ghosts)], layout
-    )
+    legend, rows = _legend([*names, *(text("pinned", lang, name=g.label) for g in ghosts)], layout)
     loss_range = _loss_range(scale, [*series, *ghost_series])
     panel = _Panel(
         scale,
@@ -976,7 +976,9 @@ def start_picker_figure(
             selected={"marker": {"opacity": 0}},
             unselected={"marker": {"opacity": 0}},
             showlegend=False,
-            hovertemplate=text("start_here", lang) + ": (%{x:.3g}, %{y:.3g})<extra></extra>",
+            hovertemplate=text("start_here", lang)
+            + colon(lang)
+            + "(%{x:.3g}, %{y:.3g})<extra></extra>",
         )
     )
     if objective.minima:
@@ -1005,7 +1007,8 @@ def learning_rate_figure(views: Sequence[PathView], lang: str = DEFAULT_LANGUAGE
                 mode="lines",
                 name=view.label,
                 line={"color": view.colour, "width": 2, "dash": view.dash},
-                hovertemplate="step %{x}: lr %{y:.4g}<extra>" + view.label + "</extra>",
+                hovertemplate=_hover_step(text("axis_lr", lang) + " %{y:.4g}", lang)
+                + f"<extra>{view.label}</extra>",
             )
         )
     fig.update_layout(

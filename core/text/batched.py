@@ -13,9 +13,9 @@ BATCH_TEXT: dict[str, tuple[str, str]] = {
         "What one run cannot show: thousands of independent runs at once. Elementwise torch.optim "
         "optimizers update each coordinate from its own history only, so a grid of starts runs as "
         "one tensor and every row is exactly the run that start would make alone.",
-        "单次运行看不到的东西：同时进行的成千上万次独立运行。逐元素的 torch.optim 优化器"
-        "只根据每个坐标自己的历史来更新它，因此整张起点网格可以作为一个张量一起运行，"
-        "而每一行都恰好就是该起点单独运行时的结果。",
+        "这里展示单次运行看不到的东西：成千上万次独立运行同时进行。逐元素的 torch.optim 优化器"
+        "只根据每个坐标自己的历史来更新该坐标，因此整张起点网格可以作为一个张量一起运行，"
+        "而每一行都恰好是该起点单独运行时的结果。",
     ),
     "bv_tab_basins": ("Basins of attraction", "吸引盆"),
     "bv_tab_sweep": ("Learning-rate sweep", "学习率扫描"),
@@ -28,14 +28,14 @@ BATCH_TEXT: dict[str, tuple[str, str]] = {
     "bv_tolerance_help": (
         "A run has reached a minimum when it ends within this distance of it; it has "
         "converged at the first step from which it stays that close.",
-        "若一次运行结束时与某个最小值的距离不超过这个值，就算到达了该最小值；"
+        "一次运行结束时，若离某个最小值不超过这个距离，就算到达了该最小值；"
         "从某一步起一直保持在这个距离以内，就算在那一步收敛。",
     ),
     "bv_device_help": (
         "Where the basin map runs. A GPU pays off for large grids and many steps; the sweeps "
         "and the momentum map run on the CPU, where every row gives torch.optim's numbers bit "
         "for bit.",
-        "吸引盆图在哪个设备上运行。网格大、步数多时 GPU 更快；学习率扫描和动量图在 CPU 上运行，"
+        "吸引盆图在哪个设备上计算。网格大、步数多时 GPU 更快；学习率扫描和动量图在 CPU 上运行，"
         "每一行的结果都与 torch.optim 逐位相同。",
     ),
     "bv_sidebar_note": (
@@ -43,22 +43,22 @@ BATCH_TEXT: dict[str, tuple[str, str]] = {
         "share one [B, 2] tensor and one optimizer; the settings of a sweep share one [R, 2] "
         "tensor, each row updated by torch.optim's own formula with its own learning rate "
         "(and momentum).",
-        "每个起点或每组设置都与它单独的 float32 torch.optim 运行逐位相同：所有起点共用一个 "
-        "[B, 2] 张量和一个优化器；扫描中的各组设置共用一个 [R, 2] 张量，每一行按 torch.optim "
-        "自己的更新公式、用该行的学习率（和动量）更新。",
+        "每个起点、每组设置的结果，都与它单独用 float32 运行 torch.optim 的结果逐位相同："
+        "所有起点共用一个 [B, 2] 张量和一个优化器；扫描中的各组设置共用一个 [R, 2] 张量，"
+        "每一行按 torch.optim 自己的更新公式、用该行自己的学习率（和动量）更新。",
     ),
     # Progress bars
     "bv_progress_basins": (
         "Running {starts} starts × {steps} steps…",
-        "正在运行 {starts} 个起点 × {steps} 步…",
+        "正在运行 {starts} 个起点 × {steps} 步……",
     ),
     "bv_progress_sweep": (
         "Sweeping {rates} learning rates × {optimizers} optimizers × {steps} steps…",
-        "正在扫描 {rates} 个学习率 × {optimizers} 个优化器 × {steps} 步…",
+        "正在扫描 {rates} 个学习率 × {optimizers} 个优化器 × {steps} 步……",
     ),
     "bv_progress_momentum": (
         "Running {pairs} (rate, momentum) pairs × {steps} steps…",
-        "正在运行 {pairs} 个（学习率，动量）组合 × {steps} 步…",
+        "正在运行 {pairs} 个（学习率，动量）组合 × {steps} 步……",
     ),
     # Basins tab
     "bv_colour_by": ("Colour each start by", "每个起点的着色依据"),
@@ -81,9 +81,9 @@ BATCH_TEXT: dict[str, tuple[str, str]] = {
     "bv_lbfgs_help": (
         "L-BFGS is left out: torch accepts only one param group for it, and its line "
         "search couples the rates.",
-        "不包括 L-BFGS：torch 只允许它有一个参数组，而且它的线搜索会把各个学习率耦合在一起。",
+        "这里不包括 L-BFGS：torch 只允许它有一个参数组，而且它的线搜索会把各个学习率耦合在一起。",
     ),
-    "bv_plot": ("Plot", "绘制"),
+    "bv_plot": ("Plot", "图中显示"),
     "bv_lr_range": ("Learning rates from … to", "学习率范围：从 … 到"),
     "bv_rate_count": ("Number of rates (log-spaced)", "学习率个数（对数间隔）"),
     "bv_start_x": ("start x", "起点 x"),
@@ -97,18 +97,18 @@ BATCH_TEXT: dict[str, tuple[str, str]] = {
         "{name} is a quadratic: its Hessian, from autograd differentiating twice, is {hessian} "
         "everywhere, with eigenvalues {low} and {high}. Gradient descent converges exactly for "
         "lr < 2/λ_max = {limit} (dashed line); with momentum β the limit is 2(1+β)/λ_max.",
-        "{name} 是二次函数：由自动求导求两次导得到的 Hessian 处处等于 {hessian}，"
-        "特征值为 {low} 和 {high}。当 lr < 2/λ_max = {limit}（虚线）时梯度下降恰好收敛；"
-        "带动量 β 时，上限为 2(1+β)/λ_max。",
+        "{name} 是二次函数：由自动微分两次求导得到的 Hessian 处处等于 {hessian}，"
+        "特征值为 {low} 和 {high}。当且仅当 lr < 2/λ_max = {limit}（虚线）时，梯度下降收敛；"
+        "带动量 β 时，这个上限变为 2(1+β)/λ_max。",
     ),
-    "bv_diverged_everywhere": ("{name}: diverged at every rate", "{name}：在每个学习率下都发散"),
+    "bv_diverged_everywhere": ("{name}: diverged at every rate", "{name}：每个学习率都发散"),
     "bv_stable_up_to": (
         "{name}: no divergence up to lr = {rate}",
         "{name}：直到 lr = {rate} 都没有发散",
     ),
     "bv_sweep_summary": (
         "{stable}. Other hyper-parameters: the sidebar's for {name}, the defaults for the others.",
-        "{stable}。其他超参数：{name} 使用侧边栏中的设置，其余优化器使用默认值。",
+        "{stable}。其他超参数：{name} 用侧边栏中的设置，其余优化器用默认值。",
     ),
     # Momentum map tab
     "bv_map_function": ("Function for this map", "本图使用的函数"),
@@ -119,9 +119,9 @@ BATCH_TEXT: dict[str, tuple[str, str]] = {
         "Final loss after {steps} steps of torch.optim.SGD's update from {start}, one row per "
         "(learning rate, momentum) pair, each bitwise its own run: the convergence map of Goh, "
         "“Why Momentum Really Works” (Distill, 2017). Black cells diverged.",
-        "从 {start} 出发、按 torch.optim.SGD 的更新公式运行 {steps} 步后的最终损失，"
-        "每个（学习率，动量）组合占一行，与单独运行逐位相同：即 Goh 在 “Why Momentum Really Works”"
-        "（Distill，2017）一文中的收敛图。黑色格子表示发散。",
+        "从 {start} 出发、按 torch.optim.SGD 的更新公式运行 {steps} 步后的最终损失；"
+        "每个（学习率，动量）组合占一行，结果与单独运行逐位相同。这就是 Goh 在"
+        "“Why Momentum Really Works”（Distill，2017）一文中画的收敛图。黑色格子表示发散。",
     ),
     "bv_momentum_limit": (
         "The dashed line is the stability limit lr = 2(1+β)/λ_max of the quadratic.",
@@ -135,41 +135,41 @@ BATCH_TEXT: dict[str, tuple[str, str]] = {
         "(SGD, Momentum, Adam, ...); run L-BFGS from single starts on the Playground.",
         "{name} 不是逐元素优化器：它的更新要用到所有参数上的点积，以及所有参数共用的线搜索，"
         "因此把一批起点放进一个张量一起运行，得到的是一次耦合的运行，而不是多次独立运行。"
-        "批量视图需要逐元素优化器（SGD、Momentum、Adam 等）；请在游乐场中从单个起点运行 L-BFGS。",
+        "批量视图需要逐元素的优化器（SGD、Momentum、Adam 等）；L-BFGS 请在游乐场中从单个起点运行。",
     ),
     "bv_not_sweepable": (
         "{name} cannot be swept with one param group per learning rate: torch's L-BFGS "
         "accepts a single param group, and its line search and dot products couple every "
         "parameter, so the rates would not be independent runs.",
         "{name} 无法按“每个学习率一个参数组”的方式扫描：torch 的 L-BFGS 只接受一个参数组，"
-        "而且它的线搜索和点积会把所有参数耦合在一起，各个学习率就不再是独立的运行。",
+        "而且它的线搜索和点积会把所有参数耦合在一起，各个学习率的运行就不再相互独立。",
     ),
     # Bad input (ValueError messages)
     "bv_err_steps_whole": (
         "Steps must be a whole number from 1 to {max}, got {value}",
-        "步数必须是 1 到 {max} 之间的整数，收到的是 {value}",
+        "步数必须是 1 到 {max} 之间的整数，当前为 {value}",
     ),
     "bv_err_steps_range": (
         "Steps must be from 1 to {max}, got {value}",
-        "步数必须在 1 到 {max} 之间，收到的是 {value}",
+        "步数必须在 1 到 {max} 之间，当前为 {value}",
     ),
     "bv_err_tolerance_range": (
         "The tolerance must be above 0 and at most {max} of the box diagonal, got {value}",
-        "容差必须大于 0，且不超过绘图范围对角线的 {max}，收到的是 {value}",
+        "容差必须大于 0，且不超过绘图范围对角线的 {max}，当前为 {value}",
     ),
     "bv_err_tolerance_merge": (
         "A tolerance of {tolerance} of the box diagonal ({radius}) is too large for {name}: "
         "two minima are only {closest} apart",
-        "对 {name} 而言，对角线的 {tolerance}（{radius}）这一容差太大："
+        "对 {name} 而言，绘图范围对角线的 {tolerance}（{radius}）这一容差太大："
         "有两个最小值相距只有 {closest}",
     ),
     "bv_err_grid_whole": (
         "The grid size must be a whole number, got {value}",
-        "网格大小必须是整数，收到的是 {value}",
+        "网格大小必须是整数，当前为 {value}",
     ),
     "bv_err_grid_range": (
         "The grid must be from 2 x 2 to {max} x {max} starts, got {size} x {size}",
-        "网格必须在 2 x 2 到 {max} x {max} 个起点之间，收到的是 {size} x {size}",
+        "网格必须在 2 × 2 到 {max} × {max} 个起点之间，当前为 {size} × {size}",
     ),
     "bv_err_starts_shape": (
         "Starts must be an array [B, 2] with 1 <= B <= {max}",
@@ -177,36 +177,36 @@ BATCH_TEXT: dict[str, tuple[str, str]] = {
     ),
     "bv_err_rate_count_whole": (
         "The number of rates must be a whole number, got {value}",
-        "学习率个数必须是整数，收到的是 {value}",
+        "学习率个数必须是整数，当前为 {value}",
     ),
     "bv_err_rate_count_range": (
         "The number of rates must be from 2 to {max}, got {value}",
-        "学习率个数必须在 2 到 {max} 之间，收到的是 {value}",
+        "学习率个数必须在 2 到 {max} 之间，当前为 {value}",
     ),
     "bv_err_rate_range": (
         "Learning rates must satisfy {low_limit} <= low < high <= {high_limit}, "
         "got {low} to {high}",
-        "学习率必须满足 {low_limit} <= low < high <= {high_limit}，收到的是 {low} 到 {high}",
+        "学习率范围必须满足 {low_limit} ≤ 起始值 < 终止值 ≤ {high_limit}，当前为 {low} 到 {high}",
     ),
     "bv_err_settings_count": (
         "Between 1 and {max} settings per run, got {count}",
-        "每次运行的设置数必须在 1 到 {max} 之间，收到的是 {count}",
+        "每次运行的设置数必须在 1 到 {max} 之间，当前为 {count}",
     ),
     "bv_err_start_finite": (
         "The start must be finite (x, y) coordinates, got {value}",
-        "起点必须是有限的 (x, y) 坐标，收到的是 {value}",
+        "起点必须是有限的 (x, y) 坐标，当前为 {value}",
     ),
     "bv_err_rates_count": (
         "Between 1 and {max} learning rates, got {count}",
-        "学习率个数必须在 1 到 {max} 之间，收到的是 {count}",
+        "学习率个数必须在 1 到 {max} 之间，当前为 {count}",
     ),
     "bv_err_momenta_count": (
         "Between 1 and {max} momentum values, got {count}",
-        "动量取值个数必须在 1 到 {max} 之间，收到的是 {count}",
+        "动量取值个数必须在 1 到 {max} 之间，当前为 {count}",
     ),
     "bv_err_map_optimizer": (
         "A momentum map needs one of {choices}, got {value}",
-        "动量图需要以下优化器之一：{choices}，收到的是 {value}",
+        "动量图需要以下优化器之一：{choices}，当前为 {value}",
     ),
     "bv_err_nesterov": (
         "Nesterov momentum needs every momentum value above 0",
@@ -224,10 +224,10 @@ BATCH_TEXT: dict[str, tuple[str, str]] = {
         "Points must be an array [N, 2] with N <= {max}",
         "点必须是形状为 [N, 2] 的数组，且 N <= {max}",
     ),
-    "bv_err_step_index": ("Give one step index per point", "请为每个点给出一个步数索引"),
+    "bv_err_step_index": ("Give one step index per point", "请为每个点各给出一个步序号"),
     "bv_err_momentum": (
         "Momentum must be in [0, 1), got {value}",
-        "动量必须在 [0, 1) 内，收到的是 {value}",
+        "动量必须在 [0, 1) 内，当前为 {value}",
     ),
     # Figures
     "bv_fig_basins": ("basins", "吸引盆"),
@@ -241,7 +241,7 @@ BATCH_TEXT: dict[str, tuple[str, str]] = {
     "bv_fig_not_converged": ("not converged: {count}", "未收敛：{count}"),
     "bv_fig_stayed": ("stayed in the region: {count}", "始终留在区域内：{count}"),
     "bv_fig_step_left": ("step it left", "离开时的步数"),
-    "bv_fig_tip_converged": ("converged in {steps} steps", "经过 {steps} 步收敛"),
+    "bv_fig_tip_converged": ("converged in {steps} steps", "{steps} 步后收敛"),
     "bv_fig_tip_left": ("left the region at step {step}", "在第 {step} 步离开区域"),
     "bv_fig_basin_title": (
         "{name}: {starts} starts × {steps} steps",
@@ -250,7 +250,7 @@ BATCH_TEXT: dict[str, tuple[str, str]] = {
     "bv_fig_diverged_name": ("{name}: diverged", "{name}：发散"),
     "bv_fig_diverged_at": ("diverged at step {step}", "在第 {step} 步发散"),
     "bv_fig_diverged_count": ("diverged: {count}", "发散：{count}"),
-    "bv_fig_tip_momentum": ("lr {lr}, momentum {momentum}", "lr {lr}，动量 {momentum}"),
+    "bv_fig_tip_momentum": ("lr {lr}, momentum {momentum}", "学习率 {lr}，动量 {momentum}"),
     "bv_fig_stability_limit": (
         "stability limit 2(1+β)/λ_max, λ_max = {value}",
         "稳定性边界 2(1+β)/λ_max，λ_max = {value}",
@@ -264,17 +264,17 @@ BATCH_TEXT: dict[str, tuple[str, str]] = {
     "bv_fig_condition": ("condition number", "条件数"),
     "bv_fig_tip_step": ("step {step}: {what}", "第 {step} 步：{what}"),
     "bv_fig_condition_short": ("condition", "条件数"),
-    "bv_axis_final_gap": ("final f − f_min (log)", "最终 f − f_min（对数）"),
+    "bv_axis_final_gap": ("final f − f_min (log)", "最终 f − f_min（对数坐标）"),
     "bv_fig_floor_tick": ("≤ {value} (float32)", "≤ {value}（float32 精度）"),
-    "bv_axis_lr_log": ("learning rate (log)", "学习率（对数）"),
+    "bv_axis_lr_log": ("learning rate (log)", "学习率（对数坐标）"),
     "bv_axis_lr_log_scale": ("learning rate (log scale)", "学习率（对数坐标）"),
     "bv_axis_momentum": ("momentum β", "动量 β"),
     # ---- Optimizer inspector ------------------------------------------------------------------
     # Table columns (x and y stay) and where each number comes from
-    "insp_col_quantity": ("quantity", "量"),
+    "insp_col_quantity": ("quantity", "名称"),
     "insp_col_source": ("source", "来源"),
     "insp_col_meaning": ("meaning", "含义"),
-    "insp_src_engine": ("engine (Step)", "引擎记录（Step）"),
+    "insp_src_engine": ("engine (Step)", "运行记录（Step）"),
     "insp_src_state": ("optimizer.state after the update", "更新后的 optimizer.state"),
     "insp_src_state_before": ("optimizer.state before the update", "更新前的 optimizer.state"),
     "insp_src_hyper": ("hyper-parameter", "超参数"),
@@ -302,6 +302,23 @@ BATCH_TEXT: dict[str, tuple[str, str]] = {
     "insp_m_decayed_lr": ("decayed learning rate", "衰减后的学习率"),
     "insp_m_predicted": ("xₜ₊₁ − xₜ by the equation", "按公式算出的 xₜ₊₁ − xₜ"),
     "insp_m_actual": ("xₜ₊₁ − xₜ as recorded", "实际记录的 xₜ₊₁ − xₜ"),
+    # Row labels of the quantities a rule names (torch's state keys, exp_avg and the like, stay
+    # as they are): in English the names the code uses, in Chinese words and the symbol
+    "insp_row_x_t": ("x_t", "迭代点 xₜ"),
+    "insp_row_gradient": ("gradient", "梯度 ∇f(xₜ)"),
+    "insp_row_g_t": ("g_t", "参与更新的梯度 gₜ"),
+    "insp_row_lr": ("lr", "学习率 η"),
+    "insp_row_effective_lr": ("effective_lr", "有效学习率 ηᵉᶠᶠ"),
+    "insp_row_d_t": ("d_t", "Nesterov 方向 dₜ"),
+    "insp_row_bias_correction1": ("bias_correction1", "偏差修正 c₁"),
+    "insp_row_bias_correction2": ("bias_correction2", "偏差修正 c₂"),
+    "insp_row_m_hat": ("m_hat", "修正后的一阶矩 m̂ₜ"),
+    "insp_row_v_hat": ("v_hat", "修正后的二阶矩 v̂ₜ"),
+    "insp_row_denominator": ("denominator", "分母 sₜ"),
+    "insp_row_clr": ("clr", "衰减后的学习率 ηₖ"),
+    "insp_row_predicted_update": ("predicted_update", "预测的更新量 Δxₜ"),
+    "insp_row_actual_update": ("actual_update", "实际的更新量 Δxₜ"),
+    "insp_row_before": ("{key} (t-1)", "{key}（更新前）"),
     # Notes
     "insp_note_generic": (
         "The update rule of {name} is not spelled out here; the table shows torch's "
@@ -343,11 +360,11 @@ BATCH_TEXT: dict[str, tuple[str, str]] = {
     # Bad input
     "insp_err_outside": (
         "Step {t} is outside the run (steps 0 to {last})",
-        "第 {t} 步不在这次运行之内（步数范围为 0 到 {last}）",
+        "第 {t} 步不在这次运行之内（只有第 0 到第 {last} 步）",
     ),
     "insp_err_not_single": (
         "Expected the Steps of one single-start run, in order",
-        "需要按顺序给出单个起点的一次运行的全部 Step",
+        "需要按顺序给出单起点的一次运行的全部 Step（每步一条）",
     ),
     "insp_err_last": (
         "No update leaves step {t}: it is the last iterate of the run",

@@ -17,18 +17,18 @@ INPUT_TEXT: dict[str, tuple[str, str]] = {
         "The formula is too long: {length} characters, the limit is {limit}",
         "公式太长：共 {length} 个字符，上限是 {limit} 个",
     ),
-    "fx_unexpected": ("Unexpected {char}", "出现了意外的字符 {char}"),
+    "fx_unexpected": ("Unexpected {char}", "这里不该出现字符 {char}"),
     "fx_empty": ("Type a formula in x and y", "请输入一个以 x 和 y 为自变量的公式"),
     "fx_too_many_parens": ("More than {limit} nested parentheses", "括号嵌套超过了 {limit} 层"),
     "fx_unmatched": ("Unmatched ')'", "')' 没有与之配对的 '('"),
-    "fx_never_closed": ("This '(' is never closed", "这个 '(' 没有闭合"),
+    "fx_never_closed": ("This '(' is never closed", "这个 '(' 没有与之配对的 ')'"),
     "fx_number_too_large": ("Number too large", "数字太大"),
     "fx_complex": ("Complex numbers are not supported", "不支持复数"),
     "fx_number_into_name": ("A number runs into a name", "数字和名称连在了一起"),
-    "fx_number_format": ("Unexpected number format", "无法识别的数字写法"),
+    "fx_number_format": ("Unexpected number format", "数字的写法无法识别"),
     "fx_ends_early": ("The formula ends too early", "公式没写完就结束了"),
     "fx_unreadable": ("Could not read the formula", "无法读懂这个公式"),
-    "fx_too_complex": ("The formula is too complex to read", "公式太复杂，无法读取"),
+    "fx_too_complex": ("The formula is too complex to read", "公式太复杂，无法读懂"),
     "fx_too_many_parts": (
         "The formula is too long: more than {limit} parts",
         "公式太长：超过了 {limit} 个组成部分",
@@ -47,7 +47,7 @@ INPUT_TEXT: dict[str, tuple[str, str]] = {
     "fx_if": ("Conditionals (if/else) are not supported", "不支持条件表达式（if/else）"),
     "fx_lambda": ("Lambdas are not supported", "不支持 lambda 表达式"),
     "fx_assign": ("Assignments are not supported", "不支持赋值"),
-    "fx_comma": ("Unexpected comma", "出现了意外的逗号"),
+    "fx_comma": ("Unexpected comma", "这里不该出现逗号"),
     "fx_list": ("Lists are not supported", "不支持列表"),
     "fx_set": ("Sets are not supported", "不支持集合"),
     "fx_dict": ("Dictionaries are not supported", "不支持字典"),
@@ -147,7 +147,7 @@ INPUT_TEXT: dict[str, tuple[str, str]] = {
     "fx_hint_fill_parens": ("Put a formula inside ( ).", "请在 ( ) 里写上公式。"),
     "fx_hint_call": (
         "Write {name}(...) with its input.",
-        "请写成 {name}(...)，在括号里写上它的输入。",
+        "请写成 {name}(...)，在括号里写上它的参数。",
     ),
     "fx_hint_times_call": ("Write {name}*(...) to multiply.", "若要相乘，请写成 {name}*(...)。"),
     "fx_hint_did_you_mean": ("Did you mean {known}?", "你是不是想写 {known}？"),
@@ -159,7 +159,7 @@ INPUT_TEXT: dict[str, tuple[str, str]] = {
     ),
     "box_not_finite": (
         "The {axis} range must be finite numbers within ±{limit}",
-        "{axis} 的范围必须是 ±{limit} 以内的有限数字",
+        "{axis} 的范围必须是 ±{limit} 以内的有限数",
     ),
     "box_empty": (
         "The {axis} range is empty: 'from' ({low}) must be below 'to' ({high})",
@@ -171,6 +171,6 @@ INPUT_TEXT: dict[str, tuple[str, str]] = {
     "input_kept": (
         "Your other settings are kept: the race runs with them as soon as the input is valid "
         "again.",
-        "其他设置都会保留：输入一旦恢复有效，竞速就会按这些设置运行。",
+        "其他设置都会保留：输入一旦恢复有效，竞速就会按这些设置重新运行。",
     ),
 }
