@@ -20,7 +20,7 @@ BASINS = str(Path(__file__).parent.parent / "app_pages" / "basins.py")
     ("lang", "message"),
     [
         ("en", f"Steps: 20000 was not taken (not a number from 1 to {MAX_STEPS}); it stays 120."),
-        ("zh", f"步数：没有采用 20000（不是 1 到 {MAX_STEPS} 之间的数），仍为 120。"),
+        ("zh", f"步数：没有采用 20000（不在 1 到 {MAX_STEPS} 的范围内），仍为 120。"),
     ],
 )
 def test_steps_beyond_the_cap_are_refused_with_the_reason_and_the_race_keeps_its_steps(
@@ -44,7 +44,7 @@ def test_a_start_outside_the_box_is_refused_and_the_start_stays():
     at.number_input(key="start_x").set_value(7.0).run()
     assert at.number_input(key="start_x").value == start
     assert at.sidebar.warning[0].value == (
-        f"x：没有采用 7（不是 -2 到 2 之间的数），仍为 {start:g}。"
+        f"x：没有采用 7（不在 -2 到 2 的范围内），仍为 {start:g}。"
     )
 
 
@@ -61,7 +61,7 @@ def test_the_batched_views_steps_field_refuses_in_chinese():
     at.number_input(key="bv_steps").set_value(0).run()
     assert not at.exception
     assert at.number_input(key="bv_steps").value >= 1
-    assert f"没有采用 0（不是 1 到 {MAX_STEPS} 之间的数）" in at.sidebar.warning[0].value
+    assert f"没有采用 0（不在 1 到 {MAX_STEPS} 的范围内）" in at.sidebar.warning[0].value
 
 
 @pytest.mark.parametrize(
