@@ -7,10 +7,11 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from app_pages.batched_controls import cannot_run, control, view_names
+from app_pages.batched_controls import control, view_names
 from app_pages.batched_tabs import quadratic_of, sweep_of
 from app_pages.controls import (
     CHART_CONFIG,
+    cannot_run,
     seed,
 )
 from core.analysis.curvature import stability_limit
@@ -32,6 +33,7 @@ from core.figures.batched import sweep_figure
 from core.optim.optimizers import OPTIMIZERS
 from core.problems.objectives import Objective
 from core.text.i18n import objective_name, text
+from core.text.refusal import Refusal
 
 
 def sweep_settings(
@@ -66,7 +68,7 @@ def sweep_tab(
     rates = (float(low), float(high), int(count))
     try:
         sweep = sweep_of(objective.id, settings, start, steps, rates, tolerance, lang)
-    except ValueError as error:
+    except Refusal as error:
         cannot_run(error, lang)
         return
     limit = stability_limit(objective)
