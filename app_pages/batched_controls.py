@@ -249,7 +249,3 @@ def sidebar(lang: str) -> tuple[Objective, str, dict[str, Any], int, int, float]
         )
         st.caption(text("bv_sidebar_note", lang))
     return objective, optimizer, hyper, int(steps), int(grid), float(tolerance) / 100
-
-
-def cannot_run(error: ValueError, lang: str) -> None:
-    st.error(text("cannot_run", lang, error=error))

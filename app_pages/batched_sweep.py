@@ -8,10 +8,11 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from app_pages.batched_controls import cannot_run, control, view_names
+from app_pages.batched_controls import control, view_names
 from app_pages.batched_tabs import quadratic_of, sweep_of
 from app_pages.controls import (
     CHART_CONFIG,
+    cannot_run,
     seed,
 )
 from app_pages.number_field import number_field
@@ -35,6 +36,7 @@ from core.optim.optimizers import OPTIMIZERS
 from core.problems.objectives import Objective
 from core.settings.linkstate import Field
 from core.text.i18n import objective_name, text
+from core.text.refusal import Refusal
 
 
 def sweep_settings(
@@ -69,7 +71,7 @@ def sweep_tab(
     rates = (float(low), float(high), int(count))
     try:
         sweep = sweep_of(objective.id, settings, start, steps, rates, tolerance, lang)
-    except ValueError as error:
+    except Refusal as error:
         cannot_run(error, lang)
         return
     limit = stability_limit(objective)

@@ -9,7 +9,6 @@ import pandas as pd
 import streamlit as st
 
 from app_pages.batched_controls import (
-    cannot_run,
     control,
     function_picker,
     map_optimizer_names,
@@ -18,6 +17,7 @@ from app_pages.batched_controls import (
 )
 from app_pages.controls import (
     CHART_CONFIG,
+    cannot_run,
     progress_bar,
     seed,
 )
@@ -45,6 +45,7 @@ from core.optim.optimizers import OPTIMIZERS
 from core.problems.objectives import OBJECTIVES, Objective
 from core.runs.engine import available_devices
 from core.text.i18n import objective_name, sentences, text
+from core.text.refusal import Refusal
 
 # ---- Cached computations: plain values in, plain data out, each with a progress bar
 # (pages/controls.py: progress_bar) that also makes it interruptible.
@@ -77,7 +78,6 @@ def basins_of(
             tolerance=tolerance,
             device=device,
             on_progress=report,
-            lang=lang,
             **dict(hyper),
         )
 
@@ -107,10 +107,9 @@ def sweep_of(
             [(optimizer, dict(hyper)) for optimizer, hyper in settings],
             start,
             steps,
-            log_rates(low, high, count, lang),
+            log_rates(low, high, count),
             tolerance=tolerance,
             on_progress=report,
-            lang=lang,
         )
 
 
@@ -132,12 +131,11 @@ def momentum_map_of(
             function,
             OBJECTIVES[function].start,
             steps,
-            log_rates(low, high, side, lang),
+            log_rates(low, high, side),
             momenta,
             optimizer=optimizer,
             tolerance=tolerance,
             on_progress=report,
-            lang=lang,
         )
 
 
@@ -159,9 +157,9 @@ def basins_tab(
     tolerance: float,
 ) -> None:
     spec = OPTIMIZERS[optimizer]
-    reason = not_batchable_reason(spec, lang)
+    reason = not_batchable_reason(spec)
     if reason:
-        st.info(reason, icon=":material/info:")
+        st.info(reason.say(lang), icon=":material/info:")
         return
     view, device = basin_view_controls(lang, objective)
     if not objective.minima:
@@ -171,7 +169,7 @@ def basins_tab(
         basins = basins_of(
             objective.id, optimizer, tuple(hyper.items()), grid, steps, tolerance, device, lang
         )
-    except ValueError as error:
+    except Refusal as error:
         cannot_run(error, lang)
         return
     st.plotly_chart(
@@ -239,7 +237,7 @@ def momentum_tab(lang: str, steps: int, tolerance: float) -> None:
         grid = momentum_map_of(
             function, optimizer, steps, (float(low), float(high), int(side)), tolerance, lang
         )
-    except ValueError as error:
+    except Refusal as error:
         cannot_run(error, lang)
         return
     quadratic = quadratic_of(function)

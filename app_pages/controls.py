@@ -20,6 +20,7 @@ from core.problems.objectives import Objective, Point
 from core.runs.progress import ProgressFn
 from core.settings.ladders import log_options
 from core.text.i18n import objective_name, text
+from core.text.refusal import Refusal
 
 # Every chart of the app: no Plotly logo in the mode bar.
 CHART_CONFIG = {"displaylogo": False}
@@ -92,7 +93,7 @@ def hyper_widget(
     if not visible:
         try:
             return param.validate(st.session_state[key])
-        except ValueError:  # a forged session value: the default stands in
+        except Refusal:  # a forged session value: the default stands in
             st.session_state[key] = default
             return default
     label = text(f"param_{param.name}", lang)
@@ -107,6 +108,12 @@ def hyper_widget(
         return st.select_slider(label, options, key=key, format_func=lambda v: f"{v:g}")
     step = 0.001 if param.high <= 1 else 0.01
     return st.slider(label, float(param.low), float(param.high), step=step, key=key, format="%.3f")
+
+
+def cannot_run(error: Refusal, lang: str) -> None:
+    """Say why core refused to run these settings, in the page's language. Only a Refusal is
+    said: any other error is a bug, for the app's error boundary (app.py)."""
+    st.error(text("cannot_run", lang, error=error.message(lang)))
 
 
 def warn_start_replaced(objective: Objective, point: Point, start: Point, lang: str) -> None:

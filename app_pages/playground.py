@@ -7,7 +7,7 @@ import functools
 import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
-from app_pages.controls import CHART_CONFIG, progress_bar
+from app_pages.controls import CHART_CONFIG, cannot_run, progress_bar
 from app_pages.links import publish, restore, show_refused
 from app_pages.playground_controls import show_refused_input, sidebar
 from app_pages.playground_views import (
@@ -40,6 +40,7 @@ from core.runs.engine import Run
 from core.runs.race import require_race_within_budget, run_race
 from core.runs.summary import iterates_csv
 from core.text.i18n import objective_name, objective_note, sentences, text
+from core.text.refusal import Refusal
 
 LONG_RACE = 3_000  # optimizer-steps (a second or two) from which a race shows its progress
 WIDGETS_DRAWN = "_playground_widgets_drawn"  # a browser of this session has the page's widgets
@@ -127,12 +128,12 @@ quiet = first_draw and is_long(config.key.steps, config.key.settings)
 try:
     # Over the work budget: refused here, in the page's language, before anything runs.
     require_race_within_budget(
-        config.objective, entries_of(config.key.settings), config.key.start, config.key.steps, lang
+        config.objective, entries_of(config.key.settings), config.key.start, config.key.steps
     )
     with race_status, st.spinner(text("race_quiet" if quiet else "race_running", lang)):
         runs = race(config.key, _quiet=quiet)
-except ValueError as error:
-    st.error(text("cannot_run", lang, error=error))
+except Refusal as error:  # any other error is a bug: the app's error boundary takes it
+    cannot_run(error, lang)
     st.stop()
 
 views = views_of(runs, lang)

@@ -41,16 +41,16 @@ from core.problems.objectives import OBJECTIVES, Objective, Point
 from core.runs.engine import MAX_STEPS, available_devices
 from core.settings.linkstate import Field, tidy_coordinate
 from core.text.i18n import objective_name, text
-from core.text.refusal import InputError
+from core.text.refusal import Refusal
 
 
-def resolve_scene() -> tuple[Scene, Objective, ValueError | None]:
+def resolve_scene() -> tuple[Scene, Objective, Refusal | None]:
     """The scene the settings describe and its objective, or, while the typed formula or box
     cannot be used, the last valid scene and its objective with the reason it cannot."""
     scene = scene_of(st.session_state)
     try:
         objective = objective_of(scene)
-    except ValueError as error:  # FormulaError and BoxError are ValueErrors
+    except Refusal as error:  # a FormulaError or a BoxError
         last = st.session_state.get(LAST_VALID_SCENE, FALLBACK_SCENE)
         return last, objective_of(last), error
     st.session_state[LAST_VALID_SCENE] = scene
@@ -108,7 +108,7 @@ def _clean_session() -> None:
         state.speed = "normal"
 
 
-def _function_controls(lang: str) -> tuple[Scene, Objective, ValueError | None]:
+def _function_controls(lang: str) -> tuple[Scene, Objective, Refusal | None]:
     visible = not is_hidden("function")
     if visible:
         st.selectbox(
@@ -134,7 +134,7 @@ def _function_controls(lang: str) -> tuple[Scene, Objective, ValueError | None]:
             )
     scene, objective, error = resolve_scene()
     if error is not None and visible:  # right under the fields; the main area says it too
-        st.error(_message(error, lang))
+        st.error(error.message(lang))
     return scene, objective, error
 
 
@@ -227,7 +227,7 @@ def _start_controls(objective: Objective, scene: Scene, landscape, lang: str) ->
     return float(st.session_state.start_x), float(st.session_state.start_y)
 
 
-def sidebar(lang: str, landscape) -> tuple[Config, ValueError | None]:
+def sidebar(lang: str, landscape) -> tuple[Config, Refusal | None]:
     """Draw the sidebar; return the settings, and why the typed formula or box cannot be used
     (None when it can). While it cannot, the settings hold the last valid function.
 
@@ -280,17 +280,13 @@ def sidebar(lang: str, landscape) -> tuple[Config, ValueError | None]:
     return config, refused
 
 
-def _message(error: ValueError, lang: str) -> str:
-    return error.message(lang) if isinstance(error, InputError) else str(error)
-
-
-def show_refused_input(error: ValueError, lang: str) -> None:
+def show_refused_input(error: Refusal, lang: str) -> None:
     """Where the race would be: why the typed formula or box cannot be used, a caret under the
     character at fault, and that the other settings wait unchanged."""
     formula = isinstance(error, FormulaError)
     title = text("input_formula_error" if formula else "input_box_error", lang)
     # The message quotes at most one character or name of the student's text: no markdown.
-    st.error(f"**{title}**  \n{_message(error, lang)}", icon=":material/error:")
+    st.error(f"**{title}**  \n{error.message(lang)}", icon=":material/error:")
     if formula and error.position is not None:
         st.code(point_at(str(st.session_state.formula), error.position), language=None)
     st.info(text("input_kept", lang), icon=":material/bookmark:")

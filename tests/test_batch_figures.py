@@ -23,6 +23,7 @@ from core.figures.batched import (
 )
 from core.optim.optimizers import OPTIMIZERS
 from core.problems.objectives import OBJECTIVES
+from core.text.refusal import Refusal
 
 HIMMELBLAU = OBJECTIVES["himmelblau"]
 QUADRATIC = OBJECTIVES["quadratic"]
@@ -190,8 +191,9 @@ def test_basin_figures_in_chinese(basins):
     saddle = OBJECTIVES["saddle"]
     escape = basin_map(saddle, "sgd", resolution=6, steps=80, lr=0.05)
     assert not english_left(spec(basin_figure(saddle, escape, "steps", lang="zh")))
-    with pytest.raises(ValueError, match="最小值已知"):
+    with pytest.raises(Refusal) as refused:
         basin_figure(saddle, escape, "minimum", lang="zh")
+    assert "最小值已知" in refused.value.message("zh")
 
 
 def test_sweep_momentum_and_curvature_figures_in_chinese():
@@ -203,8 +205,9 @@ def test_sweep_momentum_and_curvature_figures_in_chinese():
     assert "SGD：发散" in [t["name"] for t in zh["data"]]
     crosses = next(t for t in zh["data"] if t["name"] == "SGD：发散")
     assert all(s.startswith("在第 ") and s.endswith(" 步发散") for s in crosses["text"])
-    with pytest.raises(ValueError, match="未知的指标"):
+    with pytest.raises(Refusal) as refused:
         sweep_figure(QUADRATIC, sweep, "speed", lang="zh")
+    assert "未知的指标 'speed'" in refused.value.message("zh")
 
     grid = momentum_map(
         QUADRATIC, QUADRATIC.start, 100, log_rates(1e-3, 0.1, 8), np.linspace(0, 0.9, 5)

@@ -15,6 +15,7 @@ from core.runs import budget
 from core.runs.budget import BudgetError, Loop, require_within_budget, steps_that_fit, work_of
 from core.runs.engine import MAX_STEPS
 from core.runs.race import race_loops, run_race
+from core.text.i18n import text
 
 APP = str(Path(__file__).parent.parent / "app.py")
 EVERY_OPTIMIZER = [(optimizer_id, {}, None) for optimizer_id in OPTIMIZERS]
@@ -34,25 +35,21 @@ def test_work_counts_steps_rows_and_evaluations():
 
 # The most expensive request each computing function can be asked for: every cap at its maximum.
 LARGEST = {
-    "race": lambda lang: run_race("rosenbrock", EVERY_OPTIMIZER, (-1.2, 1.0), MAX_STEPS, lang=lang),
-    "basins": lambda lang: basin_map(
-        "himmelblau", "sgd", steps=MAX_STEPS, resolution=MAX_GRID, lang=lang
-    ),
-    "sweep": lambda lang: lr_sweep(
+    "race": lambda: run_race("rosenbrock", EVERY_OPTIMIZER, (-1.2, 1.0), MAX_STEPS),
+    "basins": lambda: basin_map("himmelblau", "sgd", steps=MAX_STEPS, resolution=MAX_GRID),
+    "sweep": lambda: lr_sweep(
         "quadratic",
         ["sgd", "momentum", "adam"],
         (-1.5, 1.0),
         MAX_STEPS,
         log_rates(1e-4, 1.0, MAX_RATES),
-        lang=lang,
     ),
-    "momentum": lambda lang: momentum_map(
+    "momentum": lambda: momentum_map(
         "quadratic",
         (-1.5, 1.0),
         MAX_STEPS,
         np.geomspace(1e-3, 1e-2, MAX_MAP_SIDE),
         np.linspace(0.0, 0.95, MAX_MAP_SIDE),
-        lang=lang,
     ),
 }
 WORDS = {
@@ -65,9 +62,11 @@ WORDS = {
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_the_largest_request_of_each_page_is_refused_before_it_runs(page, lang):
     with pytest.raises(BudgetError) as refused:
-        LARGEST[page](lang)
-    message = str(refused.value)
+        LARGEST[page]()
+    message = refused.value.message(lang)
     assert all(word in message for word in WORDS[lang]), message
+    # What else the page can make smaller, said in the same language as the sentence around it.
+    assert text(f"budget_smaller_{page}", lang) in message
     assert f"{refused.value.steps_that_fit:,}" in message
     assert 0 < refused.value.steps_that_fit < MAX_STEPS
     assert refused.value.work > budget.WORK_BUDGET
@@ -190,6 +189,6 @@ def test_a_race_on_a_typed_formula_pays_for_its_minimum_estimate(lang):
     adam = [("adam", {}, None)]
     assert len(run_race(formula, adam, (1.0, 1.0), 3_680)[0].frame) == 3_681
     with pytest.raises(BudgetError) as refused:
-        run_race(formula, adam, (1.0, 1.0), 3_681, lang=lang)
-    assert TYPED_REFUSAL[lang] in str(refused.value)
+        run_race(formula, adam, (1.0, 1.0), 3_681)
+    assert TYPED_REFUSAL[lang] in refused.value.message(lang)
     assert len(run_race("quadratic", adam, (1.0, 1.0), 4_000)[0].frame) == 4_001

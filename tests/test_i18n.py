@@ -9,6 +9,7 @@ import pytest
 from core.optim.optimizers import OPTIMIZERS
 from core.optim.schedules import SCHEDULE_KINDS
 from core.problems.objectives import OBJECTIVES
+from core.runs.budget import SIZE_HINTS
 from core.text.i18n import STRINGS, language_from_locale, stop_message, text
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -34,13 +35,17 @@ def test_every_string_has_both_languages_and_the_same_placeholders(key):
 def keys_used_in_the_code() -> set[str]:
     used = set()
     for path in [ROOT / "app.py", *ROOT.glob("core/**/*.py"), *ROOT.glob("app_pages/*.py")]:
-        used |= set(re.findall(r"\btext\(\s*\"([a-z0-9_]+)\"", path.read_text()))
+        source = path.read_text()
+        used |= set(re.findall(r"\b(?:text|Refusal|Phrase)\(\s*\"([a-z0-9_]+)\"", source))
+        # Keys of refusals handed on before they are raised (a lookup's, a bound's)
+        used |= set(re.findall(r"\"((?:bv_|insp_)?err_[a-z0-9_]+)\"", source))
     params = {p.name for spec in OPTIMIZERS.values() for p in spec.hyper}
     used |= {f"param_{name}" for name in params}
     used |= {f"schedule_{kind}" for kind in ("none", *SCHEDULE_KINDS)}
     used |= {f"note_{oid}" for oid in OBJECTIVES}
     used |= {f"speed_{s}" for s in ("slow", "normal", "fast")}
     used |= {f"what_{w}" for w in ("loss", "gradient")}
+    used |= {f"budget_smaller_{hint}" for hint in SIZE_HINTS}
     used |= {f"col_{c}" for c in ("optimizer", "final_x", "final_y", "final_loss", "gap",
                                   "distance", "first_near", "stop", "time")}  # fmt: skip
     return used

@@ -32,6 +32,7 @@ from core.optim.optimizers import OPTIMIZERS
 from core.optim.schedules import Schedule
 from core.problems.objectives import OBJECTIVES
 from core.runs.engine import MAX_STEPS, RECORD_CHUNK, Trajectory, trajectory
+from core.text.refusal import Refusal
 
 OBJECTIVE = "himmelblau"
 START = (0.3, -0.7)
@@ -531,7 +532,7 @@ def test_chinese_notes_arrows_and_figure():
 def test_inspect_run_passes_the_language_on():
     zh = inspect_run("booth", "adagrad", (0.0, 0.0), 5, 2, hyper={}, lang="zh")
     assert "衰减后的学习率" in list(zh.table["含义"])
-    with pytest.raises(ValueError, match="最后一个迭代点"):
-        inspect_step("adam", {}, _steps("adam", {}, steps=3), 3, lang="zh")
-    with pytest.raises(ValueError, match="不在这次运行之内"):
-        inspect_step("adam", {}, _steps("adam", {}, steps=3), 4, lang="zh")
+    for t, chinese in ((3, "第 3 步之后没有更新"), (4, "第 4 步不在")):
+        with pytest.raises(Refusal) as refused:
+            inspect_step("adam", {}, _steps("adam", {}, steps=3), t, lang="zh")
+        assert chinese in refused.value.message("zh")

@@ -77,8 +77,8 @@ def test_capability_flags():
 
 def test_kinds_validate_their_values():
     flag = HyperParam("amsgrad", "AMSGrad", False, kind="bool")
-    choice = HyperParam("ls", "line search", "a", kind="choice", choices=("a", "b"))
-    count = HyperParam("n", "count", 1, 1, 5, kind="int")
+    choice = HyperParam("line_search_fn", "line search", "a", kind="choice", choices=("a", "b"))
+    count = HyperParam("max_iter", "iterations per step", 1, 1, 5, kind="int")
     assert flag.validate(True) is True
     assert count.validate(3) == 3
     for param, bad in ((flag, 1), (choice, "c"), (count, 6), (count, 2.5)):

@@ -18,7 +18,7 @@ import pandas as pd
 import torch
 
 from core.problems.objectives import Objective
-from core.text.i18n import text
+from core.text.refusal import Refusal, shown
 
 CURVATURE_COLUMNS = ("t", "x", "y", "lambda_min", "lambda_max", "condition")
 MAX_POINTS = 100_000
@@ -28,16 +28,16 @@ CONSTANT_RTOL = 1e-9
 TorchFn = Callable[[torch.Tensor], torch.Tensor]
 
 
-def hessians(fn: TorchFn | Objective, points: Any, lang: str = "en") -> np.ndarray:
+def hessians(fn: TorchFn | Objective, points: Any) -> np.ndarray:
     """`[N, 2, 2]` Hessians of `fn` at `points` `[N, 2]`, in float64, by autograd twice.
 
-    Non-finite entries (e.g. at a kink) are returned as they come, usually NaN. A ValueError for
-    bad points has its message in `lang`.
+    Non-finite entries (e.g. at a kink) are returned as they come, usually NaN. Bad points are
+    a Refusal.
     """
     fn = fn.fn if isinstance(fn, Objective) else fn
     array = np.asarray(points, dtype=np.float64)
     if array.ndim != 2 or array.shape[1] != 2 or len(array) > MAX_POINTS:
-        raise ValueError(text("bv_err_points", lang, max=f"{MAX_POINTS:,}"))
+        raise Refusal("bv_err_points", max=f"{MAX_POINTS:,}")
     p = torch.tensor(array, dtype=torch.float64, requires_grad=True)
     with torch.enable_grad():
         (grad,) = torch.autograd.grad(fn(p).sum(), p, create_graph=True)
@@ -75,7 +75,7 @@ def condition_numbers(lam: np.ndarray) -> np.ndarray:
 
 
 def curvature_along(
-    objective: Objective | TorchFn, points: Any, t: Any | None = None, lang: str = "en"
+    objective: Objective | TorchFn, points: Any, t: Any | None = None
 ) -> pd.DataFrame:
     """Hessian eigenvalues and condition number at each point of a path.
 
@@ -83,17 +83,16 @@ def curvature_along(
         objective: an Objective (or a torch callable on `[..., 2]`).
         points: `[N, 2]` iterates, e.g. a run's frame[["x", "y"]].
         t: step index of each point (default 0..N-1), e.g. a run's frame["t"].
-        lang: the language of the error messages ("en" or "zh").
 
     Returns:
         A DataFrame with columns CURVATURE_COLUMNS: lambda_min <= lambda_max, and condition =
         max |lambda| / min |lambda| (inf at a zero eigenvalue; NaN where the Hessian is not finite).
     """
     array = np.asarray(points, dtype=np.float64)
-    lam = eigenvalues(hessians(objective, array, lang))
+    lam = eigenvalues(hessians(objective, array))
     steps = np.arange(len(array)) if t is None else np.asarray(t, dtype=np.int64)
     if steps.shape != (len(array),):
-        raise ValueError(text("bv_err_step_index", lang))
+        raise Refusal("bv_err_step_index")
     return pd.DataFrame(
         {
             "t": steps,
@@ -122,16 +121,16 @@ def constant_hessian(objective: Objective) -> np.ndarray | None:
     return (first + first.T) / 2
 
 
-def stability_limit(objective: Objective, momentum: float = 0.0, lang: str = "en") -> float | None:
+def stability_limit(objective: Objective, momentum: float = 0.0) -> float | None:
     """The largest stable learning rate of (heavy-ball) gradient descent on a convex quadratic.
 
     With Hessian eigenvalues 0 < lambda_min <= lambda_max, gradient descent converges exactly for
     lr < 2 / lambda_max, and SGD with momentum beta (torch.optim.SGD, dampening 0) for
-    lr < 2 (1 + beta) / lambda_max. None when the objective is not a convex quadratic. A
-    ValueError for a bad momentum has its message in `lang`.
+    lr < 2 (1 + beta) / lambda_max. None when the objective is not a convex quadratic; a bad
+    momentum is a Refusal.
     """
     if not (math.isfinite(momentum) and 0.0 <= momentum < 1.0):
-        raise ValueError(text("bv_err_momentum", lang, value=repr(momentum)))
+        raise Refusal("bv_err_momentum", value=shown(momentum))
     quadratic = convex_quadratic(objective)
     if quadratic is None:
         return None

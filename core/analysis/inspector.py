@@ -35,6 +35,7 @@ from core.figures.playground import PALETTE
 from core.problems.objectives import Objective
 from core.runs.engine import RECORD_CHUNK, Step, Stop, resolve_optimizer, trajectory
 from core.text.i18n import STRINGS, sentences, text
+from core.text.refusal import Refusal
 
 Value = float | np.ndarray
 
@@ -626,21 +627,21 @@ def inspect_step(
         t: which update: 0 <= t < len(steps) - 1; also t = len(steps) - 1 when `stop` says the
             run stopped early (that update was made, but x_{t+1} was not recorded).
         stop: the run's Stop (`Trajectory.stop`, `Run.stop`), needed only for that last update.
-        lang: the language of the table's sources and meanings, the note and error messages
-            ("en" or "zh"); the equations are the same in both.
+        lang: the language of the table's sources and meanings and of the note ("en" or
+            "zh"); the equations are the same in both.
 
     Raises:
-        ValueError: t is out of range, no update leaves x_t (the last iterate of a completed
+        Refusal: t is out of range, no update leaves x_t (the last iterate of a completed
             run), or the steps are not those of one single-start run.
     """
     spec = resolve_optimizer(optimizer_id)
     if not 0 <= t < len(steps):
-        raise ValueError(text("insp_err_outside", lang, t=t, last=len(steps) - 1))
+        raise Refusal("insp_err_outside", t=t, last=len(steps) - 1)
     step = steps[t]
     if step.t != t or np.ndim(step.point) != 1:
-        raise ValueError(text("insp_err_not_single", lang))
+        raise Refusal("insp_err_not_single")
     if t == len(steps) - 1 and (stop is None or stop.reason == "completed"):
-        raise ValueError(text("insp_err_last", lang, t=t))
+        raise Refusal("insp_err_last", t=t)
     point, grad = _vector(step.point), _vector(step.grad)
     actual = _vector(steps[t + 1].point) - point if t + 1 < len(steps) else None
     ctx = _Context(
@@ -740,7 +741,7 @@ def inspect_run(
     )
     recorded = list(itertools.islice(run, wanted))
     if not recorded:
-        raise ValueError(text("insp_err_no_iterate", lang))
+        raise Refusal("insp_err_no_iterate")
     # Fewer Steps than asked for: the run is over and `run.stop` says why. After an early stop
     # the last Step's update was made (it broke the run); after completion, none leaves it.
     stop = run.stop if len(recorded) < wanted else None

@@ -23,7 +23,6 @@ from core.batched.outcomes import (
     SettleTracker,
     check_steps,
     finish_runs,
-    text,
     tolerance_radius,
 )
 from core.optim.optimizers import OptimizerSpec
@@ -32,21 +31,22 @@ from core.runs.budget import Loop, require_within_budget
 from core.runs.engine import resolve_objective, resolve_optimizer, trajectory
 from core.runs.progress import Progress, ProgressFn
 from core.runs.summary import ARRIVAL_FRACTION
+from core.text.refusal import Phrase, Refusal, shown
 
 
-def not_batchable_reason(spec: OptimizerSpec, lang: str = "en") -> str | None:
-    """Why `spec` cannot run many starts as one tensor (in `lang`), or None when it can."""
+def not_batchable_reason(spec: OptimizerSpec) -> Phrase | None:
+    """Why `spec` cannot run many starts as one tensor, or None when it can."""
     if spec.elementwise:
         return None
-    return text("bv_not_batchable", lang, name=spec.name)
+    return Phrase("bv_not_batchable", {"name": spec.name})
 
 
-def grid_axes(box: Box, resolution: int, lang: str = "en") -> tuple[np.ndarray, np.ndarray]:
+def grid_axes(box: Box, resolution: int) -> tuple[np.ndarray, np.ndarray]:
     """`resolution` evenly spaced x and y coordinates over the box, ends included."""
     if isinstance(resolution, bool) or not isinstance(resolution, (int, np.integer)):
-        raise ValueError(text("bv_err_grid_whole", lang, value=repr(resolution)))
+        raise Refusal("bv_err_grid_whole", value=shown(resolution))
     if not 2 <= resolution <= MAX_GRID:
-        raise ValueError(text("bv_err_grid_range", lang, max=MAX_GRID, size=resolution))
+        raise Refusal("bv_err_grid_range", max=MAX_GRID, size=resolution)
     (x0, x1), (y0, y1) = box
     return np.linspace(x0, x1, resolution), np.linspace(y0, y1, resolution)
 
@@ -61,7 +61,6 @@ def run_starts(
     dtype: torch.dtype = torch.float32,
     device: str = "cpu",
     on_progress: ProgressFn | None = None,
-    lang: str = "en",
     **hyper: Any,
 ) -> Finish:
     """Run every start of `starts` `[B, 2]` with one optimizer over one tensor; keep the ends.
@@ -75,19 +74,18 @@ def run_starts(
         dtype: torch.float32 (as on the Playground) or torch.float64.
         device: one of core.runs.engine.available_devices().
         on_progress: called with the fraction done, about 100 times.
-        lang: the language of the error messages ("en" or "zh").
         **hyper: the optimizer's hyper-parameters, exactly as torch.optim receives them.
     """
     objective, spec = resolve_objective(objective), resolve_optimizer(optimizer)
-    reason = not_batchable_reason(spec, lang)
+    reason = not_batchable_reason(spec)
     if reason:
-        raise ValueError(reason)
+        raise Refusal(reason.key, **reason.values)
     points = np.asarray(starts, dtype=np.float64)
     if points.ndim != 2 or points.shape[1] != 2 or not 1 <= len(points) <= MAX_STARTS:
-        raise ValueError(text("bv_err_starts_shape", lang, max=f"{MAX_STARTS:,}"))
-    steps = check_steps(steps, lang)
-    require_within_budget([Loop(steps, rows=len(points))], "basins", lang)
-    radius = tolerance_radius(objective, tolerance, lang)
+        raise Refusal("bv_err_starts_shape", max=f"{MAX_STARTS:,}")
+    steps = check_steps(steps)
+    require_within_budget([Loop(steps, rows=len(points))], "basins")
+    radius = tolerance_radius(objective, tolerance)
     began = time.perf_counter()
     run = trajectory(objective, spec, points, steps, dtype=dtype, device=device, **hyper)
     tracker = SettleTracker(objective, radius, run.params)
@@ -164,17 +162,16 @@ def basin_map(
     dtype: torch.dtype = torch.float32,
     device: str = "cpu",
     on_progress: ProgressFn | None = None,
-    lang: str = "en",
     **hyper: Any,
 ) -> BasinMap:
     """Run a `resolution` x `resolution` grid of starts over the box in one batch (see run_starts).
 
-    Raises ValueError for a grid over MAX_GRID x MAX_GRID, steps over MAX_STEPS, a tolerance out
-    of range, bad hyper-parameters or a non-elementwise optimizer; its message is in `lang`
-    (except for hyper-parameters, which core.optim.optimizers checks).
+    Raises Refusal for a grid over MAX_GRID x MAX_GRID, steps over MAX_STEPS, a tolerance out
+    of range, bad hyper-parameters (core.optim.optimizers checks them) or a non-elementwise
+    optimizer.
     """
     objective, spec = resolve_objective(objective), resolve_optimizer(optimizer)
-    xs, ys = grid_axes(objective.box, resolution, lang)
+    xs, ys = grid_axes(objective.box, resolution)
     gx, gy = np.meshgrid(xs, ys, indexing="xy")
     starts = np.stack([gx.ravel(), gy.ravel()], axis=-1)
     end = run_starts(
@@ -186,7 +183,6 @@ def basin_map(
         dtype=dtype,
         device=device,
         on_progress=on_progress,
-        lang=lang,
         **hyper,
     )
     shape = (len(ys), len(xs))

@@ -18,8 +18,7 @@ import torch
 from core.problems.objectives import Objective
 from core.runs.engine import MAX_STEPS
 from core.runs.summary import ARRIVAL_FRACTION, arrival_radius
-from core.text import i18n
-from core.text.i18n import text
+from core.text.refusal import Refusal, objective_phrase, shown
 
 MAX_GRID = 200  # basins: at most 200 x 200 starts
 MAX_STARTS = MAX_GRID * MAX_GRID
@@ -31,42 +30,35 @@ NO_MINIMUM = -1  # label of a run that ended away from every known minimum
 DIVERGED = -2  # label of a run that turned non-finite or left the region (core.runs.engine.region)
 
 
-def check_steps(steps: object, lang: str = "en") -> int:
-    """`steps` as an int from 1 to MAX_STEPS, or ValueError (its message in `lang`)."""
+def check_steps(steps: object) -> int:
+    """`steps` as an int from 1 to MAX_STEPS, or Refusal."""
     if isinstance(steps, bool) or not isinstance(steps, (int, np.integer)):
-        raise ValueError(text("bv_err_steps_whole", lang, max=f"{MAX_STEPS:,}", value=repr(steps)))
+        raise Refusal("bv_err_steps_whole", max=f"{MAX_STEPS:,}", value=shown(steps))
     if not 1 <= steps <= MAX_STEPS:
-        raise ValueError(text("bv_err_steps_range", lang, max=f"{MAX_STEPS:,}", value=f"{steps:,}"))
+        raise Refusal("bv_err_steps_range", max=f"{MAX_STEPS:,}", value=shown(steps))
     return int(steps)
 
 
-def tolerance_radius(
-    objective: Objective, tolerance: float = ARRIVAL_FRACTION, lang: str = "en"
-) -> float:
+def tolerance_radius(objective: Objective, tolerance: float = ARRIVAL_FRACTION) -> float:
     """The distance that counts as "at a minimum": `tolerance` times the box diagonal.
 
-    Raises ValueError (its message in `lang`) when `tolerance` is not in (0, MAX_TOLERANCE], or
-    when circles of that radius around two minima would touch (a run could then be "at" both).
+    Raises Refusal when `tolerance` is not in (0, MAX_TOLERANCE], or when circles of that
+    radius around two minima would touch (a run could then be "at" both).
     """
     if not (isinstance(tolerance, (int, float)) and 0 < tolerance <= MAX_TOLERANCE):
-        raise ValueError(
-            text("bv_err_tolerance_range", lang, max=f"{MAX_TOLERANCE:g}", value=repr(tolerance))
-        )
+        raise Refusal("bv_err_tolerance_range", max=f"{MAX_TOLERANCE:g}", value=shown(tolerance))
     radius = arrival_radius(objective, float(tolerance))
     minima = np.asarray(objective.minima, dtype=np.float64).reshape(-1, 2)
     if len(minima) > 1:
         gaps = np.hypot(*(minima[:, None, :] - minima[None, :, :]).transpose(2, 0, 1))
         closest = gaps[np.triu_indices(len(minima), 1)].min()
         if radius >= closest / 2:
-            raise ValueError(
-                text(
-                    "bv_err_tolerance_merge",
-                    lang,
-                    tolerance=f"{tolerance:g}",
-                    radius=f"{radius:.3g}",
-                    name=i18n.objective_name(objective.id, objective.name, lang),
-                    closest=f"{closest:.3g}",
-                )
+            raise Refusal(
+                "bv_err_tolerance_merge",
+                tolerance=f"{tolerance:g}",
+                radius=f"{radius:.3g}",
+                name=objective_phrase(objective.id, objective.name),
+                closest=f"{closest:.3g}",
             )
     return radius
 

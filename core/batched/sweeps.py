@@ -32,7 +32,6 @@ from core.batched.outcomes import (
     SettleTracker,
     check_steps,
     finish_runs,
-    text,
     tolerance_radius,
 )
 from core.optim.optimizers import OPTIMIZERS, OptimizerSpec
@@ -42,6 +41,7 @@ from core.runs.budget import Loop, require_within_budget
 from core.runs.engine import in_play, region, resolve_objective, resolve_optimizer
 from core.runs.progress import Progress, ProgressFn
 from core.runs.summary import ARRIVAL_FRACTION
+from core.text.refusal import Phrase, Refusal, listed, shown
 
 SWEEP_COLUMNS = (
     "optimizer",
@@ -61,30 +61,29 @@ Method = Literal["rows", "param_groups"]
 METHODS: tuple[Method, ...] = ("rows", "param_groups")
 
 
-def not_sweepable_reason(spec: OptimizerSpec, lang: str = "en") -> str | None:
-    """Why `spec` cannot run one param group per setting (in `lang`), or None when it can."""
+def not_sweepable_reason(spec: OptimizerSpec) -> Phrase | None:
+    """Why `spec` cannot run one param group per setting, or None when it can."""
     if spec.elementwise and not spec.needs_closure:
         return None
-    return text("bv_not_sweepable", lang, name=spec.name)
+    return Phrase("bv_not_sweepable", {"name": spec.name})
 
 
-def log_rates(low: float, high: float, count: int, lang: str = "en") -> np.ndarray:
+def log_rates(low: float, high: float, count: int) -> np.ndarray:
     """`count` log-spaced learning rates from `low` to `high`, both included."""
     if isinstance(count, bool) or not isinstance(count, (int, np.integer)):
-        raise ValueError(text("bv_err_rate_count_whole", lang, value=repr(count)))
+        raise Refusal("bv_err_rate_count_whole", value=shown(count))
     if not 2 <= count <= MAX_RATES:
-        raise ValueError(text("bv_err_rate_count_range", lang, max=MAX_RATES, value=count))
+        raise Refusal("bv_err_rate_count_range", max=MAX_RATES, value=shown(count))
+    if not low < high:
+        raise Refusal("bv_err_rate_order", low=shown(low), high=shown(high))
     lr_range = OPTIMIZERS["sgd"].param("lr")
-    if not (lr_range.low <= low < high <= lr_range.high):
-        raise ValueError(
-            text(
-                "bv_err_rate_range",
-                lang,
-                low_limit=f"{lr_range.low:g}",
-                high_limit=f"{lr_range.high:g}",
-                low=repr(low),
-                high=repr(high),
-            )
+    if not (lr_range.low <= low and high <= lr_range.high):
+        raise Refusal(
+            "bv_err_rate_range",
+            low_limit=shown(lr_range.low),
+            high_limit=shown(lr_range.high),
+            low=shown(low),
+            high=shown(high),
         )
     return np.logspace(math.log10(low), math.log10(high), count)
 
@@ -99,7 +98,6 @@ def run_groups(
     tolerance: float = ARRIVAL_FRACTION,
     dtype: torch.dtype = torch.float32,
     on_progress: ProgressFn | None = None,
-    lang: str = "en",
     method: Method = "rows",
     **hyper: Any,
 ) -> Finish:
@@ -115,7 +113,6 @@ def run_groups(
         tolerance: the distance that counts as "at a minimum", as a fraction of the box diagonal.
         dtype: torch.float32 or torch.float64.
         on_progress: called with the fraction done, about 100 times.
-        lang: the language of the error messages ("en" or "zh").
         method: "rows" runs the settings as the rows of one `[G, 2]` tensor (core.optim.rowwise),
             where a row-wise rule covers the optimizer and the settings that differ; otherwise,
             and with "param_groups", one torch.optim optimizer gets one param group per setting
@@ -126,21 +123,19 @@ def run_groups(
         A Finish with one row per group, in order.
     """
     objective, spec = resolve_objective(objective), resolve_optimizer(optimizer)
-    reason = not_sweepable_reason(spec, lang)
+    reason = not_sweepable_reason(spec)
     if reason:
-        raise ValueError(reason)
+        raise Refusal(reason.key, **reason.values)
     if method not in METHODS:  # a programming error, not a user's input
         raise ValueError(f"method must be one of {METHODS}, got {method!r}")
     if not 1 <= len(groups) <= MAX_GROUPS:
-        raise ValueError(
-            text("bv_err_settings_count", lang, max=f"{MAX_GROUPS:,}", count=f"{len(groups):,}")
-        )
-    steps = check_steps(steps, lang)
-    require_within_budget([Loop(steps, rows=len(groups))], "sweep", lang)
-    radius = tolerance_radius(objective, tolerance, lang)
+        raise Refusal("bv_err_settings_count", max=f"{MAX_GROUPS:,}", count=f"{len(groups):,}")
+    steps = check_steps(steps)
+    require_within_budget([Loop(steps, rows=len(groups))], "sweep")
+    radius = tolerance_radius(objective, tolerance)
     x, y = (float(v) for v in start)
     if not (math.isfinite(x) and math.isfinite(y)):
-        raise ValueError(text("bv_err_start_finite", lang, value=repr(start)))
+        raise Refusal("bv_err_start_finite", value=shown(start))
     began = time.perf_counter()
     defaults = spec.torch_kwargs(**hyper)
     settings = [spec.torch_kwargs(**(hyper | dict(g))) for g in groups]
@@ -273,7 +268,6 @@ def lr_sweep(
     tolerance: float = ARRIVAL_FRACTION,
     dtype: torch.dtype = torch.float32,
     on_progress: ProgressFn | None = None,
-    lang: str = "en",
     method: Method = "rows",
 ) -> pd.DataFrame:
     """Final loss and steps to converge against the learning rate, for each optimizer.
@@ -285,7 +279,7 @@ def lr_sweep(
         start: the common start point.
         steps: updates per run.
         rates: the learning rates (at most MAX_RATES; see log_rates).
-        tolerance, dtype, on_progress, lang, method: as in run_groups.
+        tolerance, dtype, on_progress, method: as in run_groups.
 
     Returns:
         A tidy DataFrame, one row per (optimizer, rate), columns SWEEP_COLUMNS: gap is
@@ -295,12 +289,12 @@ def lr_sweep(
     objective = resolve_objective(objective)
     rates = np.asarray(rates, dtype=np.float64)
     if rates.ndim != 1 or not 1 <= len(rates) <= MAX_RATES:
-        raise ValueError(text("bv_err_rates_count", lang, max=MAX_RATES, count=rates.size))
+        raise Refusal("bv_err_rates_count", max=MAX_RATES, count=rates.size)
     if not optimizers:
-        raise ValueError(text("bv_pick_sweep", lang))
+        raise Refusal("bv_pick_sweep")
     # One request: every optimizer's sweep together (each is one loop of len(rates) rows).
-    loops = [Loop(check_steps(steps, lang), rows=len(rates)) for _ in optimizers]
-    require_within_budget(loops, "sweep", lang)
+    loops = [Loop(check_steps(steps), rows=len(rates)) for _ in optimizers]
+    require_within_budget(loops, "sweep")
     frames = []
     for i, entry in enumerate(optimizers):
         optimizer_id, hyper = (entry, {}) if isinstance(entry, str) else entry
@@ -320,7 +314,6 @@ def lr_sweep(
             tolerance=tolerance,
             dtype=dtype,
             on_progress=report,
-            lang=lang,
             method=method,
             **shared,
         )
@@ -354,7 +347,6 @@ def momentum_map(
     tolerance: float = ARRIVAL_FRACTION,
     dtype: torch.dtype = torch.float32,
     on_progress: ProgressFn | None = None,
-    lang: str = "en",
     method: Method = "rows",
     **hyper: Any,
 ) -> pd.DataFrame:
@@ -362,34 +354,25 @@ def momentum_map(
 
     The convergence map of Goh, "Why Momentum Really Works" (Distill, 2017), with torch.optim.SGD's
     update: every (rate, momentum) pair is one row of one tensor (or, with method="param_groups",
-    its own param group of one optimizer; see run_groups). Error messages are in `lang`.
+    its own param group of one optimizer; see run_groups).
 
     Returns:
         A tidy DataFrame, one row per pair (rates vary fastest), columns MAP_COLUMNS.
     """
     if optimizer not in MOMENTUM_OPTIMIZERS:
-        raise ValueError(
-            text(
-                "bv_err_map_optimizer",
-                lang,
-                choices=repr(MOMENTUM_OPTIMIZERS),
-                value=repr(optimizer),
-            )
-        )
+        choices = listed(MOMENTUM_OPTIMIZERS)
+        raise Refusal("bv_err_map_optimizer", choices=choices, value=shown(optimizer))
     objective = resolve_objective(objective)
     rates = np.asarray(rates, dtype=np.float64)
     momenta = np.asarray(momenta, dtype=np.float64)
-    for axis, message in (
-        (rates, text("bv_err_rates_count", lang, max=MAX_MAP_SIDE, count=rates.size)),
-        (momenta, text("bv_err_momenta_count", lang, max=MAX_MAP_SIDE, count=momenta.size)),
-    ):
+    for axis, key in ((rates, "bv_err_rates_count"), (momenta, "bv_err_momenta_count")):
         if axis.ndim != 1 or not 1 <= len(axis) <= MAX_MAP_SIDE:
-            raise ValueError(message)
+            raise Refusal(key, max=MAX_MAP_SIDE, count=axis.size)
     if optimizer == "nesterov" and not (momenta > 0).all():
         # torch checks this only for the optimizer's defaults, not per param group.
-        raise ValueError(text("bv_err_nesterov", lang))
-    pairs = Loop(check_steps(steps, lang), rows=len(rates) * len(momenta))
-    require_within_budget([pairs], "momentum", lang)
+        raise Refusal("bv_err_nesterov")
+    pairs = Loop(check_steps(steps), rows=len(rates) * len(momenta))
+    require_within_budget([pairs], "momentum")
     lr_grid, momentum_grid = (a.ravel() for a in np.meshgrid(rates, momenta, indexing="xy"))
     shared = {k: v for k, v in hyper.items() if k not in ("lr", "momentum")}
     end = run_groups(
@@ -404,7 +387,6 @@ def momentum_map(
         tolerance=tolerance,
         dtype=dtype,
         on_progress=on_progress,
-        lang=lang,
         method=method,
         **shared,
     )

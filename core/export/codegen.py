@@ -31,7 +31,7 @@ from core.formulas.expressions import Formula, compile_formula
 from core.optim.optimizers import _PACKED  # torch keyword -> the two controls it packs
 from core.optim.schedules import Schedule
 from core.problems.objectives import OBJECTIVES, Objective
-from core.runs.engine import MAX_STEPS, region, resolve_objective, resolve_optimizer
+from core.runs.engine import check_step_count, region, resolve_objective, resolve_optimizer
 
 WIDTH = 100  # line length of the generated script (the project's ruff setting)
 
@@ -162,7 +162,7 @@ def literal(value: Any) -> str:
     if isinstance(value, numbers.Integral):  # numpy numbers too: their repr names their type
         return repr(int(value))
     if isinstance(value, numbers.Real):
-        if not math.isfinite(value):
+        if not math.isfinite(value):  # settings are checked finite before a script is written
             raise ValueError(f"Cannot write {value!r} as a literal")
         return repr(float(value))
     raise TypeError(f"No literal for {type(value).__name__}")
@@ -277,6 +277,7 @@ def _function_body(objective: Objective) -> str:
             f"return {_wrapped(formula_code(objective.fn))}[0]"
         )
     if objective.id not in OBJECTIVES or OBJECTIVES[objective.id].fn is not objective.fn:
+        # Pages pass registry or typed-formula objectives only: a programming mistake.
         raise ValueError(f"No code for the function {objective.name!r}")
     return _indent(registry_body(objective.fn))
 
@@ -290,7 +291,7 @@ def registry_body(fn: Callable[..., Any]) -> str:
     definition = ast.parse(source).body[0]
     assert isinstance(definition, ast.FunctionDef)
     unpack, *rest = definition.body
-    if ast.unparse(unpack) != "x, y = _xy(p)":
+    if ast.unparse(unpack) != "x, y = _xy(p)":  # a registry function written against the rule
         raise ValueError(f"{fn.__name__} does not start with `x, y = _xy(p)`")
     lines = source.splitlines()[rest[0].lineno - 1 : definition.end_lineno]
     body = re.sub(r"\bPI\b", "math.pi", textwrap.dedent("\n".join(lines)))
@@ -354,10 +355,9 @@ def race_script(
         equal the engine's last recorded Step bit for bit.
     """
     objective = resolve_objective(objective)
-    if dtype not in _DTYPES:
+    if dtype not in _DTYPES:  # no widget or link picks the dtype: a programming mistake
         raise ValueError(f"dtype must be torch.float32 or torch.float64, got {dtype}")
-    if not (isinstance(steps, int) and 0 <= steps <= MAX_STEPS):
-        raise ValueError(f"Steps must be a whole number from 0 to {MAX_STEPS:,}, got {steps!r}")
+    check_step_count(steps)
     start = (float(start[0]), float(start[1]))
     specs = [resolve_optimizer(optimizer_id) for optimizer_id, _, _ in optimizers]
     features = {

@@ -25,6 +25,7 @@ from core.figures.raster import PLOTLY_COLORSCALE
 from core.optim.optimizers import OPTIMIZERS
 from core.problems.objectives import Objective
 from core.text.i18n import colon, text
+from core.text.refusal import Refusal, listed, shown
 
 # Basin colours: the palette without its black, which means "diverged" here.
 MINIMUM_COLOURS = tuple(c for c in PALETTE if c != "#000000")
@@ -159,7 +160,7 @@ def basin_figure(
         lang: the language of the figure's words ("en" or "zh").
     """
     if view not in views_of(objective):
-        raise ValueError(text("bv_err_view", lang, view=repr(view)))
+        raise Refusal("bv_err_view", view=shown(view))
     counts = basins.counts(len(objective.minima))
     if view == "minimum":
         layers, legend, star_colours = _minimum_layers(objective, basins, counts, lang)
@@ -323,7 +324,7 @@ def sweep_figure(
     core.analysis.curvature.stability_limit) is a dashed vertical line. Words in `lang`.
     """
     if metric not in METRICS:
-        raise ValueError(text("bv_err_metric", lang, metric=repr(metric), choices=repr(METRICS)))
+        raise Refusal("bv_err_metric", metric=shown(metric), choices=listed(METRICS))
     fig = go.Figure()
     log_y = metric == "loss" and objective.f_min is not None
     finite = []

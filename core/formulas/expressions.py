@@ -180,7 +180,7 @@ class Formula:
     def __call__(self, p: torch.Tensor) -> torch.Tensor:
         if not (isinstance(p, torch.Tensor) and p.is_floating_point()):
             raise TypeError("a formula takes a floating-point tensor of points [..., 2]")
-        if p.ndim == 0 or p.shape[-1] != 2:
+        if p.ndim == 0 or p.shape[-1] != 2:  # core passes the points: a programming mistake
             raise ValueError(f"points must have shape [..., 2], got {tuple(p.shape)}")
         if p.ndim == 1:
             # With 0-d x and y, the float64 constants would promote the result to float64.

@@ -8,7 +8,7 @@ validates them against the ranges and builds the optimizer, nothing more.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from types import MappingProxyType
 from typing import Any, Literal
 
@@ -16,6 +16,7 @@ import torch
 
 from core.problems.objectives import Objective
 from core.problems.registry import registry
+from core.text.refusal import Phrase, Refusal, listed, shown
 
 HyperValue = float | int | bool | str
 
@@ -38,26 +39,31 @@ class HyperParam:
     choices: tuple[str, ...] = ()
     help: str = ""
 
+    above_low: bool = False  # torch refuses `low` itself (Nesterov's momentum 0, Rprop's η⁺ 1)
+
     def validate(self, value: Any) -> HyperValue:
-        """Return `value` coerced to this parameter's kind, or raise ValueError if out of range."""
+        """Return `value` coerced to this parameter's kind, or raise Refusal if out of range."""
+        name = Phrase(f"param_{self.name}")
         if self.kind == "bool":
             if not isinstance(value, bool):
-                raise ValueError(f"Invalid {self.label}: {value!r} (expected true or false)")
+                raise Refusal("err_hyper_bool", name=name, value=shown(value))
             return value
         if self.kind == "choice":
             if value not in self.choices:
-                raise ValueError(f"Invalid {self.label}: {value!r} (choose from {self.choices})")
+                choices = listed(self.choices)
+                raise Refusal("err_hyper_choice", name=name, choices=choices, value=shown(value))
             return value
         if isinstance(value, bool) or not isinstance(value, (int, float)):
-            raise ValueError(f"Invalid {self.label}: {value!r} (expected a number)")
+            raise Refusal("err_hyper_number", name=name, value=shown(value))
         number = float(value)
-        if not (self.low <= number <= self.high):  # also rejects NaN
-            raise ValueError(
-                f"Invalid {self.label}: {value!r} (allowed {self.low:g} to {self.high:g})"
-            )
+        above = number > self.low if self.above_low else number >= self.low
+        if not (above and number <= self.high):  # also refuses NaN
+            key = "err_hyper_above" if self.above_low else "err_hyper_range"
+            bounds = {"low": shown(self.low), "high": shown(self.high)}
+            raise Refusal(key, name=name, value=shown(value), **bounds)
         if self.kind == "int":
             if not number.is_integer():
-                raise ValueError(f"Invalid {self.label}: {value!r} (expected a whole number)")
+                raise Refusal("err_hyper_whole", name=name, value=shown(value))
             return int(number)
         return number
 
@@ -166,7 +172,7 @@ class OptimizerSpec:
     def validate(self, **hyper: Any) -> dict[str, HyperValue]:
         """Defaults overridden by `hyper`, each checked against its range."""
         unknown = set(hyper) - {h.name for h in self.hyper}
-        if unknown:
+        if unknown:  # names come from spec.hyper (widgets, link fields): a programming mistake
             raise ValueError(f"{self.name} has no hyper-parameter {', '.join(sorted(unknown))}")
         merged = self.defaults | hyper
         return {h.name: h.validate(merged[h.name]) for h in self.hyper}
@@ -208,7 +214,8 @@ OPTIMIZERS: Mapping[str, OptimizerSpec] = registry(
             "nesterov",
             "Nesterov",
             torch.optim.SGD,
-            (_lr(0.01), _MOMENTUM, _weight_decay()),
+            # torch's Nesterov needs a momentum: 0 is refused with a reason, not by torch.
+            (_lr(0.01), replace(_MOMENTUM, above_low=True), _weight_decay()),
             fixed=MappingProxyType({"nesterov": True}),
             lr_family="gradient",
             lr_factor=0.5,
@@ -322,7 +329,8 @@ OPTIMIZERS: Mapping[str, OptimizerSpec] = registry(
             (
                 _lr(0.01),
                 HyperParam("etaminus", "η⁻ (shrink)", 0.5, 0.01, 0.999),
-                HyperParam("etaplus", "η⁺ (grow)", 1.2, 1.0, 5.0),
+                # torch needs η⁺ > 1: 1 is refused with a reason, not by torch.
+                HyperParam("etaplus", "η⁺ (grow)", 1.2, 1.0, 5.0, above_low=True),
             ),
             lr_factor=0.5,
             style=LineStyle("#CC6677", "longdashdot", "diamond-tall"),  # rose

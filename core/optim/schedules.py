@@ -10,6 +10,7 @@ import torch
 from torch.optim import lr_scheduler
 
 from core.problems.registry import registry
+from core.text.refusal import Refusal, shown
 
 SchedulerFactory = Callable[[torch.optim.Optimizer, int, float, int], lr_scheduler.LRScheduler]
 
@@ -68,13 +69,11 @@ class Schedule:
 
     def __post_init__(self) -> None:
         if self.kind not in SCHEDULE_KINDS:
-            raise ValueError(f"Unknown schedule {self.kind!r}")
+            raise Refusal("err_schedule_kind", value=shown(self.kind))
         if not (math.isfinite(self.gamma) and 0.0 < self.gamma <= 1.0):
-            raise ValueError(f"Schedule gamma must be in (0, 1], got {self.gamma!r}")
+            raise Refusal("err_schedule_gamma", value=shown(self.gamma))
         if not (isinstance(self.step_size, int) and self.step_size >= 1):
-            raise ValueError(
-                f"Schedule step size must be a whole number >= 1, got {self.step_size!r}"
-            )
+            raise Refusal("err_schedule_step_size", value=shown(self.step_size))
 
     def make(self, optimizer: torch.optim.Optimizer, steps: int) -> lr_scheduler.LRScheduler:
         """Build the torch scheduler for a run of `steps` updates."""

@@ -57,6 +57,8 @@ class Objective:
     setup_work: float = 0.0
 
     def __post_init__(self) -> None:
+        # The registry's entries, and typed formulas after check_box: only a programming mistake
+        # breaks these, so they stay plain English.
         (x0, x1), (y0, y1) = self.box
         if not (x0 < x1 and y0 < y1):
             raise ValueError(f"{self.id}: empty box {self.box}")

@@ -17,7 +17,7 @@ def registry(records: Iterable[R]) -> Mapping[str, R]:
     """Return a read-only id -> record mapping, keeping order; duplicate ids are rejected."""
     table: dict[str, R] = {}
     for record in records:
-        if record.id in table:
+        if record.id in table:  # registries are data in our code: a programming mistake
             raise ValueError(f"duplicate registry id: {record.id!r}")
         table[record.id] = record
     return MappingProxyType(table)

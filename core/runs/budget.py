@@ -23,7 +23,7 @@ import os
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from core.text.i18n import text
+from core.text.refusal import Phrase, Refusal
 
 # Optimizer-steps per request: at most about 5 CPU-s on a slow 2-core machine. A host with faster
 # cores may raise it (README, "Hosting a whole school").
@@ -51,13 +51,25 @@ class Loop:
         return self.steps * self.per_step
 
 
-class BudgetError(ValueError):
-    """A request over the work budget; its message (in the page's language) says what fits."""
+class BudgetError(Refusal):
+    """A request over the work budget: its message says the work asked for, the limit, the
+    largest step count that fits and what else the page can make smaller (one of SIZE_HINTS).
+    `setup` is work already spent for the same request (a typed formula's minimum estimate)."""
 
-    def __init__(self, message: str, work: float, steps_that_fit: int) -> None:
-        super().__init__(message)
+    def __init__(
+        self, work: float, steps_that_fit: int, budget: float, smaller: str, setup: float = 0.0
+    ) -> None:
         self.work = work
         self.steps_that_fit = steps_that_fit
+        spent = Phrase("budget_setup", {"setup": f"{math.ceil(setup):,}"}) if setup else ""
+        super().__init__(
+            "budget_exceeded",
+            work=f"{math.ceil(work):,}",
+            setup=spent,
+            budget=f"{budget:,.0f}",
+            fit=f"{steps_that_fit:,}",
+            smaller=Phrase(f"budget_smaller_{smaller}"),
+        )
 
 
 def work_of(loops: Iterable[Loop]) -> float:
@@ -76,7 +88,6 @@ def steps_that_fit(loops: Iterable[Loop], budget: float | None = None) -> int:
 def require_within_budget(
     loops: Iterable[Loop],
     smaller: str,
-    lang: str = "en",
     budget: float | None = None,
     setup: float = 0.0,
 ) -> None:
@@ -89,16 +100,5 @@ def require_within_budget(
     budget = WORK_BUDGET if budget is None else budget
     loops = list(loops)
     work = work_of(loops) + setup
-    if work <= budget:
-        return
-    fit = steps_that_fit(loops, budget - setup)
-    message = text(
-        "budget_exceeded",
-        lang,
-        work=f"{math.ceil(work):,}",
-        setup=text("budget_setup", lang, setup=f"{math.ceil(setup):,}") if setup else "",
-        budget=f"{budget:,.0f}",
-        fit=f"{fit:,}",
-        smaller=text(f"budget_smaller_{smaller}", lang),
-    )
-    raise BudgetError(message, work, fit)
+    if work > budget:
+        raise BudgetError(work, steps_that_fit(loops, budget - setup), budget, smaller, setup)

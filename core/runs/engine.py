@@ -22,6 +22,7 @@ import torch
 from core.optim.optimizers import OPTIMIZERS, OptimizerSpec
 from core.optim.schedules import Schedule
 from core.problems.objectives import OBJECTIVES, Box, Objective
+from core.text.refusal import Refusal, listed, shown
 
 MAX_STEPS = 5_000
 # Stop.what of a run whose update failed inside the optimizer's line search (see closure_step).
@@ -86,21 +87,28 @@ class Stop:
 
 def resolve_objective(objective: str | Objective) -> Objective:
     """Look up an objective id, or pass an Objective through."""
-    return _resolve(objective, Objective, OBJECTIVES, "function")
+    return _resolve(objective, Objective, OBJECTIVES, "err_unknown_function")
 
 
 def resolve_optimizer(optimizer: str | OptimizerSpec) -> OptimizerSpec:
     """Look up an optimizer id, or pass an OptimizerSpec through."""
-    return _resolve(optimizer, OptimizerSpec, OPTIMIZERS, "optimizer")
+    return _resolve(optimizer, OptimizerSpec, OPTIMIZERS, "err_unknown_optimizer")
 
 
-def _resolve(value: Any, record: type, registry: Mapping[str, Any], what: str) -> Any:
+def _resolve(value: Any, record: type, registry: Mapping[str, Any], unknown: str) -> Any:
     if isinstance(value, record):
         return value
     try:
         return registry[value]
     except (KeyError, TypeError):  # TypeError: an unhashable value
-        raise ValueError(f"Unknown {what} {value!r}") from None
+        raise Refusal(unknown, value=shown(value)) from None
+
+
+def check_step_count(steps: object) -> int:
+    """`steps`, or Refusal unless it is a whole number from 0 (the start alone) to MAX_STEPS."""
+    if not (isinstance(steps, int) and 0 <= steps <= MAX_STEPS):
+        raise Refusal("err_steps", max=f"{MAX_STEPS:,}", value=shown(steps))
+    return steps
 
 
 def available_devices() -> list[str]:
@@ -226,6 +234,23 @@ def closure_step(
     return None
 
 
+def _start_points(start: Any, dtype: torch.dtype, device: str) -> torch.Tensor:
+    """The start as a `[2]` or `[B, 2]` tensor, or Refusal unless every coordinate is a finite
+    number in `dtype` (1e39 is not one in float32)."""
+    try:
+        points = torch.as_tensor(np.asarray(start, dtype=np.float64), dtype=dtype, device=device)
+    except (TypeError, ValueError):  # not numbers, or ragged
+        points = None
+    if (
+        points is None
+        or points.shape[-1:] != (2,)
+        or points.ndim not in (1, 2)
+        or not torch.isfinite(points).all()
+    ):
+        raise Refusal("err_start", value=shown(start))
+    return points
+
+
 class Trajectory(Iterator[Step]):
     """Iterator over the Steps of one run; `stop` tells why it ended once it is exhausted.
 
@@ -253,30 +278,16 @@ class Trajectory(Iterator[Step]):
     ) -> None:
         self.objective = resolve_objective(objective)
         self.spec = resolve_optimizer(optimizer)
-        if not (isinstance(steps, int) and 0 <= steps <= MAX_STEPS):
-            raise ValueError(f"Steps must be a whole number from 0 to {MAX_STEPS:,}, got {steps!r}")
+        check_step_count(steps)
         if device not in available_devices():
-            raise ValueError(
-                f"Device {device!r} is not available here ({', '.join(available_devices())})"
-            )
+            devices = listed(available_devices())
+            raise Refusal("err_device", device=shown(device), devices=devices)
         if not (math.isfinite(noise) and noise >= 0):
-            raise ValueError(f"Gradient noise must be a finite number >= 0, got {noise!r}")
-        points = torch.as_tensor(np.asarray(start, dtype=np.float64), dtype=dtype, device=device)
-        if (
-            points.shape[-1:] != (2,)
-            or points.ndim not in (1, 2)
-            or not torch.isfinite(points).all()
-        ):
-            raise ValueError(
-                "The start must be finite (x, y) coordinates, or an array of them [B, 2]"
-            )
+            raise Refusal("err_noise", value=shown(noise))
+        points = _start_points(start, dtype, device)
         self.batched = points.ndim == 2
         if self.batched and not self.spec.elementwise:
-            raise ValueError(
-                f"{self.spec.name} couples the coordinates of all runs in a batch "
-                "(it uses dot products over every parameter), so batched starts would not be "
-                "independent runs. Run one start at a time."
-            )
+            raise Refusal("err_batch_coupled", name=self.spec.name)
         self.steps = steps
         # A single run hands its Steps over this many at a time; who needs only the first few
         # (the inspector) asks for small chunks, so that no step past them is computed.

@@ -43,13 +43,13 @@ def race_loops(entries: Sequence[Entry], start: Any, steps: int) -> list[Loop]:
 
 
 def require_race_within_budget(
-    objective: Objective, entries: Sequence[Entry], start: Any, steps: int, lang: str = "en"
+    objective: Objective, entries: Sequence[Entry], start: Any, steps: int
 ) -> float:
-    """Raise BudgetError (in `lang`) for a race over its budget; else return what its loops leave
-    of it. A race also pays for making its objective (`setup_work`: a typed formula's minimum
+    """Raise BudgetError for a race over its budget; else return what its loops leave of it.
+    A race also pays for making its objective (`setup_work`: a typed formula's minimum
     estimate, which the first request for the formula computes)."""
     loops = race_loops(entries, start, steps)
-    require_within_budget(loops, "race", lang, setup=objective.setup_work)
+    require_within_budget(loops, "race", setup=objective.setup_work)
     return budget.WORK_BUDGET - objective.setup_work - work_of(loops)
 
 
@@ -60,7 +60,6 @@ def run_race(
     steps: int,
     *,
     on_progress: ProgressFn | None = None,
-    lang: str = "en",
     **options: Any,
 ) -> list[Run]:
     """Run every entry from `start` for `steps` updates; the same Runs as `run` would give.
@@ -69,13 +68,13 @@ def run_race(
     own. `Run.seconds` is each optimizer's share of the shared loop. `on_progress(fraction)` is
     called about 100 times over the whole race.
 
-    The race is one request of the work budget (core.runs.budget): over it, BudgetError (in
-    `lang`) before anything runs. A closure optimizer is counted at one evaluation per step up
-    front, and may spend what the others leave of the budget on its line searches; past that
-    it stops (Stop "budget").
+    The race is one request of the work budget (core.runs.budget): over it, BudgetError before
+    anything runs. A closure optimizer is counted at one evaluation per step up front, and may
+    spend what the others leave of the budget on its line searches; past that it stops (Stop
+    "budget").
     """
     objective = resolve_objective(objective)
-    spare = require_race_within_budget(objective, entries, start, steps, lang)
+    spare = require_race_within_budget(objective, entries, start, steps)
     # What each closure optimizer may evaluate: its own steps (counted above) and an equal share
     # of what the others leave. It is never batched (L-BFGS couples a batch's rows).
     closures = sum(resolve_optimizer(optimizer_id).needs_closure for optimizer_id, _, _ in entries)

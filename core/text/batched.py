@@ -144,7 +144,7 @@ BATCH_TEXT: dict[str, tuple[str, str]] = {
         "{name} 无法按“每个学习率一个参数组”的方式扫描：torch 的 L-BFGS 只接受一个参数组，"
         "而且它的线搜索和点积会把所有参数耦合在一起，各个学习率的运行就不再相互独立。",
     ),
-    # Bad input (ValueError messages)
+    # Bad input (core.text.refusal.Refusal keys)
     "bv_err_steps_whole": (
         "Steps must be a whole number from 1 to {max}, got {value}",
         "步数必须是 1 到 {max} 之间的整数，当前为 {value}",
@@ -183,10 +183,13 @@ BATCH_TEXT: dict[str, tuple[str, str]] = {
         "The number of rates must be from 2 to {max}, got {value}",
         "学习率个数必须在 2 到 {max} 之间，当前为 {value}",
     ),
+    "bv_err_rate_order": (
+        "The lowest learning rate ({low}) must be below the highest ({high})",
+        "学习率的下限（{low}）必须小于上限（{high}）",
+    ),
     "bv_err_rate_range": (
-        "Learning rates must satisfy {low_limit} <= low < high <= {high_limit}, "
-        "got {low} to {high}",
-        "学习率范围必须满足 {low_limit} ≤ 起始值 < 终止值 ≤ {high_limit}，当前为 {low} 到 {high}",
+        "Learning rates must be from {low_limit} to {high_limit}, got {low} to {high}",
+        "学习率必须在 {low_limit} 到 {high_limit} 之间，当前为 {low} 到 {high}",
     ),
     "bv_err_settings_count": (
         "Between 1 and {max} settings per run, got {count}",

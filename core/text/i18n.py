@@ -92,7 +92,20 @@ _TABLE: dict[str, tuple[str, str]] = {
     "schedule_exponential": ("Exponential (ExponentialLR)", "指数衰减（ExponentialLR）"),
     "schedule_cosine": ("Cosine annealing (CosineAnnealingLR)", "余弦退火（CosineAnnealingLR）"),
     "gamma": ("γ (decay factor)", "γ（衰减因子）"),
-    "decay_every": ("decay every (steps)", "每隔多少步衰减一次"),
+    "decay_every": ("decay every (steps)", "衰减间隔（步）"),
+    # A schedule refused (core.optim.schedules.Schedule), inside cannot_run
+    "err_schedule_kind": (
+        "Unknown learning-rate schedule {value}",
+        "没有名为 {value} 的学习率调度",
+    ),
+    "err_schedule_gamma": (
+        "The decay factor γ must be above 0 and at most 1, got {value}",
+        "衰减因子 γ 必须大于 0 且不超过 1，当前为 {value}",
+    ),
+    "err_schedule_step_size": (
+        "The decay interval must be a whole number of steps, at least 1, got {value}",
+        "衰减间隔必须是不小于 1 的整数步数，当前为 {value}",
+    ),
     "start_point": ("Start point", "起点"),
     "start_outside": (
         "The start {point} lies outside the box of {name}; using its default start {start}.",
@@ -145,6 +158,31 @@ _TABLE: dict[str, tuple[str, str]] = {
     "param_max_eval": ("evaluations per step", "每步函数求值次数"),
     "param_history_size": ("history size", "历史长度"),
     "param_line_search_fn": ("line search", "线搜索"),
+    # A hyper-parameter refused (core.optim.optimizers.HyperParam); {name} is its label above
+    "err_hyper_bool": (
+        "The setting {name} must be true or false, got {value}",
+        "{name}必须是 true 或 false，当前为 {value}",
+    ),
+    "err_hyper_choice": (
+        "The {name} must be one of {choices}, got {value}",
+        "{name}必须是 {choices} 之一，当前为 {value}",
+    ),
+    "err_hyper_number": (
+        "The {name} must be a number, got {value}",
+        "{name}必须是数字，当前为 {value}",
+    ),
+    "err_hyper_range": (
+        "The {name} must be from {low} to {high}, got {value}",
+        "{name}必须在 {low} 到 {high} 之间，当前为 {value}",
+    ),
+    "err_hyper_above": (
+        "The {name} must be above {low} and at most {high}, got {value}",
+        "{name}必须大于 {low} 且不超过 {high}，当前为 {value}",
+    ),
+    "err_hyper_whole": (
+        "The {name} must be a whole number, got {value}",
+        "{name}必须是整数，当前为 {value}",
+    ),
     # Playground output
     "global_minimum_caption": (
         "Global minimum f = {value} at {points}.",
@@ -161,6 +199,31 @@ _TABLE: dict[str, tuple[str, str]] = {
         "请在侧边栏中至少选择一个优化器。",
     ),
     "cannot_run": ("Cannot run these settings: {error}", "无法按这些设置运行：{error}"),
+    # A run refused (core.runs.engine), inside cannot_run
+    "err_unknown_function": ("Unknown function {value}", "没有名为 {value} 的函数"),
+    "err_unknown_optimizer": ("Unknown optimizer {value}", "没有名为 {value} 的优化器"),
+    "err_steps": (
+        "Steps must be a whole number from 0 to {max}, got {value}",
+        "步数必须是 0 到 {max} 之间的整数，当前为 {value}",
+    ),
+    "err_device": (
+        "Device {device} is not available here (available: {devices})",
+        "这里没有设备 {device}（可用的设备：{devices}）",
+    ),
+    "err_noise": (
+        "Gradient noise must be a finite number of at least 0, got {value}",
+        "梯度噪声必须是不小于 0 的有限数，当前为 {value}",
+    ),
+    "err_start": (
+        "The start must be finite (x, y) coordinates, or an array of them [B, 2], got {value}",
+        "起点必须是有限的 (x, y) 坐标，或由这样的坐标组成的 [B, 2] 数组，当前为 {value}",
+    ),
+    "err_batch_coupled": (
+        "{name} couples the coordinates of all runs in a batch (it uses dot products over every "
+        "parameter), so batched starts would not be independent runs. Run one start at a time.",
+        "{name} 会把一批运行的所有坐标耦合在一起（它要用到所有参数上的点积），"
+        "因此批量起点不再是相互独立的运行。请一次只运行一个起点。",
+    ),
     "stop_diverged": (
         "{name} diverged at step {step}: {what} became {value}",
         "{name} 在第 {step} 步发散：{what}变成了 {value}",
@@ -409,10 +472,16 @@ def language_from_locale(locale: str | None) -> str:
     return "zh" if (locale or "").lower().startswith("zh") else DEFAULT_LANGUAGE
 
 
+def objective_name_key(objective_id: str) -> str | None:
+    """The key of an objective's translated name, or None where its name is a proper name."""
+    key = f"name_{objective_id}"
+    return key if key in STRINGS else None
+
+
 def objective_name(objective_id: str, english_name: str, lang: str) -> str:
     """Display name of an objective: translated where it is a description, else the name."""
-    key = f"name_{objective_id}"
-    return text(key, lang) if key in STRINGS else english_name
+    key = objective_name_key(objective_id)
+    return english_name if key is None else text(key, lang)
 
 
 def objective_note(objective_id: str, lang: str) -> str:

@@ -7,12 +7,16 @@ the English message, for logs and tracebacks. See docs/architecture.md ("Errors"
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import math
+import numbers
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
 
-from core.text.i18n import DEFAULT_LANGUAGE, text
+from core.text.i18n import DEFAULT_LANGUAGE, objective_name_key, text
 from core.text.inputs import INPUT_TEXT
+
+MAX_SHOWN = 60  # characters of a refused value a message quotes (a whole array would flood it)
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,6 +34,36 @@ class Phrase:
             for name, value in self.values.items()
         }
         return text(self.key, lang, **filled)
+
+
+def shown(value: object) -> str:
+    """A refused value as a message quotes it: a whole number with thousands separators
+    (5,001), any other number in its short form where that is exact (1e+07, 0.5, nan) and in
+    full where not (100.00001), anything else as Python writes it (a string in quotes), cut
+    short past MAX_SHOWN characters."""
+    if isinstance(value, numbers.Integral) and not isinstance(value, bool):
+        said = f"{int(value):,}"
+    elif isinstance(value, numbers.Real) and not isinstance(value, bool):
+        number = float(value)
+        said = f"{number:g}"
+        if float(said) != number and not math.isnan(number):
+            said = repr(number)
+    else:
+        said = repr(value)
+    return said if len(said) <= MAX_SHOWN else said[: MAX_SHOWN - 1] + "…"
+
+
+def listed(choices: Iterable[object]) -> str:
+    """Choices as a message lists them, the same in either language (a comma would be a
+    Chinese one in Chinese): strong_wolfe / none."""
+    return " / ".join(str(choice) for choice in choices)
+
+
+def objective_phrase(objective_id: str, english_name: str) -> Phrase | str:
+    """An objective's name inside a refusal: translated where it is a description (see
+    core.text.i18n.objective_name), else the proper name itself."""
+    key = objective_name_key(objective_id)
+    return english_name if key is None else Phrase(key)
 
 
 class Refusal(ValueError):
