@@ -1,8 +1,9 @@
 """Autograd Lab: the source tutorial's sections, live. Edit an input and torch recomputes.
 
 A thin script: widgets -> `core.tutorials.autograd_lab` (which runs torch and writes the code) ->
-st.*. Every word comes from the string tables (core/text/lab.py) in the session's language; the core
-functions get `lang` too, so captions, notes, errors and charts follow it.
+st.*. Every word comes from the string tables (core/text/lab.py) in the session's language: the
+core functions get `lang` for their captions and notes, and a refused input raises a `Refusal`
+that this page says in that language; the charts (core.figures.lab) follow it too.
 """
 
 from __future__ import annotations
@@ -14,9 +15,11 @@ import streamlit as st
 
 from app_pages.controls import CHART_CONFIG
 from app_pages.links import publish, restore, show_refused
+from core.figures import lab as figures
 from core.optim.optimizers import OPTIMIZERS
 from core.settings.linkstate import Field
 from core.text.i18n import text
+from core.text.refusal import Refusal
 from core.tutorials import autograd_lab as lab
 
 R = TypeVar("R")
@@ -38,11 +41,11 @@ def _optimizer_loop(*args: Any, lang: str) -> lab.OptimizerRun:
 
 
 def compute(fn: Callable[..., R], *args: Any, lang: str) -> R | None:
-    """Run one section in `lang`; a bad input shows its message instead of the section's output."""
+    """Run one section in `lang`; a refused input shows why instead of the section's output."""
     try:
         return fn(*args, lang=lang)
-    except ValueError as err:
-        st.error(str(err), icon="⚠️")
+    except Refusal as refusal:
+        st.error(refusal.message(lang), icon="⚠️")
         return None
 
 
@@ -58,7 +61,7 @@ def chart(fig: Any) -> None:
     st.plotly_chart(fig, width="stretch", theme=None, config=CHART_CONFIG)
 
 
-# Every input lives in the URL (pages/links.py: restored and validated on arrival, written back
+# Every input lives in the URL (app_pages/links.py: restored and validated on arrival, written back
 # on every run, defaults left out), so a copied link reproduces the page.
 DEFAULTS: dict[str, object] = {
     "lab_a": 1.0, "lab_b": -2.0, "lab_c": 1.0, "lab_x": 0.0, "lab_hx": 0.0, "lab_from": -2.0,
@@ -137,7 +140,7 @@ x_scalar = number("x", "lab_x")
 scalar = compute(lab.scalar_backward, a, b, c, x_scalar, lang=lang)
 if scalar:
     show_cells(scalar.cells)
-    chart(lab.tangent_figure(scalar, lang))
+    chart(figures.tangent_figure(scalar, lang))
 
 # 3 ------------------------------------------------------------------------------------------
 st.header(text("lab_s3_header", lang))
@@ -163,7 +166,7 @@ with right:
 higher = compute(lab.higher_order, a, b, c, x_higher, plot_from, plot_to, lang=lang)
 if higher:
     show_cells(higher.cells)
-    chart(lab.derivatives_figure(higher, lang))
+    chart(figures.derivatives_figure(higher, lang))
 
 # 5 ------------------------------------------------------------------------------------------
 st.header(text("lab_s5_header", lang))
@@ -210,7 +213,7 @@ if acc:
         show_cells(acc.cells[2:], wrap=True)
     for note in acc.notes:
         st.warning(note)
-    chart(lab.accumulation_figure(acc, lang))
+    chart(figures.accumulation_figure(acc, lang))
 
 # 7 ------------------------------------------------------------------------------------------
 st.header(text("lab_s7_header", lang))
@@ -242,7 +245,7 @@ if run:
     if run.runaway:
         st.error(run.runaway)
     show_cells(run.cells[:1])
-    chart(lab.descent_figure(run, lang))
+    chart(figures.descent_figure(run, lang))
     if not run.diverged:  # the float64 check only means something near a minimum
         show_cells(run.cells[1:])
 

@@ -29,6 +29,7 @@ from core.runs.budget import WORK_BUDGET, Loop, steps_that_fit, work_of
 from core.runs.engine import MAX_STEPS
 from core.runs.race import race_loops, run_race
 from core.tutorials import autograd_lab
+from core.tutorials.lab_loop import steps_within_budget
 
 TARGET_S = 5.0
 TERMS = ("sin(x*y)", "cos(x-y)", "exp(-x^2)", "log(1+y^2)", "tanh(x)", "sqrt(1+x^2)")
@@ -70,7 +71,7 @@ def requests() -> list[tuple[str, float, Callable[[], object]]]:
     typed_steps = min(
         MAX_STEPS, steps_that_fit([Loop(1)], WORK_BUDGET - ESTIMATE_WORK)
     )  # what a typed formula's minimum estimate leaves of the budget
-    lab_steps, _ = autograd_lab._steps_within_budget(OPTIMIZERS["adam"], lab_cap)
+    lab_steps, _ = steps_within_budget(OPTIMIZERS["adam"], lab_cap)
     return [
         (
             f"race: {len(everyone)} optimizers x {race_steps:,} steps",

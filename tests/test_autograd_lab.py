@@ -14,8 +14,12 @@ import pytest
 import torch  # imported before any AppTest script runs (see tests/conftest.py)
 from streamlit.testing.v1 import AppTest
 
+from core.figures import lab as figures
 from core.optim.optimizers import OPTIMIZERS
+from core.problems.parabola import PLOT_POINTS
+from core.text.refusal import Refusal
 from core.tutorials import autograd_lab as lab
+from core.tutorials import lab_loop
 
 PAGE = "../app_pages/autograd_lab.py"
 
@@ -206,7 +210,7 @@ def test_second_derivative_with_a_zero_is_zero_not_an_error():
 
 def test_plot_curves_are_autograd_derivatives():
     result = lab.higher_order(a=0.5, b=1.0, c=-1.0, lo=-3, hi=3)
-    assert len(result.grid) == lab.PLOT_POINTS
+    assert len(result.grid) == PLOT_POINTS
     for x, df, d2f in zip(result.grid, result.df, result.d2f, strict=True):
         assert df == pytest.approx(2 * 0.5 * x + 1.0, abs=1e-5)
         assert d2f == 1.0
@@ -294,9 +298,10 @@ def test_bad_matrix_text_raises_a_clear_value_error(text, message):
 )
 def test_a_huge_float_is_shown_as_a_number_not_counted_in_digits(text, lang, shown):
     # 1e300 was called "a 6-digit number": the length of str(1e300), "1e+300".
-    with pytest.raises(ValueError) as info:
-        lab.parse_tensor_text(text, lang=lang)
-    assert shown in str(info.value) and "6-digit" not in str(info.value)
+    with pytest.raises(Refusal) as info:
+        lab.parse_tensor_text(text)
+    message = info.value.message(lang)
+    assert shown in message and "6-digit" not in message and "6 位" not in message
 
 
 def test_weights_must_match_the_shape_of_x():
@@ -349,7 +354,7 @@ def test_a_learning_rate_too_large_is_reported_not_raised():
     assert "ran away" in result.runaway and "lr < 1/a = 1" in result.runaway
     assert not math.isfinite(result.x)
     assert result.x_repr == "tensor(nan)"
-    fig = lab.descent_figure(result)
+    fig = figures.descent_figure(result)
     assert "NaN" not in fig.to_json() and "Infinity" not in fig.to_json()
 
 
@@ -361,22 +366,22 @@ def test_a_parabola_without_minimum_says_so(a, b, message):
     result = lab.optimizer_loop(a=a, b=b, steps=50)
     assert any(message in note for note in result.notes)
     assert result.minimum is None
-    lab.descent_figure(result)  # still plots
+    figures.descent_figure(result)  # still plots
 
 
 def test_descent_animation_is_subsampled():
-    fig = lab.descent_figure(lab.optimizer_loop(steps=3000))
-    assert len(fig.frames) == lab.MAX_FRAMES
+    fig = figures.descent_figure(lab.optimizer_loop(steps=3000))
+    assert len(fig.frames) == figures.MAX_FRAMES
     assert fig.frames[0].name == "0" and fig.frames[-1].name == "3000"
-    assert len(fig.layout.sliders[0].steps) == lab.MAX_FRAMES
-    short = lab.descent_figure(lab.optimizer_loop(steps=10))
+    assert len(fig.layout.sliders[0].steps) == figures.MAX_FRAMES
+    short = figures.descent_figure(lab.optimizer_loop(steps=10))
     assert [f.name for f in short.frames] == [str(t) for t in range(11)]
 
 
 def test_figures_build():
-    assert len(lab.tangent_figure(lab.scalar_backward()).data) == 3
-    assert len(lab.derivatives_figure(lab.higher_order()).data) == 5
-    assert len(lab.accumulation_figure(lab.accumulation()).data) == 2
+    assert len(figures.tangent_figure(lab.scalar_backward()).data) == 3
+    assert len(figures.derivatives_figure(lab.higher_order()).data) == 5
+    assert len(figures.accumulation_figure(lab.accumulation()).data) == 2
 
 
 @pytest.mark.parametrize(
@@ -394,7 +399,10 @@ def test_formula(coefficients, plain, latex):
 
 
 def test_core_module_does_not_import_streamlit():
-    code = "import sys, core.tutorials.autograd_lab; sys.exit('streamlit' in sys.modules)"
+    code = (
+        "import sys, core.tutorials.autograd_lab, core.figures.lab;"
+        " sys.exit('streamlit' in sys.modules)"
+    )
     root = Path(__file__).resolve().parents[1]
     assert subprocess.run([sys.executable, "-c", code], cwd=root, check=False).returncode == 0
 
@@ -503,69 +511,105 @@ def test_chinese_captions_keep_their_numbers():
 @pytest.mark.parametrize(
     "call",
     [
-        lambda lang: lab.nonscalar_backward(x="[[0, 0], [1, 2]", lang=lang),
-        lambda lang: lab.nonscalar_backward(x="[[0, 0], [1, 2, 3]]", lang=lang),
-        lambda lang: lab.nonscalar_backward(x="__import__('os')", lang=lang),
-        lambda lang: lab.nonscalar_backward(x="[1e7, 2]", lang=lang),
-        lambda lang: lab.nonscalar_backward(x="[" + "9" * 400 + ", 1]", lang=lang),
-        lambda lang: lab.nonscalar_backward(x="", lang=lang),
-        lambda lang: lab.nonscalar_backward(x="1, 2", lang=lang),
-        lambda lang: lab.nonscalar_backward(x="[]", lang=lang),
-        lambda lang: lab.nonscalar_backward(x="[[[1, 2]], [[3, 4]]]", lang=lang),
-        lambda lang: lab.nonscalar_backward(x="[0] " * 400, lang=lang),
-        lambda lang: lab.nonscalar_backward(x="5", lang=lang),
-        lambda lang: lab.nonscalar_backward(x="[5]", lang=lang),
-        lambda lang: lab.nonscalar_backward(x="[" + ", ".join(["1"] * 65) + "]", lang=lang),
-        lambda lang: lab.nonscalar_backward(weights="[1, 2, 3]", lang=lang),
-        lambda lang: lab.nonscalar_backward(weights="[1, 2", lang=lang),
-        lambda lang: lab.scalar_backward(x=math.nan, lang=lang),
-        lambda lang: lab.scalar_backward(b=1e9, lang=lang),
-        lambda lang: lab.scalar_backward(c="1", lang=lang),
-        lambda lang: lab.higher_order(lo=2, hi=1, lang=lang),
-        lambda lang: lab.higher_order(lo=math.inf, lang=lang),
-        lambda lang: lab.several_inputs(x2=-math.inf, lang=lang),
-        lambda lang: lab.optimizer_loop(steps=0, lang=lang),
-        lambda lang: lab.optimizer_loop(steps=2.5, lang=lang),
-        lambda lang: lab.optimizer_loop(lr=0.0, lang=lang),
-        lambda lang: lab.optimizer_loop(lr=math.nan, lang=lang),
-        lambda lang: lab.optimizer_loop(lr="fast", lang=lang),
-        lambda lang: lab.optimizer_loop(x0=math.inf, lang=lang),
-        lambda lang: lab.optimizer_loop(optimizer="magic", lang=lang),
-        lambda lang: lab.accumulation(steps=10**6, lang=lang),
-        lambda lang: lab.accumulation(lr=1e3, lang=lang),
-        lambda lang: lab.tensor_basics(operation="x.__class__", lang=lang),
-        lambda lang: lab.tensor_basics(values="[1, 2", lang=lang),
-        lambda lang: lab.tensor_basics(values="[1, [2]]", lang=lang),
-        lambda lang: lab.tensor_basics(values="(1, 2)", lang=lang),
+        lambda: lab.nonscalar_backward(x="[[0, 0], [1, 2]"),
+        lambda: lab.nonscalar_backward(x="[[0, 0], [1, 2, 3]]"),
+        lambda: lab.nonscalar_backward(x="__import__('os')"),
+        lambda: lab.nonscalar_backward(x="[1e7, 2]"),
+        lambda: lab.nonscalar_backward(x="[" + "9" * 400 + ", 1]"),
+        lambda: lab.nonscalar_backward(x=""),
+        lambda: lab.nonscalar_backward(x="1, 2"),
+        lambda: lab.nonscalar_backward(x="[]"),
+        lambda: lab.nonscalar_backward(x="[[[1, 2]], [[3, 4]]]"),
+        lambda: lab.nonscalar_backward(x="[0] " * 400),
+        lambda: lab.nonscalar_backward(x="5"),
+        lambda: lab.nonscalar_backward(x="[5]"),
+        lambda: lab.nonscalar_backward(x="[" + ", ".join(["1"] * 65) + "]"),
+        lambda: lab.nonscalar_backward(weights="[1, 2, 3]"),
+        lambda: lab.nonscalar_backward(weights="[1, 2"),
+        lambda: lab.scalar_backward(x=math.nan),
+        lambda: lab.scalar_backward(b=1e9),
+        lambda: lab.scalar_backward(c="1"),
+        lambda: lab.higher_order(lo=2, hi=1),
+        lambda: lab.higher_order(lo=math.inf),
+        lambda: lab.several_inputs(x2=-math.inf),
+        lambda: lab.optimizer_loop(steps=0),
+        lambda: lab.optimizer_loop(steps=2.5),
+        lambda: lab.optimizer_loop(lr=0.0),
+        lambda: lab.optimizer_loop(lr=math.nan),
+        lambda: lab.optimizer_loop(lr="fast"),
+        lambda: lab.optimizer_loop(x0=math.inf),
+        lambda: lab.optimizer_loop(optimizer="magic"),
+        lambda: lab.accumulation(steps=10**6),
+        lambda: lab.accumulation(lr=1e3),
+        lambda: lab.tensor_basics(operation="x.__class__"),
+        lambda: lab.tensor_basics(values="[1, 2"),
+        lambda: lab.tensor_basics(values="[1, [2]]"),
+        lambda: lab.tensor_basics(values="(1, 2)"),
     ],
 )
 def test_bad_input_messages_are_translated(call):
-    with pytest.raises(ValueError) as en:
-        call("en")
-    with pytest.raises(ValueError) as zh:
-        call("zh")
-    assert not CJK.search(str(en.value)), str(en.value)
-    assert CJK.search(str(zh.value)), str(zh.value)
+    with pytest.raises(Refusal) as info:
+        call()
+    en, zh = info.value.message("en"), info.value.message("zh")
+    assert str(info.value) == en  # logs and tracebacks read English
+    assert not CJK.search(en), en
+    assert CJK.search(zh), zh
 
 
-def test_chinese_error_messages_read_naturally():
-    with pytest.raises(ValueError, match="无法解析 x"):
-        lab.nonscalar_backward(x="[[0, 0], [1, 2]", lang="zh")
-    with pytest.raises(ValueError, match=r"梯度权重的形状必须与 x 相同（2×2），而不是 3"):
-        lab.nonscalar_backward(weights="[1, 2, 3]", lang="zh")
-    # A Chinese name fills a placeholder written for x: no space is left before the Chinese.
-    with pytest.raises(ValueError, match=r"^梯度权重必须是数字列表"):
-        lab.nonscalar_backward(weights="7", lang="zh")
-    with pytest.raises(
-        ValueError, match=r"^绘图起点 = 1e\+07 太大了：请保持 \|绘图起点\| ≤ 1e\+06$"
-    ):
-        lab.higher_order(lo=1e7, lang="zh")
-    with pytest.raises(ValueError, match=r"^x 必须是有限的数"):
-        lab.scalar_backward(x=math.nan, lang="zh")
-    with pytest.raises(ValueError, match="步数 = 0 超出范围：请选择 1 到 10,000"):
-        lab.optimizer_loop(steps=0, lang="zh")
-    with pytest.raises(ValueError, match="起点 x 必须是有限的数"):
-        lab.accumulation(x0=math.nan, lang="zh")
+def _said(call, lang):
+    with pytest.raises(Refusal) as info:
+        call()
+    return info.value.message(lang)
+
+
+@pytest.mark.parametrize(
+    ("call", "en", "zh"),
+    [
+        (
+            lambda: lab.nonscalar_backward(x="[[0, 0], [1, 2]"),
+            "x does not parse: write numbers in square brackets, e.g. [[0, 0], [1, 2]]",
+            "无法解析 x：请把数字写在方括号中，例如 [[0, 0], [1, 2]]",
+        ),
+        (
+            lambda: lab.nonscalar_backward(weights="[1, 2, 3]"),
+            "the gradient weights must have the shape of x (2×2), not 3",
+            "梯度权重的形状必须与 x 相同（2×2），而不是 3",
+        ),
+        # A Chinese name fills a placeholder written for x: no space is left before the Chinese.
+        (
+            lambda: lab.nonscalar_backward(weights="7"),
+            "the gradient weights must be a list of numbers, e.g. [[0, 0], [1, 2]]",
+            "梯度权重必须是数字列表，例如 [[0, 0], [1, 2]]",
+        ),
+        (
+            lambda: lab.higher_order(lo=1e7),
+            "from = 1e+07 is too large: keep |from| ≤ 1e+06",
+            "绘图起点 = 1e+07 太大了：请保持 |绘图起点| ≤ 1e+06",
+        ),
+        (
+            lambda: lab.scalar_backward(x=math.nan),
+            "x must be a finite number, not nan",
+            "x 必须是有限的数，不能是 nan",
+        ),
+        (
+            lambda: lab.optimizer_loop(steps=0),
+            "steps = 0 is out of range: choose 1 to 10,000",
+            "步数 = 0 超出范围：请选择 1 到 10,000",
+        ),
+        (
+            lambda: lab.accumulation(x0=math.nan),
+            "start x must be a finite number, not nan",
+            "起点 x 必须是有限的数，不能是 nan",
+        ),
+        (
+            lambda: lab.tensor_basics(values="[1e400, 2]"),
+            "every number in x must be a finite number, not inf",
+            "x 中的每个数必须是有限的数，不能是 inf",
+        ),
+    ],
+)
+def test_a_refusal_is_said_in_either_language(call, en, zh):
+    assert (_said(call, "en"), _said(call, "zh")) == (en, zh)
 
 
 def test_notes_and_runaway_are_translated():
@@ -598,10 +642,10 @@ def _figure_words(fig):
 @pytest.mark.parametrize(
     "build",
     [
-        lambda lang: lab.tangent_figure(lab.scalar_backward(), lang),
-        lambda lang: lab.derivatives_figure(lab.higher_order(), lang),
-        lambda lang: lab.accumulation_figure(lab.accumulation(), lang),
-        lambda lang: lab.descent_figure(lab.optimizer_loop(steps=20), lang),
+        lambda lang: figures.tangent_figure(lab.scalar_backward(), lang),
+        lambda lang: figures.derivatives_figure(lab.higher_order(), lang),
+        lambda lang: figures.accumulation_figure(lab.accumulation(), lang),
+        lambda lang: figures.descent_figure(lab.optimizer_loop(steps=20), lang),
     ],
 )
 def test_figures_speak_chinese(build):
@@ -679,8 +723,8 @@ def test_a_run_that_turns_nan_stops_computing(monkeypatch):
     """NaN is absorbing (every update adds to x), so the Lab stops running a loop once x is NaN:
     a diverged L-BFGS once ran a full line search on every one of thousands of NaN steps."""
     evaluations = []
-    quadratic = lab._quadratic
-    monkeypatch.setattr(lab, "_quadratic", lambda *a: evaluations.append(1) or quadratic(*a))
+    quadratic = lab_loop.quadratic
+    monkeypatch.setattr(lab_loop, "quadratic", lambda *a: evaluations.append(1) or quadratic(*a))
     result = lab.optimizer_loop(**HUGE_LBFGS, steps=160)  # the most the work budget allows
     assert len(result.path) == 161 and math.isnan(result.path[2]) and math.isnan(result.path[-1])
     assert "nan" in result.runaway

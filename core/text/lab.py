@@ -323,12 +323,12 @@ LAB_TEXT: dict[str, tuple[str, str]] = {
         "学习率无效：{value}（允许范围为 {low} 到 {high}）",
     ),
     "lab_err_unknown_operation": (
-        "Unknown operation {operation}: choose one of {choices}",
-        "未知运算 {operation}：请从 {choices} 中选择",
+        "Unknown operation {value}: choose one of {choices}",
+        "未知运算 {value}：请从 {choices} 中选择",
     ),
     "lab_err_unknown_optimizer": (
-        "Unknown optimizer {optimizer}: choose one of {choices}",
-        "未知优化器 {optimizer}：请从 {choices} 中选择",
+        "Unknown optimizer {value}: choose one of {choices}",
+        "未知优化器 {value}：请从 {choices} 中选择",
     ),
     "lab_err_text_type": (
         "{name} must be text such as [[0, 0], [1, 2]]",

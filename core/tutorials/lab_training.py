@@ -1,0 +1,303 @@
+"""The Autograd Lab's sections 6 and 7: gradients accumulate (backward() adds into .grad; the same
+SGD loop with and without zero_grad()), and the optimizer loop with any torch.optim optimizer.
+
+Both run the loop of core.tutorials.lab_loop within the work budget; the code shown runs exactly
+the steps that ran, and a note says when the budget shortened them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import torch
+
+from core.optim.optimizers import OPTIMIZERS, OptimizerSpec
+from core.problems.parabola import minimiser, quadratic
+from core.text.i18n import sentences, text
+from core.tutorials.lab_code import (
+    F_DEF,
+    Cell,
+    Printer,
+    coefficients_code,
+    lit,
+    loop_code,
+    optimizer_code,
+)
+from core.tutorials.lab_inputs import choice, coefficients, learning_rate, start_x, step_count
+from core.tutorials.lab_loop import (
+    budget_notes,
+    run_loop,
+    runaway_note,
+    shape_notes,
+    steps_within_budget,
+)
+
+ACCUMULATION_LOOPS = 2  # section 6 runs SGD twice, with and without zero_grad()
+
+
+@dataclass(frozen=True, slots=True)
+class _Setup:
+    """What a section's loops start from, read and checked: f's coefficients, the start, the
+    optimizer and its arguments, and the steps each loop runs of those asked for."""
+
+    coefficients: tuple[float, float, float]
+    start: float
+    spec: OptimizerSpec
+    kwargs: dict[str, Any]
+    constructor: str
+    steps: int
+    asked: int
+
+    def prologue(self) -> str:
+        """The code before a loop: torch, f, and x at the start."""
+        return f"""
+import torch
+
+{coefficients_code(*self.coefficients)}
+{F_DEF.strip()}
+
+x = torch.tensor({lit(self.start)}, requires_grad=True)
+"""
+
+
+def _setup(
+    a: Any, b: Any, c: Any, x0: Any, optimizer: Any, lr: Any, asked: Any, loops: int = 1
+) -> _Setup:
+    """The inputs of a section's loops, checked in this order (Refusal at the first bad one);
+    `loops` loops share the work budget."""
+    coefs = coefficients(a, b, c)
+    first = start_x(x0)
+    spec = OPTIMIZERS[choice("lab_err_unknown_optimizer", optimizer, OPTIMIZERS)]
+    kwargs, constructor = optimizer_code(spec, learning_rate(spec, lr))
+    fit, wanted = steps_within_budget(spec, step_count(asked), loops=loops)
+    return _Setup(coefs, first, spec, kwargs, constructor, fit, wanted)
+
+
+@dataclass(frozen=True, slots=True)
+class Accumulation:
+    """Section 6: .grad adds up over backward() calls; SGD with and without zero_grad().
+
+    Attributes:
+        grad_once, grad_twice: x.grad after one and after two backward() calls, as printed.
+        grad_once_value, grad_twice_value: the same as floats.
+        with_zero, without_zero: x before and after every step of the two loops.
+        with_zero_repr, without_zero_repr: the final x of each loop as printed.
+        minimum: the minimiser -b / (2a) when a > 0, else None.
+        notes: sentences about a parabola without minimum, a run that ran away, or loops the
+            work budget shortened.
+        cells: the code and what it prints.
+    """
+
+    grad_once: str
+    grad_twice: str
+    grad_once_value: float
+    grad_twice_value: float
+    with_zero: tuple[float, ...]
+    without_zero: tuple[float, ...]
+    with_zero_repr: str
+    without_zero_repr: str
+    minimum: float | None
+    notes: tuple[str, ...]
+    cells: tuple[Cell, ...]
+
+
+def _twice(p: Printer, setup: _Setup, lang: str) -> tuple[torch.Tensor, torch.Tensor, Cell]:
+    """backward() twice through one retained graph: x.grad after each, and the cell."""
+    x = torch.tensor(setup.start, requires_grad=True)
+    y = quadratic(x, *setup.coefficients)
+    y.backward(retain_graph=True)
+    assert x.grad is not None  # backward() just filled it
+    once = x.grad.clone()
+    p(x.grad)
+    y.backward()
+    p(x.grad)
+    code = f"""
+{setup.prologue().strip()}
+y = f(x)
+y.backward(retain_graph=True)
+print(x.grad)
+y.backward()
+print(x.grad)
+"""
+    return once, x.grad.clone(), p.cell(text("lab_cell_adds_up", lang), code)
+
+
+def _loop_cell(p: Printer, setup: _Setup, zero: bool, lang: str) -> tuple[list[float], str, Cell]:
+    """One of section 6's two loops (names and prints as the code shows them): x at every step,
+    the final x as printed, and the cell."""
+    name, caption, printed = (
+        ("right", "lab_cell_with_zero", "with zero_grad():   ")
+        if zero
+        else ("wrong", "lab_cell_without_zero", "without zero_grad():")
+    )
+    x = torch.tensor(setup.start, requires_grad=True)
+    path, _ = run_loop(setup.spec, setup.kwargs, setup.coefficients, x, setup.steps, zero=zero)
+    p(printed, x.detach())
+    code = f"""
+x = torch.tensor({lit(setup.start)}, requires_grad=True)
+{loop_code(setup.spec, setup.constructor, setup.steps, name, zero=zero).strip()}
+print("{printed}", x.detach())
+"""
+    return path, repr(x.detach()), p.cell(text(caption, lang), code)
+
+
+def accumulation(
+    a: float = 1.0,
+    b: float = -2.0,
+    c: float = 1.0,
+    x0: float = 0.0,
+    lr: float = 0.01,
+    steps: int = 200,
+    *,
+    lang: str = "en",
+) -> Accumulation:
+    """Call backward() twice without zeroing, then run SGD with and without zero_grad().
+
+    Raises:
+        Refusal: non-finite or too large inputs, a learning rate outside SGD's range, or a step
+            count outside 1..MAX_STEPS.
+    """
+    # Two loops, with and without zero_grad(): the work budget is shared between them.
+    setup = _setup(a, b, c, x0, "sgd", lr, steps, loops=ACCUMULATION_LOOPS)
+    p = Printer()
+    once, twice, adds_up = _twice(p, setup, lang)
+    right, right_repr, with_zero = _loop_cell(p, setup, True, lang)
+    wrong, wrong_repr, without_zero = _loop_cell(p, setup, False, lang)
+
+    a, b = setup.coefficients[:2]
+    notes = shape_notes(a, b, lang)
+    notes += budget_notes(setup.spec, setup.steps, setup.asked, lang, loops=ACCUMULATION_LOOPS)
+    for label, path in (("lab_runaway_with_zero", right), ("lab_runaway_without_zero", wrong)):
+        note = runaway_note(text(label, lang), path, setup.spec, a, lang)
+        if note:
+            notes.append(note)
+    return Accumulation(
+        grad_once=repr(once),
+        grad_twice=repr(twice),
+        grad_once_value=once.item(),
+        grad_twice_value=twice.item(),
+        with_zero=tuple(right),
+        without_zero=tuple(wrong),
+        with_zero_repr=right_repr,
+        without_zero_repr=wrong_repr,
+        minimum=minimiser(a, b),
+        notes=tuple(notes),
+        cells=(adds_up, with_zero, without_zero),
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class OptimizerRun:
+    """Section 7: a torch.optim optimizer minimising f from x0.
+
+    Attributes:
+        a, b, c: the coefficients.
+        optimizer: the registry id; name: its display name.
+        path: x before and after every step (steps + 1 values; may hold inf or NaN; fewer
+            when L-BFGS's line search failed on a non-finite f).
+        x, f: the final x and f(x) as floats (float32 values).
+        x_repr, f_repr: the same as torch prints them, e.g. "tensor(1.0000)" and "tensor(0.)".
+        f_float64: the same formula at the same final x in float64: float32 rounds f to 0 near
+            the minimum, where the exact value is tiny but positive.
+        minimum: the minimiser -b / (2a) when a > 0, else None.
+        diverged: True if x became non-finite or left ±HUGE, or L-BFGS's line search failed.
+        runaway: a sentence saying when and how x ran away, or "" if it did not.
+        notes: sentences about a parabola without minimum.
+        cells: the code and what it prints.
+    """
+
+    a: float
+    b: float
+    c: float
+    optimizer: str
+    name: str
+    path: tuple[float, ...]
+    x: float
+    f: float
+    x_repr: str
+    f_repr: str
+    f_float64: float
+    minimum: float | None
+    diverged: bool
+    runaway: str
+    notes: tuple[str, ...]
+    cells: tuple[Cell, ...]
+
+
+def _runaway(path: list[float], failed_on: float | None, setup: _Setup, lang: str) -> str:
+    """How the run ran away (or L-BFGS's line search failed), or ""."""
+    runaway = runaway_note("x", path, setup.spec, setup.coefficients[0], lang)
+    if failed_on is None:
+        return runaway
+    # The line search met a non-finite f: the run ends, diverged.
+    stopped = text("lab_line_search_failed", lang, step=len(path), value=failed_on)
+    return sentences([note for note in (runaway, stopped) if note], lang)
+
+
+def optimizer_loop(
+    a: float = 1.0,
+    b: float = -2.0,
+    c: float = 1.0,
+    optimizer: str = "sgd",
+    lr: float = 0.01,
+    steps: int = 500,
+    x0: float = 0.0,
+    *,
+    lang: str = "en",
+) -> OptimizerRun:
+    """Minimise f with a torch.optim optimizer: zero_grad, forward, backward, step.
+
+    The optimizer gets the registry's default hyper-parameters and the given learning rate.
+
+    Raises:
+        Refusal: an unknown optimizer, a learning rate outside its range, a step count outside
+            1..MAX_STEPS, or non-finite or too large numbers.
+    """
+    setup = _setup(a, b, c, x0, optimizer, lr, steps)
+    spec = setup.spec
+    p = Printer()
+
+    x = torch.tensor(setup.start, requires_grad=True)
+    path, failed_on = run_loop(spec, setup.kwargs, setup.coefficients, x, setup.steps, zero=True)
+    with torch.no_grad():
+        final_f = quadratic(x, *setup.coefficients)
+        f64 = quadratic(x.double(), *setup.coefficients)
+    p("x =", x.detach())
+    p("f(x) =", final_f)
+    p("x.item() =", x.item())
+    code = f"""
+{setup.prologue().strip()}
+{loop_code(spec, setup.constructor, setup.steps, "path", zero=True).strip()}
+with torch.no_grad():
+    print("x =", x.detach())
+    print("f(x) =", f(x))
+    print("x.item() =", x.item())
+"""
+    loop = p.cell(text("lab_cell_loop", lang, name=spec.name), code)
+    p(f64)
+    code = """
+with torch.no_grad():
+    print(f(x.double()))
+"""
+    precision = p.cell(text("lab_cell_precision", lang), code)
+    runaway = _runaway(path, failed_on, setup, lang)
+    a, b, c = setup.coefficients
+    return OptimizerRun(
+        a=a,
+        b=b,
+        c=c,
+        optimizer=spec.id,
+        name=spec.name,
+        path=tuple(path),
+        x=x.item(),
+        f=final_f.item(),
+        x_repr=repr(x.detach()),
+        f_repr=repr(final_f),
+        f_float64=f64.item(),
+        minimum=minimiser(a, b),
+        diverged=bool(runaway),
+        runaway=runaway,
+        notes=tuple(shape_notes(a, b, lang)) + budget_notes(spec, setup.steps, setup.asked, lang),
+        cells=(loop, precision),
+    )
