@@ -13,6 +13,7 @@ from typing import Protocol
 
 import plotly.graph_objects as go
 
+from core.figures.paths import frame_steps
 from core.problems.parabola import curve, formula, plottable
 from core.text.i18n import text
 
@@ -170,12 +171,6 @@ def accumulation_figure(result: TwoLoops, lang: str = "en") -> go.Figure:
     return _layout(fig, text("lab_fig_accumulation_title", lang), text("lab_axis_step", lang), "x")
 
 
-def _frame_indices(n: int) -> list[int]:
-    if n <= MAX_FRAMES:
-        return list(range(n))
-    return sorted({round(i * (n - 1) / (MAX_FRAMES - 1)) for i in range(MAX_FRAMES)})
-
-
 def _player(frames_at: Sequence[int], lang: str) -> dict[str, list[dict]]:
     """The play and pause buttons and the slider over the frames, as layout settings."""
     animate = {"frame": {"duration": 60, "redraw": False}, "transition": {"duration": 0}}
@@ -212,7 +207,7 @@ def descent_figure(result: Descent, lang: str = "en") -> go.Figure:
     pad = max(0.15 * (hi - lo), 1.0)
     curve_x, curve_f = curve(a, b, c, lo - pad, hi + pad)
     values = [a * v * v + b * v + c for v in path]
-    frames_at = _frame_indices(len(path))
+    frames_at = frame_steps(len(path) - 1, MAX_FRAMES)
 
     def marker(t: int) -> go.Scatter:
         return go.Scatter(
