@@ -123,6 +123,13 @@ def show_cells(cells: Sequence[lab.Cell], wrap: bool = False) -> None:
             st.code(cell.output, language="text", wrap_lines=True)
 
 
+def side_by_side(left: lab.Cell, right: lab.Cell) -> None:
+    """Two cells to compare, in two columns."""
+    for column, cell in zip(st.columns(2), (left, right), strict=True):
+        with column:
+            show_cells([cell], wrap=True)
+
+
 def chart(fig: go.Figure) -> None:
     st.plotly_chart(fig, width="stretch", theme=None, config=CHART_CONFIG)
 
@@ -190,12 +197,9 @@ def gradients_accumulate(a: float, b: float, c: float) -> None:
     )
     acc = compute(_accumulation, a, b, c, x0, lr, count)
     if acc:
-        show_cells(acc.cells[:1])
-        left, right = st.columns(2)
-        with left:
-            show_cells(acc.cells[1:2], wrap=True)
-        with right:
-            show_cells(acc.cells[2:], wrap=True)
+        adds_up, leaves_grad, with_zero, without_zero = acc.cells
+        side_by_side(adds_up, leaves_grad)
+        side_by_side(with_zero, without_zero)
         for note in acc.notes:
             st.warning(note)
         chart(figures.accumulation_figure(acc, lang))
@@ -220,10 +224,11 @@ def the_optimizer_loop(a: float, b: float, c: float) -> None:
             st.warning(note)
         if run.runaway:
             st.error(run.runaway)
-        show_cells(run.cells[:1])
+        tutorial, precision = run.cells
+        show_cells([tutorial])
         chart(figures.descent_figure(run, lang))
         if not run.diverged:  # the float64 check only means something near a minimum
-            show_cells(run.cells[1:])
+            show_cells([precision])
 
 
 lang = st.session_state.get("lang", "en")

@@ -8,6 +8,7 @@ import math
 import re
 import subprocess
 import sys
+import tokenize
 from pathlib import Path
 
 import pytest
@@ -19,7 +20,7 @@ from core.optim.optimizers import OPTIMIZERS
 from core.problems.parabola import PLOT_POINTS
 from core.text.refusal import Refusal
 from core.tutorials import autograd_lab as lab
-from core.tutorials import lab_loop
+from core.tutorials import lab_training
 
 PAGE = "../app_pages/autograd_lab.py"
 
@@ -49,11 +50,11 @@ def test_higher_order_gives_the_tutorial_derivatives():
     assert (result.first, result.second) == (-2.0, 2.0)
 
 
-def test_several_inputs_give_the_tutorial_tuples():
+def test_several_inputs_give_the_tutorial_gradients():
     result = lab.several_inputs()  # x1 = 1, x2 = 2
-    assert result.grad_y1 == "(tensor(2.), tensor(1.))"
-    assert result.grad_both == "(tensor(3.), tensor(2.))"
-    assert result.grad_sum == result.grad_both
+    assert result.grad_y1 == "tensor(2.) tensor(1.)"
+    assert result.grad_both == "tensor(3.) tensor(2.)"
+    assert result.grad_sum == "(tensor(3.), tensor(2.))"  # the gradient of y1 + y2
     assert result.grad_y1_values == (2.0, 1.0)
     assert result.grad_both_values == (3.0, 2.0)
     assert result.retained == "tensor(4.) tensor(2.)"
@@ -68,8 +69,7 @@ def test_sgd_loop_gives_the_tutorial_result():
     assert result.x == pytest.approx(1.0, abs=1e-4)
     assert len(result.path) == 501
     assert not result.diverged and not result.notes and not result.runaway
-    output = result.cells[0].output.splitlines()
-    assert output[:2] == ["x = tensor(1.0000)", "f(x) = tensor(0.)"]
+    assert result.cells[0].output == "y= tensor(0.) ; x= tensor(1.0000)"
 
 
 def test_the_loop_matches_a_hand_written_tutorial_loop():
@@ -81,6 +81,95 @@ def test_the_loop_matches_a_hand_written_tutorial_loop():
         y.backward()
         optimizer.step()
     assert lab.optimizer_loop().x == x.item()
+
+
+# ---------------------------------------------------------------------------------------------
+# The tutorial as it reads: its spellings and its print lines, printed as it prints them
+
+# The print lines of the tutorial's cells, and the line each prints with the default inputs.
+TUTORIAL_LINES = {
+    "print(dy_dx)": "tensor(-2.)",  # part 1: backward() on a scalar
+    "print(dy_dx.data)": "tensor(-2.)",  # part 2: torch.autograd.grad
+    "print(dy2_dx2.data)": "tensor(2.)",
+    "print(dy1_dx1,dy1_dx2)": "tensor(2.) tensor(1.)",
+    "print(dy12_dx1,dy12_dx2)": "tensor(3.) tensor(2.)",
+    'print("y=",f(x).data,";","x=",x.data)': "y= tensor(0.) ; x= tensor(1.0000)",  # part 3
+}
+
+
+def _tutorial_cells(lang="en"):
+    """The first cell of every section that shows the tutorial's code, with the default inputs."""
+    sections = (lab.scalar_backward, lab.higher_order, lab.several_inputs, lab.optimizer_loop)
+    return [fn(lang=lang).cells[0] for fn in sections]
+
+
+@pytest.mark.parametrize(("statement", "line"), list(TUTORIAL_LINES.items()))
+def test_the_tutorials_print_lines_print_as_the_tutorial_prints_them(statement, line):
+    (cell,) = [cell for cell in _tutorial_cells() if statement in cell.code.splitlines()]
+    printed = [code for code in cell.code.splitlines() if code.startswith("print(")]
+    assert cell.output.splitlines()[printed.index(statement)] == line
+
+
+@pytest.mark.parametrize(
+    "spelling",
+    [
+        "y = a*torch.pow(x,2) + b*x + c",
+        "y.backward(gradient = gradient)",
+        "z = torch.sum(y*gradient)",
+        "dy_dx = torch.autograd.grad(y,x,create_graph=True)[0]",
+        "dy2_dx2 = torch.autograd.grad(dy_dx,x)[0]",
+        "(dy1_dx1,dy1_dx2) = torch.autograd.grad(outputs=y1,inputs = [x1,x2],retain_graph = True)",
+        "(dy12_dx1,dy12_dx2) = torch.autograd.grad(outputs=[y1,y2],inputs = [x1,x2])",
+        "optimizer = torch.optim.SGD(params=[x],lr = 0.01)",
+        "    result = a*torch.pow(x,2) + b*x + c",
+        "x = torch.tensor(0.0,requires_grad = True) # x需要被求导",
+        "a = torch.tensor(1.0)",
+    ],
+)
+def test_the_chinese_page_shows_the_tutorials_own_lines(spelling):
+    sections = (lab.scalar_backward, lab.nonscalar_backward, lab.higher_order, lab.optimizer_loop)
+    codes = [cell.code for fn in (*sections, lab.several_inputs) for cell in fn(lang="zh").cells]
+    assert any(spelling in code.splitlines() for code in codes), spelling
+
+
+def test_autograd_grad_leaves_grad_alone_while_backward_adds_up():
+    result = lab.accumulation()
+    adds_up, leaves_grad = result.cells[:2]
+    assert adds_up.output.splitlines() == ["tensor(-2.)", "tensor(-4.)"]
+    assert leaves_grad.output.splitlines() == ["tensor(-2.) None", "tensor(-2.) None"]
+    assert result.grad_left_alone == "None"
+    # What the cell shows, by hand: autograd.grad twice, .grad untouched; backward() twice, summed.
+    x = torch.tensor(0.0, requires_grad=True)
+    y = x**2 - 2 * x + 1
+    torch.autograd.grad(y, x, retain_graph=True)
+    torch.autograd.grad(y, x, retain_graph=True)
+    assert x.grad is None
+    y.backward(retain_graph=True)
+    y.backward()
+    assert x.grad.item() == 2 * result.grad_once_value
+
+
+WORD = re.compile(r"[A-Za-z]{2,}")  # a comment with no word of two letters is math, f(x) = a*x**2
+
+
+def _comments(code):
+    return [tok.string for tok in _tokens(code) if tok.type == tokenize.COMMENT]
+
+
+def _tokens(code):
+    return list(tokenize.generate_tokens(io.StringIO(code).readline))
+
+
+def _code_alone(code):
+    """The code without its comments (and the blank lines they leave), token by token."""
+    ignored = {tokenize.COMMENT, tokenize.NL}
+    return [(tok.type, tok.string) for tok in _tokens(code) if tok.type not in ignored]
+
+
+def test_the_check_on_code_without_comments_sees_a_change_of_code():
+    assert _code_alone("x = 1  # one\n# two\n") == _code_alone("x = 1  # 一\n# 二\n")
+    assert _code_alone("x = 1\n") != _code_alone("x = 2\n")
+    assert _comments("x = 1  # one\ny = '# not a comment'\n") == ["# one"]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -141,16 +230,17 @@ def test_shown_code_prints_the_shown_output(fn, kwargs):
 def test_every_optimizer_runs_the_code_it_shows(oid):
     result = lab.optimizer_loop(optimizer=oid, lr=0.05, steps=20)
     assert result.name == OPTIMIZERS[oid].name
-    assert f"torch.optim.{OPTIMIZERS[oid].cls.__name__}([x], lr=0.05" in result.cells[0].code
+    name = OPTIMIZERS[oid].cls.__name__
+    assert f"torch.optim.{name}(params=[x],lr = 0.05" in result.cells[0].code
     assert _printed(result.cells) == [cell.output for cell in result.cells]
     assert len(result.path) == 21
 
 
 def test_optimizer_code_writes_the_registry_settings_that_differ_from_torch():
     code = lab.optimizer_loop(optimizer="nesterov", steps=1).cells[0].code
-    assert "torch.optim.SGD([x], lr=0.01, momentum=0.9, nesterov=True)" in code
+    assert "torch.optim.SGD(params=[x],lr = 0.01,momentum = 0.9,nesterov = True)\n" in code
     code = lab.optimizer_loop(optimizer="sgd", steps=1).cells[0].code
-    assert "torch.optim.SGD([x], lr=0.01)\n" in code  # weight_decay=0.0 is torch's default
+    assert "torch.optim.SGD(params=[x],lr = 0.01)\n" in code  # weight_decay=0.0 is torch's default
 
 
 def test_operations_table_matches_its_code():
@@ -370,9 +460,9 @@ def test_a_parabola_without_minimum_says_so(a, b, message):
 
 
 def test_descent_animation_is_subsampled():
-    fig = figures.descent_figure(lab.optimizer_loop(steps=3000))
+    fig = figures.descent_figure(lab.optimizer_loop(steps=1800))
     assert len(fig.frames) == figures.MAX_FRAMES
-    assert fig.frames[0].name == "0" and fig.frames[-1].name == "3000"
+    assert fig.frames[0].name == "0" and fig.frames[-1].name == "1800"
     assert len(fig.layout.sliders[0].steps) == figures.MAX_FRAMES
     short = figures.descent_figure(lab.optimizer_loop(steps=10))
     assert [f.name for f in short.frames] == [str(t) for t in range(11)]
@@ -432,23 +522,23 @@ def test_page_shows_the_tutorial_numbers(page):
         "tensor([[-2., -2.],\n        [ 0.,  2.]])",
         "RuntimeError: grad can be implicitly created only for scalar outputs",
         "tensor(2.)",
-        "(tensor(2.), tensor(1.))",
-        "(tensor(3.), tensor(2.))",
         "RuntimeError: Trying to backward through the graph a second time",
-        "x = tensor(1.0000)\nf(x) = tensor(0.)",
     ):
         assert expected in text, expected
+    lines = text.splitlines()
+    for line in TUTORIAL_LINES.values():
+        assert line in lines, line  # the tutorial's print lines, as whole lines
     assert not page.error
     assert len(page.get("plotly_chart")) == 4
-    assert "x = torch.tensor(0.0, requires_grad=True)" in _page(page)
+    assert "x = torch.tensor(0.0,requires_grad = True)" in _page(page)
 
 
 def test_page_recomputes_when_x_changes(page):
     page.number_input(key="lab_x").set_value(3).run()
     assert not page.exception
-    scalar = [c.value for c in page.code if "f.backward()\nprint(x.grad)" in c.value]
+    scalar = [c.value for c in page.code if "y.backward()\ndy_dx = x.grad\nprint(dy_dx)" in c.value]
     assert scalar  # the code follows the input...
-    assert "x = torch.tensor(3.0, requires_grad=True)" in _page(page)
+    assert "x = torch.tensor(3.0,requires_grad = True)" in scalar[0]
     outputs = [c.value for c in page.code if c.language == "text"]
     assert "tensor(4.)" in outputs  # ...and so does the result: 2·3 - 2
 
@@ -456,10 +546,10 @@ def test_page_recomputes_when_x_changes(page):
 def test_page_coefficients_feed_the_sections(page):
     page.number_input(key="lab_a").set_value(2).run()
     assert not page.exception
-    assert "a, b, c = 2.0, -2.0, 1.0" in _page(page)
+    assert "a = torch.tensor(2.0)\nb = torch.tensor(-2.0)\nc = torch.tensor(1.0)" in _page(page)
     # f' = 4x - 2: x.grad at x = 0 stays -2, f'' becomes 4.
-    outputs = [c.value for c in page.code if c.language == "text"]
-    assert "tensor(4.)" in outputs
+    lines = "\n".join(c.value for c in page.code if c.language == "text").splitlines()
+    assert "tensor(4.)" in lines
     assert "2x^2 - 2x + 1" in _page(page)
 
 
@@ -467,7 +557,7 @@ def test_page_shows_bad_matrix_as_an_error(page):
     page.text_input(key="lab_matrix").input("[[0, 0], [1, 2").run()
     assert not page.exception
     assert any("does not parse" in e.value for e in page.error)
-    assert "x = tensor(1.0000)" in _page(page)  # the other sections still render
+    assert "y= tensor(0.) ; x= tensor(1.0000)" in _page(page)  # the other sections still render
 
 
 def test_page_shows_divergence_as_a_message(page):
@@ -482,7 +572,7 @@ def test_page_shows_divergence_as_a_message(page):
 def test_page_runs_another_optimizer(page):
     page.selectbox(key="lab_optimizer").set_value("adam").run()
     assert not page.exception
-    assert "torch.optim.Adam([x], lr=0.01)" in _page(page)
+    assert "torch.optim.Adam(params=[x],lr = 0.01)" in _page(page)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -494,17 +584,21 @@ MATH = re.compile(r"f'*\(x\)|x = \S+")  # legend names that are pure math: f(x),
 
 
 @pytest.mark.parametrize(("fn", "kwargs"), SECTIONS, ids=lambda v: getattr(v, "__name__", None))
-def test_chinese_changes_the_captions_only(fn, kwargs):
+def test_chinese_changes_the_captions_and_comments_only(fn, kwargs):
     en, zh = fn(**kwargs).cells, fn(**kwargs, lang="zh").cells
-    assert [c.code for c in zh] == [c.code for c in en]
+    assert [_code_alone(c.code) for c in zh] == [_code_alone(c.code) for c in en]
     assert [_mask(c.output) for c in zh] == [_mask(c.output) for c in en]
     for cell in zh:
         assert CJK.search(cell.caption), cell.caption
-    assert not any(CJK.search(c.caption) for c in en)
+        for remark in _comments(cell.code):  # Chinese, or pure math such as f(x) = a*x**2
+            assert CJK.search(remark) or not WORD.search(remark), remark
+    for cell in en:
+        assert not CJK.search(cell.caption), cell.caption
+        assert not any(CJK.search(remark) for remark in _comments(cell.code)), cell.code
 
 
 def test_chinese_captions_keep_their_numbers():
-    assert "2·a·x + b = 4" in lab.scalar_backward(x=3, lang="zh").cells[1].caption
+    assert "2·a·x + b = 4" in lab.scalar_backward(x=3, lang="zh").cells[0].caption
     assert "Adam" in lab.optimizer_loop(optimizer="adam", steps=5, lang="zh").cells[0].caption
 
 
@@ -684,8 +778,12 @@ def test_page_in_chinese_has_chinese_in_every_word(page):
     assert not any(CJK.search(shown) for shown in english)
     # Nothing is left as it reads in English.
     assert not set(texts + labels) & set(english)
-    # The numbers and the code are the same in both languages.
-    assert [_mask(c.value) for c in at.code] == [_mask(c.value) for c in page.code]
+    # The numbers and the code are the same in both languages; only the comments differ.
+    assert [_code_alone(c.value) for c in at.code if c.language == "python"] == [
+        _code_alone(c.value) for c in page.code if c.language == "python"
+    ]
+    outputs = [[_mask(c.value) for c in app.code if c.language == "text"] for app in (at, page)]
+    assert outputs[0] == outputs[1]
     assert at.title[0].value == "自动求导实验室"
     for spec in (json.loads(chart.proto.spec) for chart in at.get("plotly_chart")):
         assert CJK.search(spec["layout"]["title"]["text"])
@@ -723,8 +821,10 @@ def test_a_run_that_turns_nan_stops_computing(monkeypatch):
     """NaN is absorbing (every update adds to x), so the Lab stops running a loop once x is NaN:
     a diverged L-BFGS once ran a full line search on every one of thousands of NaN steps."""
     evaluations = []
-    quadratic = lab_loop.quadratic
-    monkeypatch.setattr(lab_loop, "quadratic", lambda *a: evaluations.append(1) or quadratic(*a))
+    quadratic = lab_training.quadratic
+    monkeypatch.setattr(
+        lab_training, "quadratic", lambda *a: evaluations.append(1) or quadratic(*a)
+    )
     result = lab.optimizer_loop(**HUGE_LBFGS, steps=160)  # the most the work budget allows
     assert len(result.path) == 161 and math.isnan(result.path[2]) and math.isnan(result.path[-1])
     assert "nan" in result.runaway

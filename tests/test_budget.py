@@ -129,7 +129,7 @@ def test_the_labs_lbfgs_loop_is_shortened_to_its_worst_case_within_the_budget(la
     assert budget.WORK_BUDGET == 4_000
     result = autograd_lab.optimizer_loop(optimizer="lbfgs", steps=500, lang=lang)
     assert len(result.path) == 161
-    assert "for step in range(160):" in result.cells[0].code
+    assert "for i in range(160):" in result.cells[0].code
     assert any(words in note for note in result.notes), result.notes
     sgd = autograd_lab.optimizer_loop(optimizer="sgd", steps=500, lang=lang)
     assert len(sgd.path) == 501 and not any("160" in note for note in sgd.notes)
@@ -150,7 +150,7 @@ def test_any_labs_loop_runs_at_most_the_budget_with_a_note(lang, optimizer):
     asked, fit = autograd_lab.MAX_STEPS, budget.WORK_BUDGET
     result = autograd_lab.optimizer_loop(optimizer=optimizer, steps=asked, lang=lang)
     assert len(result.path) == fit + 1
-    assert f"for step in range({fit}):" in result.cells[0].code
+    assert f"for i in range({fit}):" in result.cells[0].code
     words = LAB_TRIMMED[lang].format(steps=fit, asked=asked)
     assert any(words in note for note in result.notes), result.notes
 

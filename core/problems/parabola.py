@@ -14,10 +14,14 @@ PLOT_POINTS = 201  # points of a plotted curve
 HUGE = 1e6  # |x| beyond this counts as running away (and is left out of the plots)
 
 
-def quadratic(x: torch.Tensor, a: float, b: float, c: float) -> torch.Tensor:
-    """f(x), as every Lab section writes it. The x**2 term stays in the graph even when a = 0, so
-    f' always has a grad_fn and f'' = 0 comes out instead of an error."""
-    return a * x**2 + b * x + c
+Coefficient = float | torch.Tensor
+
+
+def quadratic(x: torch.Tensor, a: Coefficient, b: Coefficient, c: Coefficient) -> torch.Tensor:
+    """f(x), as the tutorial writes it: `a*torch.pow(x,2) + b*x + c`. The Lab's sections pass the
+    coefficients as the tutorial's 0-d tensors, the charts as floats. The x² term stays in the
+    graph even when a = 0, so f' always has a grad_fn and f'' = 0 comes out instead of an error."""
+    return a * torch.pow(x, 2) + b * x + c
 
 
 def minimiser(a: float, b: float) -> float | None:

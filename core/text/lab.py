@@ -1,9 +1,10 @@
 """Words of the Autograd Lab, in English and Simplified Chinese.
 
 Keys: lab_s<n>_* (the page's sections), lab_cell_* (the sentence above each code cell),
-lab_err_* (bad input), lab_name_* (input names inside messages), lab_note_* and lab_runaway_*
-(warnings about a run), lab_fig_* and lab_axis_* (charts). Code, torch's output and pure math
-(f(x), x = 0) are not text and stay out of this table.
+lab_code_* (the comments inside the code: the Chinese ones are the tutorial's own), lab_err_*
+(bad input), lab_name_* (input names inside messages), lab_note_* and lab_runaway_* (warnings
+about a run), lab_fig_* and lab_axis_* (charts). Code, torch's output and pure math (f(x), x = 0)
+are not text and stay out of this table.
 """
 
 LAB_TEXT: dict[str, tuple[str, str]] = {
@@ -60,58 +61,59 @@ LAB_TEXT: dict[str, tuple[str, str]] = {
     # 2. backward() on a scalar
     "lab_s2_header": ("2. backward() on a scalar", "2. 对标量调用 backward()"),
     "lab_s2_text": (
-        "Calling `backward()` on a scalar computes its derivative with respect to every leaf "
-        "tensor. The derivative is the slope of the tangent line.",
-        "对标量调用 `backward()`，会计算它对每个叶子张量的导数。导数就是切线的斜率。",
-    ),
-    "lab_cell_forward": (
-        "Compute f from x. The result is a 0-dimensional tensor (a scalar) with a grad_fn.",
-        "由 x 计算 f。结果是一个带有 grad_fn 的 0 维张量（标量）。",
+        "The tutorial's first example: `backward()` on a scalar computes its derivative with "
+        "respect to every leaf tensor and stores it in that tensor's `.grad`. The derivative is "
+        "the slope of the tangent.",
+        "教程的第一个例子：在标量张量上调用 `backward()`，求得的梯度存放在对应自变量张量的 "
+        "`grad` 属性中。导数就是切线的斜率。",
     ),
     "lab_cell_backward": (
-        "backward() runs the chain rule from f back to every leaf and stores df/dx in x.grad: "
-        "here 2·a·x + b = {value}.",
-        "backward() 从 f 出发，按链式法则反向传播到每个叶子节点，并把 df/dx 存入 x.grad："
-        "这里是 2·a·x + b = {value}。",
+        "The tutorial's code with your numbers: y.backward() puts dy/dx into x.grad, here "
+        "2·a·x + b = {value}.",
+        "教程原代码（代入你设定的数值）：y.backward() 求出 dy/dx 并存入 x.grad，"
+        "这里 dy/dx = 2·a·x + b = {value}。",
+    ),
+    "lab_cell_forward": (
+        "y itself is a 0-dimensional tensor (a scalar) with a grad_fn: the record of how it was "
+        "computed, which backward() went back through.",
+        "y 本身是一个 0 维张量（标量），带有 grad_fn：它记录了 y 是怎样算出来的，"
+        "backward() 正是沿着它往回求导。",
     ),
     # 3. backward() on a non-scalar
     "lab_s3_header": ("3. backward() on a non-scalar", "3. 对非标量调用 backward()"),
     "lab_s3_text": (
-        "When x is a tensor, so is f(x). `backward()` then needs a `gradient` argument of the same "
-        "shape: it computes the gradient of the weighted sum `(f * gradient).sum()`, a "
-        "vector-Jacobian product.",
-        "当 x 是张量时，f(x) 也是张量。这时 `backward()` 需要一个形状相同的 `gradient` 参数："
-        "它计算加权和 `(f * gradient).sum()` 的梯度，即向量-雅可比积。",
+        "When x is a matrix, so is y. `backward()` then needs a `gradient` argument of y's "
+        "shape: it back-propagates the scalar `torch.sum(y*gradient)`, a vector-Jacobian "
+        "product.",
+        "x 是矩阵时，y 也是矩阵。这时调用 `backward()` 要传入一个和 y 同形状的 `gradient` "
+        "参数张量：相当于用它与 y 逐元素相乘再求和，得到标量 `torch.sum(y*gradient)` 后再反向"
+        "传播，也就是向量-雅可比积。",
     ),
-    "lab_s3_weights": (
-        "gradient (weights, same shape as x)",
-        "gradient（权重，形状与 x 相同）",
-    ),
+    "lab_s3_weights": ("gradient (same shape as x)", "gradient（形状与 x 相同）"),
     "lab_s3_caption": (
         "Numbers in square brackets, up to {dims} dimensions and {count} numbers.",
         "把数字写在方括号中，最多 {dims} 维、{count} 个数。",
     ),
-    "lab_cell_elementwise": (
-        "The same f applied to a tensor gives a tensor of the same shape: one f per element.",
-        "把同一个 f 作用于张量，得到形状相同的张量：每个元素对应一个 f 值。",
+    "lab_cell_vjp": (
+        "The tutorial's code: y.backward(gradient = gradient), one weight per element of y. "
+        "x.grad is the vector-Jacobian product; each element of y depends on its own x only, "
+        "so element by element it is gradient * (2·a·x + b).",
+        "教程原代码：y.backward(gradient = gradient)，gradient 为 y 的每个元素各给一个权重。"
+        "x.grad 就是向量-雅可比积；由于 y 的每个元素只依赖于对应的那个 x，"
+        "逐元素来看它等于 gradient * (2·a·x + b)。",
     ),
     "lab_cell_needs_scalar": (
-        "backward() without arguments only works for a scalar: torch would have to guess how "
-        "to combine the outputs into one number.",
-        "不带参数的 backward() 只适用于标量：否则 torch 就得猜测如何把多个输出合成一个数。",
-    ),
-    "lab_cell_vjp": (
-        "Pass `gradient`, a tensor of f's shape with one weight per output: x.grad becomes "
-        "the vector-Jacobian product w·J, here w * (2·a·x + b) element by element because "
-        "each f depends on its own x only.",
-        "传入 `gradient`：一个与 f 形状相同、每个输出对应一个权重的张量。x.grad 就成为"
-        "向量-雅可比积 w·J；由于每个 f 只依赖于自己的 x，这里逐元素等于 w * (2·a·x + b)。",
+        "Without `gradient`, backward() only works on a scalar: torch will not guess how to "
+        "combine the elements of y into one number.",
+        "不传 `gradient` 时，backward() 只能用于标量：torch 不会替你决定如何把 y 的各个元素合成"
+        "一个数。",
     ),
     "lab_cell_weighted_sum": (
-        "The same numbers come from an ordinary scalar backward() of the weighted sum "
-        "(f * w).sum(): the gradient argument is those weights.",
-        "对加权和 (f * w).sum() 做普通的标量 backward()，得到的数完全相同："
-        "gradient 参数就是这些权重。",
+        "The tutorial's next cell: the same gradient from an ordinary scalar backward() of "
+        "z = torch.sum(y*gradient). The `gradient` argument is exactly these weights.",
+        "教程的下一段代码：非标量的反向传播可以用标量的反向传播实现。对 "
+        "z = torch.sum(y*gradient) 做普通的标量反向传播，得到的 x_grad 完全相同，"
+        "`gradient` 参数就是这些权重。",
     ),
     # 4. torch.autograd.grad and higher derivatives
     "lab_s4_header": (
@@ -127,38 +129,45 @@ LAB_TEXT: dict[str, tuple[str, str]] = {
     "lab_plot_from": ("plot from", "绘图起点"),
     "lab_plot_to": ("plot to", "绘图终点"),
     "lab_cell_grad": (
-        "torch.autograd.grad returns the gradient instead of storing it in .grad. With "
-        "create_graph=True the result is itself part of a graph (it has a grad_fn)...",
-        "torch.autograd.grad 直接返回梯度，而不是存入 .grad。设置 create_graph=True 时，"
-        "结果本身也是计算图的一部分（它有 grad_fn）……",
+        "The tutorial's code: the first derivative with create_graph=True, then the derivative "
+        "of that. Printing .data shows the values alone.",
+        "教程原代码：先设置 create_graph=True 求一阶导数，再对它求二阶导数。打印 .data "
+        "只显示数值。",
     ),
     "lab_cell_second": (
-        "... so it can be differentiated again: f''(x) = 2·a = {value}.",
-        "……因此可以再次求导，得到二阶导数：f''(x) = 2·a = {value}。",
+        "Without .data: dy_dx carries a grad_fn, because create_graph=True recorded how it was "
+        "computed, and that is what let the second call differentiate it. dy2_dx2, computed "
+        "without create_graph, has none. f''(x) = 2·a = {value}.",
+        "去掉 .data 再打印：dy_dx 带有 grad_fn，因为 create_graph=True 记录了它的计算过程，"
+        "第二次调用才能对它求导；求 dy2_dx2 时没有设置 create_graph，所以它没有 grad_fn。"
+        "二阶导数 f''(x) = 2·a = {value}。",
     ),
     "lab_cell_curves": (
-        "For the plot, the same calls on {points} points at once. Each f(xs[i]) depends only on "
-        "xs[i], so the gradient of the sum holds every f'(xs[i]).",
-        "为了作图，在 {points} 个点上一次性做同样的调用。每个 f(xs[i]) 只依赖于 xs[i]，"
-        "所以和的梯度中包含了每一个 f'(xs[i])。",
+        "For the chart, the same calls on {points} points at once. Each ys[i] depends only on "
+        "xs[i], so the gradient of ys.sum() holds the derivative at every point.",
+        "为了作图，在 {points} 个点上一次完成同样的调用。ys[i] 只依赖于 xs[i]，"
+        "所以 ys.sum() 的梯度中正好包含每个点处的导数。",
     ),
-    # 5. Several inputs and outputs
+    # 5. Several independent and dependent variables
     "lab_s5_header": ("5. Several inputs and outputs", "5. 多个输入与输出"),
     "lab_s5_text": (
-        "y1 = x1 · x2 and y2 = x1 + x2, differentiated with respect to both inputs.",
-        "y1 = x1 · x2 和 y2 = x1 + x2，分别对两个输入求导。",
+        "The tutorial's y1 = x1 · x2 and y2 = x1 + x2, differentiated with respect to both x1 "
+        "and x2.",
+        "教程中的 y1 = x1 · x2 与 y2 = x1 + x2，同时对自变量 x1、x2 求导。",
     ),
     "lab_cell_one_output": (
-        "Gradients of one output with respect to several inputs: ∂y1/∂x1 = x2 and "
-        "∂y1/∂x2 = x1. retain_graph=True keeps the graph for the next call.",
-        "一个输出对多个输入的梯度：∂y1/∂x1 = x2，∂y1/∂x2 = x1。"
-        "retain_graph=True 会保留计算图，供下一次调用使用。",
+        "The tutorial's code: the gradients of one output with respect to several inputs "
+        "(∂y1/∂x1 = x2, ∂y1/∂x2 = x1; retain_graph = True keeps the graph for the next call), "
+        "then of several outputs at once, which adds their gradients up.",
+        "教程原代码：先求一个因变量对多个自变量的导数（∂y1/∂x1 = x2，∂y1/∂x2 = x1；"
+        "retain_graph = True 保留计算图，供下一次调用使用），再同时对多个因变量求导，"
+        "相当于把它们的梯度相加。",
     ),
     "lab_cell_two_outputs": (
-        "Several outputs at once: their gradients are summed (grad_outputs defaults to ones), "
-        "exactly the gradient of y1 + y2.",
-        "同时对多个输出求梯度：它们的梯度会相加（grad_outputs 默认全为 1），"
-        "恰好等于 y1 + y2 的梯度。",
+        "The summed gradients are exactly the gradient of y1 + y2. The call above freed the "
+        "graph, so y1 and y2 are computed again first.",
+        "相加后的梯度正好等于 y1 + y2 的梯度。上面的调用已经释放了计算图，所以先重新算出 "
+        "y1 和 y2。",
     ),
     "lab_cell_freed": (
         "Without retain_graph, backward() frees the values the graph saved (here x1 and x2 "
@@ -176,16 +185,28 @@ LAB_TEXT: dict[str, tuple[str, str]] = {
     # 6. Gradients accumulate
     "lab_s6_header": ("6. Gradients accumulate", "6. 梯度累加"),
     "lab_s6_text": (
-        "`backward()` adds to `.grad`; nothing resets it. That is why every training loop calls "
-        "`optimizer.zero_grad()`. The same SGD run, with and without it:",
-        "`backward()` 会累加到 `.grad` 上，不会自动清零。所以每个训练循环都要调用 "
-        "`optimizer.zero_grad()`。下面是同一次 SGD 运行调用与不调用它的对比：",
+        "Tutorials often say that gradients accumulate and must be zeroed. That is true of "
+        "`backward()`: it adds into `.grad` and nothing resets it, which is why a training loop "
+        "calls `optimizer.zero_grad()` before each `backward()`. `torch.autograd.grad` only "
+        "returns gradients and never touches `.grad`, so it needs no zeroing. First the two "
+        "side by side, then the same SGD loop with and without zero_grad():",
+        "常听到“梯度会累加，所以要清零”，这其实说的是 `backward()`：它把梯度累加到 `.grad` 上，"
+        "不会自动清零，所以训练循环要在每次 `backward()` 之前调用 `optimizer.zero_grad()`。"
+        "`torch.autograd.grad` 只返回梯度，从不改动 `.grad`，因此不需要清零。"
+        "下面先把两者并排对比，再看同一个 SGD 循环调用与不调用 zero_grad() 的区别：",
     ),
     "lab_cell_adds_up": (
         "backward() adds into x.grad rather than overwriting it: a second call on the same "
         "graph (kept with retain_graph=True) doubles it.",
         "backward() 会累加到 x.grad 上，而不是覆盖它：在同一个计算图上"
         "（用 retain_graph=True 保留）再调用一次，梯度就翻倍。",
+    ),
+    "lab_cell_grad_leaves_grad": (
+        "torch.autograd.grad returns the gradient and leaves x.grad alone: called twice, it "
+        "gives the same value both times, and x.grad is still None. Only backward() needs "
+        "zero_grad().",
+        "torch.autograd.grad 只返回梯度，不改动 x.grad：调用两次，两次结果相同，"
+        "x.grad 始终是 None。只有 backward() 才需要 zero_grad()。",
     ),
     "lab_cell_with_zero": (
         "The training loop zeroes the gradients before each backward(): every step uses the "
@@ -198,26 +219,65 @@ LAB_TEXT: dict[str, tuple[str, str]] = {
         "如果忘了 zero_grad()，每一步用的都是此前所有梯度之和：x 会冲过最小值，"
         "在它周围来回摆动，而不会稳定下来。",
     ),
-    # 7. The optimizer loop
-    "lab_s7_header": ("7. The optimizer loop", "7. 优化器循环"),
+    # 7. The tutorial's optimizer loop
+    "lab_s7_header": (
+        "7. The minimum, with autograd and an optimizer",
+        "7. 利用自动微分和优化器求最小值",
+    ),
     "lab_s7_text": (
-        "Putting it together: a `torch.optim` optimizer moves x downhill. Each step: zero the "
-        "gradients, compute f, `backward()`, `step()`.",
-        "综合起来：`torch.optim` 优化器让 x 沿下坡移动。每一步：梯度清零、计算 f、"
-        "`backward()`、`step()`。",
+        "The tutorial's last example puts it together: a `torch.optim` optimizer moves x "
+        "downhill. Each step: zero the gradients, compute y, `backward()`, `step()`.",
+        "教程的最后一个例子把前面的内容串了起来：用 `torch.optim` 优化器做梯度下降，"
+        "让 x 一步步走向最小值点。"
+        "每一步依次是：梯度清零、计算 y、`backward()`、`step()`。",
     ),
     "lab_cell_loop": (
-        "The loop every PyTorch training script runs, here with {name}: zero the gradients, "
-        "compute the loss, backward(), step(). print shows 4 decimals; .item() gives the "
-        "float32 value in full.",
-        "每个 PyTorch 训练脚本都会运行的循环，这里使用 {name}：梯度清零、计算损失、backward()、"
-        "step()。print 只显示 4 位小数；.item() 给出完整的 float32 值。",
+        "The tutorial's code, here with {name}; the list path records x at every step for the "
+        "chart. print shows 4 decimals.",
+        "教程原代码，这里使用 {name}；列表 path 记下每一步的 x，供下面的图使用。"
+        "print 只显示 4 位小数。",
     ),
     "lab_cell_precision": (
-        "f(x) in float32 rounds a·x² + b·x + c to the nearest float32; the same formula at the "
-        "same x in float64 shows how far from the true minimum the run really is.",
-        "float32 下的 f(x) 会把 a·x² + b·x + c 舍入到最近的 float32 数；在同一个 x 处用 float64 "
-        "计算同一公式，才能看出这次运行离真正的最小值究竟有多远。",
+        "x.item() gives the float32 value of x in full. f(x) in float32 rounds a·x² + b·x + c "
+        "to the nearest float32; the same formula at the same x in float64 shows how far from "
+        "the true minimum the run really is.",
+        "x.item() 给出 x 完整的 float32 值。float32 下的 f(x) 会把 a·x² + b·x + c 舍入到"
+        "最近的 float32 数；在同一个 x 处用 float64 计算同一公式，才能看出这次运行离真正的"
+        "最小值还有多远。",
+    ),
+    # Comments inside the code (the Chinese ones are the tutorial's own where it has them)
+    "lab_code_x_grad": ("x is to be differentiated", "x需要被求导"),
+    "lab_code_derivative": (
+        "the derivative of f(x) = a*x**2 + b*x + c",
+        "f(x) = a*x**2 + b*x + c的导数",
+    ),
+    "lab_code_minimum": (
+        "the minimum of f(x) = a*x**2 + b*x + c",
+        "f(x) = a*x**2 + b*x + c的最小值",
+    ),
+    "lab_code_create_graph": (
+        "create_graph=True allows higher-order derivatives",
+        "create_graph 设置为 True 将允许创建更高阶的导数",
+    ),
+    "lab_code_second": ("the second derivative", "求二阶导数"),
+    "lab_code_several_inputs": (
+        "differentiate with respect to several inputs at once",
+        "允许同时对多个自变量求导数",
+    ),
+    "lab_code_several_outputs": (
+        "several outputs: their gradients are summed",
+        "如果有多个因变量，相当于把多个因变量的梯度结果求和",
+    ),
+    "lab_code_zero_grad": ("zero all the gradients", "清零所有的梯度信息"),
+    "lab_code_no_zero_grad": (
+        "no optimizer.zero_grad(): x.grad keeps adding up",
+        "没有 optimizer.zero_grad()：x.grad 会不断累加",
+    ),
+    "lab_code_path": ("x at every step, for the chart", "记下每一步的 x，供下面的图使用"),
+    "lab_code_requires_grad_": ("the same as w.requires_grad_()", "等价于 w.requires_grad_()"),
+    "lab_code_rebuild": (
+        "the call above freed the graph: compute y1 and y2 again",
+        "上面的调用已释放计算图，需要重新计算 y1 和 y2",
     ),
     # Notes about the parabola and about runs that ran away
     "lab_note_downward": (

@@ -1,12 +1,18 @@
 """The Autograd Lab: the source tutorial's sections as plain functions that run real torch.
 
+The tutorial is the chapter 自动微分机制 (2-2) of "eat_pytorch_in_20_days": backward() on scalars
+and non-scalars, torch.autograd.grad with higher-order derivatives and several variables, and an
+optimizer loop that finds a minimum. Each section shows the tutorial's code as it reads, with the
+reader's numbers, then lets the reader vary it.
+
 Each section function takes plain numbers or short strings, runs torch, and returns a frozen record
 with the values (tensors as torch prints them, floats for the plots) and `cells`: the code shown on
-the page, each with the text its `print` calls write (core.tutorials.lab_code). Captions and notes
-are in `lang` ("en" or "zh", English by default); a bad input raises `core.text.refusal.Refusal`,
-which the page says in its language. The function of most sections is the tutorial's quadratic
-f(x) = a x^2 + b x + c (core.problems.parabola), in float32 (the dtype `torch.tensor(0.0)` gets),
-so the printed numbers are the tutorial's. The charts are in core.figures.lab.
+the page, each with the text its `print` calls write (core.tutorials.lab_code). Captions, notes and
+the code's comments are in `lang` ("en" or "zh", English by default); a bad input raises
+`core.text.refusal.Refusal`, which the page says in its language. The function of most sections is
+the tutorial's f(x) = a*x**2 + b*x + c (core.problems.parabola) with its coefficients as 0-d
+float32 tensors, as the tutorial makes them, so the printed numbers are the tutorial's. The charts
+are in core.figures.lab.
 
 This module is the Lab's public face; each part lives in a module of its own:
 

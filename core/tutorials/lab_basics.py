@@ -10,7 +10,7 @@ from types import MappingProxyType
 import torch
 
 from core.text.i18n import text
-from core.tutorials.lab_code import Cell, Printer, caught, caught_code, nested_lit
+from core.tutorials.lab_code import Cell, Printer, caught, caught_code, comment, nested_lit
 from core.tutorials.lab_inputs import choice, parse_tensor_text
 
 # Operations offered in section 1: the key is the code shown, the value the same torch call.
@@ -94,7 +94,7 @@ print(x.requires_grad, x.is_leaf, x.grad_fn)
     code = f"""
 w = torch.tensor({literal})
 print(w.requires_grad)
-w.requires_grad = True  # the same as w.requires_grad_()
+w.requires_grad = True  {comment("lab_code_requires_grad_", lang)}
 print(w, w.is_leaf)
 """
     cells.append(p.cell(text("lab_cell_switch_on", lang), code))

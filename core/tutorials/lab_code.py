@@ -5,6 +5,11 @@ A section writes its code from the same inputs as the torch calls it runs beside
 statement, and prints through `Printer`, which formats exactly as `print` does; the tests execute
 every cell and compare what it prints with the cell's output. `repr` of a Python float is a literal
 that reads back exactly, so the code holds the numbers that ran.
+
+The sections show the tutorial's code as it reads (its spellings, its spacing, its print lines)
+with the reader's numbers, then the Lab's own cells beside it. Comments come from the string
+tables, so a Chinese page shows the tutorial's own Chinese comments; the code around them is the
+same in both languages.
 """
 
 from __future__ import annotations
@@ -14,7 +19,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+import torch
+
 from core.optim.optimizers import OptimizerSpec
+from core.text.i18n import text
 from core.tutorials.lab_inputs import Nested
 
 
@@ -64,42 +72,63 @@ except RuntimeError as err:
 """
 
 
+def comment(key: str, lang: str) -> str:
+    """A comment of the code, from the string tables: the code is the same in both languages, its
+    comments are in the page's."""
+    return "# " + text(key, lang)
+
+
 def lit(value: float) -> str:
     """A float as a literal that reads back exactly."""
     return repr(float(value))
 
 
 def nested_lit(values: Nested) -> str:
-    """A number or nested list of numbers as a literal."""
+    """A number or nested list of numbers as a literal, written as the tutorial writes
+    [[0.0,0.0],[1.0,2.0]]."""
     if isinstance(values, list):
-        return "[" + ", ".join(nested_lit(v) for v in values) + "]"
+        return "[" + ",".join(nested_lit(v) for v in values) + "]"
     return lit(values)
 
 
-def coefficients_code(a: float, b: float, c: float) -> str:
-    return f"a, b, c = {lit(a)}, {lit(b)}, {lit(c)}"
+def tensor_coefficients(a: float, b: float, c: float) -> tuple[torch.Tensor, ...]:
+    """f's coefficients as the tutorial makes them, `a = torch.tensor(1.0)`: 0-d float32 tensors
+    (see `head_code`)."""
+    return tuple(torch.tensor(value) for value in (a, b, c))
 
 
-def f_of_x_code(x_literal: str, a: float, b: float, c: float) -> str:
-    """The code that opens sections 2 to 4: torch, the coefficients, x (which requires grad) and
-    f computed from it."""
+# Lines of the tutorial, as it writes them (its spacing too). The comment above f is pure math and
+# reads the same in both languages.
+F_COMMENT = "# f(x) = a*x**2 + b*x + c"
+Y_CODE = "y = a*torch.pow(x,2) + b*x + c"
+F_DEF = """
+def f(x):
+    result = a*torch.pow(x,2) + b*x + c
+    return(result)
+"""
+
+
+def x_code(x_literal: str, lang: str) -> str:
+    return f"x = torch.tensor({x_literal},requires_grad = True) {comment('lab_code_x_grad', lang)}"
+
+
+def head_code(x_literal: str, a: float, b: float, c: float, about: str, lang: str) -> str:
+    """The tutorial's opening lines: torch, a comment saying what the cell computes (`about`, a
+    comment line), x, which requires grad, and the coefficients as 0-d tensors."""
     return f"""
 import torch
 
-{coefficients_code(a, b, c)}
-x = torch.tensor({x_literal}, requires_grad=True)
-f = a * x**2 + b * x + c
+{about}
+
+{x_code(x_literal, lang)}
+a = torch.tensor({lit(a)})
+b = torch.tensor({lit(b)})
+c = torch.tensor({lit(c)})
 """
 
 
-F_DEF = """
-def f(x):
-    return a * x**2 + b * x + c
-"""
-
-
-def optimizer_code(spec: OptimizerSpec, lr: float) -> tuple[dict[str, Any], str]:
-    """The keyword arguments for spec.cls and the constructor call that passes them.
+def optimizer_arguments(spec: OptimizerSpec, lr: float) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The keyword arguments for spec.cls, and those of them the code writes.
 
     Arguments equal to torch's own defaults are left out, as one writes them by hand; passing
     them or not builds the same optimizer. The learning rate is always written.
@@ -111,40 +140,51 @@ def optimizer_code(spec: OptimizerSpec, lr: float) -> tuple[dict[str, Any], str]
         for key, value in kwargs.items()
         if key == "lr" or key not in signature or signature[key].default != value
     }
-    args = ", ".join(f"{key}={value!r}" for key, value in shown.items())
-    return shown, f"torch.optim.{spec.cls.__name__}([x], {args})"
+    return kwargs, shown
 
 
-def loop_code(spec: OptimizerSpec, constructor: str, steps: int, path: str, zero: bool) -> str:
-    """The loop `core.tutorials.lab_loop.run_loop` runs: `steps` steps of the optimizer that
-    `constructor` builds, with x before and after each step appended to the list `path`."""
+def tutorial_optimizer(spec: OptimizerSpec, shown: dict[str, Any]) -> str:
+    """The optimizer over x, as the tutorial builds it: torch.optim.SGD(params=[x],lr = 0.01)."""
+    args = ",".join(f"{key} = {value!r}" for key, value in shown.items())
+    return f"optimizer = torch.optim.{spec.cls.__name__}(params=[x],{args})"
+
+
+def loop_code(
+    spec: OptimizerSpec,
+    steps: int,
+    lang: str,
+    *,
+    path: str = "path",
+    x: str = "x",
+    forward: str = "f(x)",
+    zero: bool = True,
+) -> str:
+    """The loop `core.tutorials.lab_loop.run_loop` runs: `steps` steps of `optimizer`, which
+    minimises `forward`, with the value of `x` before and after each step appended to `path`.
+    Without `zero`, the loop leaves out optimizer.zero_grad() (a comment says so)."""
+    first = f"{path} = [{x}.item()]  {comment('lab_code_path', lang)}"
+    record = f"{path}.append({x}.item())"
+    zero_grad = f"optimizer.zero_grad()  {comment('lab_code_zero_grad', lang)}"
     if spec.needs_closure:
         return f"""
 def closure():
-    optimizer.zero_grad()
-    y = f(x)
+    {zero_grad}
+    y = {forward}
     y.backward()
     return y
 
-optimizer = {constructor}
-{path} = [x.item()]
-for step in range({steps}):
+{first}
+for i in range({steps}):
     optimizer.step(closure)
-    {path}.append(x.item())
+    {record}
 """
-    if zero:
-        body = """    optimizer.zero_grad()
-    y = f(x)
-    y.backward()
-"""
-    else:
-        body = """    y = f(x)
-    y.backward()  # no zero_grad(): .grad adds up
-"""
+    zeroing = zero_grad if zero else comment("lab_code_no_zero_grad", lang)
     return f"""
-optimizer = {constructor}
-{path} = [x.item()]
-for step in range({steps}):
-{body}    optimizer.step()
-    {path}.append(x.item())
+{first}
+for i in range({steps}):
+    {zeroing}
+    y = {forward}
+    y.backward()
+    optimizer.step()
+    {record}
 """

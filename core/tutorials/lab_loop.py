@@ -6,13 +6,13 @@ away, a loop the budget shortened), in the page's language.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 import torch
 
 from core.optim.optimizers import OptimizerSpec
-from core.problems.parabola import HUGE, quadratic, runaway_step
+from core.problems.parabola import HUGE, runaway_step
 from core.runs.budget import WORK_BUDGET, Loop, steps_that_fit
 from core.runs.engine import closure_step
 from core.text.i18n import sentences, text
@@ -21,24 +21,25 @@ from core.text.i18n import sentences, text
 def run_loop(
     spec: OptimizerSpec,
     kwargs: Mapping[str, Any],
-    coefficients: tuple[float, float, float],
+    params: Iterable[torch.Tensor],
+    forward: Callable[[], torch.Tensor],
     x: torch.Tensor,
     steps: int,
-    zero: bool,
+    zero: bool = True,
 ) -> tuple[list[float], float | None]:
-    """The loop `core.tutorials.lab_code.loop_code` writes, run on x; returns x before and after
-    every step, and the non-finite f on which L-BFGS's line search failed (the path then ends
-    early), else None.
+    """The loop `core.tutorials.lab_code.loop_code` writes: `steps` steps of spec's optimizer over
+    `params`, minimising `forward()`. Returns x before and after every step, and the non-finite f
+    on which L-BFGS's line search failed (the path then ends early), else None.
 
     Once x is NaN it stays NaN (every update adds to x), so the remaining steps are filled in
     rather than run: a diverged L-BFGS would otherwise spend a full line search on each."""
-    optimizer = spec.cls([x], **kwargs)
+    optimizer = spec.cls(params, **kwargs)
     path = [x.item()]
     if spec.needs_closure:
 
         def closure() -> torch.Tensor:
             optimizer.zero_grad()
-            y = quadratic(x, *coefficients)
+            y = forward()
             y.backward()
             return y
 
@@ -53,7 +54,7 @@ def run_loop(
     for _ in range(steps):
         if zero:
             optimizer.zero_grad()
-        y = quadratic(x, *coefficients)
+        y = forward()
         y.backward()
         optimizer.step()
         path.append(x.item())

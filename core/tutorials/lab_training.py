@@ -1,5 +1,7 @@
-"""The Autograd Lab's sections 6 and 7: gradients accumulate (backward() adds into .grad; the same
-SGD loop with and without zero_grad()), and the optimizer loop with any torch.optim optimizer.
+"""The Autograd Lab's sections 6 and 7: gradients accumulate (backward() adds into .grad, while
+torch.autograd.grad leaves it alone; the same SGD loop with and without zero_grad()), and the
+tutorial's part 3 (利用自动微分和优化器求最小值): its optimizer loop with any torch.optim
+optimizer.
 
 Both run the loop of core.tutorials.lab_loop within the work budget; the code shown runs exactly
 the steps that ran, and a note says when the budget shortened them.
@@ -8,6 +10,7 @@ the steps that ran, and a note says when the budget shortened them.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 import torch
@@ -16,13 +19,18 @@ from core.optim.optimizers import OPTIMIZERS, OptimizerSpec
 from core.problems.parabola import minimiser, quadratic
 from core.text.i18n import sentences, text
 from core.tutorials.lab_code import (
+    F_COMMENT,
     F_DEF,
     Cell,
     Printer,
-    coefficients_code,
+    comment,
+    head_code,
     lit,
     loop_code,
-    optimizer_code,
+    optimizer_arguments,
+    tensor_coefficients,
+    tutorial_optimizer,
+    x_code,
 )
 from core.tutorials.lab_inputs import choice, coefficients, learning_rate, start_x, step_count
 from core.tutorials.lab_loop import (
@@ -38,27 +46,25 @@ ACCUMULATION_LOOPS = 2  # section 6 runs SGD twice, with and without zero_grad()
 
 @dataclass(frozen=True, slots=True)
 class _Setup:
-    """What a section's loops start from, read and checked: f's coefficients, the start, the
-    optimizer and its arguments, and the steps each loop runs of those asked for."""
+    """What a section's loops start from, read and checked: f's coefficients (floats, and the
+    tutorial's tensors), the start, the optimizer and its arguments, and the steps each loop runs
+    of those asked for."""
 
     coefficients: tuple[float, float, float]
+    tensors: tuple[torch.Tensor, ...]
     start: float
     spec: OptimizerSpec
     kwargs: dict[str, Any]
-    constructor: str
+    shown: dict[str, Any]
     steps: int
     asked: int
 
-    def prologue(self) -> str:
-        """The code before a loop: torch, f, and x at the start."""
-        return f"""
-import torch
-
-{coefficients_code(*self.coefficients)}
-{F_DEF.strip()}
-
-x = torch.tensor({lit(self.start)}, requires_grad=True)
-"""
+    def loop(self, zero: bool = True) -> tuple[torch.Tensor, list[float], float | None]:
+        """The tutorial's loop over x from the start: x, and what `run_loop` returns."""
+        x = torch.tensor(self.start, requires_grad=True)
+        forward = partial(quadratic, x, *self.tensors)  # f(x), as the code shows it
+        path, failed_on = run_loop(self.spec, self.kwargs, [x], forward, x, self.steps, zero)
+        return x, path, failed_on
 
 
 def _setup(
@@ -69,18 +75,20 @@ def _setup(
     coefs = coefficients(a, b, c)
     first = start_x(x0)
     spec = OPTIMIZERS[choice("lab_err_unknown_optimizer", optimizer, OPTIMIZERS)]
-    kwargs, constructor = optimizer_code(spec, learning_rate(spec, lr))
+    kwargs, shown = optimizer_arguments(spec, learning_rate(spec, lr))
     fit, wanted = steps_within_budget(spec, step_count(asked), loops=loops)
-    return _Setup(coefs, first, spec, kwargs, constructor, fit, wanted)
+    return _Setup(coefs, tensor_coefficients(*coefs), first, spec, kwargs, shown, fit, wanted)
 
 
 @dataclass(frozen=True, slots=True)
 class Accumulation:
-    """Section 6: .grad adds up over backward() calls; SGD with and without zero_grad().
+    """Section 6: .grad adds up over backward() calls, not over torch.autograd.grad calls; SGD
+    with and without zero_grad().
 
     Attributes:
         grad_once, grad_twice: x.grad after one and after two backward() calls, as printed.
         grad_once_value, grad_twice_value: the same as floats.
+        grad_left_alone: x.grad after two torch.autograd.grad calls, as printed ("None").
         with_zero, without_zero: x before and after every step of the two loops.
         with_zero_repr, without_zero_repr: the final x of each loop as printed.
         minimum: the minimiser -b / (2a) when a > 0, else None.
@@ -93,6 +101,7 @@ class Accumulation:
     grad_twice: str
     grad_once_value: float
     grad_twice_value: float
+    grad_left_alone: str
     with_zero: tuple[float, ...]
     without_zero: tuple[float, ...]
     with_zero_repr: str
@@ -102,18 +111,18 @@ class Accumulation:
     cells: tuple[Cell, ...]
 
 
-def _twice(p: Printer, setup: _Setup, lang: str) -> tuple[torch.Tensor, torch.Tensor, Cell]:
+def _backward_twice(p: Printer, setup: _Setup, lang: str) -> tuple[torch.Tensor, ...]:
     """backward() twice through one retained graph: x.grad after each, and the cell."""
     x = torch.tensor(setup.start, requires_grad=True)
-    y = quadratic(x, *setup.coefficients)
+    y = quadratic(x, *setup.tensors)
     y.backward(retain_graph=True)
     assert x.grad is not None  # backward() just filled it
     once = x.grad.clone()
     p(x.grad)
     y.backward()
     p(x.grad)
-    code = f"""
-{setup.prologue().strip()}
+    head = head_code(lit(setup.start), *setup.coefficients, F_COMMENT, lang)
+    code = f"""{head}{F_DEF}
 y = f(x)
 y.backward(retain_graph=True)
 print(x.grad)
@@ -123,23 +132,38 @@ print(x.grad)
     return once, x.grad.clone(), p.cell(text("lab_cell_adds_up", lang), code)
 
 
-def _loop_cell(p: Printer, setup: _Setup, zero: bool, lang: str) -> tuple[list[float], str, Cell]:
+def _grad_twice(p: Printer, setup: _Setup, lang: str) -> tuple[str, Cell]:
+    """torch.autograd.grad twice through one retained graph: x.grad is still None after both."""
+    x = torch.tensor(setup.start, requires_grad=True)
+    y = quadratic(x, *setup.tensors)
+    for retain in (True, False):
+        dy_dx = torch.autograd.grad(y, x, retain_graph=retain)[0]
+        p(dy_dx, x.grad)
+    code = f"""
+{x_code(lit(setup.start), lang)}
+y = f(x)
+dy_dx = torch.autograd.grad(y,x,retain_graph=True)[0]
+print(dy_dx, x.grad)
+dy_dx = torch.autograd.grad(y,x)[0]
+print(dy_dx, x.grad)
+"""
+    return str(x.grad), p.cell(text("lab_cell_grad_leaves_grad", lang), code)
+
+
+def _zero_grad_loop(p: Printer, setup: _Setup, zero: bool, lang: str) -> tuple[Any, ...]:
     """One of section 6's two loops (names and prints as the code shows them): x at every step,
     the final x as printed, and the cell."""
-    name, caption, printed = (
-        ("right", "lab_cell_with_zero", "with zero_grad():   ")
-        if zero
-        else ("wrong", "lab_cell_without_zero", "without zero_grad():")
-    )
-    x = torch.tensor(setup.start, requires_grad=True)
-    path, _ = run_loop(setup.spec, setup.kwargs, setup.coefficients, x, setup.steps, zero=zero)
-    p(printed, x.detach())
+    name, caption = ("right", "lab_cell_with_zero") if zero else ("wrong", "lab_cell_without_zero")
+    x, path, _ = setup.loop(zero)
+    p("x=", x.data)
     code = f"""
-x = torch.tensor({lit(setup.start)}, requires_grad=True)
-{loop_code(setup.spec, setup.constructor, setup.steps, name, zero=zero).strip()}
-print("{printed}", x.detach())
+{x_code(lit(setup.start), lang)}
+{tutorial_optimizer(setup.spec, setup.shown)}
+{loop_code(setup.spec, setup.steps, lang, path=name, zero=zero).strip()}
+
+print("x=",x.data)
 """
-    return path, repr(x.detach()), p.cell(text(caption, lang), code)
+    return path, repr(x.data), p.cell(text(caption, lang), code)
 
 
 def accumulation(
@@ -152,7 +176,8 @@ def accumulation(
     *,
     lang: str = "en",
 ) -> Accumulation:
-    """Call backward() twice without zeroing, then run SGD with and without zero_grad().
+    """backward() twice adds up, torch.autograd.grad twice does not; then SGD with and without
+    zero_grad().
 
     Raises:
         Refusal: non-finite or too large inputs, a learning rate outside SGD's range, or a step
@@ -161,9 +186,10 @@ def accumulation(
     # Two loops, with and without zero_grad(): the work budget is shared between them.
     setup = _setup(a, b, c, x0, "sgd", lr, steps, loops=ACCUMULATION_LOOPS)
     p = Printer()
-    once, twice, adds_up = _twice(p, setup, lang)
-    right, right_repr, with_zero = _loop_cell(p, setup, True, lang)
-    wrong, wrong_repr, without_zero = _loop_cell(p, setup, False, lang)
+    once, twice, adds_up = _backward_twice(p, setup, lang)
+    left_alone, leaves_grad = _grad_twice(p, setup, lang)
+    right, right_repr, with_zero = _zero_grad_loop(p, setup, True, lang)
+    wrong, wrong_repr, without_zero = _zero_grad_loop(p, setup, False, lang)
 
     a, b = setup.coefficients[:2]
     notes = shape_notes(a, b, lang)
@@ -177,13 +203,14 @@ def accumulation(
         grad_twice=repr(twice),
         grad_once_value=once.item(),
         grad_twice_value=twice.item(),
+        grad_left_alone=left_alone,
         with_zero=tuple(right),
         without_zero=tuple(wrong),
         with_zero_repr=right_repr,
         without_zero_repr=wrong_repr,
         minimum=minimiser(a, b),
         notes=tuple(notes),
-        cells=(adds_up, with_zero, without_zero),
+        cells=(adds_up, leaves_grad, with_zero, without_zero),
     )
 
 
@@ -203,8 +230,8 @@ class OptimizerRun:
         minimum: the minimiser -b / (2a) when a > 0, else None.
         diverged: True if x became non-finite or left ±HUGE, or L-BFGS's line search failed.
         runaway: a sentence saying when and how x ran away, or "" if it did not.
-        notes: sentences about a parabola without minimum.
-        cells: the code and what it prints.
+        notes: sentences about a parabola without minimum, or loops the work budget shortened.
+        cells: the code and what it prints: the tutorial's loop, and x and f(x) in full.
     """
 
     a: float
@@ -235,6 +262,24 @@ def _runaway(path: list[float], failed_on: float | None, setup: _Setup, lang: st
     return sentences([note for note in (runaway, stopped) if note], lang)
 
 
+def _tutorial_loop(p: Printer, setup: _Setup, lang: str) -> tuple[Any, ...]:
+    """The tutorial's loop over x: x, its path, where L-BFGS's line search failed, and the cell."""
+    x, path, failed_on = setup.loop()
+    with torch.no_grad():
+        p("y=", quadratic(x, *setup.tensors).data, ";", "x=", x.data)
+    about = comment("lab_code_minimum", lang)
+    head = head_code(lit(setup.start), *setup.coefficients, about, lang)
+    code = f"""{head}
+{tutorial_optimizer(setup.spec, setup.shown)}
+
+{F_DEF}
+{loop_code(setup.spec, setup.steps, lang).strip()}
+
+print("y=",f(x).data,";","x=",x.data)
+"""
+    return x, path, failed_on, p.cell(text("lab_cell_loop", lang, name=setup.spec.name), code)
+
+
 def optimizer_loop(
     a: float = 1.0,
     b: float = -2.0,
@@ -246,7 +291,8 @@ def optimizer_loop(
     *,
     lang: str = "en",
 ) -> OptimizerRun:
-    """Minimise f with a torch.optim optimizer: zero_grad, forward, backward, step.
+    """The tutorial's loop, zero_grad, forward, backward, step, with a torch.optim optimizer over
+    x; and x and f(x) in full.
 
     The optimizer gets the registry's default hyper-parameters and the given learning rate.
 
@@ -257,32 +303,22 @@ def optimizer_loop(
     setup = _setup(a, b, c, x0, optimizer, lr, steps)
     spec = setup.spec
     p = Printer()
-
-    x = torch.tensor(setup.start, requires_grad=True)
-    path, failed_on = run_loop(spec, setup.kwargs, setup.coefficients, x, setup.steps, zero=True)
+    x, path, failed_on, loop = _tutorial_loop(p, setup, lang)
     with torch.no_grad():
-        final_f = quadratic(x, *setup.coefficients)
-        f64 = quadratic(x.double(), *setup.coefficients)
-    p("x =", x.detach())
-    p("f(x) =", final_f)
-    p("x.item() =", x.item())
-    code = f"""
-{setup.prologue().strip()}
-{loop_code(spec, setup.constructor, setup.steps, "path", zero=True).strip()}
-with torch.no_grad():
-    print("x =", x.detach())
-    print("f(x) =", f(x))
-    print("x.item() =", x.item())
-"""
-    loop = p.cell(text("lab_cell_loop", lang, name=spec.name), code)
+        final_f = quadratic(x, *setup.tensors)
+        f64 = quadratic(x.double(), *setup.tensors)
+    p(x.item())
     p(f64)
     code = """
+print(x.item())
 with torch.no_grad():
     print(f(x.double()))
 """
     precision = p.cell(text("lab_cell_precision", lang), code)
     runaway = _runaway(path, failed_on, setup, lang)
     a, b, c = setup.coefficients
+    notes = shape_notes(a, b, lang)
+    notes += budget_notes(spec, setup.steps, setup.asked, lang)
     return OptimizerRun(
         a=a,
         b=b,
@@ -298,6 +334,6 @@ with torch.no_grad():
         minimum=minimiser(a, b),
         diverged=bool(runaway),
         runaway=runaway,
-        notes=tuple(shape_notes(a, b, lang)) + budget_notes(spec, setup.steps, setup.asked, lang),
+        notes=tuple(notes),
         cells=(loop, precision),
     )
