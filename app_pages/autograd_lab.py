@@ -224,9 +224,10 @@ def the_optimizer_loop(a: float, b: float, c: float) -> None:
             st.warning(note)
         if run.runaway:
             st.error(run.runaway)
-        tutorial, precision = run.cells
+        tutorial, model, precision = run.cells
         show_cells([tutorial])
         chart(figures.descent_figure(run, lang))
+        show_cells([model])
         if not run.diverged:  # the float64 check only means something near a minimum
             show_cells([precision])
 

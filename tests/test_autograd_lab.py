@@ -132,6 +132,53 @@ def test_the_chinese_page_shows_the_tutorials_own_lines(spelling):
     assert any(spelling in code.splitlines() for code in codes), spelling
 
 
+def _same_iterates(one, other):
+    """Equal paths, NaN equal to NaN (a diverged run's x is NaN in both)."""
+    return len(one) == len(other) and all(
+        u == v or (math.isnan(u) and math.isnan(v)) for u, v in zip(one, other, strict=True)
+    )
+
+
+@pytest.mark.parametrize("oid", ["sgd", "momentum", "adam", "lbfgs"])
+def test_model_parameters_feed_the_same_loop(oid):
+    """torch.optim.XXX(model.parameters(), lr=learning_rate) over a model holding x, whose
+    forward is f, moves x exactly as the tutorial's loop over [x] does."""
+    result = lab.optimizer_loop(optimizer=oid, lr=0.05, steps=30, x0=-1.5)
+    assert _same_iterates(result.model_path, result.path) and len(result.path) == 31
+
+    class Model(torch.nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.x = torch.nn.Parameter(torch.tensor(-1.5))
+
+        def forward(self):
+            return self.x**2 - 2 * self.x + 1
+
+    model = Model()
+    spec = OPTIMIZERS[oid]
+    optimizer = spec.cls(model.parameters(), **spec.torch_kwargs(lr=0.05))
+    path = [model.x.item()]
+
+    def closure():
+        optimizer.zero_grad()
+        y = model()
+        y.backward()
+        return y
+
+    for _ in range(30):
+        optimizer.step(closure)
+        path.append(model.x.item())
+    assert path == list(result.model_path)
+    tutorial, model_cell, _ = result.cells
+    assert model_cell.output == tutorial.output  # the closing line, the same
+
+
+def test_a_diverged_model_loop_diverges_alike():
+    result = lab.optimizer_loop(lr=2.0, steps=200)
+    assert result.diverged and math.isnan(result.path[-1])
+    assert _same_iterates(result.model_path, result.path)
+
+
 def test_autograd_grad_leaves_grad_alone_while_backward_adds_up():
     result = lab.accumulation()
     adds_up, leaves_grad = result.cells[:2]
@@ -232,13 +279,20 @@ def test_every_optimizer_runs_the_code_it_shows(oid):
     assert result.name == OPTIMIZERS[oid].name
     name = OPTIMIZERS[oid].cls.__name__
     assert f"torch.optim.{name}(params=[x],lr = 0.05" in result.cells[0].code
+    assert f"torch.optim.{name}(model.parameters(), lr=learning_rate" in result.cells[1].code
     assert _printed(result.cells) == [cell.output for cell in result.cells]
     assert len(result.path) == 21
+    assert _same_iterates(result.model_path, result.path)
 
 
 def test_optimizer_code_writes_the_registry_settings_that_differ_from_torch():
-    code = lab.optimizer_loop(optimizer="nesterov", steps=1).cells[0].code
-    assert "torch.optim.SGD(params=[x],lr = 0.01,momentum = 0.9,nesterov = True)\n" in code
+    tutorial, model, _ = lab.optimizer_loop(optimizer="nesterov", steps=1).cells
+    assert "torch.optim.SGD(params=[x],lr = 0.01,momentum = 0.9,nesterov = True)\n" in tutorial.code
+    assert "learning_rate = 0.01\n" in model.code
+    assert (
+        "torch.optim.SGD(model.parameters(), lr=learning_rate, momentum=0.9, nesterov=True)\n"
+        in model.code
+    )
     code = lab.optimizer_loop(optimizer="sgd", steps=1).cells[0].code
     assert "torch.optim.SGD(params=[x],lr = 0.01)\n" in code  # weight_decay=0.0 is torch's default
 
@@ -573,6 +627,7 @@ def test_page_runs_another_optimizer(page):
     page.selectbox(key="lab_optimizer").set_value("adam").run()
     assert not page.exception
     assert "torch.optim.Adam(params=[x],lr = 0.01)" in _page(page)
+    assert "torch.optim.Adam(model.parameters(), lr=learning_rate)" in _page(page)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -825,7 +880,9 @@ def test_a_run_that_turns_nan_stops_computing(monkeypatch):
     monkeypatch.setattr(
         lab_training, "quadratic", lambda *a: evaluations.append(1) or quadratic(*a)
     )
-    result = lab.optimizer_loop(**HUGE_LBFGS, steps=160)  # the most the work budget allows
-    assert len(result.path) == 161 and math.isnan(result.path[2]) and math.isnan(result.path[-1])
+    result = lab.optimizer_loop(**HUGE_LBFGS, steps=80)  # the most the work budget allows
+    assert len(result.path) == 81 and math.isnan(result.path[2]) and math.isnan(result.path[-1])
+    assert _same_iterates(result.model_path, result.path)
     assert "nan" in result.runaway
-    assert len(evaluations) < 100  # 2 real steps (25 evaluations each at most), not 160
+    # Two loops (over x and over the model), each 2 real steps of 25 evaluations at most, not 80.
+    assert len(evaluations) < 2 * 2 * 25 + 10

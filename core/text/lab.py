@@ -237,6 +237,15 @@ LAB_TEXT: dict[str, tuple[str, str]] = {
         "教程原代码，这里使用 {name}；列表 path 记下每一步的 x，供下面的图使用。"
         "print 只显示 4 位小数。",
     ),
+    "lab_cell_model": (
+        "In a training script the parameters live in a model, and the optimizer gets them from "
+        "model.parameters(): torch.optim.XXX(model.parameters(), lr=learning_rate). Here the "
+        "model holds one parameter, x, and its forward is the tutorial's f: the same loop, and "
+        "the same x at every step.",
+        "实际训练时，参数放在模型里，优化器通过 model.parameters() 拿到它们："
+        "torch.optim.XXX(model.parameters(), lr=learning_rate)。这里的模型只有一个参数 x，"
+        "前向计算就是教程中的 f：循环完全一样，每一步得到的 x 也完全相同。",
+    ),
     "lab_cell_precision": (
         "x.item() gives the float32 value of x in full. f(x) in float32 rounds a·x² + b·x + c "
         "to the nearest float32; the same formula at the same x in float64 shows how far from "
@@ -274,11 +283,16 @@ LAB_TEXT: dict[str, tuple[str, str]] = {
         "没有 optimizer.zero_grad()：x.grad 会不断累加",
     ),
     "lab_code_path": ("x at every step, for the chart", "记下每一步的 x，供下面的图使用"),
+    "lab_code_model_path": (
+        "x at every step, to compare with path",
+        "记下每一步的 x，可与 path 逐项比较",
+    ),
     "lab_code_requires_grad_": ("the same as w.requires_grad_()", "等价于 w.requires_grad_()"),
     "lab_code_rebuild": (
         "the call above freed the graph: compute y1 and y2 again",
         "上面的调用已释放计算图，需要重新计算 y1 和 y2",
     ),
+    "lab_code_parameter": ("the model's only parameter: x", "模型唯一的参数就是 x"),
     # Notes about the parabola and about runs that ran away
     "lab_note_downward": (
         "a = {a} < 0: f is a downward parabola with no minimum. Gradient descent runs away from "
@@ -317,24 +331,22 @@ LAB_TEXT: dict[str, tuple[str, str]] = {
         "距离才会缩小；请尝试更小的学习率。",
     ),
     "lab_runaway_smaller_lr": ("Try a smaller learning rate.", "请尝试更小的学习率。"),
-    "lab_note_budget": (
-        "{name} evaluates f up to {evaluations} times a step, so within one request's work "
-        "budget the loop runs {steps} of the {asked} steps asked for; the code below runs "
-        "exactly that many.",
-        "{name} 每一步最多计算 f 共 {evaluations} 次，受单次请求计算预算的限制，"
-        "这个循环只跑了 {steps} 步（你设置的是 {asked} 步）；下面的代码也正是按这个步数运行的。",
+    "lab_note_budget_evaluations": (
+        "{name} evaluates f up to {evaluations} times a step.",
+        "{name} 每一步最多要计算 {evaluations} 次 f。",
     ),
     "lab_note_budget_steps": (
         "One request's work budget is {budget} optimizer-steps, so the loop runs {steps} of the "
-        "{asked} steps asked for; the code below runs exactly that many.",
-        "单次请求的计算预算是 {budget} 个优化器步，所以这个循环只跑了 {steps} 步（你设置的是 "
-        "{asked} 步）；下面的代码也正是按这个步数运行的。",
+        "{asked} steps asked for; the code shown runs exactly that many.",
+        "单次请求的计算预算是 {budget} 个优化器步，所以这个循环只运行了 {steps} 步"
+        "（设定为 {asked} 步）；页面上的代码也正是按这个步数运行的。",
     ),
     "lab_note_budget_loops": (
-        "One request's work budget is {budget} optimizer-steps, shared by its two loops, so each "
-        "runs {steps} of the {asked} steps asked for; the code above runs exactly that many.",
-        "单次请求的计算预算是 {budget} 个优化器步，由两个循环平分，所以每个循环只跑了 {steps} 步"
-        "（你设置的是 {asked} 步）；上面的代码也正是按这个步数运行的。",
+        "One request's work budget is {budget} optimizer-steps, shared by this section's {loops} "
+        "loops, so each runs {steps} of the {asked} steps asked for; the code shown runs exactly "
+        "that many.",
+        "单次请求的计算预算是 {budget} 个优化器步，由本节的 {loops} 个循环平分，所以每个循环"
+        "只运行了 {steps} 步（设定为 {asked} 步）；页面上的代码也正是按这个步数运行的。",
     ),
     "lab_line_search_failed": (
         "L-BFGS diverged at step {step}: its line search met f = {value}, and torch's L-BFGS "

@@ -22,7 +22,7 @@ This module is the Lab's public face; each part lives in a module of its own:
     lab_backward  2. backward() on a scalar, 3. on a non-scalar
     lab_grad      4. torch.autograd.grad and higher derivatives, 5. several inputs and outputs
     lab_loop      the optimizer loop, its work budget and the notes about a run
-    lab_training  6. gradients accumulate, 7. the optimizer loop
+    lab_training  6. gradients accumulate, 7. the optimizer loop (over x, and over a model)
 """
 
 from core.problems.parabola import formula

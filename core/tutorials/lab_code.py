@@ -149,6 +149,14 @@ def tutorial_optimizer(spec: OptimizerSpec, shown: dict[str, Any]) -> str:
     return f"optimizer = torch.optim.{spec.cls.__name__}(params=[x],{args})"
 
 
+def model_optimizer(spec: OptimizerSpec, shown: dict[str, Any]) -> str:
+    """The optimizer over a model's parameters, in the form every training script uses:
+    torch.optim.XXX(model.parameters(), lr=learning_rate)."""
+    rest = "".join(f", {key}={value!r}" for key, value in shown.items() if key != "lr")
+    return f"""learning_rate = {shown["lr"]!r}
+optimizer = torch.optim.{spec.cls.__name__}(model.parameters(), lr=learning_rate{rest})"""
+
+
 def loop_code(
     spec: OptimizerSpec,
     steps: int,
@@ -158,11 +166,13 @@ def loop_code(
     x: str = "x",
     forward: str = "f(x)",
     zero: bool = True,
+    why_path: str = "lab_code_path",
 ) -> str:
     """The loop `core.tutorials.lab_loop.run_loop` runs: `steps` steps of `optimizer`, which
-    minimises `forward`, with the value of `x` before and after each step appended to `path`.
-    Without `zero`, the loop leaves out optimizer.zero_grad() (a comment says so)."""
-    first = f"{path} = [{x}.item()]  {comment('lab_code_path', lang)}"
+    minimises `forward`, with the value of `x` before and after each step appended to `path`
+    (the comment `why_path` says what for). Without `zero`, the loop leaves out
+    optimizer.zero_grad() (a comment says so)."""
+    first = f"{path} = [{x}.item()]  {comment(why_path, lang)}"
     record = f"{path}.append({x}.item())"
     zero_grad = f"optimizer.zero_grad()  {comment('lab_code_zero_grad', lang)}"
     if spec.needs_closure:

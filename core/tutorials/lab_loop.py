@@ -82,18 +82,17 @@ def steps_within_budget(spec: OptimizerSpec, steps: int, loops: int = 1) -> tupl
 def budget_notes(
     spec: OptimizerSpec, steps: int, asked: int, lang: str, loops: int = 1
 ) -> tuple[str, ...]:
-    """The sentence saying the budget shortened the loops, if it did."""
+    """The note saying the budget shortened the section's `loops` loops, if it did."""
     if steps == asked:
         return ()
+    values = {"steps": f"{steps:,}", "asked": f"{asked:,}", "budget": f"{WORK_BUDGET:,}"}
+    key = "lab_note_budget_loops" if loops > 1 else "lab_note_budget_steps"
+    parts = [text(key, lang, **values, loops=loops)]
     evaluations = spec.evaluations_per_step()
-    if loops > 1:
-        key = "lab_note_budget_loops"
-    elif evaluations > 1:
-        key = "lab_note_budget"
-    else:
-        key = "lab_note_budget_steps"
-    values = {"name": spec.name, "steps": f"{steps:,}", "asked": f"{asked:,}"}
-    return (text(key, lang, **values, evaluations=evaluations, budget=f"{WORK_BUDGET:,}"),)
+    if evaluations > 1:  # say why so few steps fit
+        each = text("lab_note_budget_evaluations", lang, name=spec.name, evaluations=evaluations)
+        parts.insert(0, each)
+    return (sentences(parts, lang),)
 
 
 def shape_notes(a: float, b: float, lang: str) -> list[str]:

@@ -1,7 +1,7 @@
 """The Autograd Lab's sections 6 and 7: gradients accumulate (backward() adds into .grad, while
 torch.autograd.grad leaves it alone; the same SGD loop with and without zero_grad()), and the
 tutorial's part 3 (利用自动微分和优化器求最小值): its optimizer loop with any torch.optim
-optimizer.
+optimizer, and the same loop over a model's parameters.
 
 Both run the loop of core.tutorials.lab_loop within the work budget; the code shown runs exactly
 the steps that ran, and a note says when the budget shortened them.
@@ -14,6 +14,7 @@ from functools import partial
 from typing import Any
 
 import torch
+from torch import nn
 
 from core.optim.optimizers import OPTIMIZERS, OptimizerSpec
 from core.problems.parabola import minimiser, quadratic
@@ -27,6 +28,7 @@ from core.tutorials.lab_code import (
     head_code,
     lit,
     loop_code,
+    model_optimizer,
     optimizer_arguments,
     tensor_coefficients,
     tutorial_optimizer,
@@ -41,7 +43,7 @@ from core.tutorials.lab_loop import (
     steps_within_budget,
 )
 
-ACCUMULATION_LOOPS = 2  # section 6 runs SGD twice, with and without zero_grad()
+LOOPS = 2  # each section runs two loops: with and without zero_grad(); over x and over a model
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,16 +69,14 @@ class _Setup:
         return x, path, failed_on
 
 
-def _setup(
-    a: Any, b: Any, c: Any, x0: Any, optimizer: Any, lr: Any, asked: Any, loops: int = 1
-) -> _Setup:
+def _setup(a: Any, b: Any, c: Any, x0: Any, optimizer: Any, lr: Any, asked: Any) -> _Setup:
     """The inputs of a section's loops, checked in this order (Refusal at the first bad one);
-    `loops` loops share the work budget."""
+    the section's two loops share the work budget."""
     coefs = coefficients(a, b, c)
     first = start_x(x0)
     spec = OPTIMIZERS[choice("lab_err_unknown_optimizer", optimizer, OPTIMIZERS)]
     kwargs, shown = optimizer_arguments(spec, learning_rate(spec, lr))
-    fit, wanted = steps_within_budget(spec, step_count(asked), loops=loops)
+    fit, wanted = steps_within_budget(spec, step_count(asked), loops=LOOPS)
     return _Setup(coefs, tensor_coefficients(*coefs), first, spec, kwargs, shown, fit, wanted)
 
 
@@ -183,8 +183,7 @@ def accumulation(
         Refusal: non-finite or too large inputs, a learning rate outside SGD's range, or a step
             count outside 1..MAX_STEPS.
     """
-    # Two loops, with and without zero_grad(): the work budget is shared between them.
-    setup = _setup(a, b, c, x0, "sgd", lr, steps, loops=ACCUMULATION_LOOPS)
+    setup = _setup(a, b, c, x0, "sgd", lr, steps)
     p = Printer()
     once, twice, adds_up = _backward_twice(p, setup, lang)
     left_alone, leaves_grad = _grad_twice(p, setup, lang)
@@ -193,7 +192,7 @@ def accumulation(
 
     a, b = setup.coefficients[:2]
     notes = shape_notes(a, b, lang)
-    notes += budget_notes(setup.spec, setup.steps, setup.asked, lang, loops=ACCUMULATION_LOOPS)
+    notes += budget_notes(setup.spec, setup.steps, setup.asked, lang, loops=LOOPS)
     for label, path in (("lab_runaway_with_zero", right), ("lab_runaway_without_zero", wrong)):
         note = runaway_note(text(label, lang), path, setup.spec, a, lang)
         if note:
@@ -216,13 +215,16 @@ def accumulation(
 
 @dataclass(frozen=True, slots=True)
 class OptimizerRun:
-    """Section 7: a torch.optim optimizer minimising f from x0.
+    """Section 7: a torch.optim optimizer minimising f from x0, over x and over a model's
+    parameters.
 
     Attributes:
         a, b, c: the coefficients.
         optimizer: the registry id; name: its display name.
         path: x before and after every step (steps + 1 values; may hold inf or NaN; fewer
             when L-BFGS's line search failed on a non-finite f).
+        model_path: the same for the model's parameter x, from model.parameters(): the same
+            iterates.
         x, f: the final x and f(x) as floats (float32 values).
         x_repr, f_repr: the same as torch prints them, e.g. "tensor(1.0000)" and "tensor(0.)".
         f_float64: the same formula at the same final x in float64: float32 rounds f to 0 near
@@ -231,7 +233,8 @@ class OptimizerRun:
         diverged: True if x became non-finite or left ±HUGE, or L-BFGS's line search failed.
         runaway: a sentence saying when and how x ran away, or "" if it did not.
         notes: sentences about a parabola without minimum, or loops the work budget shortened.
-        cells: the code and what it prints: the tutorial's loop, and x and f(x) in full.
+        cells: the code and what it prints: the tutorial's loop, the same over a model, and x
+            and f(x) in full.
     """
 
     a: float
@@ -240,6 +243,7 @@ class OptimizerRun:
     optimizer: str
     name: str
     path: tuple[float, ...]
+    model_path: tuple[float, ...]
     x: float
     f: float
     x_repr: str
@@ -280,6 +284,56 @@ print("y=",f(x).data,";","x=",x.data)
     return x, path, failed_on, p.cell(text("lab_cell_loop", lang, name=setup.spec.name), code)
 
 
+class _Model(nn.Module):
+    """The module the model cell defines: one parameter x, and the tutorial's f as forward."""
+
+    def __init__(self, start: float, tensors: tuple[torch.Tensor, ...]) -> None:
+        super().__init__()
+        self.x = nn.Parameter(torch.tensor(start))
+        self.tensors = tensors
+
+    def forward(self) -> torch.Tensor:
+        return quadratic(self.x, *self.tensors)
+
+
+def _model_loop(p: Printer, setup: _Setup, lang: str) -> tuple[list[float], Cell]:
+    """The same loop over model.parameters(): the model's x at every step, and the cell."""
+    model = _Model(setup.start, setup.tensors)
+    run = run_loop(setup.spec, setup.kwargs, model.parameters(), model, model.x, setup.steps)
+    with torch.no_grad():
+        p("y=", model().data, ";", "x=", model.x.data)
+    loop = loop_code(
+        setup.spec,
+        setup.steps,
+        lang,
+        path="model_path",
+        x="model.x",
+        forward="model()",
+        why_path="lab_code_model_path",
+    )
+    parameter = f"nn.Parameter(torch.tensor({lit(setup.start)}))"
+    code = f"""
+from torch import nn
+
+
+class Model(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.x = {parameter}  {comment("lab_code_parameter", lang)}
+
+    def forward(self):
+        return f(self.x)
+
+
+model = Model()
+{model_optimizer(setup.spec, setup.shown)}
+{loop.strip()}
+
+print("y=",model().data,";","x=",model.x.data)
+"""
+    return run[0], p.cell(text("lab_cell_model", lang), code)
+
+
 def optimizer_loop(
     a: float = 1.0,
     b: float = -2.0,
@@ -292,7 +346,7 @@ def optimizer_loop(
     lang: str = "en",
 ) -> OptimizerRun:
     """The tutorial's loop, zero_grad, forward, backward, step, with a torch.optim optimizer over
-    x; and x and f(x) in full.
+    x; the same loop over the parameters of a model holding x; and x and f(x) in full.
 
     The optimizer gets the registry's default hyper-parameters and the given learning rate.
 
@@ -304,6 +358,7 @@ def optimizer_loop(
     spec = setup.spec
     p = Printer()
     x, path, failed_on, loop = _tutorial_loop(p, setup, lang)
+    model_path, model = _model_loop(p, setup, lang)
     with torch.no_grad():
         final_f = quadratic(x, *setup.tensors)
         f64 = quadratic(x.double(), *setup.tensors)
@@ -318,7 +373,7 @@ with torch.no_grad():
     runaway = _runaway(path, failed_on, setup, lang)
     a, b, c = setup.coefficients
     notes = shape_notes(a, b, lang)
-    notes += budget_notes(spec, setup.steps, setup.asked, lang)
+    notes += budget_notes(spec, setup.steps, setup.asked, lang, loops=LOOPS)
     return OptimizerRun(
         a=a,
         b=b,
@@ -326,6 +381,7 @@ with torch.no_grad():
         optimizer=spec.id,
         name=spec.name,
         path=tuple(path),
+        model_path=tuple(model_path),
         x=x.item(),
         f=final_f.item(),
         x_repr=repr(x.detach()),
@@ -335,5 +391,5 @@ with torch.no_grad():
         diverged=bool(runaway),
         runaway=runaway,
         notes=tuple(notes),
-        cells=(loop, precision),
+        cells=(loop, model, precision),
     )
