@@ -18,6 +18,7 @@ from streamlit.testing.v1 import AppTest
 from core.figures import lab as figures
 from core.optim.optimizers import OPTIMIZERS
 from core.problems.parabola import PLOT_POINTS
+from core.text.lab import LAB_TEXT
 from core.text.refusal import Refusal
 from core.tutorials import autograd_lab as lab
 from core.tutorials import lab_training
@@ -652,6 +653,29 @@ def test_chinese_changes_the_captions_and_comments_only(fn, kwargs):
         assert not any(CJK.search(remark) for remark in _comments(cell.code)), cell.code
 
 
+# ASCII punctuation against a Chinese character, or ASCII brackets around Chinese words.
+ASCII_IN_CHINESE = re.compile(
+    r"[\u4e00-\u9fff] ?[:;,!?]|[:;,!?] ?[\u4e00-\u9fff]|\([^)]*[\u4e00-\u9fff]"
+)
+# Terms the tutorial does not use for what it names: 自动微分机制 is the mechanism, 叶子节点
+# the leaf, 发散 a run that runs away.
+NOT_THE_TUTORIALS = ("自动求导", "叶子张量", "失控")
+
+
+@pytest.mark.parametrize("key", sorted(LAB_TEXT))
+def test_the_labs_chinese_is_punctuated_and_worded_as_the_tutorial_writes(key):
+    zh = LAB_TEXT[key][1]
+    assert not ASCII_IN_CHINESE.search(zh), zh
+    assert not any(term in zh for term in NOT_THE_TUTORIALS), zh
+    assert not CJK.search(LAB_TEXT[key][0]), LAB_TEXT[key][0]
+
+
+def test_the_check_on_chinese_punctuation_sees_ascii_punctuation():
+    for bad in ("x 太大了: 请", "梯度,然后", "见下一节(第 6 节)"):
+        assert ASCII_IN_CHINESE.search(bad), bad
+    assert not ASCII_IN_CHINESE.search("torch.autograd.grad(outputs, inputs) 直接返回梯度")
+
+
 def test_chinese_captions_keep_their_numbers():
     assert "2·a·x + b = 4" in lab.scalar_backward(x=3, lang="zh").cells[0].caption
     assert "Adam" in lab.optimizer_loop(optimizer="adam", steps=5, lang="zh").cells[0].caption
@@ -717,23 +741,23 @@ def _said(call, lang):
         (
             lambda: lab.nonscalar_backward(x="[[0, 0], [1, 2]"),
             "x does not parse: write numbers in square brackets, e.g. [[0, 0], [1, 2]]",
-            "无法解析 x：请把数字写在方括号中，例如 [[0, 0], [1, 2]]",
+            "无法解析 x，请把数字写在方括号中，例如 [[0, 0], [1, 2]]",
         ),
         (
             lambda: lab.nonscalar_backward(weights="[1, 2, 3]"),
             "the gradient weights must have the shape of x (2×2), not 3",
-            "梯度权重的形状必须与 x 相同（2×2），而不是 3",
+            "gradient 参数的形状必须与 x 相同（2×2），而不是 3",
         ),
         # A Chinese name fills a placeholder written for x: no space is left before the Chinese.
         (
             lambda: lab.nonscalar_backward(weights="7"),
             "the gradient weights must be a list of numbers, e.g. [[0, 0], [1, 2]]",
-            "梯度权重必须是数字列表，例如 [[0, 0], [1, 2]]",
+            "gradient 参数必须是数字列表，例如 [[0, 0], [1, 2]]",
         ),
         (
             lambda: lab.higher_order(lo=1e7),
             "from = 1e+07 is too large: keep |from| ≤ 1e+06",
-            "绘图起点 = 1e+07 太大了：请保持 |绘图起点| ≤ 1e+06",
+            "绘图起点 = 1e+07 太大了，请保证 |绘图起点| ≤ 1e+06",
         ),
         (
             lambda: lab.scalar_backward(x=math.nan),
@@ -743,12 +767,12 @@ def _said(call, lang):
         (
             lambda: lab.optimizer_loop(steps=0),
             "steps = 0 is out of range: choose 1 to 10,000",
-            "步数 = 0 超出范围：请选择 1 到 10,000",
+            "迭代步数 0 超出范围，应在 1 到 10,000 之间",
         ),
         (
             lambda: lab.accumulation(x0=math.nan),
             "start x must be a finite number, not nan",
-            "起点 x 必须是有限的数，不能是 nan",
+            "x 的初始值必须是有限的数，不能是 nan",
         ),
         (
             lambda: lab.tensor_basics(values="[1e400, 2]"),
@@ -772,7 +796,7 @@ def test_notes_and_runaway_are_translated():
         assert notes and all(CJK.search(note) for note in notes)
     acc = lab.accumulation(lr=50.0, steps=100, lang="zh")
     assert acc.notes and all(CJK.search(note) for note in acc.notes)
-    assert any(note.startswith("不使用 zero_grad() 时，x 失控了") for note in acc.notes)
+    assert any(note.startswith("不调用 zero_grad() 时，x 发散了") for note in acc.notes)
 
 
 def _figure_words(fig):
@@ -851,7 +875,7 @@ def test_page_in_chinese_shows_errors_in_chinese():
     assert any("无法解析 x" in e.value for e in at.error)
     assert all(CJK.search(e.value) for e in at.error)
     at.number_input(key="lab_lr").set_value(2.0).run()
-    assert any("失控" in e.value for e in at.error)
+    assert any("发散" in e.value for e in at.error)
     at.number_input(key="lab_a").set_value(-1.0).run()
     assert at.warning and all(CJK.search(w.value) for w in at.warning)
     assert any("没有最小值" in w.value for w in at.warning)

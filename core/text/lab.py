@@ -5,61 +5,69 @@ lab_code_* (the comments inside the code: the Chinese ones are the tutorial's ow
 (bad input), lab_name_* (input names inside messages), lab_note_* and lab_runaway_* (warnings
 about a run), lab_fig_* and lab_axis_* (charts). Code, torch's output and pure math (f(x), x = 0)
 are not text and stay out of this table.
+
+The Chinese follows the tutorial's terms (自动微分机制, 自变量/因变量, 叶子节点, 反向传播) and
+writes full-width punctuation inside Chinese sentences.
 """
 
 LAB_TEXT: dict[str, tuple[str, str]] = {
     # Page frame
     "lab_intro": (
-        "What the PyTorch autograd tutorial teaches, computed live: every number below comes from "
-        "torch as you edit the inputs. Each step shows the code and what it prints; the code is "
-        "exactly what the page ran.",
-        "PyTorch 自动求导教程的内容，实时计算：你修改输入时，下面的每个数都由 torch 算出。"
-        "每一步都展示代码及其打印输出；代码正是本页实际运行的代码。",
+        "This page runs the autograd chapter of the PyTorch tutorial live. Each section first "
+        "shows the tutorial's own code with the numbers you choose, then varies it. Every number "
+        "below is computed by torch as you edit the inputs, and the code shown is exactly the "
+        "code that ran.",
+        "本页实时运行 PyTorch 教程《自动微分机制》一章的代码。每一节先给出教程的原代码"
+        "（代入你设定的数值），再在此基础上加以变化。你每修改一处输入，下面的每个数都由 torch "
+        "当场重新算出，页面上的代码也正是实际运行的代码。",
     ),
     "lab_function_header": ("The function", "函数"),
     "lab_function_caption": (
         "f(x) = a x² + b x + c, used by sections 2, 3, 4, 6 and 7.",
-        "f(x) = a x² + b x + c，用于第 2、3、4、6、7 节。",
+        "第 2、3、4、6、7 节都使用函数 f(x) = a x² + b x + c。",
     ),
-    "lab_start_x": ("start x", "起点 x"),
+    "lab_start_x": ("start x", "x 的初始值"),
     "lab_learning_rate": ("learning rate", "学习率"),
-    "lab_steps": ("steps", "步数"),
+    "lab_steps": ("steps", "迭代步数"),
     "lab_optimizer": ("optimizer", "优化器"),
     # 1. Tensors that need gradients
-    "lab_s1_header": ("1. Tensors that need gradients", "1. 需要梯度的张量"),
+    "lab_s1_header": ("1. Tensors that need gradients", "1. 需要求导的张量"),
     "lab_s1_text": (
-        "Autograd records operations on tensors that have `requires_grad=True` and can then "
-        "differentiate through them.",
-        "自动求导会记录对 `requires_grad=True` 的张量所做的运算，之后就能沿这些运算求导。",
+        "Autograd records the operations on tensors created with `requires_grad=True`, and can "
+        "then differentiate through them.",
+        "自动微分机制会记录对 `requires_grad=True` 的张量所做的每一步运算，之后便能沿着这些运算"
+        "求导。",
     ),
     "lab_s1_values": (
         "x (a number or a list such as [1.0, 2.0, 3.0])",
-        "x（一个数，或 [1.0, 2.0, 3.0] 这样的列表）",
+        "x（一个数，或形如 [1.0, 2.0, 3.0] 的列表）",
     ),
     "lab_s1_operation": ("compute y from x", "由 x 计算 y"),
     "lab_cell_leaf": (
         "A tensor created with requires_grad=True is a leaf of the graph: it has no grad_fn, "
         "and backward() will store its gradient in x.grad.",
         "用 requires_grad=True 创建的张量是计算图的叶子节点：它没有 grad_fn，"
-        "backward() 会把它的梯度存入 x.grad。",
+        "调用 backward() 之后，它的梯度就存放在 x.grad 中。",
     ),
     "lab_cell_switch_on": (
-        "Tensors are created without gradient tracking; it can be switched on afterwards.",
-        "张量创建时默认不追踪梯度；可以在之后再打开。",
+        "A tensor is created without gradient tracking unless asked; it can be switched on "
+        "afterwards.",
+        "张量默认不追踪梯度，也可以在创建之后再打开。",
     ),
     "lab_cell_computed": (
         "A tensor computed from x is not a leaf: its grad_fn records the operation that made "
-        "it, the step backward() will go through.",
-        "由 x 计算得到的张量不是叶子节点：它的 grad_fn 记录了生成它的运算，"
-        "也就是 backward() 将要经过的那一步。",
+        "it, the step backward() will go back through.",
+        "由 x 计算得到的张量不是叶子节点：它的 grad_fn 记录了生成它的那一步运算，"
+        "backward() 求导时正是沿着这一步往回走。",
     ),
     "lab_cell_integers": (
-        "Only floating-point (and complex) tensors can require gradients: integers have no "
-        "small steps to differentiate along. Write 1.0, not 1.",
-        "只有浮点（以及复数）张量才能要求梯度：整数没有可供求导的微小变化。请写 1.0，而不是 1。",
+        "Only floating-point (and complex) tensors can require gradients: a derivative needs "
+        "values that can change continuously, and integers cannot. Write 1.0, not 1.",
+        "只有浮点型（以及复数型）张量才能设置 requires_grad=True。求导要求数值能够连续变化，"
+        "整数做不到，所以要写成 1.0，而不是 1。",
     ),
     # 2. backward() on a scalar
-    "lab_s2_header": ("2. backward() on a scalar", "2. 对标量调用 backward()"),
+    "lab_s2_header": ("2. backward() on a scalar", "2. 标量的反向传播"),
     "lab_s2_text": (
         "The tutorial's first example: `backward()` on a scalar computes its derivative with "
         "respect to every leaf tensor and stores it in that tensor's `.grad`. The derivative is "
@@ -80,7 +88,7 @@ LAB_TEXT: dict[str, tuple[str, str]] = {
         "backward() 正是沿着它往回求导。",
     ),
     # 3. backward() on a non-scalar
-    "lab_s3_header": ("3. backward() on a non-scalar", "3. 对非标量调用 backward()"),
+    "lab_s3_header": ("3. backward() on a non-scalar", "3. 非标量的反向传播"),
     "lab_s3_text": (
         "When x is a matrix, so is y. `backward()` then needs a `gradient` argument of y's "
         "shape: it back-propagates the scalar `torch.sum(y*gradient)`, a vector-Jacobian "
@@ -92,7 +100,7 @@ LAB_TEXT: dict[str, tuple[str, str]] = {
     "lab_s3_weights": ("gradient (same shape as x)", "gradient（形状与 x 相同）"),
     "lab_s3_caption": (
         "Numbers in square brackets, up to {dims} dimensions and {count} numbers.",
-        "把数字写在方括号中，最多 {dims} 维、{count} 个数。",
+        "数字写在方括号中，最多 {dims} 维、{count} 个数。",
     ),
     "lab_cell_vjp": (
         "The tutorial's code: y.backward(gradient = gradient), one weight per element of y. "
@@ -118,13 +126,14 @@ LAB_TEXT: dict[str, tuple[str, str]] = {
     # 4. torch.autograd.grad and higher derivatives
     "lab_s4_header": (
         "4. torch.autograd.grad and higher derivatives",
-        "4. torch.autograd.grad 与高阶导数",
+        "4. 用 torch.autograd.grad 求导与高阶导数",
     ),
     "lab_s4_text": (
-        "`torch.autograd.grad(outputs, inputs)` returns the gradients instead of adding them to "
-        "`.grad`. With `create_graph=True` the gradient is differentiable itself.",
-        "`torch.autograd.grad(outputs, inputs)` 直接返回梯度，而不是把它们累加到 `.grad` 上。"
-        "设置 `create_graph=True` 后，梯度本身也可以再求导。",
+        "`torch.autograd.grad(outputs, inputs)` returns the gradients instead of storing them "
+        "in `.grad`. With `create_graph=True` the gradient is itself part of a graph, so it can "
+        "be differentiated again.",
+        "`torch.autograd.grad(outputs, inputs)` 直接返回梯度，而不是把它存到 `.grad` 中。"
+        "设置 `create_graph=True` 后，求得的梯度本身也在计算图中，可以再对它求导。",
     ),
     "lab_plot_from": ("plot from", "绘图起点"),
     "lab_plot_to": ("plot to", "绘图终点"),
@@ -149,7 +158,7 @@ LAB_TEXT: dict[str, tuple[str, str]] = {
         "所以 ys.sum() 的梯度中正好包含每个点处的导数。",
     ),
     # 5. Several independent and dependent variables
-    "lab_s5_header": ("5. Several inputs and outputs", "5. 多个输入与输出"),
+    "lab_s5_header": ("5. Several inputs and outputs", "5. 多个自变量与因变量"),
     "lab_s5_text": (
         "The tutorial's y1 = x1 · x2 and y2 = x1 + x2, differentiated with respect to both x1 "
         "and x2.",
@@ -173,13 +182,13 @@ LAB_TEXT: dict[str, tuple[str, str]] = {
         "Without retain_graph, backward() frees the values the graph saved (here x1 and x2 "
         "for the product rule) as soon as it has used them: a second pass has nothing to "
         "work with.",
-        "不设置 retain_graph 时，backward() 一用完计算图保存的值（这里是乘积法则要用的 x1 和 x2）"
-        "就会释放它们：第二次反向传播便无从计算。",
+        "不设置 retain_graph 时，backward() 用完计算图保存的中间值（这里是乘法求导要用的 x1 和 "
+        "x2）就会把它们释放，第二次反向传播便无从计算。",
     ),
     "lab_cell_retained": (
         "With retain_graph=True the second pass works, and its gradients are added to the "
         "first ones: twice ∂y/∂x1 and twice ∂y/∂x2 (see the next section).",
-        "设置 retain_graph=True 后，第二次反向传播可以进行，其梯度会累加到第一次的结果上："
+        "设置 retain_graph=True 后，第二次反向传播可以进行，其梯度累加到第一次的结果上："
         "得到两倍的 ∂y/∂x1 和两倍的 ∂y/∂x2（见下一节）。",
     ),
     # 6. Gradients accumulate
@@ -198,7 +207,7 @@ LAB_TEXT: dict[str, tuple[str, str]] = {
     "lab_cell_adds_up": (
         "backward() adds into x.grad rather than overwriting it: a second call on the same "
         "graph (kept with retain_graph=True) doubles it.",
-        "backward() 会累加到 x.grad 上，而不是覆盖它：在同一个计算图上"
+        "backward() 把梯度累加到 x.grad 上，而不是覆盖它：在同一个计算图上"
         "（用 retain_graph=True 保留）再调用一次，梯度就翻倍。",
     ),
     "lab_cell_grad_leaves_grad": (
@@ -211,13 +220,13 @@ LAB_TEXT: dict[str, tuple[str, str]] = {
     "lab_cell_with_zero": (
         "The training loop zeroes the gradients before each backward(): every step uses the "
         "gradient at the current x only.",
-        "训练循环在每次 backward() 之前把梯度清零：每一步只使用当前 x 处的梯度。",
+        "训练循环在每次 backward() 之前先把梯度清零：每一步只用当前 x 处的梯度。",
     ),
     "lab_cell_without_zero": (
         "Forget zero_grad() and each step uses the sum of every gradient so far: x overshoots "
         "the minimum and swings around it instead of settling.",
-        "如果忘了 zero_grad()，每一步用的都是此前所有梯度之和：x 会冲过最小值，"
-        "在它周围来回摆动，而不会稳定下来。",
+        "如果忘了 zero_grad()，每一步用的都是此前所有梯度之和：x 会冲过最小值点，"
+        "在它两侧来回摆动，迟迟停不下来。",
     ),
     # 7. The tutorial's optimizer loop
     "lab_s7_header": (
@@ -297,23 +306,23 @@ LAB_TEXT: dict[str, tuple[str, str]] = {
     "lab_note_downward": (
         "a = {a} < 0: f is a downward parabola with no minimum. Gradient descent runs away from "
         "its top at x = {top} (and stays there only if it starts exactly on it).",
-        "a = {a} < 0：f 是开口向下的抛物线，没有最小值。梯度下降会远离它的顶点 x = {top}"
+        "a = {a} < 0：f 是开口向下的抛物线，没有最小值。梯度下降会离顶点 x = {top} 越来越远"
         "（只有恰好从顶点出发时才会停在那里）。",
     ),
     "lab_note_line": (
         "a = 0: f is the straight line {b}·x + c, which has no minimum; every step moves x the "
         "same way forever.",
-        "a = 0：f 是直线 {b}·x + c，没有最小值；每一步都把 x 朝同一方向移动，永不停止。",
+        "a = 0：f 是直线 {b}·x + c，没有最小值；每一步都把 x 朝同一方向推，永不停止。",
     ),
     "lab_note_constant": (
         "a = b = 0: f is constant, its gradient is 0 everywhere, and x never moves.",
-        "a = b = 0：f 是常数，梯度处处为 0，x 永远不动。",
+        "a = b = 0：f 是常数，梯度处处为 0，x 始终不动。",
     ),
-    "lab_runaway_with_zero": ("With zero_grad(), x", "使用 zero_grad() 时，x"),
-    "lab_runaway_without_zero": ("Without zero_grad(), x", "不使用 zero_grad() 时，x"),
+    "lab_runaway_with_zero": ("With zero_grad(), x", "调用 zero_grad() 时，x"),
+    "lab_runaway_without_zero": ("Without zero_grad(), x", "不调用 zero_grad() 时，x"),
     "lab_runaway": (
         "{label} ran away: at step {step} {what}.",
-        "{label} 失控了：在第 {step} 步，{what}。",
+        "{label} 发散了：第 {step} 步时 {what}。",
     ),
     "lab_runaway_not_finite": (
         "x became {value} (not a finite number)",
@@ -327,10 +336,10 @@ LAB_TEXT: dict[str, tuple[str, str]] = {
     "lab_runaway_sgd": (
         "Each SGD step multiplies the distance to the minimum by (1 - 2·a·lr), so it shrinks "
         "only if lr < 1/a = {limit}; try a smaller learning rate.",
-        "SGD 的每一步都把到最小值的距离乘以 (1 - 2·a·lr)，所以只有当 lr < 1/a = {limit} 时"
-        "距离才会缩小；请尝试更小的学习率。",
+        "SGD 每一步都把 x 到最小值点的距离乘以 (1 - 2·a·lr)，只有 lr < 1/a = {limit} 时"
+        "距离才会缩小；请换一个更小的学习率试试。",
     ),
-    "lab_runaway_smaller_lr": ("Try a smaller learning rate.", "请尝试更小的学习率。"),
+    "lab_runaway_smaller_lr": ("Try a smaller learning rate.", "请换一个更小的学习率试试。"),
     "lab_note_budget_evaluations": (
         "{name} evaluates f up to {evaluations} times a step.",
         "{name} 每一步最多要计算 {evaluations} 次 f。",
@@ -356,7 +365,7 @@ LAB_TEXT: dict[str, tuple[str, str]] = {
     ),
     # Names of inputs, as they appear inside messages
     "lab_name_every_number": ("every number in {name}", "{name} 中的每个数"),
-    "lab_name_weights": ("the gradient weights", "梯度权重"),
+    "lab_name_weights": ("the gradient weights", "gradient 参数"),
     "lab_name_from": ("from", "绘图起点"),
     "lab_name_to": ("to", "绘图终点"),
     "lab_shape_scalar": ("a scalar", "标量"),
@@ -372,15 +381,15 @@ LAB_TEXT: dict[str, tuple[str, str]] = {
     ),
     "lab_err_too_large": (
         "{name} = {value} is too large: keep |{name}| ≤ {limit}",
-        "{name} = {value} 太大了：请保持 |{name}| ≤ {limit}",
+        "{name} = {value} 太大了，请保证 |{name}| ≤ {limit}",
     ),
     "lab_err_steps_whole": (
         "steps must be a whole number, not {value}",
-        "步数必须是整数，不能是 {value}",
+        "迭代步数必须是整数，不能是 {value}",
     ),
     "lab_err_steps_range": (
         "steps = {value} is out of range: choose 1 to {max}",
-        "步数 = {value} 超出范围：请选择 1 到 {max}",
+        "迭代步数 {value} 超出范围，应在 1 到 {max} 之间",
     ),
     "lab_err_lr_number": (
         "Invalid learning rate: {value} (expected a number)",
@@ -396,11 +405,11 @@ LAB_TEXT: dict[str, tuple[str, str]] = {
     ),
     "lab_err_unknown_operation": (
         "Unknown operation {value}: choose one of {choices}",
-        "未知运算 {value}：请从 {choices} 中选择",
+        "没有 {value} 这种运算，请从 {choices} 中选择",
     ),
     "lab_err_unknown_optimizer": (
         "Unknown optimizer {value}: choose one of {choices}",
-        "未知优化器 {value}：请从 {choices} 中选择",
+        "没有 {value} 这个优化器，请从 {choices} 中选择",
     ),
     "lab_err_text_type": (
         "{name} must be text such as [[0, 0], [1, 2]]",
@@ -408,11 +417,11 @@ LAB_TEXT: dict[str, tuple[str, str]] = {
     ),
     "lab_err_too_long": (
         "{name} is too long ({length} characters; at most {max})",
-        "{name} 太长了（{length} 个字符；最多 {max} 个）",
+        "{name} 太长了（{length} 个字符，最多 {max} 个）",
     ),
     "lab_err_empty": (
         "{name} is empty: type numbers in brackets, e.g. [[0, 0], [1, 2]]",
-        "{name} 为空：请在方括号中输入数字，例如 [[0, 0], [1, 2]]",
+        "{name} 为空，请在方括号中输入数字，例如 [[0, 0], [1, 2]]",
     ),
     "lab_err_bad_chars": (
         "{name} may contain only numbers, commas and square brackets, not {chars}",
@@ -420,12 +429,12 @@ LAB_TEXT: dict[str, tuple[str, str]] = {
     ),
     "lab_err_no_parse": (
         "{name} does not parse: write numbers in square brackets, e.g. [[0, 0], [1, 2]]",
-        "无法解析 {name}：请把数字写在方括号中，例如 [[0, 0], [1, 2]]",
+        "无法解析 {name}，请把数字写在方括号中，例如 [[0, 0], [1, 2]]",
     ),
     "lab_err_not_real": ("{name} must hold real numbers only", "{name} 只能包含实数"),
     "lab_err_tuple": (
         "{name}: write lists in square brackets, e.g. [1, 2]",
-        "{name}：请用方括号写列表，例如 [1, 2]",
+        "{name} 中的列表请用方括号书写，例如 [1, 2]",
     ),
     "lab_err_empty_list": ("{name} has an empty list", "{name} 中有空列表"),
     "lab_err_too_many_dims": (
@@ -434,7 +443,7 @@ LAB_TEXT: dict[str, tuple[str, str]] = {
     ),
     "lab_err_not_rectangular": (
         "{name} is not rectangular: every row needs the same length",
-        "{name} 不是矩形的：每一行的长度必须相同",
+        "{name} 的各行长度不一致，每一行的元素个数必须相同",
     ),
     "lab_err_not_list": (
         "{name} must be a list of numbers, e.g. [[0, 0], [1, 2]]",
@@ -442,7 +451,7 @@ LAB_TEXT: dict[str, tuple[str, str]] = {
     ),
     "lab_err_too_many_numbers": (
         "{name} has {count} numbers; at most {max} are allowed",
-        "{name} 有 {count} 个数；最多允许 {max} 个",
+        "{name} 有 {count} 个数，最多只允许 {max} 个",
     ),
     "lab_err_too_few_numbers": (
         "{name} needs at least {min} numbers",
@@ -450,7 +459,7 @@ LAB_TEXT: dict[str, tuple[str, str]] = {
     ),
     "lab_err_weights_shape": (
         "the gradient weights must have the shape of x ({expected}), not {got}",
-        "梯度权重的形状必须与 x 相同（{expected}），而不是 {got}",
+        "gradient 参数的形状必须与 x 相同（{expected}），而不是 {got}",
     ),
     "lab_err_plot_range": (
         "the plot range needs from < to (got {lo} to {hi})",
@@ -461,20 +470,23 @@ LAB_TEXT: dict[str, tuple[str, str]] = {
     "lab_fig_tangent": ("tangent, slope x.grad = {slope}", "切线，斜率 x.grad = {slope}"),
     "lab_fig_derivatives_title": (
         "f, f' and f'' from torch.autograd.grad",
-        "由 torch.autograd.grad 求出的 f、f' 和 f''",
+        "用 torch.autograd.grad 求出的 f、f' 和 f''",
     ),
-    "lab_fig_value_at": ("{name} at x = {x}: {value}", "{name} 在 x = {x} 处：{value}"),
-    "lab_fig_with_zero": ("with zero_grad()", "使用 zero_grad()"),
-    "lab_fig_without_zero": ("without zero_grad()", "不使用 zero_grad()"),
+    "lab_fig_value_at": ("{name} at x = {x}: {value}", "{name} 在 x = {x} 处的值：{value}"),
+    "lab_fig_with_zero": ("with zero_grad()", "调用 zero_grad()"),
+    "lab_fig_without_zero": ("without zero_grad()", "不调用 zero_grad()"),
     "lab_fig_minimum": ("minimum x = {x}", "最小值点 x = {x}"),
     "lab_fig_accumulation_title": (
         "x during SGD, with and without zero_grad()",
-        "SGD 过程中的 x：使用与不使用 zero_grad()",
+        "SGD 迭代中的 x：调用与不调用 zero_grad()",
     ),
     "lab_fig_step": ("step {step}", "第 {step} 步"),
-    "lab_fig_current": ("x at this step", "当前步的 x"),
+    "lab_fig_current": ("x at this step", "当前这一步的 x"),
     "lab_fig_every_step": ("every step", "每一步"),
-    "lab_fig_descent_title": ("{name} on f(x) = {formula}", "{name} 最小化 f(x) = {formula}"),
-    "lab_axis_value": ("value", "值"),
-    "lab_axis_step": ("step", "步"),
+    "lab_fig_descent_title": (
+        "{name} on f(x) = {formula}",
+        "用 {name} 求 f(x) = {formula} 的最小值",
+    ),
+    "lab_axis_value": ("value", "数值"),
+    "lab_axis_step": ("step", "迭代步数"),
 }
