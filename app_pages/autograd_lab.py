@@ -1,8 +1,9 @@
 """Autograd Lab: the source tutorial's sections, live. Edit an input and torch recomputes.
 
 A thin script: widgets -> `core.tutorials.autograd_lab` (which runs torch and writes the code) ->
-st.*. Every word comes from the string tables (core/text/lab.py) in the session's language; the core
-functions get `lang` too, so captions, notes, errors and charts follow it.
+st.*. Every word comes from the string tables (core/text/lab.py) in the session's language: the
+core functions get `lang` for their captions and notes, and a refused input raises a `Refusal`
+that this page says in that language; the charts (core.figures.lab) follow it too.
 """
 
 from __future__ import annotations
@@ -10,18 +11,23 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
+import plotly.graph_objects as go
 import streamlit as st
 
 from app_pages.controls import CHART_CONFIG
 from app_pages.links import publish, restore, show_refused
+from core.figures import lab as figures
 from core.optim.optimizers import OPTIMIZERS
 from core.settings.linkstate import Field
 from core.text.i18n import text
+from core.text.refusal import Refusal
 from core.tutorials import autograd_lab as lab
 
 R = TypeVar("R")
+T = TypeVar("T")
 
 LIMIT = lab.MAX_ABS
+LR_RANGE = {"min_value": 1e-6, "max_value": 100.0}  # the learning rates the widgets offer
 
 
 # The two loops are the only sections that take long enough to be worth caching (up to 10,000
@@ -37,12 +43,75 @@ def _optimizer_loop(*args: Any, lang: str) -> lab.OptimizerRun:
     return lab.optimizer_loop(*args, lang=lang)
 
 
-def compute(fn: Callable[..., R], *args: Any, lang: str) -> R | None:
-    """Run one section in `lang`; a bad input shows its message instead of the section's output."""
+# Every input lives in the URL (app_pages/links.py: restored and validated on arrival, written
+# back on every run, defaults left out), so a copied link reproduces the page.
+DEFAULTS: dict[str, object] = {
+    "lab_a": 1.0, "lab_b": -2.0, "lab_c": 1.0, "lab_x": 0.0, "lab_hx": 0.0, "lab_from": -2.0,
+    "lab_to": 4.0, "lab_x1": 1.0, "lab_x2": 2.0, "lab_acc_x0": 0.0, "lab_x0": 0.0,
+    "lab_acc_lr": 0.01, "lab_lr": 0.01, "lab_acc_steps": 200, "lab_steps": 500,
+    "lab_values": "[1.0, 2.0, 3.0]", "lab_matrix": "[[0, 0], [1, 2]]",
+    "lab_weights": "[[1, 1], [1, 1]]", "lab_operation": next(iter(lab.OPERATIONS)),
+    "lab_optimizer": "sgd",
+}  # fmt: skip
+FLOATS = ("lab_a", "lab_b", "lab_c", "lab_x", "lab_hx", "lab_from", "lab_to", "lab_x1", "lab_x2")
+FLOATS += ("lab_acc_x0", "lab_x0")
+
+
+def link_fields() -> list[Field]:
+    """The inputs a link may set, with the ranges the widgets enforce."""
+    low, high = LR_RANGE["min_value"], LR_RANGE["max_value"]
+    return [
+        *(Field(key, "float", -LIMIT, LIMIT) for key in FLOATS),
+        *(Field(key, "float", low, high) for key in ("lab_acc_lr", "lab_lr")),
+        *(Field(key, "int", 1, lab.MAX_STEPS) for key in ("lab_steps", "lab_acc_steps")),
+        *(
+            Field(key, "text", max_length=lab.MAX_TEXT)
+            for key in ("lab_values", "lab_matrix", "lab_weights")
+        ),
+        Field("lab_operation", "choice", choices=tuple(lab.OPERATIONS)),
+        Field("lab_optimizer", "choice", choices=tuple(OPTIMIZERS)),
+    ]
+
+
+def number(label: str, key: str, step: float = 0.5, **kwargs: Any) -> float:
+    bounds = {"min_value": -LIMIT, "max_value": LIMIT} | kwargs
+    return st.number_input(label, value=DEFAULTS[key], step=step, format="%g", key=key, **bounds)
+
+
+def learning_rate(key: str) -> float:
+    return number(text("lab_learning_rate", lang), key, step=0.005, **LR_RANGE)
+
+
+def steps(key: str, step: int) -> int:
+    label = text("lab_steps", lang)
+    return st.number_input(label, 1, lab.MAX_STEPS, DEFAULTS[key], step=step, key=key)
+
+
+def text_field(label: str, key: str) -> str:
+    return st.text_input(label, DEFAULTS[key], key=key)
+
+
+def in_columns(*inputs: Callable[[], T]) -> list[T]:
+    """Each input drawn in a column of its own, left to right; their values."""
+    values = []
+    for column, draw in zip(st.columns(len(inputs)), inputs, strict=True):
+        with column:
+            values.append(draw())
+    return values
+
+
+def section(n: int) -> None:
+    """Section n's heading and its words (lab_s<n>_header, lab_s<n>_text)."""
+    st.header(text(f"lab_s{n}_header", lang))
+    st.markdown(text(f"lab_s{n}_text", lang))
+
+
+def compute(fn: Callable[..., R], *args: Any) -> R | None:
+    """Run one section in the page's language; a refused input shows why instead of the output."""
     try:
         return fn(*args, lang=lang)
-    except ValueError as err:
-        st.error(str(err), icon="⚠️")
+    except Refusal as refusal:
+        st.error(refusal.message(lang), icon="⚠️")
         return None
 
 
@@ -54,55 +123,113 @@ def show_cells(cells: Sequence[lab.Cell], wrap: bool = False) -> None:
             st.code(cell.output, language="text", wrap_lines=True)
 
 
-def chart(fig: Any) -> None:
+def side_by_side(left: lab.Cell, right: lab.Cell) -> None:
+    """Two cells to compare, in two columns."""
+    for column, cell in zip(st.columns(2), (left, right), strict=True):
+        with column:
+            show_cells([cell], wrap=True)
+
+
+def chart(fig: go.Figure) -> None:
     st.plotly_chart(fig, width="stretch", theme=None, config=CHART_CONFIG)
 
 
-# Every input lives in the URL (pages/links.py: restored and validated on arrival, written back
-# on every run, defaults left out), so a copied link reproduces the page.
-DEFAULTS: dict[str, object] = {
-    "lab_a": 1.0, "lab_b": -2.0, "lab_c": 1.0, "lab_x": 0.0, "lab_hx": 0.0, "lab_from": -2.0,
-    "lab_to": 4.0, "lab_x1": 1.0, "lab_x2": 2.0, "lab_acc_x0": 0.0, "lab_x0": 0.0,
-    "lab_acc_lr": 0.01, "lab_lr": 0.01, "lab_acc_steps": 200, "lab_steps": 500,
-    "lab_values": "[1.0, 2.0, 3.0]", "lab_matrix": "[[0, 0], [1, 2]]",
-    "lab_weights": "[[1, 1], [1, 1]]", "lab_operation": next(iter(lab.OPERATIONS)),
-    "lab_optimizer": "sgd",
-}  # fmt: skip
-
-
-def number(label: str, key: str, step: float = 0.5, **kwargs: Any) -> float:
-    bounds = {"min_value": -LIMIT, "max_value": LIMIT} | kwargs
-    return st.number_input(label, value=DEFAULTS[key], step=step, format="%g", key=key, **bounds)
-
-
-def link_fields() -> list[Field]:
-    """The inputs a link may set, with the ranges the widgets enforce."""
-    floats = (
-        "lab_a",
-        "lab_b",
-        "lab_c",
-        "lab_x",
-        "lab_hx",
-        "lab_from",
-        "lab_to",
-        "lab_x1",
-        "lab_x2",
-        "lab_acc_x0",
-        "lab_x0",
-    )
-    return [
-        *(Field(key, "float", -LIMIT, LIMIT) for key in floats),
-        Field("lab_acc_lr", "float", 1e-6, 100.0),
-        Field("lab_lr", "float", 1e-6, 100.0),
-        Field("lab_steps", "int", 1, lab.MAX_STEPS),
-        Field("lab_acc_steps", "int", 1, lab.MAX_STEPS),
-        *(
-            Field(key, "text", max_length=lab.MAX_TEXT)
-            for key in ("lab_values", "lab_matrix", "lab_weights")
+def tensors_need_gradients() -> None:
+    section(1)
+    values, operation = in_columns(
+        lambda: text_field(text("lab_s1_values", lang), "lab_values"),
+        lambda: st.selectbox(
+            text("lab_s1_operation", lang), list(lab.OPERATIONS), key="lab_operation"
         ),
-        Field("lab_operation", "choice", choices=tuple(lab.OPERATIONS)),
-        Field("lab_optimizer", "choice", choices=tuple(OPTIMIZERS)),
-    ]
+    )
+    basics = compute(lab.tensor_basics, values, operation)
+    if basics:
+        show_cells(basics.cells)
+
+
+def backward_on_a_scalar(a: float, b: float, c: float) -> None:
+    section(2)
+    scalar = compute(lab.scalar_backward, a, b, c, number("x", "lab_x"))
+    if scalar:
+        show_cells(scalar.cells)
+        chart(figures.tangent_figure(scalar, lang))
+
+
+def backward_on_a_nonscalar(a: float, b: float, c: float) -> None:
+    section(3)
+    matrix, weights = in_columns(
+        lambda: text_field("x", "lab_matrix"),
+        lambda: text_field(text("lab_s3_weights", lang), "lab_weights"),
+    )
+    st.caption(text("lab_s3_caption", lang, dims=lab.MAX_DIM, count=lab.MAX_ELEMENTS))
+    nonscalar = compute(lab.nonscalar_backward, a, b, c, matrix, weights)
+    if nonscalar:
+        show_cells(nonscalar.cells)
+
+
+def higher_derivatives(a: float, b: float, c: float) -> None:
+    section(4)
+    x, plot_from, plot_to = in_columns(
+        lambda: number("x", "lab_hx"),
+        lambda: number(text("lab_plot_from", lang), "lab_from"),
+        lambda: number(text("lab_plot_to", lang), "lab_to"),
+    )
+    higher = compute(lab.higher_order, a, b, c, x, plot_from, plot_to)
+    if higher:
+        show_cells(higher.cells)
+        chart(figures.derivatives_figure(higher, lang))
+
+
+def several_inputs_and_outputs() -> None:
+    section(5)
+    x1, x2 = in_columns(lambda: number("x1", "lab_x1"), lambda: number("x2", "lab_x2"))
+    several = compute(lab.several_inputs, x1, x2)
+    if several:
+        show_cells(several.cells)
+
+
+def gradients_accumulate(a: float, b: float, c: float) -> None:
+    section(6)
+    x0, lr, count = in_columns(
+        lambda: number(text("lab_start_x", lang), "lab_acc_x0"),
+        lambda: learning_rate("lab_acc_lr"),
+        lambda: steps("lab_acc_steps", 50),
+    )
+    acc = compute(_accumulation, a, b, c, x0, lr, count)
+    if acc:
+        adds_up, leaves_grad, with_zero, without_zero = acc.cells
+        side_by_side(adds_up, leaves_grad)
+        side_by_side(with_zero, without_zero)
+        for note in acc.notes:
+            st.warning(note)
+        chart(figures.accumulation_figure(acc, lang))
+
+
+def the_optimizer_loop(a: float, b: float, c: float) -> None:
+    section(7)
+    optimizer, lr, count, x0 = in_columns(
+        lambda: st.selectbox(
+            text("lab_optimizer", lang),
+            list(OPTIMIZERS),
+            format_func=lambda oid: OPTIMIZERS[oid].name,
+            key="lab_optimizer",
+        ),
+        lambda: learning_rate("lab_lr"),
+        lambda: steps("lab_steps", 100),
+        lambda: number(text("lab_start_x", lang), "lab_x0"),
+    )
+    run = compute(_optimizer_loop, a, b, c, optimizer, lr, count, x0)
+    if run:
+        for note in run.notes:
+            st.warning(note)
+        if run.runaway:
+            st.error(run.runaway)
+        tutorial, model, precision = run.cells
+        show_cells([tutorial])
+        chart(figures.descent_figure(run, lang))
+        show_cells([model])
+        if not run.diverged:  # the float64 check only means something near a minimum
+            show_cells([precision])
 
 
 lang = st.session_state.get("lang", "en")
@@ -113,137 +240,15 @@ st.markdown(text("lab_intro", lang))
 with st.sidebar:
     st.subheader(text("lab_function_header", lang))
     st.caption(text("lab_function_caption", lang))
-    a = number("a", "lab_a")
-    b = number("b", "lab_b")
-    c = number("c", "lab_c")
+    a, b, c = number("a", "lab_a"), number("b", "lab_b"), number("c", "lab_c")
 st.latex(f"f(x) = {lab.formula(a, b, c, latex=True)}")
 
-# 1 ------------------------------------------------------------------------------------------
-st.header(text("lab_s1_header", lang))
-st.markdown(text("lab_s1_text", lang))
-left, right = st.columns(2)
-values = left.text_input(text("lab_s1_values", lang), DEFAULTS["lab_values"], key="lab_values")
-operation = right.selectbox(
-    text("lab_s1_operation", lang), list(lab.OPERATIONS), key="lab_operation"
-)
-basics = compute(lab.tensor_basics, values, operation, lang=lang)
-if basics:
-    show_cells(basics.cells)
-
-# 2 ------------------------------------------------------------------------------------------
-st.header(text("lab_s2_header", lang))
-st.markdown(text("lab_s2_text", lang))
-x_scalar = number("x", "lab_x")
-scalar = compute(lab.scalar_backward, a, b, c, x_scalar, lang=lang)
-if scalar:
-    show_cells(scalar.cells)
-    chart(lab.tangent_figure(scalar, lang))
-
-# 3 ------------------------------------------------------------------------------------------
-st.header(text("lab_s3_header", lang))
-st.markdown(text("lab_s3_text", lang))
-left, right = st.columns(2)
-matrix = left.text_input("x", DEFAULTS["lab_matrix"], key="lab_matrix")
-weights = right.text_input(text("lab_s3_weights", lang), DEFAULTS["lab_weights"], key="lab_weights")
-st.caption(text("lab_s3_caption", lang, dims=lab.MAX_DIM, count=lab.MAX_ELEMENTS))
-nonscalar = compute(lab.nonscalar_backward, a, b, c, matrix, weights, lang=lang)
-if nonscalar:
-    show_cells(nonscalar.cells)
-
-# 4 ------------------------------------------------------------------------------------------
-st.header(text("lab_s4_header", lang))
-st.markdown(text("lab_s4_text", lang))
-left, middle, right = st.columns(3)
-with left:
-    x_higher = number("x", "lab_hx")
-with middle:
-    plot_from = number(text("lab_plot_from", lang), "lab_from")
-with right:
-    plot_to = number(text("lab_plot_to", lang), "lab_to")
-higher = compute(lab.higher_order, a, b, c, x_higher, plot_from, plot_to, lang=lang)
-if higher:
-    show_cells(higher.cells)
-    chart(lab.derivatives_figure(higher, lang))
-
-# 5 ------------------------------------------------------------------------------------------
-st.header(text("lab_s5_header", lang))
-st.markdown(text("lab_s5_text", lang))
-left, right = st.columns(2)
-with left:
-    x1 = number("x1", "lab_x1")
-with right:
-    x2 = number("x2", "lab_x2")
-several = compute(lab.several_inputs, x1, x2, lang=lang)
-if several:
-    show_cells(several.cells)
-
-# 6 ------------------------------------------------------------------------------------------
-st.header(text("lab_s6_header", lang))
-st.markdown(text("lab_s6_text", lang))
-left, middle, right = st.columns(3)
-with left:
-    acc_x0 = number(text("lab_start_x", lang), "lab_acc_x0")
-with middle:
-    acc_lr = number(
-        text("lab_learning_rate", lang),
-        "lab_acc_lr",
-        step=0.005,
-        min_value=1e-6,
-        max_value=100.0,
-    )
-with right:
-    acc_steps = st.number_input(
-        text("lab_steps", lang),
-        1,
-        lab.MAX_STEPS,
-        DEFAULTS["lab_acc_steps"],
-        step=50,
-        key="lab_acc_steps",
-    )
-acc = compute(_accumulation, a, b, c, acc_x0, acc_lr, acc_steps, lang=lang)
-if acc:
-    show_cells(acc.cells[:1])
-    left, right = st.columns(2)
-    with left:
-        show_cells(acc.cells[1:2], wrap=True)
-    with right:
-        show_cells(acc.cells[2:], wrap=True)
-    for note in acc.notes:
-        st.warning(note)
-    chart(lab.accumulation_figure(acc, lang))
-
-# 7 ------------------------------------------------------------------------------------------
-st.header(text("lab_s7_header", lang))
-st.markdown(text("lab_s7_text", lang))
-cols = st.columns(4)
-optimizer = cols[0].selectbox(
-    text("lab_optimizer", lang),
-    list(OPTIMIZERS),
-    format_func=lambda oid: OPTIMIZERS[oid].name,
-    key="lab_optimizer",
-)
-with cols[1]:
-    lr = number(
-        text("lab_learning_rate", lang),
-        "lab_lr",
-        step=0.005,
-        min_value=1e-6,
-        max_value=100.0,
-    )
-steps = cols[2].number_input(
-    text("lab_steps", lang), 1, lab.MAX_STEPS, DEFAULTS["lab_steps"], step=100, key="lab_steps"
-)
-with cols[3]:
-    x0 = number(text("lab_start_x", lang), "lab_x0")
-run = compute(_optimizer_loop, a, b, c, optimizer, lr, steps, x0, lang=lang)
-if run:
-    for note in run.notes:
-        st.warning(note)
-    if run.runaway:
-        st.error(run.runaway)
-    show_cells(run.cells[:1])
-    chart(lab.descent_figure(run, lang))
-    if not run.diverged:  # the float64 check only means something near a minimum
-        show_cells(run.cells[1:])
+tensors_need_gradients()
+backward_on_a_scalar(a, b, c)
+backward_on_a_nonscalar(a, b, c)
+higher_derivatives(a, b, c)
+several_inputs_and_outputs()
+gradients_accumulate(a, b, c)
+the_optimizer_loop(a, b, c)
 
 publish("lab", link_fields(), DEFAULTS)

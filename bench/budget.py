@@ -29,6 +29,8 @@ from core.runs.budget import WORK_BUDGET, Loop, steps_that_fit, work_of
 from core.runs.engine import MAX_STEPS
 from core.runs.race import race_loops, run_race
 from core.tutorials import autograd_lab
+from core.tutorials.lab_loop import steps_within_budget
+from core.tutorials.lab_training import LOOPS as LAB_LOOPS
 
 TARGET_S = 5.0
 TERMS = ("sin(x*y)", "cos(x-y)", "exp(-x^2)", "log(1+y^2)", "tanh(x)", "sqrt(1+x^2)")
@@ -65,12 +67,13 @@ def requests() -> list[tuple[str, float, Callable[[], object]]]:
     map_steps = fit([Loop(1, rows=MAX_MAP_SIDE**2)])
     rates = log_rates(1e-4, 1.0, MAX_RATES)
     lab_cap = autograd_lab.MAX_STEPS
-    lab_fit = steps_that_fit([Loop(1, evaluations=OPTIMIZERS["lbfgs"].evaluations_per_step())])
-    lab_pair = steps_that_fit([Loop(1)] * 2)  # the zero_grad comparison's two loops
+    # Each Lab section with loops runs two: with and without zero_grad(); over x and over a model.
+    lab_fit, _ = steps_within_budget(OPTIMIZERS["lbfgs"], lab_cap, loops=LAB_LOOPS)
+    lab_pair = steps_that_fit([Loop(1)] * LAB_LOOPS)
     typed_steps = min(
         MAX_STEPS, steps_that_fit([Loop(1)], WORK_BUDGET - ESTIMATE_WORK)
     )  # what a typed formula's minimum estimate leaves of the budget
-    lab_steps, _ = autograd_lab._steps_within_budget(OPTIMIZERS["adam"], lab_cap)
+    lab_steps, _ = steps_within_budget(OPTIMIZERS["adam"], lab_cap, loops=LAB_LOOPS)
     return [
         (
             f"race: {len(everyone)} optimizers x {race_steps:,} steps",
@@ -114,18 +117,18 @@ def requests() -> list[tuple[str, float, Callable[[], object]]]:
             ),
         ),
         (
-            f"Lab: L-BFGS, {lab_cap:,} steps asked, {lab_fit:,} run",
-            lab_fit * OPTIMIZERS["lbfgs"].evaluations_per_step(),
+            f"Lab: L-BFGS, {lab_cap:,} steps asked, 2 loops x {lab_fit:,} run",
+            LAB_LOOPS * lab_fit * OPTIMIZERS["lbfgs"].evaluations_per_step(),
             lambda: autograd_lab.optimizer_loop(optimizer="lbfgs", steps=lab_cap),
         ),
         (
-            f"Lab: Adam, {lab_cap:,} steps asked, {lab_steps:,} run",
-            lab_steps,
+            f"Lab: Adam, {lab_cap:,} steps asked, 2 loops x {lab_steps:,} run",
+            LAB_LOOPS * lab_steps,
             lambda: autograd_lab.optimizer_loop(optimizer="adam", steps=lab_cap),
         ),
         (
             f"Lab: zero_grad, 2 loops x {lab_pair:,} steps",
-            2 * lab_pair,
+            LAB_LOOPS * lab_pair,
             lambda: autograd_lab.accumulation(steps=lab_cap),
         ),
         (

@@ -118,38 +118,45 @@ def test_the_batched_views_refuse_the_largest_basin_map(lang):
 
 @pytest.mark.parametrize(
     ("lang", "words"),
-    [("en", "runs 160 of the 500 steps"), ("zh", "只跑了 160 步（你设置的是 500 步）")],
+    [
+        ("en", "up to 25 times a step. One request's work budget is 4,000 optimizer-steps"),
+        ("zh", "每一步最多要计算 25 次 f。单次请求的计算预算是 4,000 个优化器步"),
+        ("en", "each runs 80 of the 500 steps"),
+        ("zh", "每个循环只运行了 80 步（设定为 500 步）"),
+    ],
 )
 def test_the_labs_lbfgs_loop_is_shortened_to_its_worst_case_within_the_budget(lang, words):
-    """L-BFGS may evaluate f max_eval = 25 times a step: 160 steps fit 4,000 optimizer-steps. The
-    loop runs them, the code shown runs exactly them, and a note says so."""
+    """L-BFGS may evaluate f max_eval = 25 times a step, and the section runs its loop twice (over
+    x, and over a model's parameters): 2 x 80 steps fit 4,000 optimizer-steps. The loops run
+    them, the code shown runs exactly them, and a note says so."""
     from core.tutorials import autograd_lab
 
     assert budget.WORK_BUDGET == 4_000
     result = autograd_lab.optimizer_loop(optimizer="lbfgs", steps=500, lang=lang)
-    assert len(result.path) == 161
-    assert "for step in range(160):" in result.cells[0].code
+    assert len(result.path) == len(result.model_path) == 81
+    assert all("for i in range(80):" in cell.code for cell in result.cells[:2])
     assert any(words in note for note in result.notes), result.notes
     sgd = autograd_lab.optimizer_loop(optimizer="sgd", steps=500, lang=lang)
-    assert len(sgd.path) == 501 and not any("160" in note for note in sgd.notes)
+    assert len(sgd.path) == 501 and not sgd.notes
 
 
 LAB_TRIMMED = {
     "en": "runs {steps:,} of the {asked:,} steps asked for",
-    "zh": "只跑了 {steps:,} 步（你设置的是 {asked:,} 步）",
+    "zh": "只运行了 {steps:,} 步（设定为 {asked:,} 步）",
 }
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
 @pytest.mark.parametrize("optimizer", ["sgd", "adam", "rprop"])
 def test_any_labs_loop_runs_at_most_the_budget_with_a_note(lang, optimizer):
-    """At the Lab's step cap a loop would be 10,000 optimizer-steps: it runs those that fit."""
+    """At the Lab's step cap the section's two loops would be 20,000 optimizer-steps: each runs
+    those that fit in its half of the budget."""
     from core.tutorials import autograd_lab
 
-    asked, fit = autograd_lab.MAX_STEPS, budget.WORK_BUDGET
+    asked, fit = autograd_lab.MAX_STEPS, budget.WORK_BUDGET // 2
     result = autograd_lab.optimizer_loop(optimizer=optimizer, steps=asked, lang=lang)
-    assert len(result.path) == fit + 1
-    assert f"for step in range({fit}):" in result.cells[0].code
+    assert len(result.path) == len(result.model_path) == fit + 1
+    assert all(f"for i in range({fit}):" in cell.code for cell in result.cells[:2])
     words = LAB_TRIMMED[lang].format(steps=fit, asked=asked)
     assert any(words in note for note in result.notes), result.notes
 

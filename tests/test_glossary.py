@@ -9,16 +9,14 @@ from core.optim.optimizers import OPTIMIZERS
 from core.problems.objectives import OBJECTIVES
 from core.text.glossary import GLOSSARY, Term
 from core.text.i18n import STRINGS
-from core.text.lab import LAB_TEXT
 
-# The Autograd Lab's words (core/text/lab.py) are not checked here yet: its own pass against this
-# glossary is separate work.
-CHECKED = {key: entry for key, entry in STRINGS.items() if key not in LAB_TEXT}
+CHECKED = STRINGS
 
 CJK = "\u4e00-\u9fff"
 # What is not prose: `code`, $maths$, {placeholders}, <markup>, identifiers such as
-# torch.optim or f_min, and calls such as backward().
+# torch.optim or f_min, calls such as backward(), and keyword arguments.
 CODE = r"`[^`]*`|\$[^$]*\$|\{[^{}]*\}|<[^<>]*>|\b\w+(?:[._]\w+)+(?:\(\))?|\b\w+\(\)"
+CODE += r"|\b\w+=\w+"  # a keyword argument: create_graph=True
 # In Chinese, 'quoted' ASCII is code too ('and', '//'): Chinese quotes are “ ”.
 CODE_IN_CHINESE = re.compile(CODE + r"|'[^']*'")
 CODE_IN_ENGLISH = re.compile(CODE)
@@ -101,6 +99,7 @@ NAMES |= {  # the standard test functions' names (the descriptive ones are trans
 NAMES |= {"PyTorch", "Hessian", "Goh", "Distill", "Why", "Really", "Works"}  # a cited title
 CODE_WORDS = {"torch", "optim", "backward", "optimizer", "state", "Step", "AMSGrad"}
 CODE_WORDS |= {"StepLR", "ExponentialLR", "CosineAnnealingLR", "float", "true", "false"}
+CODE_WORDS |= {"True", "False", "None"}  # Python's constants, as printed
 CODE_WORDS |= {"lambda", "args", "else", "inf", "NaN"}  # Python the formula box refuses
 MATHS = {name for name in FUNCTIONS if re.fullmatch(r"[a-z]+\d*", name)}
 MATHS |= {re.sub(r"\d+$", "", name) for name in MATHS} | {"min", "max"}

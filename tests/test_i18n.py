@@ -39,6 +39,10 @@ def keys_used_in_the_code() -> set[str]:
         used |= set(re.findall(r"\b(?:text|Refusal|Phrase)\(\s*\"([a-z0-9_]+)\"", source))
         # Keys of refusals handed on before they are raised (a lookup's, a bound's)
         used |= set(re.findall(r"\"((?:bv_|insp_)?err_[a-z0-9_]+)\"", source))
+    # The Lab's core names its keys as literals (captions, labels, refusals passed along).
+    for path in ROOT.glob("core/tutorials/lab_*.py"):
+        used |= set(re.findall(r"\"(lab_[a-z0-9_]+)\"", path.read_text()))
+    used |= {f"lab_s{n}_{part}" for n in range(1, 8) for part in ("header", "text")}
     params = {p.name for spec in OPTIMIZERS.values() for p in spec.hyper}
     used |= {f"param_{name}" for name in params}
     used |= {f"schedule_{kind}" for kind in ("none", *SCHEDULE_KINDS)}

@@ -38,8 +38,6 @@ PROGRAMMING_ERRORS = {
     ("core/problems/objectives.py", "Objective.__post_init__"): "registry data, checked boxes",
     ("core/problems/registry.py", "registry"): "registries are data in our own code",
 }
-# Converted on their own, with the Autograd Lab's split: not yet held to the rule.
-NOT_YET_CONVERTED = {"core/tutorials/autograd_lab.py"}
 
 
 def _is_message(node: ast.expr) -> bool:
@@ -96,8 +94,7 @@ def test_core_raises_refusals_not_worded_value_errors():
     found = set()
     for path in sorted((ROOT / "core").rglob("*.py")):
         module = path.relative_to(ROOT).as_posix()
-        if module not in NOT_YET_CONVERTED:
-            found |= {(module, scope) for scope in worded_value_errors(path.read_text())}
+        found |= {(module, scope) for scope in worded_value_errors(path.read_text())}
     assert found - PROGRAMMING_ERRORS.keys() == set(), "raise a Refusal with a key instead"
     assert PROGRAMMING_ERRORS.keys() - found == set(), "stale entries of PROGRAMMING_ERRORS"
 

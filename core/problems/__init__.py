@@ -1,5 +1,5 @@
 """The problems students descend: the registry of 2-D test functions with their true minima,
-and their values on a grid.
+their values on a grid, and the Autograd Lab's parabola.
 
 See docs/architecture.md for the layers.
 """

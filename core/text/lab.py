@@ -1,245 +1,328 @@
 """Words of the Autograd Lab, in English and Simplified Chinese.
 
 Keys: lab_s<n>_* (the page's sections), lab_cell_* (the sentence above each code cell),
-lab_err_* (bad input), lab_name_* (input names inside messages), lab_note_* and lab_runaway_*
-(warnings about a run), lab_fig_* and lab_axis_* (charts). Code, torch's output and pure math
-(f(x), x = 0) are not text and stay out of this table.
+lab_code_* (the comments inside the code: the Chinese ones are the tutorial's own), lab_err_*
+(bad input), lab_name_* (input names inside messages), lab_note_* and lab_runaway_* (warnings
+about a run), lab_fig_* and lab_axis_* (charts). Code, torch's output and pure math (f(x), x = 0)
+are not text and stay out of this table.
+
+The Chinese follows the tutorial's terms (自动微分机制, 自变量/因变量, 叶子节点, 反向传播) and
+writes full-width punctuation inside Chinese sentences.
 """
 
 LAB_TEXT: dict[str, tuple[str, str]] = {
     # Page frame
     "lab_intro": (
-        "What the PyTorch autograd tutorial teaches, computed live: every number below comes from "
-        "torch as you edit the inputs. Each step shows the code and what it prints; the code is "
-        "exactly what the page ran.",
-        "PyTorch 自动求导教程的内容，实时计算：你修改输入时，下面的每个数都由 torch 算出。"
-        "每一步都展示代码及其打印输出；代码正是本页实际运行的代码。",
+        "This page runs the autograd chapter of the PyTorch tutorial live. Each section first "
+        "shows the tutorial's own code with the numbers you choose, then varies it. Every number "
+        "below is computed by torch as you edit the inputs, and the code shown is exactly the "
+        "code that ran.",
+        "本页实时运行 PyTorch 教程《自动微分机制》一章的代码。每一节先给出教程的原代码"
+        "（代入你设定的数值），再在此基础上加以变化。你每修改一处输入，下面的每个数都由 torch "
+        "当场重新算出，页面上的代码也正是实际运行的代码。",
     ),
     "lab_function_header": ("The function", "函数"),
     "lab_function_caption": (
         "f(x) = a x² + b x + c, used by sections 2, 3, 4, 6 and 7.",
-        "f(x) = a x² + b x + c，用于第 2、3、4、6、7 节。",
+        "第 2、3、4、6、7 节都使用函数 f(x) = a x² + b x + c。",
     ),
-    "lab_start_x": ("start x", "起点 x"),
+    "lab_start_x": ("start x", "x 的初始值"),
     "lab_learning_rate": ("learning rate", "学习率"),
-    "lab_steps": ("steps", "步数"),
+    "lab_steps": ("steps", "迭代步数"),
     "lab_optimizer": ("optimizer", "优化器"),
     # 1. Tensors that need gradients
     "lab_s1_header": ("1. Tensors that need gradients", "1. 需要梯度的张量"),
     "lab_s1_text": (
-        "Autograd records operations on tensors that have `requires_grad=True` and can then "
-        "differentiate through them.",
-        "自动求导会记录对 `requires_grad=True` 的张量所做的运算，之后就能沿这些运算求导。",
+        "Autograd records the operations on tensors created with `requires_grad=True`, and can "
+        "then differentiate through them.",
+        "自动微分机制会记录对 `requires_grad=True` 的张量所做的每一步运算，之后便能沿着这些运算"
+        "求导。",
     ),
     "lab_s1_values": (
         "x (a number or a list such as [1.0, 2.0, 3.0])",
-        "x（一个数，或 [1.0, 2.0, 3.0] 这样的列表）",
+        "x（一个数，或形如 [1.0, 2.0, 3.0] 的列表）",
     ),
     "lab_s1_operation": ("compute y from x", "由 x 计算 y"),
     "lab_cell_leaf": (
         "A tensor created with requires_grad=True is a leaf of the graph: it has no grad_fn, "
         "and backward() will store its gradient in x.grad.",
         "用 requires_grad=True 创建的张量是计算图的叶子节点：它没有 grad_fn，"
-        "backward() 会把它的梯度存入 x.grad。",
+        "调用 backward() 之后，它的梯度就存放在 x.grad 中。",
     ),
     "lab_cell_switch_on": (
-        "Tensors are created without gradient tracking; it can be switched on afterwards.",
-        "张量创建时默认不追踪梯度；可以在之后再打开。",
+        "A tensor is created without gradient tracking unless asked; it can be switched on "
+        "afterwards.",
+        "张量默认不追踪梯度，也可以在创建之后再打开。",
     ),
     "lab_cell_computed": (
         "A tensor computed from x is not a leaf: its grad_fn records the operation that made "
-        "it, the step backward() will go through.",
-        "由 x 计算得到的张量不是叶子节点：它的 grad_fn 记录了生成它的运算，"
-        "也就是 backward() 将要经过的那一步。",
+        "it, the step backward() will go back through.",
+        "由 x 计算得到的张量不是叶子节点：它的 grad_fn 记录了生成它的那一步运算，"
+        "backward() 求导时正是沿着这一步往回走。",
     ),
     "lab_cell_integers": (
-        "Only floating-point (and complex) tensors can require gradients: integers have no "
-        "small steps to differentiate along. Write 1.0, not 1.",
-        "只有浮点（以及复数）张量才能要求梯度：整数没有可供求导的微小变化。请写 1.0，而不是 1。",
+        "Only floating-point (and complex) tensors can require gradients: a derivative needs "
+        "values that can change continuously, and integers cannot. Write 1.0, not 1.",
+        "只有浮点型（以及复数型）张量才能要求梯度（`requires_grad=True`）：导数要求数值能够"
+        "连续变化，整数做不到，所以要写成 1.0，而不是 1。",
     ),
     # 2. backward() on a scalar
-    "lab_s2_header": ("2. backward() on a scalar", "2. 对标量调用 backward()"),
+    "lab_s2_header": ("2. backward() on a scalar", "2. 标量的反向传播"),
     "lab_s2_text": (
-        "Calling `backward()` on a scalar computes its derivative with respect to every leaf "
-        "tensor. The derivative is the slope of the tangent line.",
-        "对标量调用 `backward()`，会计算它对每个叶子张量的导数。导数就是切线的斜率。",
-    ),
-    "lab_cell_forward": (
-        "Compute f from x. The result is a 0-dimensional tensor (a scalar) with a grad_fn.",
-        "由 x 计算 f。结果是一个带有 grad_fn 的 0 维张量（标量）。",
+        "The tutorial's first example: `backward()` on a scalar computes its derivative with "
+        "respect to every leaf tensor and stores it in that tensor's `.grad`. The derivative is "
+        "the slope of the tangent.",
+        "教程的第一个例子：在标量张量上调用 `backward()`，会对每个叶子节点求导，"
+        "并把梯度存放在该张量的 `grad` 属性中。导数就是切线的斜率。",
     ),
     "lab_cell_backward": (
-        "backward() runs the chain rule from f back to every leaf and stores df/dx in x.grad: "
-        "here 2·a·x + b = {value}.",
-        "backward() 从 f 出发，按链式法则反向传播到每个叶子节点，并把 df/dx 存入 x.grad："
-        "这里是 2·a·x + b = {value}。",
+        "The tutorial's code with your numbers: y.backward() puts dy/dx into x.grad, here "
+        "2·a·x + b = {value}.",
+        "教程原代码（代入你设定的数值）：y.backward() 求出 dy/dx 并存入 x.grad，"
+        "这里 dy/dx = 2·a·x + b = {value}。",
+    ),
+    "lab_cell_forward": (
+        "y itself is a 0-dimensional tensor (a scalar) with a grad_fn: the record of how it was "
+        "computed, which backward() went back through.",
+        "y 本身是一个 0 维张量（标量），带有 grad_fn：它记录了 y 是怎样算出来的，"
+        "backward() 正是沿着它往回求导。",
     ),
     # 3. backward() on a non-scalar
-    "lab_s3_header": ("3. backward() on a non-scalar", "3. 对非标量调用 backward()"),
+    "lab_s3_header": ("3. backward() on a non-scalar", "3. 非标量的反向传播"),
     "lab_s3_text": (
-        "When x is a tensor, so is f(x). `backward()` then needs a `gradient` argument of the same "
-        "shape: it computes the gradient of the weighted sum `(f * gradient).sum()`, a "
-        "vector-Jacobian product.",
-        "当 x 是张量时，f(x) 也是张量。这时 `backward()` 需要一个形状相同的 `gradient` 参数："
-        "它计算加权和 `(f * gradient).sum()` 的梯度，即向量-雅可比积。",
+        "When x is a matrix, so is y. `backward()` then needs a `gradient` argument of y's "
+        "shape: it back-propagates the scalar `torch.sum(y*gradient)`, a vector-Jacobian "
+        "product.",
+        "x 是矩阵时，y 也是矩阵。这时调用 `backward()` 要传入一个和 y 同形状的 `gradient` "
+        "参数张量：相当于用它与 y 逐元素相乘再求和，得到标量 `torch.sum(y*gradient)` 后再反向"
+        "传播，也就是向量-雅可比积。",
     ),
-    "lab_s3_weights": (
-        "gradient (weights, same shape as x)",
-        "gradient（权重，形状与 x 相同）",
-    ),
+    "lab_s3_weights": ("`gradient` (same shape as x)", "`gradient`（形状与 x 相同）"),
     "lab_s3_caption": (
         "Numbers in square brackets, up to {dims} dimensions and {count} numbers.",
-        "把数字写在方括号中，最多 {dims} 维、{count} 个数。",
-    ),
-    "lab_cell_elementwise": (
-        "The same f applied to a tensor gives a tensor of the same shape: one f per element.",
-        "把同一个 f 作用于张量，得到形状相同的张量：每个元素对应一个 f 值。",
-    ),
-    "lab_cell_needs_scalar": (
-        "backward() without arguments only works for a scalar: torch would have to guess how "
-        "to combine the outputs into one number.",
-        "不带参数的 backward() 只适用于标量：否则 torch 就得猜测如何把多个输出合成一个数。",
+        "数字写在方括号中，最多 {dims} 维、{count} 个数。",
     ),
     "lab_cell_vjp": (
-        "Pass `gradient`, a tensor of f's shape with one weight per output: x.grad becomes "
-        "the vector-Jacobian product w·J, here w * (2·a·x + b) element by element because "
-        "each f depends on its own x only.",
-        "传入 `gradient`：一个与 f 形状相同、每个输出对应一个权重的张量。x.grad 就成为"
-        "向量-雅可比积 w·J；由于每个 f 只依赖于自己的 x，这里逐元素等于 w * (2·a·x + b)。",
+        "The tutorial's code: `y.backward(gradient = gradient)`, one weight per element of y. "
+        "x.grad is the vector-Jacobian product; each element of y depends on its own x only, "
+        "so element by element it is `gradient * (2·a·x + b)`.",
+        "教程原代码：`y.backward(gradient = gradient)`，`gradient` 为 y 的每个元素各给一个权重。"
+        "x.grad 就是向量-雅可比积；由于 y 的每个元素只依赖于对应的那个 x，"
+        "逐元素来看它等于 `gradient * (2·a·x + b)`。",
+    ),
+    "lab_cell_needs_scalar": (
+        "Without `gradient`, backward() only works on a scalar: torch will not guess how to "
+        "combine the elements of y into one number.",
+        "不传 `gradient` 时，backward() 只能用于标量：torch 不会替你决定如何把 y 的各个元素合成"
+        "一个数。",
     ),
     "lab_cell_weighted_sum": (
-        "The same numbers come from an ordinary scalar backward() of the weighted sum "
-        "(f * w).sum(): the gradient argument is those weights.",
-        "对加权和 (f * w).sum() 做普通的标量 backward()，得到的数完全相同："
-        "gradient 参数就是这些权重。",
+        "The tutorial's next cell: the same gradient from an ordinary scalar backward() of "
+        "`z = torch.sum(y*gradient)`. The `gradient` argument is exactly these weights.",
+        "教程的下一段代码：非标量的反向传播可以用标量的反向传播实现。对 "
+        "`z = torch.sum(y*gradient)` 做普通的标量反向传播，得到的梯度 x_grad 完全相同，"
+        "`gradient` 参数就是这些权重。",
     ),
     # 4. torch.autograd.grad and higher derivatives
     "lab_s4_header": (
         "4. torch.autograd.grad and higher derivatives",
-        "4. torch.autograd.grad 与高阶导数",
+        "4. 用 torch.autograd.grad 求导与高阶导数",
     ),
     "lab_s4_text": (
-        "`torch.autograd.grad(outputs, inputs)` returns the gradients instead of adding them to "
-        "`.grad`. With `create_graph=True` the gradient is differentiable itself.",
-        "`torch.autograd.grad(outputs, inputs)` 直接返回梯度，而不是把它们累加到 `.grad` 上。"
-        "设置 `create_graph=True` 后，梯度本身也可以再求导。",
+        "`torch.autograd.grad(outputs, inputs)` returns the gradients instead of storing them "
+        "in `.grad`. With `create_graph=True` the gradient is itself part of a graph, so it can "
+        "be differentiated again.",
+        "`torch.autograd.grad(outputs, inputs)` 直接返回梯度，而不是把它存到 `.grad` 中。"
+        "设置 `create_graph=True` 后，求得的梯度本身也在计算图中，可以再对它求导。",
     ),
     "lab_plot_from": ("plot from", "绘图起点"),
     "lab_plot_to": ("plot to", "绘图终点"),
     "lab_cell_grad": (
-        "torch.autograd.grad returns the gradient instead of storing it in .grad. With "
-        "create_graph=True the result is itself part of a graph (it has a grad_fn)...",
-        "torch.autograd.grad 直接返回梯度，而不是存入 .grad。设置 create_graph=True 时，"
-        "结果本身也是计算图的一部分（它有 grad_fn）……",
+        "The tutorial's code: the first derivative with create_graph=True, then the derivative "
+        "of that. Printing `.data` shows the values alone.",
+        "教程原代码：先设置 create_graph=True 求一阶导数，再对它求二阶导数。打印 `.data` "
+        "只显示数值。",
     ),
     "lab_cell_second": (
-        "... so it can be differentiated again: f''(x) = 2·a = {value}.",
-        "……因此可以再次求导，得到二阶导数：f''(x) = 2·a = {value}。",
+        "Without `.data`: dy_dx carries a grad_fn, because create_graph=True recorded how it was "
+        "computed, and that is what let the second call differentiate it. dy2_dx2, computed "
+        "without create_graph, has none. f''(x) = 2·a = {value}.",
+        "去掉 `.data` 再打印：dy_dx 带有 grad_fn，因为 create_graph=True 记录了它的计算过程，"
+        "第二次调用才能对它求导；求 dy2_dx2 时没有设置 create_graph，所以它没有 grad_fn。"
+        "二阶导数 f''(x) = 2·a = {value}。",
     ),
     "lab_cell_curves": (
-        "For the plot, the same calls on {points} points at once. Each f(xs[i]) depends only on "
-        "xs[i], so the gradient of the sum holds every f'(xs[i]).",
-        "为了作图，在 {points} 个点上一次性做同样的调用。每个 f(xs[i]) 只依赖于 xs[i]，"
-        "所以和的梯度中包含了每一个 f'(xs[i])。",
+        "For the chart, the same calls on {points} points at once. Each ys[i] depends only on "
+        "xs[i], so the gradient of ys.sum() holds the derivative at every point.",
+        "为了作图，在 {points} 个点上一次完成同样的调用。ys[i] 只依赖于 xs[i]，"
+        "所以 ys.sum() 的梯度中正好包含每个点处的导数。",
     ),
-    # 5. Several inputs and outputs
-    "lab_s5_header": ("5. Several inputs and outputs", "5. 多个输入与输出"),
+    # 5. Several independent and dependent variables
+    "lab_s5_header": ("5. Several inputs and outputs", "5. 多个自变量与因变量"),
     "lab_s5_text": (
-        "y1 = x1 · x2 and y2 = x1 + x2, differentiated with respect to both inputs.",
-        "y1 = x1 · x2 和 y2 = x1 + x2，分别对两个输入求导。",
+        "The tutorial's y1 = x1 · x2 and y2 = x1 + x2, differentiated with respect to both x1 "
+        "and x2.",
+        "教程中的 y1 = x1 · x2 与 y2 = x1 + x2，同时对自变量 x1、x2 求导。",
     ),
     "lab_cell_one_output": (
-        "Gradients of one output with respect to several inputs: ∂y1/∂x1 = x2 and "
-        "∂y1/∂x2 = x1. retain_graph=True keeps the graph for the next call.",
-        "一个输出对多个输入的梯度：∂y1/∂x1 = x2，∂y1/∂x2 = x1。"
-        "retain_graph=True 会保留计算图，供下一次调用使用。",
+        "The tutorial's code: the gradients of one output with respect to several inputs "
+        "(∂y1/∂x1 = x2, ∂y1/∂x2 = x1; retain_graph = True keeps the graph for the next call), "
+        "then of several outputs at once, which adds their gradients up.",
+        "教程原代码：先求一个因变量对多个自变量的导数（∂y1/∂x1 = x2，∂y1/∂x2 = x1；"
+        "retain_graph = True 保留计算图，供下一次调用使用），再同时对多个因变量求导，"
+        "相当于把它们的梯度相加。",
     ),
     "lab_cell_two_outputs": (
-        "Several outputs at once: their gradients are summed (grad_outputs defaults to ones), "
-        "exactly the gradient of y1 + y2.",
-        "同时对多个输出求梯度：它们的梯度会相加（grad_outputs 默认全为 1），"
-        "恰好等于 y1 + y2 的梯度。",
+        "The summed gradients are exactly the gradient of y1 + y2. The call above freed the "
+        "graph, so y1 and y2 are computed again first.",
+        "相加后的梯度正好等于 y1 + y2 的梯度。上面的调用已经释放了计算图，所以先重新算出 "
+        "y1 和 y2。",
     ),
     "lab_cell_freed": (
         "Without retain_graph, backward() frees the values the graph saved (here x1 and x2 "
         "for the product rule) as soon as it has used them: a second pass has nothing to "
         "work with.",
-        "不设置 retain_graph 时，backward() 一用完计算图保存的值（这里是乘积法则要用的 x1 和 x2）"
-        "就会释放它们：第二次反向传播便无从计算。",
+        "不设置 retain_graph 时，backward() 用完计算图保存的中间值（这里是乘法求导要用的 x1 和 "
+        "x2）就会把它们释放，第二次反向传播便无从计算。",
     ),
     "lab_cell_retained": (
         "With retain_graph=True the second pass works, and its gradients are added to the "
         "first ones: twice ∂y/∂x1 and twice ∂y/∂x2 (see the next section).",
-        "设置 retain_graph=True 后，第二次反向传播可以进行，其梯度会累加到第一次的结果上："
+        "设置 retain_graph=True 后，第二次反向传播可以进行，其梯度累加到第一次的结果上："
         "得到两倍的 ∂y/∂x1 和两倍的 ∂y/∂x2（见下一节）。",
     ),
     # 6. Gradients accumulate
     "lab_s6_header": ("6. Gradients accumulate", "6. 梯度累加"),
     "lab_s6_text": (
-        "`backward()` adds to `.grad`; nothing resets it. That is why every training loop calls "
-        "`optimizer.zero_grad()`. The same SGD run, with and without it:",
-        "`backward()` 会累加到 `.grad` 上，不会自动清零。所以每个训练循环都要调用 "
-        "`optimizer.zero_grad()`。下面是同一次 SGD 运行调用与不调用它的对比：",
+        "Tutorials often say that gradients accumulate and must be zeroed. That is true of "
+        "`backward()`: it adds into `.grad` and nothing resets it, which is why a training loop "
+        "calls `optimizer.zero_grad()` before each `backward()`. `torch.autograd.grad` only "
+        "returns gradients and never touches `.grad`, so it needs no zeroing. First the two "
+        "side by side, then the same SGD loop with and without zero_grad():",
+        "常听到“梯度会累加，所以要清零”，这其实说的是 `backward()`：它把梯度累加到 `.grad` 上，"
+        "不会自动清零，所以训练循环要在每次 `backward()` 之前调用 `optimizer.zero_grad()`。"
+        "`torch.autograd.grad` 只返回梯度，从不改动 `.grad`，因此不需要清零。"
+        "下面先把两者并排对比，再看同一个 SGD 循环调用与不调用 zero_grad() 的区别：",
     ),
     "lab_cell_adds_up": (
         "backward() adds into x.grad rather than overwriting it: a second call on the same "
         "graph (kept with retain_graph=True) doubles it.",
-        "backward() 会累加到 x.grad 上，而不是覆盖它：在同一个计算图上"
+        "backward() 把梯度累加到 x.grad 上，而不是覆盖它：在同一个计算图上"
         "（用 retain_graph=True 保留）再调用一次，梯度就翻倍。",
+    ),
+    "lab_cell_grad_leaves_grad": (
+        "torch.autograd.grad returns the gradient and leaves x.grad alone: called twice, it "
+        "gives the same value both times, and x.grad is still None. Only backward() needs "
+        "zero_grad().",
+        "torch.autograd.grad 只返回梯度，不改动 x.grad：调用两次，两次结果相同，"
+        "x.grad 始终是 None。只有 backward() 才需要 zero_grad()。",
     ),
     "lab_cell_with_zero": (
         "The training loop zeroes the gradients before each backward(): every step uses the "
         "gradient at the current x only.",
-        "训练循环在每次 backward() 之前把梯度清零：每一步只使用当前 x 处的梯度。",
+        "训练循环在每次 backward() 之前先把梯度清零：每一步只用当前 x 处的梯度。",
     ),
     "lab_cell_without_zero": (
         "Forget zero_grad() and each step uses the sum of every gradient so far: x overshoots "
         "the minimum and swings around it instead of settling.",
-        "如果忘了 zero_grad()，每一步用的都是此前所有梯度之和：x 会冲过最小值，"
-        "在它周围来回摆动，而不会稳定下来。",
+        "如果忘了 zero_grad()，每一步用的都是此前所有梯度之和：x 会冲过最小值点，"
+        "在它两侧来回摆动，迟迟停不下来。",
     ),
-    # 7. The optimizer loop
-    "lab_s7_header": ("7. The optimizer loop", "7. 优化器循环"),
+    # 7. The tutorial's optimizer loop
+    "lab_s7_header": (
+        "7. The minimum, with autograd and an optimizer",
+        "7. 利用自动微分和优化器求最小值",
+    ),
     "lab_s7_text": (
-        "Putting it together: a `torch.optim` optimizer moves x downhill. Each step: zero the "
-        "gradients, compute f, `backward()`, `step()`.",
-        "综合起来：`torch.optim` 优化器让 x 沿下坡移动。每一步：梯度清零、计算 f、"
-        "`backward()`、`step()`。",
+        "The tutorial's last example puts it together: a `torch.optim` optimizer moves x "
+        "downhill. Each step: zero the gradients, compute y, `backward()`, `step()`.",
+        "教程的最后一个例子把前面的内容串了起来：用 `torch.optim` 优化器做梯度下降，"
+        "让 x 一步步走向最小值点。"
+        "每一步依次是：梯度清零、计算 y、`backward()`、`step()`。",
     ),
     "lab_cell_loop": (
-        "The loop every PyTorch training script runs, here with {name}: zero the gradients, "
-        "compute the loss, backward(), step(). print shows 4 decimals; .item() gives the "
-        "float32 value in full.",
-        "每个 PyTorch 训练脚本都会运行的循环，这里使用 {name}：梯度清零、计算损失、backward()、"
-        "step()。print 只显示 4 位小数；.item() 给出完整的 float32 值。",
+        "The tutorial's code, here with {name}; the list `path` records x at every step for the "
+        "chart. `print` shows 4 decimals.",
+        "教程原代码，这里使用 {name}；列表 `path` 记下每一步的 x，供下面的图使用。"
+        "`print` 只显示 4 位小数。",
+    ),
+    "lab_cell_model": (
+        "In a training script the parameters live in a model, and the optimizer gets them from "
+        "model.parameters(): torch.optim.XXX(model.parameters(), lr=learning_rate). Here the "
+        "model holds one parameter, x, and its forward is the tutorial's f: the same loop, and "
+        "the same x at every step.",
+        "实际训练时，参数放在模型里，优化器通过 model.parameters() 拿到它们："
+        "torch.optim.XXX(model.parameters(), lr=learning_rate)。这里的模型只有一个参数 x，"
+        "前向计算就是教程中的 f：循环完全一样，每一步得到的 x 也完全相同。",
     ),
     "lab_cell_precision": (
-        "f(x) in float32 rounds a·x² + b·x + c to the nearest float32; the same formula at the "
-        "same x in float64 shows how far from the true minimum the run really is.",
-        "float32 下的 f(x) 会把 a·x² + b·x + c 舍入到最近的 float32 数；在同一个 x 处用 float64 "
-        "计算同一公式，才能看出这次运行离真正的最小值究竟有多远。",
+        "x.item() gives the float32 value of x in full. f(x) in float32 rounds a·x² + b·x + c "
+        "to the nearest float32; the same formula at the same x in float64 shows how far from "
+        "the true minimum the run really is.",
+        "x.item() 给出 x 完整的 float32 值。float32 下的 f(x) 会把 a·x² + b·x + c 舍入到"
+        "最近的 float32 数；在同一个 x 处用 float64 计算同一公式，才能看出这次运行离真正的"
+        "最小值还有多远。",
     ),
+    # Comments inside the code (the Chinese ones are the tutorial's own where it has them)
+    "lab_code_x_grad": ("x is to be differentiated", "x需要被求导"),
+    "lab_code_derivative": (
+        "the derivative of f(x) = a*x**2 + b*x + c",
+        "f(x) = a*x**2 + b*x + c的导数",
+    ),
+    "lab_code_minimum": (
+        "the minimum of f(x) = a*x**2 + b*x + c",
+        "f(x) = a*x**2 + b*x + c的最小值",
+    ),
+    "lab_code_create_graph": (
+        "create_graph=True allows higher-order derivatives",
+        "create_graph 设置为 True 将允许创建更高阶的导数",
+    ),
+    "lab_code_second": ("the second derivative", "求二阶导数"),
+    "lab_code_several_inputs": (
+        "differentiate with respect to several inputs at once",
+        "允许同时对多个自变量求导数",
+    ),
+    "lab_code_several_outputs": (
+        "several outputs: their gradients are summed",
+        "如果有多个因变量，相当于把多个因变量的梯度结果求和",
+    ),
+    "lab_code_zero_grad": ("zero all the gradients", "清零所有的梯度信息"),
+    "lab_code_no_zero_grad": (
+        "no optimizer.zero_grad(): x.grad keeps adding up",
+        "没有 optimizer.zero_grad()：x.grad 会不断累加",
+    ),
+    "lab_code_path": ("x at every step, for the chart", "记下每一步的 x，供下面的图使用"),
+    "lab_code_model_path": (
+        "x at every step, to compare with `path`",
+        "记下每一步的 x，可与 `path` 逐项比较",
+    ),
+    "lab_code_requires_grad_": ("the same as w.requires_grad_()", "等价于 w.requires_grad_()"),
+    "lab_code_rebuild": (
+        "the call above freed the graph: compute y1 and y2 again",
+        "上面的调用已释放计算图，需要重新计算 y1 和 y2",
+    ),
+    "lab_code_parameter": ("the model's only parameter: x", "模型唯一的参数就是 x"),
     # Notes about the parabola and about runs that ran away
     "lab_note_downward": (
         "a = {a} < 0: f is a downward parabola with no minimum. Gradient descent runs away from "
         "its top at x = {top} (and stays there only if it starts exactly on it).",
-        "a = {a} < 0：f 是开口向下的抛物线，没有最小值。梯度下降会远离它的顶点 x = {top}"
+        "a = {a} < 0：f 是开口向下的抛物线，没有最小值。梯度下降会离顶点 x = {top} 越来越远"
         "（只有恰好从顶点出发时才会停在那里）。",
     ),
     "lab_note_line": (
         "a = 0: f is the straight line {b}·x + c, which has no minimum; every step moves x the "
         "same way forever.",
-        "a = 0：f 是直线 {b}·x + c，没有最小值；每一步都把 x 朝同一方向移动，永不停止。",
+        "a = 0：f 是直线 {b}·x + c，没有最小值；每一步都把 x 朝同一方向推，永不停止。",
     ),
     "lab_note_constant": (
         "a = b = 0: f is constant, its gradient is 0 everywhere, and x never moves.",
-        "a = b = 0：f 是常数，梯度处处为 0，x 永远不动。",
+        "a = b = 0：f 是常数，梯度处处为 0，x 始终不动。",
     ),
-    "lab_runaway_with_zero": ("With zero_grad(), x", "使用 zero_grad() 时，x"),
-    "lab_runaway_without_zero": ("Without zero_grad(), x", "不使用 zero_grad() 时，x"),
+    "lab_runaway_with_zero": ("With zero_grad(), x", "调用 zero_grad() 时，x"),
+    "lab_runaway_without_zero": ("Without zero_grad(), x", "不调用 zero_grad() 时，x"),
     "lab_runaway": (
         "{label} ran away: at step {step} {what}.",
-        "{label} 失控了：在第 {step} 步，{what}。",
+        "{label} 发散了：第 {step} 步时 {what}。",
     ),
     "lab_runaway_not_finite": (
         "x became {value} (not a finite number)",
@@ -253,28 +336,26 @@ LAB_TEXT: dict[str, tuple[str, str]] = {
     "lab_runaway_sgd": (
         "Each SGD step multiplies the distance to the minimum by (1 - 2·a·lr), so it shrinks "
         "only if lr < 1/a = {limit}; try a smaller learning rate.",
-        "SGD 的每一步都把到最小值的距离乘以 (1 - 2·a·lr)，所以只有当 lr < 1/a = {limit} 时"
-        "距离才会缩小；请尝试更小的学习率。",
+        "SGD 每一步都把 x 到最小值点的距离乘以 (1 - 2·a·lr)，只有 lr < 1/a = {limit} 时"
+        "距离才会缩小；请换一个更小的学习率试试。",
     ),
-    "lab_runaway_smaller_lr": ("Try a smaller learning rate.", "请尝试更小的学习率。"),
-    "lab_note_budget": (
-        "{name} evaluates f up to {evaluations} times a step, so within one request's work "
-        "budget the loop runs {steps} of the {asked} steps asked for; the code below runs "
-        "exactly that many.",
-        "{name} 每一步最多计算 f 共 {evaluations} 次，受单次请求计算预算的限制，"
-        "这个循环只跑了 {steps} 步（你设置的是 {asked} 步）；下面的代码也正是按这个步数运行的。",
+    "lab_runaway_smaller_lr": ("Try a smaller learning rate.", "请换一个更小的学习率试试。"),
+    "lab_note_budget_evaluations": (
+        "{name} evaluates f up to {evaluations} times a step.",
+        "{name} 每一步最多要计算 {evaluations} 次 f。",
     ),
     "lab_note_budget_steps": (
         "One request's work budget is {budget} optimizer-steps, so the loop runs {steps} of the "
-        "{asked} steps asked for; the code below runs exactly that many.",
-        "单次请求的计算预算是 {budget} 个优化器步，所以这个循环只跑了 {steps} 步（你设置的是 "
-        "{asked} 步）；下面的代码也正是按这个步数运行的。",
+        "{asked} steps asked for; the code shown runs exactly that many.",
+        "单次请求的计算预算是 {budget} 个优化器步，所以这个循环只运行了 {steps} 步"
+        "（设定为 {asked} 步）；页面上的代码也正是按这个步数运行的。",
     ),
     "lab_note_budget_loops": (
-        "One request's work budget is {budget} optimizer-steps, shared by its two loops, so each "
-        "runs {steps} of the {asked} steps asked for; the code above runs exactly that many.",
-        "单次请求的计算预算是 {budget} 个优化器步，由两个循环平分，所以每个循环只跑了 {steps} 步"
-        "（你设置的是 {asked} 步）；上面的代码也正是按这个步数运行的。",
+        "One request's work budget is {budget} optimizer-steps, shared by this section's {loops} "
+        "loops, so each runs {steps} of the {asked} steps asked for; the code shown runs exactly "
+        "that many.",
+        "单次请求的计算预算是 {budget} 个优化器步，由本节的 {loops} 个循环平分，所以每个循环"
+        "只运行了 {steps} 步（设定为 {asked} 步）；页面上的代码也正是按这个步数运行的。",
     ),
     "lab_line_search_failed": (
         "L-BFGS diverged at step {step}: its line search met f = {value}, and torch's L-BFGS "
@@ -284,7 +365,7 @@ LAB_TEXT: dict[str, tuple[str, str]] = {
     ),
     # Names of inputs, as they appear inside messages
     "lab_name_every_number": ("every number in {name}", "{name} 中的每个数"),
-    "lab_name_weights": ("the gradient weights", "梯度权重"),
+    "lab_name_weights": ("the `gradient` weights", "`gradient` 参数"),
     "lab_name_from": ("from", "绘图起点"),
     "lab_name_to": ("to", "绘图终点"),
     "lab_shape_scalar": ("a scalar", "标量"),
@@ -300,15 +381,15 @@ LAB_TEXT: dict[str, tuple[str, str]] = {
     ),
     "lab_err_too_large": (
         "{name} = {value} is too large: keep |{name}| ≤ {limit}",
-        "{name} = {value} 太大了：请保持 |{name}| ≤ {limit}",
+        "{name} = {value} 太大了，请保证 |{name}| ≤ {limit}",
     ),
     "lab_err_steps_whole": (
         "steps must be a whole number, not {value}",
-        "步数必须是整数，不能是 {value}",
+        "迭代步数必须是整数，不能是 {value}",
     ),
     "lab_err_steps_range": (
         "steps = {value} is out of range: choose 1 to {max}",
-        "步数 = {value} 超出范围：请选择 1 到 {max}",
+        "迭代步数 {value} 超出范围，应在 1 到 {max} 之间",
     ),
     "lab_err_lr_number": (
         "Invalid learning rate: {value} (expected a number)",
@@ -323,12 +404,12 @@ LAB_TEXT: dict[str, tuple[str, str]] = {
         "学习率无效：{value}（允许范围为 {low} 到 {high}）",
     ),
     "lab_err_unknown_operation": (
-        "Unknown operation {operation}: choose one of {choices}",
-        "未知运算 {operation}：请从 {choices} 中选择",
+        "Unknown operation {value}: choose one of {choices}",
+        "没有 {value} 这种运算，请从 {choices} 中选择",
     ),
     "lab_err_unknown_optimizer": (
-        "Unknown optimizer {optimizer}: choose one of {choices}",
-        "未知优化器 {optimizer}：请从 {choices} 中选择",
+        "Unknown optimizer {value}: choose one of {choices}",
+        "没有 {value} 这个优化器，请从 {choices} 中选择",
     ),
     "lab_err_text_type": (
         "{name} must be text such as [[0, 0], [1, 2]]",
@@ -336,11 +417,11 @@ LAB_TEXT: dict[str, tuple[str, str]] = {
     ),
     "lab_err_too_long": (
         "{name} is too long ({length} characters; at most {max})",
-        "{name} 太长了（{length} 个字符；最多 {max} 个）",
+        "{name} 太长了（{length} 个字符，最多 {max} 个）",
     ),
     "lab_err_empty": (
         "{name} is empty: type numbers in brackets, e.g. [[0, 0], [1, 2]]",
-        "{name} 为空：请在方括号中输入数字，例如 [[0, 0], [1, 2]]",
+        "{name} 为空，请在方括号中输入数字，例如 [[0, 0], [1, 2]]",
     ),
     "lab_err_bad_chars": (
         "{name} may contain only numbers, commas and square brackets, not {chars}",
@@ -348,12 +429,12 @@ LAB_TEXT: dict[str, tuple[str, str]] = {
     ),
     "lab_err_no_parse": (
         "{name} does not parse: write numbers in square brackets, e.g. [[0, 0], [1, 2]]",
-        "无法解析 {name}：请把数字写在方括号中，例如 [[0, 0], [1, 2]]",
+        "无法解析 {name}，请把数字写在方括号中，例如 [[0, 0], [1, 2]]",
     ),
     "lab_err_not_real": ("{name} must hold real numbers only", "{name} 只能包含实数"),
     "lab_err_tuple": (
         "{name}: write lists in square brackets, e.g. [1, 2]",
-        "{name}：请用方括号写列表，例如 [1, 2]",
+        "{name} 中的列表请用方括号书写，例如 [1, 2]",
     ),
     "lab_err_empty_list": ("{name} has an empty list", "{name} 中有空列表"),
     "lab_err_too_many_dims": (
@@ -362,7 +443,7 @@ LAB_TEXT: dict[str, tuple[str, str]] = {
     ),
     "lab_err_not_rectangular": (
         "{name} is not rectangular: every row needs the same length",
-        "{name} 不是矩形的：每一行的长度必须相同",
+        "{name} 的各行长度不一致，每一行的元素个数必须相同",
     ),
     "lab_err_not_list": (
         "{name} must be a list of numbers, e.g. [[0, 0], [1, 2]]",
@@ -370,15 +451,15 @@ LAB_TEXT: dict[str, tuple[str, str]] = {
     ),
     "lab_err_too_many_numbers": (
         "{name} has {count} numbers; at most {max} are allowed",
-        "{name} 有 {count} 个数；最多允许 {max} 个",
+        "{name} 有 {count} 个数，最多只允许 {max} 个",
     ),
     "lab_err_too_few_numbers": (
         "{name} needs at least {min} numbers",
         "{name} 至少需要 {min} 个数",
     ),
     "lab_err_weights_shape": (
-        "the gradient weights must have the shape of x ({expected}), not {got}",
-        "梯度权重的形状必须与 x 相同（{expected}），而不是 {got}",
+        "the `gradient` weights must have the shape of x ({expected}), not {got}",
+        "`gradient` 参数的形状必须与 x 相同（{expected}），而不是 {got}",
     ),
     "lab_err_plot_range": (
         "the plot range needs from < to (got {lo} to {hi})",
@@ -389,20 +470,23 @@ LAB_TEXT: dict[str, tuple[str, str]] = {
     "lab_fig_tangent": ("tangent, slope x.grad = {slope}", "切线，斜率 x.grad = {slope}"),
     "lab_fig_derivatives_title": (
         "f, f' and f'' from torch.autograd.grad",
-        "由 torch.autograd.grad 求出的 f、f' 和 f''",
+        "用 torch.autograd.grad 求出的 f、f' 和 f''",
     ),
-    "lab_fig_value_at": ("{name} at x = {x}: {value}", "{name} 在 x = {x} 处：{value}"),
-    "lab_fig_with_zero": ("with zero_grad()", "使用 zero_grad()"),
-    "lab_fig_without_zero": ("without zero_grad()", "不使用 zero_grad()"),
+    "lab_fig_value_at": ("{name} at x = {x}: {value}", "{name} 在 x = {x} 处的值：{value}"),
+    "lab_fig_with_zero": ("with zero_grad()", "调用 zero_grad()"),
+    "lab_fig_without_zero": ("without zero_grad()", "不调用 zero_grad()"),
     "lab_fig_minimum": ("minimum x = {x}", "最小值点 x = {x}"),
     "lab_fig_accumulation_title": (
         "x during SGD, with and without zero_grad()",
-        "SGD 过程中的 x：使用与不使用 zero_grad()",
+        "SGD 迭代中的 x：调用与不调用 zero_grad()",
     ),
     "lab_fig_step": ("step {step}", "第 {step} 步"),
-    "lab_fig_current": ("x at this step", "当前步的 x"),
+    "lab_fig_current": ("x at this step", "当前这一步的 x"),
     "lab_fig_every_step": ("every step", "每一步"),
-    "lab_fig_descent_title": ("{name} on f(x) = {formula}", "{name} 最小化 f(x) = {formula}"),
-    "lab_axis_value": ("value", "值"),
-    "lab_axis_step": ("step", "步"),
+    "lab_fig_descent_title": (
+        "{name} on f(x) = {formula}",
+        "用 {name} 求 f(x) = {formula} 的最小值",
+    ),
+    "lab_axis_value": ("value", "数值"),
+    "lab_axis_step": ("step", "迭代步数"),
 }
