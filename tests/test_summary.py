@@ -58,7 +58,7 @@ def test_a_run_with_no_iterate_gets_a_row_of_missing_values():
     [
         (Stop("completed", 301), "completed 300 steps", "跑完 300 步"),
         (Stop("diverged", 37, "loss", float("inf")), "diverged at step 37", "第 37 步发散"),
-        (Stop("escaped", 25), "left the plot at step 25", "第 25 步离开绘图区域"),
+        (Stop("escaped", 25), "left the plot at step 25", "第 25 步出界"),
     ],
 )
 def test_short_stop_texts_in_both_languages(stop, en, zh):
