@@ -1,9 +1,9 @@
 """Autograd Lab: the source tutorial's sections, live. Edit an input and torch recomputes.
 
 A thin script: widgets -> `core.tutorials.autograd_lab` (which runs torch and writes the code) ->
-st.*. Every word comes from the string tables (core/text/lab.py) in the session's language: the
-core functions get `lang` for their captions and notes, and a refused input raises a `Refusal`
-that this page says in that language; the charts (core.figures.lab) follow it too.
+st.*. Every word comes from the string tables (core/text/strings/lab.toml) in the session's
+language: the core functions get `lang` for their captions and notes, and a refused input raises a
+`Refusal` that this page says in that language; the charts (core.figures.lab) follow it too.
 """
 
 from __future__ import annotations

@@ -2,8 +2,8 @@
 
 Thousands of independent runs as one tensor (or one param group per setting): widgets -> plain
 values -> cached core runs (with a progress bar, interruptible) -> core figures -> st.plotly_chart.
-Every word comes from the string tables (core/text/batched.py) in the session's language: the core
-figures get `lang`, and what core refuses (a Refusal) is said in it by the page.
+Every word comes from the string tables (core/text/strings/batched.toml) in the session's
+language: the core figures get `lang`, and what core refuses (a Refusal) is said in it by the page.
 
 Every setting lives in the URL (app_pages/links.py, validated by core.settings.linkstate), the open
 tab too, and teacher mode (`?hide=...`) hides the same groups of controls as on the Playground.

@@ -18,11 +18,12 @@ from streamlit.testing.v1 import AppTest
 from core.figures import lab as figures
 from core.optim.optimizers import OPTIMIZERS
 from core.problems.parabola import PLOT_POINTS
-from core.text.lab import LAB_TEXT
 from core.text.refusal import Refusal
+from core.text.tables import table
 from core.tutorials import autograd_lab as lab
 from core.tutorials import lab_training
 
+LAB_TEXT = table("lab")
 PAGE = "../app_pages/autograd_lab.py"
 
 

@@ -10,8 +10,8 @@ and a function that computes the named quantities. Optimizers without a rule get
 (gradient, whatever state keys exist, actual update).
 
 Words (table meanings and sources, notes, arrow labels, figure titles) come from the string tables
-(core/text/batched.py) in the `lang` the public functions take ("en" or "zh"); the LaTeX lines are
-math and the same in both.
+(core/text/strings/batched.toml) in the `lang` the public functions take ("en" or "zh"); the
+LaTeX lines are math and the same in both.
 """
 
 from __future__ import annotations

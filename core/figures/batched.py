@@ -2,7 +2,8 @@
 
 No frames here: each figure is static. Grids travel as float32 typed arrays (base64 in the JSON):
 a 200 x 200 map is 160 kB instead of ~0.8 MB of decimal text. Every figure takes `lang` ("en" or
-"zh"): its titles, axes, legend and hover texts come from the string tables (core/text/batched.py).
+"zh"): its titles, axes, legend and hover texts come from the string tables
+(core/text/strings/batched.toml).
 """
 
 from __future__ import annotations

@@ -76,7 +76,7 @@ _WORDS = re.compile(r"[A-Za-z_]\w*|(?P<number>\.?\d(?:[\w.]|(?<=[eE])[+-])*)")
 
 _NAMES_HINT = "fx_hint_names"  # lists the functions: FormulaError fills in `functions`
 
-# Hints (string-table keys, see core.text.inputs) for ASCII characters outside the allow-list.
+# Hints (keys of core/text/strings/inputs.toml) for ASCII characters outside the allow-list.
 # Refusing them up front rules out strings, subscripts, keywords, lambdas, comparisons and dunder
 # names before the parser sees the text.
 _CHARACTER_HINTS: Mapping[str, str] = {
@@ -152,7 +152,7 @@ class FormulaError(InputError):
     """A formula was refused; the message is written for the student who typed it, in English
     as str(error) and in the page's language as `message(lang)`.
 
-    `problem` and `hints` are keys of core.text.inputs's table; `position` is the 0-based offset
+    `problem` and `hints` are keys of the `inputs` string table; `position` is the 0-based offset
     into the text as typed (None when no single place is at fault).
     """
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 
 from core.text.i18n import DEFAULT_LANGUAGE, objective_name_key, text
-from core.text.inputs import INPUT_TEXT
+from core.text.tables import LANGUAGE_KEYS, table
 
 MAX_SHOWN = 60  # characters of a refused value a message quotes (a whole array would flood it)
 
@@ -81,7 +81,8 @@ class Refusal(ValueError):
 class InputError(Refusal):
     """Typed input refused, with a message in each language.
 
-    `problem` and each of `hints` are keys of INPUT_TEXT; `values` fill their placeholders.
+    `problem` and each of `hints` are keys of the `inputs` string table; `values` fill their
+    placeholders.
 
     Attributes:
         position: 0-based offset into the text as typed, or None when no single place is at
@@ -98,9 +99,10 @@ class InputError(Refusal):
     def message(self, lang: str = DEFAULT_LANGUAGE) -> str:
         """The whole message in `lang` ("en" or "zh"; anything else reads English)."""
         chinese = lang == "zh"
+        column = LANGUAGE_KEYS.index("zh" if chinese else DEFAULT_LANGUAGE)
 
         def say(key: str, **extra: object) -> str:
-            return INPUT_TEXT[key][chinese].format(**self.values, **extra)
+            return table("inputs")[key][column].format(**self.values, **extra)
 
         where = "" if self.position is None else say("fx_where", column=self.position + 1)
         hints = [say(key) for key in self.hints]
