@@ -54,7 +54,7 @@ def test_a_broken_entry_is_refused_by_name(strings_dir, entry, problem):
 def test_a_key_in_two_tables_is_refused(strings_dir, monkeypatch):
     monkeypatch.setattr(tables, "TABLE_NAMES", ("app", "lab"))
     for name in ("app", "lab"):
-        entry = "[title]\nen = \"A\"\nzh = \"甲\"\n"
+        entry = '[title]\nen = "A"\nzh = "甲"\n'
         (strings_dir / f"{name}.toml").write_text(entry, encoding="utf-8")
     with pytest.raises(tables.TableError, match=r"lab\.toml: \[title\] is already in another"):
         tables.all_tables()

@@ -19,6 +19,7 @@ from __future__ import annotations
 import math
 import time
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any, Literal
 
 import numpy as np
@@ -137,19 +138,33 @@ def run_groups(
     if not (math.isfinite(x) and math.isfinite(y)):
         raise Refusal("bv_err_start_finite", value=shown(start))
     began = time.perf_counter()
-    defaults = spec.torch_kwargs(**hyper)
-    settings = [spec.torch_kwargs(**(hyper | dict(g))) for g in groups]
-    first = torch.tensor([x, y], dtype=dtype)
-    runner = None
-    if method == "rows":
-        runner = _RowRuns.make(objective, spec, defaults, settings, first)
+    plan = _Plan(
+        objective,
+        spec,
+        defaults=spec.torch_kwargs(**hyper),
+        settings=tuple(spec.torch_kwargs(**(hyper | dict(g))) for g in groups),
+        first=torch.tensor([x, y], dtype=dtype),
+    )
+    runner = _RowRuns.make(plan) if method == "rows" else None
     if runner is None:
-        runner = _GroupRuns(objective, spec, defaults, settings, first)
-    tracker = SettleTracker(objective, radius, first.expand(len(settings), 2))
+        runner = _GroupRuns(plan)
+    tracker = SettleTracker(objective, radius, plan.first.expand(len(plan.settings), 2))
     points, loss, last = _run_rows(objective, runner, tracker, steps, on_progress)
     return finish_runs(
         tracker, points, loss, last.numpy(), steps, radius, time.perf_counter() - began
     )
+
+
+@dataclass(frozen=True, slots=True)
+class _Plan:
+    """What the runners of one sweep share: the objective, the optimizer, its keyword arguments
+    (`defaults` for the optimizer, one full set per setting) and the common start point."""
+
+    objective: Objective
+    spec: OptimizerSpec
+    defaults: Mapping[str, Any]
+    settings: tuple[Mapping[str, Any], ...]
+    first: torch.Tensor
 
 
 class _RowRuns:
@@ -161,17 +176,11 @@ class _RowRuns:
         self.rows = params.shape[0]
 
     @classmethod
-    def make(
-        cls,
-        objective: Objective,
-        spec: OptimizerSpec,
-        defaults: Mapping[str, Any],
-        settings: Sequence[Mapping[str, Any]],
-        first: torch.Tensor,
-    ) -> _RowRuns | None:
-        params = first.repeat(len(settings), 1).requires_grad_(True)
-        stepper = row_stepper(spec.cls, defaults, settings, params)
-        return None if stepper is None else cls(objective, params, stepper)
+    def make(cls, plan: _Plan) -> _RowRuns | None:
+        """The row runner, or None where no row-wise rule covers the plan's settings."""
+        params = plan.first.repeat(len(plan.settings), 1).requires_grad_(True)
+        stepper = row_stepper(plan.spec.cls, plan.defaults, plan.settings, params)
+        return None if stepper is None else cls(plan.objective, params, stepper)
 
     def evaluate(self) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
         """x_t, the gradient and f(x_t) of every row, detached."""
@@ -192,18 +201,13 @@ class _GroupRuns:
     parameter and state, so each is bitwise the single run with that setting.
     """
 
-    def __init__(
-        self,
-        objective: Objective,
-        spec: OptimizerSpec,
-        defaults: Mapping[str, Any],
-        settings: Sequence[Mapping[str, Any]],
-        first: torch.Tensor,
-    ) -> None:
-        self.fn = objective.fn
-        self.leaves = [first.clone().requires_grad_(True) for _ in settings]
-        groups = [{"params": [leaf], **s} for leaf, s in zip(self.leaves, settings, strict=True)]
-        self.optimizer = spec.cls(groups, **defaults)
+    def __init__(self, plan: _Plan) -> None:
+        self.fn = plan.objective.fn
+        self.leaves = [plan.first.clone().requires_grad_(True) for _ in plan.settings]
+        groups = [
+            {"params": [leaf], **s} for leaf, s in zip(self.leaves, plan.settings, strict=True)
+        ]
+        self.optimizer = plan.spec.cls(groups, **plan.defaults)
         self.update = self.optimizer.step
         self.rows = len(self.leaves)
 

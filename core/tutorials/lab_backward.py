@@ -12,19 +12,8 @@ import torch
 from core.problems.parabola import curve, quadratic
 from core.text.i18n import text
 from core.text.refusal import Phrase, Refusal
-from core.tutorials.lab_code import (
-    F_COMMENT,
-    Y_CODE,
-    Cell,
-    Printer,
-    caught,
-    caught_code,
-    comment,
-    head_code,
-    lit,
-    nested_lit,
-    tensor_coefficients,
-)
+from core.tutorials.lab_code import Cell, Printer, comment, lit, nested_lit
+from core.tutorials.lab_function import F_COMMENT, Y_CODE, head_code, tensor_coefficients
 from core.tutorials.lab_inputs import Nested, coefficients, number, parse_tensor_text, shape_text
 
 
@@ -212,8 +201,8 @@ def nonscalar_backward(
     p = Printer()
     y, vjp, with_gradient = _backward_with_gradient(p, x_data, w_data, abc, lang)
     # Without `gradient`, torch refuses a non-scalar before it looks at the graph (freed by now).
-    error = caught(p, y.backward)
-    needs_scalar = p.cell(text("lab_cell_needs_scalar", lang), caught_code("y.backward()"))
+    error, code = p.caught("y.backward()", y.backward)
+    needs_scalar = p.cell(text("lab_cell_needs_scalar", lang), code)
     weighted, weighted_sum = _weighted_sum(p, x_data, w_data, abc, lang)
     return NonScalarBackward(
         shape=shape,

@@ -10,7 +10,7 @@ from types import MappingProxyType
 import torch
 
 from core.text.i18n import text
-from core.tutorials.lab_code import Cell, Printer, caught, caught_code, comment, nested_lit
+from core.tutorials.lab_code import Cell, Printer, comment, nested_lit
 from core.tutorials.lab_inputs import choice, parse_tensor_text
 
 # Operations offered in section 1: the key is the code shown, the value the same torch call.
@@ -109,8 +109,10 @@ print(y.requires_grad, y.is_leaf, y.grad_fn)
 """
     cells.append(p.cell(text("lab_cell_computed", lang), code))
 
-    int_error = caught(p, lambda: torch.tensor([1, 2, 3], requires_grad=True))
-    code = caught_code("torch.tensor([1, 2, 3], requires_grad=True)")
+    int_error, code = p.caught(
+        "torch.tensor([1, 2, 3], requires_grad=True)",
+        lambda: torch.tensor([1, 2, 3], requires_grad=True),
+    )
     cells.append(p.cell(text("lab_cell_integers", lang), code))
     return TensorBasics(
         shape=shape,

@@ -1,5 +1,6 @@
 """The Autograd Lab's code cells: the record of one cell, the printer that captures what a cell
-prints, and the pieces of generated code several sections share.
+prints, and the pieces of generated code several sections share (the tutorial's function f
+itself: core.tutorials.lab_function).
 
 A section writes its code from the same inputs as the torch calls it runs beside it, statement for
 statement, and prints through `Printer`, which formats exactly as `print` does; the tests execute
@@ -18,8 +19,6 @@ import inspect
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
-
-import torch
 
 from core.optim.optimizers import OptimizerSpec
 from core.text.i18n import text
@@ -50,26 +49,26 @@ class Printer:
         self.lines = []
         return Cell(caption, code.strip("\n"), output)
 
+    def caught(self, statement: str, action: Callable[[], object]) -> tuple[str, str]:
+        """Run `action`, the torch call that `statement` spells, as a cell's try block runs it:
+        torch's RuntimeError message is printed as the `except` clause prints it.
 
-def caught(p: Printer, action: Callable[[], object]) -> str:
-    """Run `action` as the cell `caught_code` writes runs its statement: torch's RuntimeError
-    message, printed as its `except` clause prints it, or "" if torch raised none."""
-    try:
-        action()
-    except RuntimeError as err:
-        p("RuntimeError:", err)
-        return str(err)
-    return ""
-
-
-def caught_code(statement: str) -> str:
-    """`statement` in a try block that prints torch's RuntimeError (see `caught`)."""
-    return f"""
+        Returns:
+            The message ("" if torch raised none) and the cell's code: `statement` in that try
+            block.
+        """
+        code = f"""
 try:
     {statement}
 except RuntimeError as err:
     print("RuntimeError:", err)
 """
+        try:
+            action()
+        except RuntimeError as err:
+            self("RuntimeError:", err)
+            return str(err), code
+        return "", code
 
 
 def comment(key: str, lang: str) -> str:
@@ -89,42 +88,6 @@ def nested_lit(values: Nested) -> str:
     if isinstance(values, list):
         return "[" + ",".join(nested_lit(v) for v in values) + "]"
     return lit(values)
-
-
-def tensor_coefficients(a: float, b: float, c: float) -> tuple[torch.Tensor, ...]:
-    """f's coefficients as the tutorial makes them, `a = torch.tensor(1.0)`: 0-d float32 tensors
-    (see `head_code`)."""
-    return tuple(torch.tensor(value) for value in (a, b, c))
-
-
-# Lines of the tutorial, as it writes them (its spacing too). The comment above f is pure math and
-# reads the same in both languages.
-F_COMMENT = "# f(x) = a*x**2 + b*x + c"
-Y_CODE = "y = a*torch.pow(x,2) + b*x + c"
-F_DEF = """
-def f(x):
-    result = a*torch.pow(x,2) + b*x + c
-    return(result)
-"""
-
-
-def x_code(x_literal: str, lang: str) -> str:
-    return f"x = torch.tensor({x_literal},requires_grad = True) {comment('lab_code_x_grad', lang)}"
-
-
-def head_code(x_literal: str, a: float, b: float, c: float, about: str, lang: str) -> str:
-    """The tutorial's opening lines: torch, a comment saying what the cell computes (`about`, a
-    comment line), x, which requires grad, and the coefficients as 0-d tensors."""
-    return f"""
-import torch
-
-{about}
-
-{x_code(x_literal, lang)}
-a = torch.tensor({lit(a)})
-b = torch.tensor({lit(b)})
-c = torch.tensor({lit(c)})
-"""
 
 
 def optimizer_arguments(spec: OptimizerSpec, lr: float) -> tuple[dict[str, Any], dict[str, Any]]:

@@ -12,17 +12,8 @@ import torch
 from core.problems.parabola import PLOT_POINTS, quadratic
 from core.text.i18n import text
 from core.text.refusal import Phrase, Refusal
-from core.tutorials.lab_code import (
-    Y_CODE,
-    Cell,
-    Printer,
-    caught,
-    caught_code,
-    comment,
-    head_code,
-    lit,
-    tensor_coefficients,
-)
+from core.tutorials.lab_code import Cell, Printer, comment, lit
+from core.tutorials.lab_function import Y_CODE, head_code, tensor_coefficients
 from core.tutorials.lab_inputs import coefficients, number
 
 
@@ -171,12 +162,12 @@ def _second_pass(p: Printer, x1: torch.Tensor, x2: torch.Tensor, lang: str) -> t
     y = x1 * x2
     y.backward()
     p(x1.grad, x2.grad)
-    error = caught(p, y.backward)
+    error, second = p.caught("y.backward()", y.backward)
     code = f"""
 y = x1*x2
 y.backward()
 print(x1.grad, x2.grad)
-{caught_code("y.backward()").strip()}
+{second.strip()}
 """
     return error, p.cell(text("lab_cell_freed", lang), code)
 

@@ -20,20 +20,16 @@ from core.optim.optimizers import OPTIMIZERS, OptimizerSpec
 from core.problems.parabola import minimiser, quadratic
 from core.text.i18n import sentences, text
 from core.tutorials.lab_code import (
-    F_COMMENT,
-    F_DEF,
     Cell,
     Printer,
     comment,
-    head_code,
     lit,
     loop_code,
     model_optimizer,
     optimizer_arguments,
-    tensor_coefficients,
     tutorial_optimizer,
-    x_code,
 )
+from core.tutorials.lab_function import F_COMMENT, F_DEF, head_code, tensor_coefficients, x_code
 from core.tutorials.lab_inputs import choice, coefficients, learning_rate, start_x, step_count
 from core.tutorials.lab_loop import (
     budget_notes,
