@@ -6,6 +6,7 @@ by a callback, a reset or a link wins over the widget default without Streamlit 
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -19,7 +20,7 @@ from core.optim.optimizers import HyperParam, HyperValue, OptimizerSpec
 from core.problems.objectives import Objective, Point
 from core.runs.progress import ProgressFn
 from core.settings.ladders import log_options
-from core.text.i18n import objective_name, text
+from core.text.i18n import choice_name, objective_name, text
 from core.text.refusal import Refusal
 
 # Every chart of the app: no Plotly logo in the mode bar.
@@ -100,7 +101,8 @@ def hyper_widget(
     if param.kind == "bool":
         return st.checkbox(label, key=key)
     if param.kind == "choice":
-        return st.selectbox(label, param.choices, key=key)
+        name = functools.partial(choice_name, param.name, lang=lang)
+        return st.selectbox(label, param.choices, key=key, format_func=name)
     if param.kind == "int":
         return number_field(label, hyper_field(spec, param), lang)
     if param.scale == "log":

@@ -4,26 +4,11 @@ import re
 
 import pytest
 
-from core.formulas.expressions import FUNCTIONS
-from core.optim.optimizers import OPTIMIZERS
-from core.problems.objectives import OBJECTIVES
 from core.text.glossary import GLOSSARY, Term
 from core.text.i18n import STRINGS
+from tests.chinese import BILINGUAL, CJK, english_words, prose
 
 CHECKED = STRINGS
-
-CJK = "\u4e00-\u9fff"
-# What is not prose: `code`, $maths$, {placeholders}, <markup>, identifiers such as
-# torch.optim or f_min, calls such as backward(), and keyword arguments.
-CODE = r"`[^`]*`|\$[^$]*\$|\{[^{}]*\}|<[^<>]*>|\b\w+(?:[._]\w+)+(?:\(\))?|\b\w+\(\)"
-CODE += r"|\b\w+=\w+"  # a keyword argument: create_graph=True
-# In Chinese, 'quoted' ASCII is code too ('and', '//'): Chinese quotes are “ ”.
-CODE_IN_CHINESE = re.compile(CODE + r"|'[^']*'")
-CODE_IN_ENGLISH = re.compile(CODE)
-
-
-def prose(string: str, chinese: bool) -> str:
-    return (CODE_IN_CHINESE if chinese else CODE_IN_ENGLISH).sub(" ", string)
 
 
 def english_pattern(term: Term) -> re.Pattern[str]:
@@ -88,33 +73,12 @@ def test_chinese_punctuation_is_full_width_next_to_chinese_words():
     assert not found, found
 
 
-# Latin words a Chinese string may hold: names, code and maths, never English prose.
-NAMES = {word for spec in OPTIMIZERS.values() for word in re.findall(r"[A-Za-z]+", spec.name)}
-NAMES |= {  # the standard test functions' names (the descriptive ones are translated)
-    word
-    for oid, objective in OBJECTIVES.items()
-    if f"name_{oid}" not in STRINGS
-    for word in re.findall(r"[A-Za-z]+", objective.name)
-}
-NAMES |= {"PyTorch", "Hessian", "Goh", "Distill", "Why", "Really", "Works"}  # a cited title
-CODE_WORDS = {"torch", "optim", "backward", "optimizer", "state", "Step", "AMSGrad"}
-CODE_WORDS |= {"StepLR", "ExponentialLR", "CosineAnnealingLR", "float", "true", "false"}
-CODE_WORDS |= {"True", "False", "None"}  # Python's constants, as printed
-CODE_WORDS |= {"lambda", "args", "else", "inf", "NaN"}  # Python the formula box refuses
-MATHS = {name for name in FUNCTIONS if re.fullmatch(r"[a-z]+\d*", name)}
-MATHS |= {re.sub(r"\d+$", "", name) for name in MATHS} | {"min", "max"}
-DEVICES_AND_FORMATS = {"GPU", "CPU", "CSV"}
-ALLOWED_LATIN = NAMES | CODE_WORDS | MATHS | DEVICES_AND_FORMATS
-# Strings that say something in both languages on purpose: key -> why.
-BILINGUAL = {"language": "the language picker names itself in both, for who cannot read the other"}
-
-
 def test_no_english_word_in_a_chinese_string():
     found = {}
     for key, entry in CHECKED.items():
         if key in BILINGUAL:
             continue
-        words = set(re.findall(r"[A-Za-z]{3,}", prose(entry["zh"], chinese=True)))
-        if words - ALLOWED_LATIN:
-            found[key] = (sorted(words - ALLOWED_LATIN), entry["zh"])
+        words = english_words(entry["zh"])
+        if words:
+            found[key] = (words, entry["zh"])
     assert not found, found

@@ -186,9 +186,18 @@ def test_a_link_to_one_lesson_shows_it_alone_and_the_choice_goes_into_the_url():
     assert [s.value for s in at.subheader] == [STRINGS["lesson_ravine_title"]["en"]]
 
 
-@pytest.mark.parametrize(
-    "raw", ["<script>alert(1)</script>", "x" * 10_000, "ravine\x00", "nan", "1e400", "-1", "All"]
-)
+HOSTILE_LESSONS = [
+    "<script>alert(1)</script>",
+    "x" * 10_000,
+    "ravine\x00",
+    "nan",
+    "1e400",
+    "-1",
+    "All",
+]
+
+
+@pytest.mark.parametrize("raw", HOSTILE_LESSONS)
 def test_hostile_lesson_links_show_every_lesson_and_a_notice(raw):
     at = lessons_page(lesson=raw)
     assert any("Ignored 'lesson'" in w.value for w in at.warning)
@@ -196,14 +205,14 @@ def test_hostile_lesson_links_show_every_lesson_and_a_notice(raw):
     assert len(at.subheader) == len(LESSONS)
 
 
-@pytest.mark.parametrize(
-    "params",
-    [
-        {"lang": "<script>alert(1)</script>"},
-        {"hide": "x" * 10_000},
-        {"lang": "\x00", "hide": "nan"},
-    ],
-)
+HOSTILE_GLOBAL = [
+    {"lang": "<script>alert(1)</script>"},
+    {"hide": "x" * 10_000},
+    {"lang": "\x00", "hide": "nan"},
+]
+
+
+@pytest.mark.parametrize("params", HOSTILE_GLOBAL)
 def test_hostile_global_parameters_leave_the_lessons_page_working(params):
     at = AppTest.from_file(APP, default_timeout=60)
     for key, value in params.items():

@@ -47,27 +47,27 @@ def test_a_custom_formula_travels_in_the_link():
     assert url_of(at)["formula"] == "(x - 1)^2 + y^2"
 
 
-@pytest.mark.parametrize(
-    "params",
-    [
-        {"fn": "<script>alert(1)</script>"},
-        {"steps": "nan"},
-        {"steps": "1e400"},
-        {"steps": "0"},
-        {"steps": "-3"},
-        {"start_x": "inf"},
-        {"start_x": "-1e300"},
-        {"opts": "sgd,__import__"},
-        {"hp_adam_lr": "-1"},
-        {"formula": "x" * 10_000, "fn": "custom"},
-        {"fn": "custom", "formula": "().__class__"},
-        {"lang": "fr"},
-        {"hide": "everything"},
-        {"noise": "\x00"},
-        {"device": "cuda:7"},
-        {"box_x0": "5", "box_x1": "-5", "fn": "custom"},
-    ],
-)
+HOSTILE = [
+    {"fn": "<script>alert(1)</script>"},
+    {"steps": "nan"},
+    {"steps": "1e400"},
+    {"steps": "0"},
+    {"steps": "-3"},
+    {"start_x": "inf"},
+    {"start_x": "-1e300"},
+    {"opts": "sgd,__import__"},
+    {"hp_adam_lr": "-1"},
+    {"formula": "x" * 10_000, "fn": "custom"},
+    {"fn": "custom", "formula": "().__class__"},
+    {"lang": "fr"},
+    {"hide": "everything"},
+    {"noise": "\x00"},
+    {"device": "cuda:7"},
+    {"box_x0": "5", "box_x1": "-5", "fn": "custom"},
+]
+
+
+@pytest.mark.parametrize("params", HOSTILE)
 def test_hostile_links_render_with_defaults_and_a_notice(params):
     at = fresh(params)
     notices = [w.value for w in at.warning] + [e.value for e in at.error]

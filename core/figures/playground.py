@@ -971,7 +971,6 @@ def start_picker_figure(
             x=_f32(gx.ravel()),
             y=_f32(gy.ravel()),
             mode="markers",
-            name="click target",
             marker={"size": 14, "opacity": 0},
             selected={"marker": {"opacity": 0}},
             unselected={"marker": {"opacity": 0}},

@@ -70,6 +70,13 @@ def objective_name(objective_id: str, english_name: str, lang: str) -> str:
     return english_name if key is None else text(key, lang)
 
 
+def choice_name(param_name: str, choice: str, lang: str) -> str:
+    """A hyper-parameter's choice as a widget shows it: in words where torch's value is no name
+    to keep (line_search_fn "none", that is None), else torch's value itself ("strong_wolfe")."""
+    key = f"param_{param_name}_{choice}"
+    return text(key, lang) if key in STRINGS else choice
+
+
 def objective_note(objective_id: str, lang: str) -> str:
     key = f"note_{objective_id}"
     return text(key, lang) if key in STRINGS else ""
