@@ -3,7 +3,7 @@ of its choices, and the session's settings made valid before the widgets read th
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 import streamlit as st
@@ -20,6 +20,7 @@ from core.batched.settings import (
     DEFAULT_STEPS,
     DEFAULT_TOLERANCE,
     GRIDS,
+    LR_OPTIONS,
     PREFIX,
     TABS,
     TOLERANCES,
@@ -48,6 +49,47 @@ def control(
     return draw()
 
 
+def choice(
+    group: str,
+    name: str,
+    widget: Callable[..., Any],
+    label: str,
+    options: Iterable[Any],
+    *,
+    default: Any = None,
+    shown: bool = True,
+    **widget_args: Any,
+) -> Any:
+    """A choice widget (a selectbox, radio, select slider or multiselect, of st or of a column)
+    over `options`, under this page's session key for `name`, drawn through `control`."""
+    return control(
+        group,
+        name,
+        lambda: widget(label, list(options), key=key(name), **widget_args),
+        default,
+        shown,
+    )
+
+
+def rate_range(where: Any, name: str, default: tuple[float, float], lang: str) -> Any:
+    """A learning-rate range slider in `where`, hidden by `hide=lr`.
+
+    A range slider takes its default through `value` (not a seeded key): without it the widget
+    is a single-value slider, and the range the browser sends back is dropped for its default.
+    """
+    label = text("bv_lr_range", lang)
+    return choice(
+        "lr",
+        name,
+        where.select_slider,
+        label,
+        LR_OPTIONS,
+        default=default,
+        value=default,
+        format_func=rate,
+    )
+
+
 def keep_undrawn(names: list[str]) -> None:
     """Keep the values of controls this run does not draw. A widget's value is dropped at the end
     of a run that skips it; one written back through the session is not (Streamlit's documented
@@ -61,17 +103,15 @@ def function_picker(
     where: Any, label: str, name: str, on_change: Callable[[], None], lang: str, shown: bool = True
 ) -> str:
     """A function selectbox in `where` (the sidebar, a column), hidden by `hide=function`."""
-    return control(
+    return choice(
         "function",
         name,
-        lambda: where.selectbox(
-            label,
-            list(OBJECTIVES),
-            key=key(name),
-            on_change=on_change,
-            format_func=lambda i: objective_name(i, OBJECTIVES[i].name, lang),
-        ),
+        where.selectbox,
+        label,
+        OBJECTIVES,
         shown=shown,
+        on_change=on_change,
+        format_func=lambda i: objective_name(i, OBJECTIVES[i].name, lang),
     )
 
 
@@ -88,6 +128,16 @@ def publish_link(lang: str) -> None:
 
 
 # ---- Words: ids stay the widgets' values, only their labels follow the language.
+
+
+def grid_size(side: int) -> str:
+    """A grid's size as its sliders label it: 120 × 120."""
+    return f"{side} × {side}"
+
+
+def rate(value: float) -> str:
+    """A learning rate as the rate sliders label it, in its shortest form: 0.001, 1e-05."""
+    return f"{value:g}"
 
 
 def tab_labels(lang: str) -> dict[str, str]:
@@ -171,16 +221,14 @@ def basin_controls(lang: str, shown: bool) -> tuple[Objective, str, dict[str, An
         st, text("function", lang), "fn", on_function_change, lang, shown=shown
     )
     objective = OBJECTIVES[function]
-    optimizer = control(
+    optimizer = choice(
         "optimizers",
         "opt",
-        lambda: st.selectbox(
-            text("bv_optimizer", lang),
-            list(OPTIMIZERS),
-            key=key("opt"),
-            format_func=lambda i: OPTIMIZERS[i].name,
-        ),
+        st.selectbox,
+        text("bv_optimizer", lang),
+        OPTIMIZERS,
         shown=shown,
+        format_func=lambda i: OPTIMIZERS[i].name,
     )
     spec = OPTIMIZERS[optimizer]
     show_lr, show_rest = shown and not is_hidden("lr"), shown and not is_hidden("hyper")
@@ -225,27 +273,23 @@ def sidebar(lang: str) -> tuple[Objective, str, dict[str, Any], int, int, float]
                 text("bv_steps", lang), Field(key("steps"), "int", 1, MAX_STEPS), lang, step=50
             ),
         )
-        grid = control(
+        grid = choice(
             "options",
             "grid",
-            lambda: st.select_slider(
-                text("bv_grid", lang),
-                GRIDS,
-                key=key("grid"),
-                format_func=lambda n: f"{n} × {n}",
-            ),
+            st.select_slider,
+            text("bv_grid", lang),
+            GRIDS,
             shown=basin_settings,
+            format_func=grid_size,
         )
-        tolerance = control(
+        tolerance = choice(
             "options",
             "tol",
-            lambda: st.select_slider(
-                text("bv_tolerance", lang),
-                TOLERANCES,
-                key=key("tol"),
-                format_func=lambda v: f"{v:g} %",
-                help=text("bv_tolerance_help", lang),
-            ),
+            st.select_slider,
+            text("bv_tolerance", lang),
+            TOLERANCES,
+            format_func=lambda v: f"{v:g} %",
+            help=text("bv_tolerance_help", lang),
         )
         st.caption(text("bv_sidebar_note", lang))
     return objective, optimizer, hyper, int(steps), int(grid), float(tolerance) / 100

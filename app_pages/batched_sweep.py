@@ -8,7 +8,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from app_pages.batched_controls import control, view_names
+from app_pages.batched_controls import choice, control, rate_range, view_names
 from app_pages.batched_tabs import quadratic_of, sweep_of
 from app_pages.controls import (
     CHART_CONFIG,
@@ -21,7 +21,6 @@ from core.batched.settings import (
     DEFAULT_RATES,
     DEFAULT_SWEEP,
     DEFAULT_SWEEP_RANGE,
-    LR_OPTIONS,
     METRICS,
     RATE_COUNTS,
     Hyper,
@@ -113,16 +112,14 @@ def sweep_controls(
     seed(key("x"), objective.start[0])
     seed(key("y"), objective.start[1])
     left, right = st.columns([3, 2])
-    chosen = control(
+    chosen = choice(
         "optimizers",
         "sweep_opts",
-        lambda: left.multiselect(
-            text("optimizers", lang),
-            sweepable,
-            key=key("sweep_opts"),
-            format_func=lambda i: OPTIMIZERS[i].name,
-            help=text("bv_lbfgs_help", lang),
-        ),
+        left.multiselect,
+        text("optimizers", lang),
+        sweepable,
+        format_func=lambda i: OPTIMIZERS[i].name,
+        help=text("bv_lbfgs_help", lang),
     )
     metrics = {m: view_names(lang)[m] for m in METRICS}
     metric = right.radio(
@@ -133,26 +130,9 @@ def sweep_controls(
         format_func=metrics.get,
     )
     a, b, c, d = st.columns([3, 2, 1, 1])
-    # A range slider takes its default through `value` (not a seeded key): without it the widget
-    # is a single-value slider, and the range the browser sends back is dropped for its default.
-    rate_range = control(
-        "lr",
-        "lr_range",
-        lambda: a.select_slider(
-            text("bv_lr_range", lang),
-            LR_OPTIONS,
-            value=DEFAULT_SWEEP_RANGE,
-            key=key("lr_range"),
-            format_func=lambda v: f"{v:g}",
-        ),
-        DEFAULT_SWEEP_RANGE,
-    )
-    count = control(
-        "options",
-        "rates",
-        lambda: b.select_slider(text("bv_rate_count", lang), RATE_COUNTS, key=key("rates")),
-    )
-    return chosen, metric, tuple(rate_range), count, start_controls(lang, objective, c, d)
+    rates = rate_range(a, "lr_range", DEFAULT_SWEEP_RANGE, lang)
+    count = choice("options", "rates", b.select_slider, text("bv_rate_count", lang), RATE_COUNTS)
+    return chosen, metric, tuple(rates), count, start_controls(lang, objective, c, d)
 
 
 def start_controls(lang: str, objective: Objective, left: Any, right: Any) -> tuple[float, float]:

@@ -9,10 +9,12 @@ import pandas as pd
 import streamlit as st
 
 from app_pages.batched_controls import (
-    control,
+    choice,
     function_picker,
+    grid_size,
     map_optimizer_names,
     on_map_function_change,
+    rate_range,
     view_names,
 )
 from app_pages.controls import (
@@ -26,7 +28,6 @@ from core.batched.basins import BasinMap, basin_map, not_batchable_reason
 from core.batched.outcomes import DIVERGED, NO_MINIMUM
 from core.batched.settings import (
     DEFAULT_MAP_SIDE,
-    LR_OPTIONS,
     MAP_SIDES,
     Hyper,
     key,
@@ -197,15 +198,13 @@ def basin_view_controls(lang: str, objective: Objective) -> tuple[str, str]:
         horizontal=True,
         format_func=names.get,
     )
-    device = control(
+    device = choice(
         "device",
         "device",
-        lambda: right.selectbox(
-            text("device", lang),
-            available_devices(),
-            key=key("device"),
-            help=text("bv_device_help", lang),
-        ),
+        right.selectbox,
+        text("device", lang),
+        available_devices(),
+        help=text("bv_device_help", lang),
     )
     return view, device
 
@@ -264,37 +263,22 @@ def momentum_controls(lang: str) -> tuple[str, str, int, tuple[float, float]]:
         a, text("bv_map_function", lang), "mm_fn", on_map_function_change, lang
     )
     objective = OBJECTIVES[function]
-    optimizer = control(
+    optimizer = choice(
         "optimizers",
         "mm_opt",
-        lambda: b.radio(
-            text("bv_method", lang),
-            list(MOMENTUM_OPTIMIZERS),
-            key=key("mm_opt"),
-            horizontal=True,
-            format_func=map_optimizer_names(lang).get,
-        ),
+        b.radio,
+        text("bv_method", lang),
+        MOMENTUM_OPTIMIZERS,
+        horizontal=True,
+        format_func=map_optimizer_names(lang).get,
     )
-    side = control(
+    side = choice(
         "options",
         "mm_side",
-        lambda: c.select_slider(
-            text("bv_map_grid", lang),
-            MAP_SIDES,
-            key=key("mm_side"),
-            format_func=lambda n: f"{n} × {n}",
-        ),
+        c.select_slider,
+        text("bv_map_grid", lang),
+        MAP_SIDES,
+        format_func=grid_size,
     )
-    low, high = control(
-        "lr",
-        "mm_range",
-        lambda: st.select_slider(
-            text("bv_lr_range", lang),
-            LR_OPTIONS,
-            value=lr_range_default(objective),
-            key=key("mm_range"),
-            format_func=lambda v: f"{v:g}",
-        ),
-        lr_range_default(objective),
-    )
+    low, high = rate_range(st, "mm_range", lr_range_default(objective), lang)
     return function, optimizer, side, (low, high)
