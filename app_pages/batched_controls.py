@@ -90,6 +90,19 @@ def rate_range(where: Any, name: str, default: tuple[float, float], lang: str) -
     )
 
 
+def optimizer_picker(
+    widget: Callable[..., Any],
+    name: str,
+    label: str,
+    options: Iterable[str],
+    names: Callable[[str], str | None] = lambda i: OPTIMIZERS[i].name,
+    **widget_args: Any,
+) -> Any:
+    """An optimizer choice (a selectbox, radio or multiselect, of st or of a column), hidden by
+    `hide=optimizers`, its options labelled by `names`."""
+    return choice("optimizers", name, widget, label, options, format_func=names, **widget_args)
+
+
 def keep_undrawn(names: list[str]) -> None:
     """Keep the values of controls this run does not draw. A widget's value is dropped at the end
     of a run that skips it; one written back through the session is not (Streamlit's documented
@@ -221,14 +234,8 @@ def basin_controls(lang: str, shown: bool) -> tuple[Objective, str, dict[str, An
         st, text("function", lang), "fn", on_function_change, lang, shown=shown
     )
     objective = OBJECTIVES[function]
-    optimizer = choice(
-        "optimizers",
-        "opt",
-        st.selectbox,
-        text("bv_optimizer", lang),
-        OPTIMIZERS,
-        shown=shown,
-        format_func=lambda i: OPTIMIZERS[i].name,
+    optimizer = optimizer_picker(
+        st.selectbox, "opt", text("bv_optimizer", lang), OPTIMIZERS, shown=shown
     )
     spec = OPTIMIZERS[optimizer]
     show_lr, show_rest = shown and not is_hidden("lr"), shown and not is_hidden("hyper")

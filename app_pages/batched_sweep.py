@@ -8,8 +8,14 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from app_pages.batched_controls import choice, control, rate_range, view_names
-from app_pages.batched_tabs import quadratic_of, sweep_of
+from app_pages.batched_controls import (
+    choice,
+    control,
+    optimizer_picker,
+    rate_range,
+    view_names,
+)
+from app_pages.batched_tabs import batched, quadratic_of
 from app_pages.controls import (
     CHART_CONFIG,
     cannot_run,
@@ -29,6 +35,8 @@ from core.batched.settings import (
 )
 from core.batched.sweeps import (
     largest_stable_rate,
+    log_rates,
+    lr_sweep,
 )
 from core.figures.batched import sweep_figure
 from core.optim.optimizers import OPTIMIZERS
@@ -67,9 +75,16 @@ def sweep_tab(
         st.error(text("bv_empty_range", lang))
         return
     settings = sweep_settings(objective, chosen, optimizer, hyper)
-    rates = (float(low), float(high), int(count))
-    try:
-        sweep = sweep_of(objective.id, settings, start, steps, rates, tolerance, lang)
+    chosen_settings = [(name, dict(values)) for name, values in settings]
+    message = text(
+        "bv_progress_sweep", lang, rates=count, optimizers=len(settings), steps=f"{steps:,}"
+    )
+    try:  # log_rates and the sweep refuse what a link can ask beyond their caps
+        rates = log_rates(low, high, count)
+        run = partial(
+            lr_sweep, objective.id, chosen_settings, start, steps, rates, tolerance=tolerance
+        )
+        sweep = batched(run, message)
     except Refusal as error:
         cannot_run(error, lang)
         return
@@ -112,15 +127,8 @@ def sweep_controls(
     seed(key("x"), objective.start[0])
     seed(key("y"), objective.start[1])
     left, right = st.columns([3, 2])
-    chosen = choice(
-        "optimizers",
-        "sweep_opts",
-        left.multiselect,
-        text("optimizers", lang),
-        sweepable,
-        format_func=lambda i: OPTIMIZERS[i].name,
-        help=text("bv_lbfgs_help", lang),
-    )
+    label, why = text("optimizers", lang), text("bv_lbfgs_help", lang)
+    chosen = optimizer_picker(left.multiselect, "sweep_opts", label, sweepable, help=why)
     metrics = {m: view_names(lang)[m] for m in METRICS}
     metric = right.radio(
         text("bv_plot", lang),

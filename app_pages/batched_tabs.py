@@ -3,9 +3,10 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from functools import partial
+from typing import Any, TypeVar
 
-import pandas as pd
 import streamlit as st
 
 from app_pages.batched_controls import (
@@ -14,6 +15,7 @@ from app_pages.batched_controls import (
     grid_size,
     map_optimizer_names,
     on_map_function_change,
+    optimizer_picker,
     rate_range,
     view_names,
 )
@@ -29,7 +31,6 @@ from core.batched.outcomes import DIVERGED, NO_MINIMUM
 from core.batched.settings import (
     DEFAULT_MAP_SIDE,
     MAP_SIDES,
-    Hyper,
     key,
     lr_range_default,
     momentum_axis,
@@ -38,7 +39,6 @@ from core.batched.settings import (
 from core.batched.sweeps import (
     MOMENTUM_OPTIMIZERS,
     log_rates,
-    lr_sweep,
     momentum_map,
 )
 from core.figures.batched import basin_figure, momentum_figure
@@ -48,96 +48,24 @@ from core.runs.engine import available_devices
 from core.text.i18n import objective_name, sentences, text
 from core.text.refusal import Refusal
 
-# ---- Cached computations: plain values in, plain data out, each with a progress bar
-# (pages/controls.py: progress_bar) that also makes it interruptible.
+T = TypeVar("T")
+
+# ---- Cached computations ---------------------------------------------------------------------
 
 
-@st.cache_data(max_entries=16, show_spinner=False)
-def basins_of(
-    function: str,
-    optimizer: str,
-    hyper: Hyper,
-    resolution: int,
-    steps: int,
-    tolerance: float,
-    device: str,
-    lang: str,
-) -> BasinMap:
-    with progress_bar(
-        text(
-            "bv_progress_basins",
-            lang,
-            starts=f"{resolution * resolution:,}",
-            steps=f"{steps:,}",
-        )
-    ) as report:
-        return basin_map(
-            function,
-            optimizer,
-            resolution=resolution,
-            steps=steps,
-            tolerance=tolerance,
-            device=device,
-            on_progress=report,
-            **dict(hyper),
-        )
+def _computation(run: partial) -> tuple[Any, ...]:
+    """A computation's cache key: its core function by name, and its arguments."""
+    return run.func.__module__, run.func.__qualname__, run.args, sorted(run.keywords.items())
 
 
-@st.cache_data(max_entries=16, show_spinner=False)
-def sweep_of(
-    function: str,
-    settings: tuple[tuple[str, Hyper], ...],
-    start: tuple[float, float],
-    steps: int,
-    rates: tuple[float, float, int],
-    tolerance: float,
-    lang: str,
-) -> pd.DataFrame:
-    low, high, count = rates
-    with progress_bar(
-        text(
-            "bv_progress_sweep",
-            lang,
-            rates=count,
-            optimizers=len(settings),
-            steps=f"{steps:,}",
-        )
-    ) as report:
-        return lr_sweep(
-            function,
-            [(optimizer, dict(hyper)) for optimizer, hyper in settings],
-            start,
-            steps,
-            log_rates(low, high, count),
-            tolerance=tolerance,
-            on_progress=report,
-        )
-
-
-@st.cache_data(max_entries=16, show_spinner=False)
-def momentum_map_of(
-    function: str,
-    optimizer: str,
-    steps: int,
-    rates: tuple[float, float, int],
-    tolerance: float,
-    lang: str,
-) -> pd.DataFrame:
-    low, high, side = rates
-    momenta = momentum_axis(optimizer, side)
-    with progress_bar(
-        text("bv_progress_momentum", lang, pairs=f"{side * side:,}", steps=f"{steps:,}")
-    ) as report:
-        return momentum_map(
-            function,
-            OBJECTIVES[function].start,
-            steps,
-            log_rates(low, high, side),
-            momenta,
-            optimizer=optimizer,
-            tolerance=tolerance,
-            on_progress=report,
-        )
+@st.cache_data(max_entries=32, show_spinner=False, hash_funcs={partial: _computation})
+def batched(run: Callable[..., T], _message: str) -> T:
+    """`run(on_progress=...)` under a progress bar (app_pages/controls.py: progress_bar), which
+    also makes it interruptible. `run` is a functools.partial of a core computation: its function
+    and arguments are the cache key, and the message (in the page's language) is not, so a map
+    computed for one language serves the other too."""
+    with progress_bar(_message) as report:
+        return run(on_progress=report)
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
@@ -167,9 +95,18 @@ def basins_tab(
         name = objective_name(objective.id, objective.name, lang)
         st.info(text("bv_no_minimum", lang, name=name))
     try:
-        basins = basins_of(
-            objective.id, optimizer, tuple(hyper.items()), grid, steps, tolerance, device, lang
+        run = partial(
+            basin_map,
+            objective.id,
+            optimizer,
+            resolution=grid,
+            steps=steps,
+            tolerance=tolerance,
+            device=device,
+            **hyper,
         )
+        starts, counts = f"{grid * grid:,}", f"{steps:,}"
+        basins = batched(run, text("bv_progress_basins", lang, starts=starts, steps=counts))
     except Refusal as error:
         cannot_run(error, lang)
         return
@@ -232,10 +169,20 @@ def momentum_tab(lang: str, steps: int, tolerance: float) -> None:
     if low >= high:
         st.error(text("bv_empty_range", lang))
         return
-    try:
-        grid = momentum_map_of(
-            function, optimizer, steps, (float(low), float(high), int(side)), tolerance, lang
+    try:  # log_rates and the map refuse what a link can ask beyond their caps
+        run = partial(
+            momentum_map,
+            function,
+            objective.start,
+            steps,
+            log_rates(low, high, side),
+            momentum_axis(optimizer, side),
+            optimizer=optimizer,
+            tolerance=tolerance,
         )
+        pairs = f"{side * side:,}"
+        message = text("bv_progress_momentum", lang, pairs=pairs, steps=f"{steps:,}")
+        grid = batched(run, message)
     except Refusal as error:
         cannot_run(error, lang)
         return
@@ -263,14 +210,9 @@ def momentum_controls(lang: str) -> tuple[str, str, int, tuple[float, float]]:
         a, text("bv_map_function", lang), "mm_fn", on_map_function_change, lang
     )
     objective = OBJECTIVES[function]
-    optimizer = choice(
-        "optimizers",
-        "mm_opt",
-        b.radio,
-        text("bv_method", lang),
-        MOMENTUM_OPTIMIZERS,
-        horizontal=True,
-        format_func=map_optimizer_names(lang).get,
+    names = map_optimizer_names(lang).get
+    optimizer = optimizer_picker(
+        b.radio, "mm_opt", text("bv_method", lang), MOMENTUM_OPTIMIZERS, names, horizontal=True
     )
     side = choice(
         "options",

@@ -10,6 +10,7 @@ README, "Hosting a whole school", for when to use it and how many students a rep
 from __future__ import annotations
 
 import argparse
+import os
 import shutil
 import signal
 import subprocess
@@ -17,7 +18,7 @@ import sys
 import tempfile
 import time
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
@@ -74,9 +75,19 @@ def wait_healthy(url: str, processes: list[subprocess.Popen], timeout: float = 1
 
 
 @contextmanager
-def _process(command: list[str], log: Path) -> Iterator[subprocess.Popen]:
+def process(
+    command: list[str], log: Path, env: Mapping[str, str] | None = None
+) -> Iterator[subprocess.Popen]:
+    """Run `command` from the repository root, its output into `log`, with `env` added to this
+    environment; stop it (terminate, then kill) when the block ends."""
     with log.open("w") as out:
-        proc = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT)
+        proc = subprocess.Popen(
+            command,
+            cwd=ROOT,
+            env={**os.environ, **(env or {})},
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
     try:
         yield proc
     finally:
@@ -100,7 +111,7 @@ def serve(replicas: int, port: int, log_dir: Path | None = None) -> Iterator[str
         logs.mkdir(parents=True, exist_ok=True)
         ports = [port + 1 + i for i in range(replicas)]
         procs = [
-            stack.enter_context(_process(replica_command(p), logs / f"replica-{p}.log"))
+            stack.enter_context(process(replica_command(p), logs / f"replica-{p}.log"))
             for p in ports
         ]
         for p in ports:
@@ -109,7 +120,7 @@ def serve(replicas: int, port: int, log_dir: Path | None = None) -> Iterator[str
         config.write_text(render_config(port, ports, run_dir))
         nginx = [NGINX, "-p", str(run_dir), "-c", str(config)]
         subprocess.run([*nginx, "-t", "-q"], check=True)
-        procs.append(stack.enter_context(_process(nginx, logs / "nginx.log")))
+        procs.append(stack.enter_context(process(nginx, logs / "nginx.log")))
         url = f"http://127.0.0.1:{port}"
         wait_healthy(f"{url}/_stcore/health", procs)
         yield url

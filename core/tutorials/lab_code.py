@@ -49,6 +49,11 @@ class Printer:
         self.lines = []
         return Cell(caption, code.strip("\n"), output)
 
+    def run(self, code: str, **names: object) -> None:
+        """Run `code`, a cell's code that holds no numbers of the reader's, over `names`, with
+        `print` writing here: such a cell's code is the very code that ran."""
+        exec(code, {"print": self, **names})
+
     def caught(self, statement: str, action: Callable[[], object]) -> tuple[str, str]:
         """Run `action`, the torch call that `statement` spells, as a cell's try block runs it:
         torch's RuntimeError message is printed as the `except` clause prints it.

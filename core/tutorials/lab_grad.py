@@ -174,12 +174,6 @@ print(x1.grad, x2.grad)
 
 def _retained(p: Printer, x1: torch.Tensor, x2: torch.Tensor, lang: str) -> tuple[str, Cell]:
     """Two backward() calls through a retained graph: the gradients as printed, and the cell."""
-    x1.grad = None
-    x2.grad = None
-    y = x1 * x2
-    y.backward(retain_graph=True)
-    y.backward()
-    p(x1.grad, x2.grad)
     code = """
 x1.grad = None
 x2.grad = None
@@ -188,6 +182,7 @@ y.backward(retain_graph=True)
 y.backward()
 print(x1.grad, x2.grad)
 """
+    p.run(code, x1=x1, x2=x2)
     # print(), not format(): a 0-d tensor's format gives 4.0
     return f"{x1.grad!s} {x2.grad!s}", p.cell(text("lab_cell_retained", lang), code)
 

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from playwright.sync_api import Page, expect
 
-from deploy.serve import replica_command, wait_healthy
+from deploy.serve import process, replica_command, wait_healthy
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "test-artifacts"
@@ -48,24 +48,10 @@ def streamlit_server(
     worker = os.environ.get("PYTEST_XDIST_WORKER")
     log_name = f"{Path(log_name).stem}-{worker}.log" if worker else log_name
     pinned = ["taskset", "-c", cpus] if cpus else []  # taskset execs: the PID stays the server's
-    with (ARTIFACTS / log_name).open("w") as log:
-        proc = subprocess.Popen(
-            [*pinned, *replica_command(port)],
-            cwd=ROOT,
-            env={**os.environ, **(env or {})},
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
+    with process([*pinned, *replica_command(port)], ARTIFACTS / log_name, env) as proc:
         url = f"http://127.0.0.1:{port}"
-        try:
-            wait_healthy(f"{url}/_stcore/health", [proc])
-            yield url, proc
-        finally:
-            proc.terminate()
-            try:
-                proc.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                proc.kill()
+        wait_healthy(f"{url}/_stcore/health", [proc])
+        yield url, proc
 
 
 def cpu_seconds(pid: int) -> float:
