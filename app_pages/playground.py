@@ -13,7 +13,6 @@ from app_pages.playground_controls import show_refused_input, sidebar
 from app_pages.playground_views import (
     build_race_figure,
     curvature_tab,
-    entries_of,
     inspector_tab,
     landscape_of,
     script_of,
@@ -57,7 +56,7 @@ def race(key: RaceKey, _quiet: bool = False) -> list[Run]:
     with progress_bar(shown=is_long(key.steps, key.settings), quiet=_quiet) as report:
         return run_race(
             objective_of(key.scene),
-            entries_of(key.settings),
+            key.settings,
             key.start,
             key.steps,
             device=key.device,
@@ -128,7 +127,7 @@ quiet = first_draw and is_long(config.key.steps, config.key.settings)
 try:
     # Over the work budget: refused here, in the page's language, before anything runs.
     require_race_within_budget(
-        config.objective, entries_of(config.key.settings), config.key.start, config.key.steps
+        config.objective, config.key.settings, config.key.start, config.key.steps
     )
     with race_status, st.spinner(text("race_quiet" if quiet else "race_running", lang)):
         runs = race(config.key, _quiet=quiet)

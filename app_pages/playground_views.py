@@ -4,6 +4,8 @@ race and lays these out."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import plotly.graph_objects as go
 import streamlit as st
 
@@ -16,6 +18,7 @@ from core.figures.batched import curvature_figure
 from core.figures.playground import PathView, optimizer_view, race_figure, surface_figure
 from core.figures.race_layout import LAYOUTS
 from core.optim.optimizers import OPTIMIZERS
+from core.optim.schedules import Schedule
 from core.playground.settings import (
     Config,
     RaceKey,
@@ -25,13 +28,13 @@ from core.playground.settings import (
 )
 from core.problems.landscape import Landscape, evaluate
 from core.runs.engine import Run
-from core.runs.race import Entry
 from core.runs.summary import MISSING, arrival_radius, summary_table
 from core.text.i18n import stop_message, text
 
 
-def entries_of(settings: Settings) -> list[Entry]:
-    """The race's entries as core's races take them: (optimizer id, hyper-parameters, schedule)."""
+def entries_of(settings: Settings) -> list[tuple[str, dict[str, Any], Schedule | None]]:
+    """The race's entries as the script writer takes them: (optimizer id, hyper-parameters,
+    schedule)."""
     return [(e.optimizer, dict(e.hyper), e.schedule) for e in settings]
 
 

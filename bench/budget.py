@@ -27,7 +27,7 @@ from core.formulas.expressions import MAX_LENGTH
 from core.optim.optimizers import OPTIMIZERS
 from core.runs.budget import WORK_BUDGET, Loop, steps_that_fit, work_of
 from core.runs.engine import MAX_STEPS
-from core.runs.race import race_loops, run_race
+from core.runs.race import RaceEntry, race_loops, run_race
 from core.tutorials import autograd_lab
 from core.tutorials.lab_loop import steps_within_budget
 from core.tutorials.lab_training import LOOPS as LAB_LOOPS
@@ -58,9 +58,9 @@ def fit(loops: list[Loop]) -> int:
 
 def requests() -> list[tuple[str, float, Callable[[], object]]]:
     """(what, work in optimizer-steps, the call) for each page's largest accepted request."""
-    everyone = [(o, {}, None) for o in ELEMENTWISE]
+    everyone = [RaceEntry.of(o) for o in ELEMENTWISE]
     race_steps = fit(race_loops(everyone, (0.0, 0.0), 1))
-    single = fit(race_loops([("adam", {}, None)], (0.0, 0.0), 1))
+    single = fit(race_loops([RaceEntry.of("adam")], (0.0, 0.0), 1))
     grid_steps = fit([Loop(1, rows=MAX_GRID**2)])
     tiny_grid = fit([Loop(1, rows=4)])
     sweep_steps = fit([Loop(1, rows=MAX_RATES)] * len(SWEPT))
@@ -83,12 +83,12 @@ def requests() -> list[tuple[str, float, Callable[[], object]]]:
         (
             f"race: Adam x {single:,} steps",
             single,
-            lambda: run_race("rosenbrock", [("adam", {}, None)], (-1.2, 1.0), single),
+            lambda: run_race("rosenbrock", [RaceEntry.of("adam")], (-1.2, 1.0), single),
         ),
         (
             f"race: L-BFGS x {single:,} steps on Rastrigin",
             WORK_BUDGET,  # its line searches may spend the whole budget
-            lambda: run_race("rastrigin", [("lbfgs", {"lr": 0.5}, None)], (3.1, -2.2), single),
+            lambda: run_race("rastrigin", [RaceEntry.of("lbfgs", lr=0.5)], (3.1, -2.2), single),
         ),
         (
             f"basins: {MAX_GRID} x {MAX_GRID} starts x {grid_steps:,} steps",
@@ -136,7 +136,7 @@ def requests() -> list[tuple[str, float, Callable[[], object]]]:
             ESTIMATE_WORK + typed_steps,
             lambda: run_race(
                 custom_objective(HEAVY_FORMULA, ((-4.0, 4.0), (-4.0, 4.0))),
-                [("adam", {}, None)],
+                [RaceEntry.of("adam")],
                 (3.0, 3.0),
                 typed_steps,
             ),
@@ -146,7 +146,7 @@ def requests() -> list[tuple[str, float, Callable[[], object]]]:
 
 def main() -> None:
     torch.set_num_threads(1)
-    run_race("rosenbrock", [("adam", {}, None)], (-1.2, 1.0), 50)  # warm up torch
+    run_race("rosenbrock", [RaceEntry.of("adam")], (-1.2, 1.0), 50)  # warm up torch
     print(f"work budget {WORK_BUDGET:,} optimizer-steps per request; target <= {TARGET_S:g} CPU-s")
     head = f"{'largest request accepted':<52} {'work':>8} {'CPU s':>7} {'us/step':>8}  target"
     print(head)

@@ -25,7 +25,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from core.optim.optimizers import OPTIMIZERS
 from core.problems.objectives import OBJECTIVES
 from core.runs.engine import trajectory
-from core.runs.race import run_race
+from core.runs.race import RaceEntry, run_race
 
 FUNCTION = "rosenbrock"
 STEPS = 1_000
@@ -60,7 +60,7 @@ def recorded(optimizer: str) -> None:
 
 
 def race() -> None:
-    entries = [(o, hyper(o), None) for o in RACE]
+    entries = [RaceEntry.of(o, **hyper(o)) for o in RACE]
     run_race(FUNCTION, entries, OBJECTIVES[FUNCTION].start, STEPS)
 
 

@@ -11,7 +11,7 @@ from core.formulas.custom import custom_objective
 from core.optim.optimizers import OPTIMIZERS
 from core.problems.objectives import OBJECTIVES
 from core.runs.engine import MAX_STEPS, run
-from core.runs.race import run_race
+from core.runs.race import RaceEntry, run_race
 
 RATES = (1e-6, 1e-2, 1.0, 10.0, 1e3)
 # The default suite runs every objective x optimizer x rate for a few steps, where most
@@ -29,7 +29,9 @@ def _assert_extreme_rates_end_in_a_reported_stop(objective_id: str, steps: int) 
     objective = OBJECTIVES[objective_id]
     for lr in RATES:
         allowed = _allowed(lr)
-        runs = run_race(objective, [(i, {"lr": lr}, None) for i in allowed], objective.start, steps)
+        runs = run_race(
+            objective, [RaceEntry.of(i, lr=lr) for i in allowed], objective.start, steps
+        )
         for optimizer_id, result in zip(allowed, runs, strict=True):
             stop = result.stop
             assert stop.reason in {"completed", "diverged", "escaped"}

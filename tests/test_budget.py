@@ -14,11 +14,11 @@ from core.optim.optimizers import OPTIMIZERS
 from core.runs import budget
 from core.runs.budget import BudgetError, Loop, require_within_budget, steps_that_fit, work_of
 from core.runs.engine import MAX_STEPS
-from core.runs.race import race_loops, run_race
+from core.runs.race import RaceEntry, race_loops, run_race
 from core.text.i18n import text
 
 APP = str(Path(__file__).parent.parent / "app.py")
-EVERY_OPTIMIZER = [(optimizer_id, {}, None) for optimizer_id in OPTIMIZERS]
+EVERY_OPTIMIZER = [RaceEntry.of(optimizer_id) for optimizer_id in OPTIMIZERS]
 
 
 def test_work_counts_steps_rows_and_evaluations():
@@ -83,14 +83,14 @@ def test_a_race_at_the_budget_runs_and_one_step_more_is_refused():
 def test_lbfgs_pays_for_its_line_searches_and_stops_when_they_use_up_the_budget(monkeypatch):
     monkeypatch.setattr(budget, "WORK_BUDGET", 600)
     # 500 steps fit up front (one evaluation each); Rastrigin's line searches need more.
-    (lbfgs,) = run_race("rastrigin", [("lbfgs", {"lr": 0.5}, None)], (3.1, -2.2), 500)
+    (lbfgs,) = run_race("rastrigin", [RaceEntry.of("lbfgs", lr=0.5)], (3.1, -2.2), 500)
     assert lbfgs.stop.reason == "budget" and lbfgs.stop.value == 600
     assert len(lbfgs.frame) == lbfgs.stop.step < 500
     assert "stopped at step" in lbfgs.stop.message("L-BFGS")
 
 
 def test_lbfgs_within_its_share_completes(monkeypatch):
-    (lbfgs,) = run_race("quadratic", [("lbfgs", {}, None)], (-1.5, 1.0), 50)
+    (lbfgs,) = run_race("quadratic", [RaceEntry.of("lbfgs")], (-1.5, 1.0), 50)
     assert lbfgs.stop.reason == "completed"
 
 
@@ -193,7 +193,7 @@ def test_a_race_on_a_typed_formula_pays_for_its_minimum_estimate(lang):
     assert (ESTIMATE_GRID, ESTIMATE_STEPS) == (16, 300)
     formula = custom_objective("x^2 + y^2", ((-4.0, 4.0), (-4.0, 4.0)))
     assert formula.setup_work == pytest.approx(300 * (1 + 255 / budget.ROWS_PER_STEP))
-    adam = [("adam", {}, None)]
+    adam = [RaceEntry.of("adam")]
     assert len(run_race(formula, adam, (1.0, 1.0), 3_680)[0].frame) == 3_681
     with pytest.raises(BudgetError) as refused:
         run_race(formula, adam, (1.0, 1.0), 3_681)

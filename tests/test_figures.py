@@ -41,7 +41,7 @@ from core.optim.optimizers import OPTIMIZERS
 from core.problems.landscape import evaluate
 from core.problems.objectives import OBJECTIVES
 from core.runs.engine import FRAME_COLUMNS
-from core.runs.race import run_race
+from core.runs.race import RaceEntry, run_race
 from tests.test_glossary import ASCII_PUNCTUATION_BY_CHINESE
 
 APP = str(Path(__file__).parent.parent / "app.py")
@@ -83,7 +83,7 @@ def frame_of(t, x, y, loss, grad_norm=None) -> pd.DataFrame:
 
 def race(objective, ids, steps=60, start=None):
     start = start or objective.start
-    entries = [(o, OPTIMIZERS[o].defaults_for(objective), None) for o in ids]
+    entries = [RaceEntry.of(o, **OPTIMIZERS[o].defaults_for(objective)) for o in ids]
     return [
         optimizer_view(r.optimizer, r.frame) for r in run_race(objective, entries, start, steps)
     ]
@@ -108,7 +108,7 @@ def label_trace(fig: dict) -> dict:
 def log_x():
     """log(x) from (0, 0): f is -inf at the start, so no optimizer records a single iterate."""
     objective = custom_objective("log(x)", ((-5.0, 5.0), (-5.0, 5.0)))
-    entries = [(o, OPTIMIZERS[o].defaults_for(objective), None) for o in ("sgd", "adam")]
+    entries = [RaceEntry.of(o, **OPTIMIZERS[o].defaults_for(objective)) for o in ("sgd", "adam")]
     runs = run_race(objective, entries, (0.0, 0.0), 50)
     assert [len(r.frame) for r in runs] == [0, 0]
     return objective, [optimizer_view(r.optimizer, r.frame) for r in runs]

@@ -10,13 +10,13 @@ from core.figures.playground import optimizer_view, race_figure
 from core.figures.race_layout import STACKED, WIDE
 from core.problems.landscape import evaluate
 from core.problems.objectives import OBJECTIVES
-from core.runs.race import run_race
+from core.runs.race import RaceEntry, run_race
 from tests.test_figures import frame_of, values
 
 
 def race_chart(objective_id: str, steps: int, layout=WIDE, lang="en") -> go.Figure:
     objective = OBJECTIVES[objective_id]
-    entries = [("sgd", {"lr": 1e-3}, None), ("adam", {"lr": 0.05}, None)]
+    entries = [RaceEntry.of("sgd", lr=1e-3), RaceEntry.of("adam", lr=0.05)]
     runs = run_race(objective, entries, objective.start, steps)
     views = [optimizer_view(r.optimizer, r.frame) for r in runs]
     # A run without any iterate draws blank heads: the frames' other shape.

@@ -8,17 +8,20 @@ from core.optim.optimizers import OPTIMIZERS
 from core.optim.schedules import Schedule
 from core.problems.objectives import OBJECTIVES
 from core.runs.engine import LINE_SEARCH, run
-from core.runs.race import run_race
+from core.runs.race import RaceEntry, run_race
 
 
 def entries_for(objective, ids, schedule=None):
-    return [(i, OPTIMIZERS[i].defaults_for(objective), schedule) for i in ids]
+    return [RaceEntry.of(i, schedule, **OPTIMIZERS[i].defaults_for(objective)) for i in ids]
 
 
 def assert_same_runs(objective, entries, start, steps, **options):
     shared = run_race(objective, entries, start, steps, **options)
-    for (optimizer_id, hyper, schedule), got in zip(entries, shared, strict=True):
-        alone = run(objective, optimizer_id, start, steps, schedule=schedule, **options, **hyper)
+    for entry, got in zip(entries, shared, strict=True):
+        optimizer_id, hyper = entry.optimizer, dict(entry.hyper)
+        alone = run(
+            objective, optimizer_id, start, steps, schedule=entry.schedule, **options, **hyper
+        )
         assert got.optimizer == optimizer_id
         assert got.stop == alone.stop, optimizer_id
         assert got.frame.equals(alone.frame), optimizer_id
@@ -41,9 +44,9 @@ def test_schedules_noise_and_projection_are_per_optimizer_as_alone():
 def test_a_diverging_optimizer_leaves_the_others_untouched():
     objective = OBJECTIVES["quadratic"]
     entries = [
-        ("sgd", {"lr": 0.05}, None),
-        ("momentum", {"lr": 0.01}, None),
-        ("adam", {"lr": 0.05}, None),
+        RaceEntry.of("sgd", lr=0.05),
+        RaceEntry.of("momentum", lr=0.01),
+        RaceEntry.of("adam", lr=0.05),
     ]
     shared = run_race(objective, entries, objective.start, 200)
     assert shared[0].stop.reason != "completed" and shared[1].stop.reason == "completed"
@@ -52,7 +55,7 @@ def test_a_diverging_optimizer_leaves_the_others_untouched():
 
 def test_an_lbfgs_line_search_failure_in_a_race_ends_only_that_run():
     objective = custom_objective("log(x) + y^2", ((-5.0, 5.0), (-5.0, 5.0)))
-    entries = [("lbfgs", {"lr": 1.0}, None), ("adam", {"lr": 0.001}, None)]
+    entries = [RaceEntry.of("lbfgs", lr=1.0), RaceEntry.of("adam", lr=0.001)]
     lbfgs, adam = run_race(objective, entries, (1.0, 1.0), 200)
     assert (lbfgs.stop.reason, lbfgs.stop.step, lbfgs.stop.what) == ("diverged", 3, LINE_SEARCH)
     assert adam.stop.reason == "completed" and len(adam.frame) == 201
@@ -70,7 +73,7 @@ def test_custom_formulas_share_too():
 
 def test_progress_is_reported_across_the_shared_and_the_separate_runs():
     """The page's progress bar (and so the interruption of a long race) rests on these calls."""
-    entries = [("adam", {"lr": 0.01}, None), ("lbfgs", {"lr": 0.5}, None), ("sgd", {}, None)]
+    entries = [RaceEntry.of("adam", lr=0.01), RaceEntry.of("lbfgs", lr=0.5), RaceEntry.of("sgd")]
     calls: list[float] = []
     runs = run_race("rosenbrock", entries, (-1.2, 1.0), 900, on_progress=calls.append)
     quiet = run_race("rosenbrock", entries, (-1.2, 1.0), 900)
@@ -91,5 +94,5 @@ def test_an_exception_from_the_progress_callback_stops_the_race():
             raise Rerun
 
     with pytest.raises(Rerun):
-        run_race("rosenbrock", [("adam", {}, None), ("lbfgs", {}, None)], (-1.2, 1.0), 2000,
+        run_race("rosenbrock", [RaceEntry.of("adam"), RaceEntry.of("lbfgs")], (-1.2, 1.0), 2000,
                  on_progress=interrupt)  # fmt: skip

@@ -19,7 +19,7 @@ from core.optim.optimizers import OPTIMIZERS
 from core.optim.schedules import Schedule
 from core.runs.budget import BudgetError
 from core.runs.engine import MAX_STEPS, trajectory
-from core.runs.race import run_race
+from core.runs.race import RaceEntry, run_race
 from core.text.i18n import STRINGS
 from core.text.refusal import Refusal
 
@@ -157,7 +157,7 @@ REPRESENTATIVE = {
         "衰减因子 γ 必须大于 0 且不超过 1，当前为 1.5",
     ),
     "budget": (
-        lambda: run_race("rosenbrock", [("adam", {}, None), ("sgd", {}, None)], (0, 0), 2_500),
+        lambda: run_race("rosenbrock", [RaceEntry.of("adam"), RaceEntry.of("sgd")], (0, 0), 2_500),
         "Too much work for one request (5,000 optimizer-steps; the limit is 4,000). "
         "Use at most 2,000 steps, or race fewer optimizers.",
         "一次请求的计算量过大（需要 5,000 个优化器步，上限为 4,000）。"

@@ -21,14 +21,14 @@ from core.optim.optimizers import OPTIMIZERS
 from core.problems.landscape import evaluate
 from core.problems.objectives import OBJECTIVES
 from core.runs.budget import WORK_BUDGET
-from core.runs.race import run_race
+from core.runs.race import RaceEntry, run_race
 
 ROSENBROCK = OBJECTIVES["rosenbrock"]
 DEFAULT = ("sgd", "momentum", "adam", "rmsprop")
 
 
 def views_for(optimizer_ids: tuple[str, ...], steps: int) -> list:
-    entries = [(o, OPTIMIZERS[o].defaults_for(ROSENBROCK), None) for o in optimizer_ids]
+    entries = [RaceEntry.of(o, **OPTIMIZERS[o].defaults_for(ROSENBROCK)) for o in optimizer_ids]
     runs = run_race(ROSENBROCK, entries, ROSENBROCK.start, steps)
     return [optimizer_view(r.optimizer, r.frame, None) for r in runs]
 

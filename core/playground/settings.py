@@ -11,9 +11,10 @@ from typing import Any
 from core.formulas.custom import MAX_COORDINATE, custom_objective
 from core.optim.fields import hyper_fields, hyper_key
 from core.optim.optimizers import OPTIMIZERS
-from core.optim.schedules import SCHEDULE_KINDS, Schedule
+from core.optim.schedules import SCHEDULE_KINDS
 from core.problems.objectives import OBJECTIVES, Box, Objective, Point
 from core.runs.engine import MAX_STEPS, available_devices
+from core.runs.race import RaceEntry
 from core.settings.linkstate import Field
 
 CUSTOM = "custom"
@@ -50,15 +51,6 @@ class Scene:
     @property
     def custom(self) -> bool:
         return self.function == CUSTOM
-
-
-@dataclass(frozen=True, slots=True)
-class RaceEntry:
-    """One optimizer of a race with its hyper-parameters and schedule (None: a constant rate)."""
-
-    optimizer: str
-    hyper: tuple[tuple[str, object], ...]
-    schedule: Schedule | None = None
 
 
 # While the typed formula or box is invalid, the sidebar draws every control for the last valid

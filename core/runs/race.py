@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -32,10 +33,23 @@ from core.runs.engine import (
 )
 from core.runs.progress import Progress, ProgressFn
 
-Entry = tuple[str, dict[str, Any], Schedule | None]  # optimizer id, hyper-parameters, schedule
+
+@dataclass(frozen=True, slots=True)
+class RaceEntry:
+    """One optimizer of a race: its registry id, the hyper-parameters that replace the registry's
+    defaults as (name, value) pairs, and its schedule (None: a constant rate). Hashable, so the
+    page's caches key on it."""
+
+    optimizer: str
+    hyper: tuple[tuple[str, Any], ...] = ()
+    schedule: Schedule | None = None
+
+    @classmethod
+    def of(cls, optimizer: str, schedule: Schedule | None = None, **hyper: Any) -> RaceEntry:
+        return cls(optimizer, tuple(hyper.items()), schedule)
 
 
-def race_loops(entries: Sequence[Entry], start: Any, steps: int) -> list[Loop]:
+def race_loops(entries: Sequence[RaceEntry], start: Any, steps: int) -> list[Loop]:
     """What a race asks of the work budget: one loop per optimizer, each closure optimizer at
     its minimum of one evaluation per step (what it spends beyond is charged as it runs)."""
     rows = len(start) if np.ndim(start) == 2 else 1  # a batch of starts
@@ -43,7 +57,7 @@ def race_loops(entries: Sequence[Entry], start: Any, steps: int) -> list[Loop]:
 
 
 def require_race_within_budget(
-    objective: Objective, entries: Sequence[Entry], start: Any, steps: int
+    objective: Objective, entries: Sequence[RaceEntry], start: Any, steps: int
 ) -> float:
     """Raise BudgetError for a race over its budget; else return what its loops leave of it.
     A race also pays for making its objective (`setup_work`: a typed formula's minimum
@@ -55,7 +69,7 @@ def require_race_within_budget(
 
 def run_race(
     objective: str | Objective,
-    entries: Sequence[Entry],
+    entries: Sequence[RaceEntry],
     start: Any,
     steps: int,
     *,
@@ -77,13 +91,14 @@ def run_race(
     spare = require_race_within_budget(objective, entries, start, steps)
     # What each closure optimizer may evaluate: its own steps (counted above) and an equal share
     # of what the others leave. It is never batched (L-BFGS couples a batch's rows).
-    closures = sum(resolve_optimizer(optimizer_id).needs_closure for optimizer_id, _, _ in entries)
+    closures = sum(resolve_optimizer(entry.optimizer).needs_closure for entry in entries)
     evaluations = steps + int(spare // max(closures, 1))
     progress = Progress(on_progress, steps * len(entries))
     done = 0  # optimizer-steps of the runs finished so far
     trajectories: dict[int, Trajectory] = {}
     runs: dict[int, Run] = {}
-    for i, (optimizer_id, hyper, schedule) in enumerate(entries):
+    for i, entry in enumerate(entries):
+        optimizer_id, hyper, schedule = entry.optimizer, dict(entry.hyper), entry.schedule
         traj = Trajectory(
             objective, optimizer_id, start, steps, schedule=schedule, **options, **hyper
         )

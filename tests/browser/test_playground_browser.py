@@ -10,7 +10,7 @@ from bench.budget import HEAVY_FORMULA
 from core.optim.optimizers import OPTIMIZERS
 from core.problems.objectives import OBJECTIVES
 from core.runs.engine import MAX_STEPS
-from core.runs.race import run_race
+from core.runs.race import RaceEntry, run_race
 from core.runs.summary import iterates_csv
 from core.text.i18n import text
 from tests.browser.harness import shot, wait_for_app
@@ -179,7 +179,7 @@ def test_the_downloaded_iterates_csv_holds_every_step_of_the_race(page: Page):
     """The CSV, made when the button is clicked: byte for byte the default race's."""
     rosenbrock = OBJECTIVES["rosenbrock"]
     ids = ("sgd", "momentum", "adam", "rmsprop")
-    entries = [(o, OPTIMIZERS[o].defaults_for(rosenbrock), None) for o in ids]
+    entries = [RaceEntry.of(o, **OPTIMIZERS[o].defaults_for(rosenbrock)) for o in ids]
     runs = run_race(rosenbrock, entries, rosenbrock.start, 300)
     expected = iterates_csv(runs, [OPTIMIZERS[o].name for o in ids])
     wait_for_app(page)
