@@ -11,8 +11,9 @@ import streamlit as st
 
 from app_pages.controls import CHART_CONFIG
 from app_pages.shared_figures import FrozenFigure, shared_figure
+from core.analysis.arrows import update_arrows_figure
 from core.analysis.curvature import curvature_along
-from core.analysis.inspector import Inspection, inspect_run, update_arrows_figure
+from core.analysis.inspector import Inspection, inspect_run
 from core.export.codegen import race_script
 from core.figures.batched import curvature_figure
 from core.figures.playground import PathView, optimizer_view, race_figure, surface_figure

@@ -35,7 +35,14 @@ from core.figures.playground import (
     start_picker_figure,
     surface_figure,
 )
-from core.figures.race_layout import STACKED, WIDE
+from core.figures.race_layout import (
+    LAYOUTS,
+    LAYOUTS_FILE,
+    STACKED,
+    WIDE,
+    LayoutError,
+    read_layouts,
+)
 from core.formulas.custom import custom_objective
 from core.optim.optimizers import OPTIMIZERS
 from core.problems.landscape import evaluate
@@ -464,6 +471,48 @@ def test_layouts_keep_legend_player_and_panels_apart(layout):
         assert slider["x"] == 0 and slider["pad"]["t"] >= buttons["pad"]["t"] + 30
     # Both rows clear the bottom axis title.
     assert buttons["pad"]["t"] >= 40 and buttons["yanchor"] == "top" and buttons["y"] == 0
+
+
+def test_the_layouts_are_read_from_their_file_from_any_working_directory(tmp_path, monkeypatch):
+    assert dict(LAYOUTS) == {"wide": WIDE, "stacked": STACKED}
+    assert WIDE.map_x == (0.0, 0.49) and isinstance(STACKED.grad_y, tuple)
+    assert STACKED.colourbar == {
+        "x": 1.0,
+        "xanchor": "left",
+        "xpad": 6,
+        "y": 0.75,
+        "len": 0.5,
+        "thickness": 10,
+    }
+    assert (WIDE.label_px, WIDE.slider_beside, STACKED.slider_beside) == (14, True, False)
+    monkeypatch.chdir(tmp_path)
+    read_layouts.cache_clear()
+    assert read_layouts() == LAYOUTS
+
+
+@pytest.mark.parametrize(
+    ("edit", "problem"),
+    [
+        (("[wide]", "[wide"), "not TOML"),
+        (("[stacked]", "[phone]"), r"needs exactly the tables \['wide', 'stacked'\]"),
+        (("min_width = 300\n", ""), r"\[stacked\] lacks min_width"),
+        (("min_width = 300", "min_width = 300\nwidth = 3"), r"\[stacked\] has fields .*: width"),
+        (("map_x = [0.0, 1.0]", "map_x = [0.0]"), r"\[stacked\] map_x is not a \[from, to\] pair"),
+        (("[0.0, 0.49]", "[0.49, 0.0]"), r"\[wide\] map_x is not a domain"),
+        (("height = 800", "height = 800.5"), r"\[stacked\] height is not of type int"),
+        (
+            ("slider_beside = false", 'slider_beside = "no"'),
+            r"\[stacked\] slider_beside is not of type bool",
+        ),
+    ],
+)
+def test_a_broken_layouts_file_is_refused_by_name(tmp_path, edit, problem):
+    text = LAYOUTS_FILE.read_text(encoding="utf-8")
+    assert text.count(edit[0]) == 1
+    path = tmp_path / "race_layouts.toml"
+    path.write_text(text.replace(*edit), encoding="utf-8")
+    with pytest.raises(LayoutError, match=rf"^race_layouts\.toml: {problem}"):
+        read_layouts(path)
 
 
 @given(

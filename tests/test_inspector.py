@@ -11,23 +11,18 @@ import plotly.graph_objects as go
 import pytest
 import torch
 
-from core.analysis.inspector import (
+from core.analysis.arrows import arrow_annotations, update_arrows, update_arrows_figure
+from core.analysis.inspector import inspect_run, inspect_step, torch_arguments
+from core.analysis.latex import (
     LINE_BUDGET_EM,
-    RULES,
-    STATE,
-    STATE_BEFORE,
-    arrow_annotations,
+    PLACEHOLDER,
     block_width,
-    inspect_run,
-    inspect_step,
     latex_number,
     latex_value,
     latex_width,
-    row_label,
-    torch_arguments,
-    update_arrows,
-    update_arrows_figure,
 )
+from core.analysis.quantities import STATE, STATE_BEFORE, row_label
+from core.analysis.update_rules import RULES, Context, RuleLinesError, rule_lines
 from core.optim.optimizers import OPTIMIZERS
 from core.optim.schedules import Schedule
 from core.problems.objectives import OBJECTIVES
@@ -91,6 +86,57 @@ def _assert_predicts(inspection, steps, t, dtype):
 def test_rules_cover_the_classroom_optimizers():
     assert {"sgd", "momentum", "nesterov", "adam", "adamw", "rmsprop", "adagrad"} <= set(RULES)
     assert set(RULES) <= set(OPTIMIZERS)
+
+
+def test_every_line_of_a_rule_is_shown_and_names_what_its_function_computes():
+    """Each line of update_rules.toml is shown for some variant of COVERED (at t = 0 or 1: a
+    first momentum buffer and a later one), a shown line names only quantities the rule's
+    function computed there, and the last line shown is x_{t+1}'s."""
+    assert {rule.lines for rule in RULES.values()} == set(rule_lines().values())
+    unshown = {(rule.lines, template) for rule in RULES.values() for _, template in rule.lines}
+    for oid, hyper in COVERED:
+        rule, steps = RULES[oid], _steps(oid, hyper, steps=3)
+        for t in (0, 1):
+            quantities, flags, _ = rule.compute(Context.at(steps, t, torch_arguments(oid, hyper)))
+            templates = rule.templates(flags)
+            for template in templates:
+                assert set(PLACEHOLDER.findall(template)) <= set(quantities), (oid, template)
+                unshown.discard((rule.lines, template))
+            assert templates[-1].startswith("@x_next = ")
+    assert unshown == set()
+
+
+GRADIENT = "gradient = [['', '@g = @grad']]\n[rules]\n"
+
+
+@pytest.mark.parametrize(
+    ("toml", "problem"),
+    [
+        ("gradient = [\n", "not TOML"),
+        (
+            "gradient = [['', '@g = @grad']]\n",
+            r"needs the array `gradient` and the table \[rules\]",
+        ),
+        (GRADIENT + "sgd = []\n", r"rules\.sgd is not a non-empty array"),
+        (GRADIENT + "sgd = [['', '@a = @b', '']]\n", r"rules\.sgd\[0\] is not a \[condition"),
+        (GRADIENT + "sgd = [['', '@a = @b'], ['', 3]]\n", r"rules\.sgd\[1\] is not a \[condition"),
+        (GRADIENT + "sgd = [['a & b', '@a = @b']]\n", r"rules\.sgd\[0\] has a condition that is"),
+        (GRADIENT + "sgd = [['', '@x_next']]\n", r"rules\.sgd\[0\] has no ' = '"),
+    ],
+)
+def test_a_broken_rule_file_is_refused_by_name(tmp_path, toml, problem):
+    path = tmp_path / "update_rules.toml"
+    path.write_text(toml, encoding="utf-8")
+    with pytest.raises(RuleLinesError, match=rf"^update_rules\.toml: {problem}"):
+        rule_lines(path)
+
+
+def test_the_rule_lines_are_found_from_any_working_directory(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    rule_lines.cache_clear()
+    assert rule_lines()["adam"] == RULES["adam"].lines
+    # The backslashes of the LaTeX stay as written.
+    assert ("amsgrad", r"@vmax = \max(@vmax_prev, @v)") in rule_lines()["adam"]
 
 
 @pytest.mark.parametrize("dtype", DTYPES)

@@ -7,13 +7,24 @@ top, the two step panels under it, the buttons on their own row above a full-wid
 
 Positions in pixels below a panel are paddings (Plotly's `pad`), not paper fractions, so the
 player keeps clear of the axis titles whatever the figure's height.
+
+The layouts are data: one table each in race_layouts.toml, whose comments say why the numbers
+are what they are; this module reads them (once) into frozen RaceLayouts and checks them.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import tomllib
+from collections.abc import Mapping
+from dataclasses import MISSING, dataclass, fields
+from functools import cache
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
 
 Domain = tuple[float, float]
+LAYOUTS_FILE = Path(__file__).with_name("race_layouts.toml")
+LAYOUT_NAMES = ("wide", "stacked")  # the names pages and links choose a layout by
 
 
 @dataclass(frozen=True, slots=True)
@@ -21,7 +32,7 @@ class RaceLayout:
     """Panel domains (paper fractions) and pixel sizes of one variant of the race figure.
 
     Attributes:
-        name: "wide" or "stacked".
+        name: "wide" or "stacked" (its table in race_layouts.toml).
         height: figure height in pixels.
         margin_left, margin_top, margin_bottom: pixels around the plot area (the right margin
             follows the longest end-of-run label).
@@ -69,47 +80,63 @@ class RaceLayout:
         return max(40.0, (self.plot_height - 30 * max(legend_rows - 1, 0)) * span)
 
 
-WIDE = RaceLayout(
-    name="wide",
-    height=450,
-    margin_left=56,
-    margin_top=30,
-    margin_bottom=88,
-    map_x=(0.0, 0.49),
-    map_y=(0.0, 1.0),
-    loss_x=(0.7, 1.0),
-    loss_y=(0.55, 1.0),
-    grad_x=(0.7, 1.0),
-    grad_y=(0.0, 0.43),
-    colourbar={"x": 0.5, "xanchor": "left", "y": 0.5, "len": 1.0, "thickness": 10},
-    colourbar_in_margin=False,
-    player_gap=46,
-    slider_beside=True,
-    slider_gap=40,
-    nominal_width=820,
-    min_width=600,
-)
+class LayoutError(Exception):
+    """race_layouts.toml broken by an edit: a programming mistake, caught by every test run."""
 
-STACKED = RaceLayout(
-    name="stacked",
-    height=800,
-    margin_left=50,
-    margin_top=30,
-    margin_bottom=150,
-    map_x=(0.0, 1.0),
-    map_y=(0.5, 1.0),
-    loss_x=(0.0, 1.0),
-    loss_y=(0.235, 0.41),
-    grad_x=(0.0, 1.0),
-    grad_y=(0.0, 0.185),
-    # In the right margin, which the end-of-run labels of the panels below need anyway.
-    colourbar={"x": 1.0, "xanchor": "left", "xpad": 6, "y": 0.75, "len": 0.5, "thickness": 10},
-    colourbar_in_margin=True,
-    player_gap=46,
-    slider_beside=False,
-    slider_gap=84,
-    nominal_width=358,
-    min_width=300,
-)
 
-LAYOUTS = {layout.name: layout for layout in (WIDE, STACKED)}
+@cache
+def read_layouts(path: Path = LAYOUTS_FILE) -> Mapping[str, RaceLayout]:
+    """The layouts of `path`, by name, each table read into a RaceLayout (domains as tuples).
+
+    Raises:
+        LayoutError: the file is not TOML, does not hold exactly the tables LAYOUT_NAMES, or a
+            table lacks a field without a default, has one RaceLayout does not, or a value of
+            the wrong kind; the message names the file, the table and the field.
+    """
+    try:
+        tables = tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as error:
+        raise LayoutError(f"{path.name}: not TOML: {error}") from error
+    if sorted(tables) != sorted(LAYOUT_NAMES):
+        raise LayoutError(f"{path.name}: needs exactly the tables {list(LAYOUT_NAMES)}")
+    return MappingProxyType(
+        {name: _layout(f"{path.name}: [{name}]", name, tables[name]) for name in LAYOUT_NAMES}
+    )
+
+
+def _layout(where: str, name: str, table: Any) -> RaceLayout:
+    """One table read into a RaceLayout named `name`, every value checked against its field."""
+    if not isinstance(table, dict):
+        raise LayoutError(f"{where} is not a table")
+    known = {f.name: f for f in fields(RaceLayout) if f.name != "name"}
+    needed = {key for key, f in known.items() if f.default is MISSING}
+    if missing := sorted(needed - set(table)):
+        raise LayoutError(f"{where} lacks {', '.join(missing)}")
+    if unknown := sorted(set(table) - set(known)):
+        raise LayoutError(f"{where} has fields RaceLayout does not: {', '.join(unknown)}")
+    values = {key: _value(f"{where} {key}", known[key].type, value) for key, value in table.items()}
+    return RaceLayout(name=name, **values)
+
+
+def _number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def _value(where: str, kind: str, value: Any) -> Any:
+    """`value` as the field of annotation `kind` ("int", "bool", "dict", "Domain") holds it."""
+    if kind == "Domain":
+        if not (isinstance(value, list) and len(value) == 2 and all(map(_number, value))):
+            raise LayoutError(f"{where} is not a [from, to] pair of numbers")
+        low, high = (float(v) for v in value)
+        if not 0 <= low < high <= 1:
+            raise LayoutError(f"{where} is not a domain: 0 <= from < to <= 1")
+        return (low, high)
+    expected = {"int": int, "bool": bool, "dict": dict}[kind]
+    if not isinstance(value, expected) or (expected is int and isinstance(value, bool)):
+        raise LayoutError(f"{where} is not of type {kind}")
+    return value
+
+
+LAYOUTS = read_layouts()
+WIDE = LAYOUTS["wide"]
+STACKED = LAYOUTS["stacked"]
