@@ -7,7 +7,7 @@ import streamlit as st
 from app_pages.links import GLOBAL_PARAMS, publish, restore, show_refused
 from core.settings.linkstate import Field, full_link
 from core.text.i18n import colon, sentences, text
-from core.tutorials.lessons import LESSONS, Lesson
+from core.tutorials.lessons import LESSONS, Lesson, reveal_text
 
 ALL = "all"
 # The page's one setting, in its links: `?lesson=ravine` shows that lesson alone.
@@ -51,7 +51,9 @@ def lesson_card(lesson: Lesson, lang: str) -> None:
         if frozen is not None:
             right = frozen == lesson.answer
             verdict = text("right" if right else "not_quite", lang)
-            (st.success if right else st.info)(sentences([verdict, say("reveal")], lang))
+            (st.success if right else st.info)(
+                sentences([verdict, reveal_text(lesson.id, lang)], lang)
+            )
         params = dict(lesson.params) | {
             key: value
             for key, value in st.session_state.get(GLOBAL_PARAMS, {}).items()

@@ -27,16 +27,16 @@ from core.figures.playground import (
     learning_rate_figure,
 )
 from core.figures.race_layout import STACKED, WIDE
+from core.playground.link_race import race_runs
 from core.playground.settings import (
     Config,
     RaceKey,
     Settings,
     fields,
     link_defaults,
-    objective_of,
 )
 from core.runs.engine import Run
-from core.runs.race import require_race_within_budget, run_race
+from core.runs.race import require_race_within_budget
 from core.runs.summary import iterates_csv
 from core.text.i18n import objective_name, objective_note, sentences, text
 from core.text.refusal import Refusal
@@ -54,17 +54,7 @@ def is_long(steps: int, settings: Settings) -> bool:
 def race(key: RaceKey, _quiet: bool = False) -> list[Run]:
     # A long race shows a progress bar, which is also what lets a widget change interrupt it.
     with progress_bar(shown=is_long(key.steps, key.settings), quiet=_quiet) as report:
-        return run_race(
-            objective_of(key.scene),
-            key.settings,
-            key.start,
-            key.steps,
-            device=key.device,
-            noise=key.noise,
-            seed=key.noise_seed,
-            project=key.project,
-            on_progress=report,
-        )
+        return race_runs(key, on_progress=report)
 
 
 TABS = ("tab_race", "tab_surface", "tab_inspector", "tab_curvature", "tab_code")

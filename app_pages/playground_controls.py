@@ -18,6 +18,7 @@ from core.formulas.expressions import FormulaError, point_at
 from core.optim.fields import hyper_key
 from core.optim.optimizers import OPTIMIZERS
 from core.optim.schedules import SCHEDULE_KINDS, Schedule
+from core.playground.link_race import in_box, race_key, schedule_of
 from core.playground.settings import (
     BOX_KEYS,
     CUSTOM,
@@ -30,7 +31,6 @@ from core.playground.settings import (
     SPEEDS,
     Config,
     RaceEntry,
-    RaceKey,
     Scene,
     Settings,
     field,
@@ -38,7 +38,7 @@ from core.playground.settings import (
     scene_of,
 )
 from core.problems.objectives import OBJECTIVES, Objective, Point
-from core.runs.engine import MAX_STEPS, available_devices
+from core.runs.engine import available_devices
 from core.settings.linkstate import Field, tidy_coordinate
 from core.text.i18n import objective_name, text
 from core.text.refusal import Refusal
@@ -156,7 +156,7 @@ def _schedule_controls(optimizer_id: str, lang: str) -> Schedule | None:
         st.slider(text("gamma", lang), 0.01, 1.0, step=0.01, key=gamma_key)
     if SCHEDULE_KINDS[kind].uses_step_size:
         number_field(text("decay_every", lang), field(size_key), lang)
-    return Schedule(kind, float(st.session_state[gamma_key]), int(st.session_state[size_key]))
+    return schedule_of(optimizer_id, st.session_state)
 
 
 def _optimizer_controls(objective: Objective, lang: str) -> Settings:
@@ -202,10 +202,9 @@ def _start_controls(objective: Objective, scene: Scene, landscape, lang: str) ->
     seed("start_y", objective.start[1])
     (x0, x1), (y0, y1) = objective.box
     x, y = st.session_state.start_x, st.session_state.start_y
-    numbers = all(isinstance(v, (int, float)) for v in (x, y))
-    if not numbers or not (x0 <= x <= x1 and y0 <= y <= y1):
+    if not in_box(objective.box, (x, y)):
         _move_start(objective.start)  # a link's start outside the box, or a forged value
-        if numbers:
+        if all(isinstance(v, (int, float)) for v in (x, y)):
             warn_start_replaced(objective, (x, y), objective.start, lang)
     if not is_hidden("start"):
         st.markdown(f"**{text('start_point', lang)}**")
@@ -264,19 +263,8 @@ def sidebar(lang: str, landscape) -> tuple[Config, Refusal | None]:
                     horizontal=True,
                     format_func=lambda s: text(f"speed_{s}", lang),
                 )
-    state = st.session_state
-    # Enforced here too, not only by the widgets: links and session values reach this point.
-    key = RaceKey(
-        scene=scene,
-        settings=settings,
-        start=start,
-        steps=min(max(int(state.steps), 1), MAX_STEPS),
-        device=state.device if state.device in devices else "cpu",
-        noise=min(max(float(state.noise), 0.0), MAX_NOISE),
-        noise_seed=min(max(int(state.noise_seed), 0), 2**31 - 1),
-        project=bool(state.project),
-    )
-    config = Config(key, objective, frame_ms=SPEEDS[state.speed])
+    key = race_key(scene, settings, start, st.session_state)
+    config = Config(key, objective, frame_ms=SPEEDS[st.session_state.speed])
     return config, refused
 
 

@@ -50,6 +50,9 @@ def keys_used_in_the_code() -> set[str]:
     used |= {f"speed_{s}" for s in ("slow", "normal", "fast")}
     used |= {f"what_{w}" for w in ("loss", "gradient")}
     used |= {f"budget_smaller_{hint}" for hint in SIZE_HINTS}
+    # Numbers in prose (core/text/prose_numbers.py): directions and small counts in words.
+    used |= {f"direction_{v}_{h}" for v in ("up", "down") for h in ("left", "right")}
+    used |= {f"count_{n}" for n in (2, 3, 4)}
     used |= {f"col_{c}" for c in ("optimizer", "final_x", "final_y", "final_loss", "gap",
                                   "distance", "first_near", "stop", "time")}  # fmt: skip
     return used

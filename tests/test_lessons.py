@@ -5,44 +5,22 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-import torch
 from streamlit.testing.v1 import AppTest
 from streamlit.testing.v1.errors import AppTestError
 
 from core.optim.optimizers import OPTIMIZERS
-from core.playground.settings import DEFAULTS, fields, objective_of, scene_of
-from core.problems.objectives import OBJECTIVES
-from core.runs.engine import run
-from core.settings.linkstate import decode
+from core.playground.link_race import link_runs
 from core.text.i18n import STRINGS
-from core.tutorials.lessons import LESSONS
+from core.tutorials.lessons import LESSONS, facts_of, reveal_text
 from tests.test_app_pages import race_spec
 
 APP = str(Path(__file__).parent.parent / "app.py")
 
 
 def runs_of(lesson, **changes):
-    """Run a lesson's scene exactly as the Playground would from its link (with `changes` to
-    its link parameters, e.g. a rate the lesson suggests trying)."""
-    values, refused = decode(fields(), dict(lesson.params) | changes)
-    assert not refused
-    settings = DEFAULTS | values
-    objective = objective_of(scene_of(settings))
-    start = (
-        settings.get("start_x", objective.start[0]),
-        settings.get("start_y", objective.start[1]),
-    )
-    out = {}
-    for optimizer_id in settings["opts"]:
-        hyper = OPTIMIZERS[optimizer_id].defaults_for(objective)
-        prefix = f"hp_{optimizer_id}_"
-        hyper |= {k.removeprefix(prefix): v for k, v in values.items() if k.startswith(prefix)}
-        out[optimizer_id] = run(objective, optimizer_id, start, settings["steps"], **hyper)
-    return out
-
-
-def final_loss(run_) -> float:
-    return float(run_.frame["loss"].iloc[-1])
+    """A lesson's runs as the Playground races its link (with `changes` to its link parameters,
+    e.g. a rate the lesson suggests trying)."""
+    return link_runs(dict(lesson.params) | changes)[1]
 
 
 def test_there_are_at_least_six_lessons_with_words_in_both_languages():
@@ -62,7 +40,7 @@ def test_there_are_at_least_six_lessons_with_words_in_both_languages():
 @pytest.mark.parametrize("lesson_id", list(LESSONS))
 def test_the_stated_answer_is_what_the_runs_show(lesson_id):
     lesson = LESSONS[lesson_id]
-    assert lesson.judge(runs_of(lesson)) == lesson.answer
+    assert lesson.judge(facts_of(lesson_id)) == lesson.answer
 
 
 @pytest.mark.parametrize("lesson_id", list(LESSONS))
@@ -74,6 +52,12 @@ def test_every_lesson_link_opens_the_playground_without_an_exception(lesson_id):
     assert not at.exception
     assert not at.warning or all("Ignored" not in w.value for w in at.warning)
     assert race_spec(at)["frames"]
+    # The page races the link as the lessons' facts do: the same final points and losses.
+    summary = at.dataframe[0].value
+    runs = runs_of(LESSONS[lesson_id])
+    assert list(summary["optimizer"]) == [OPTIMIZERS[name].name for name in runs]
+    ends = np.array([r.frame[["x", "y", "loss"]].iloc[-1] for r in runs.values()])
+    np.testing.assert_allclose(summary[["final x", "final y", "final loss"]], ends, rtol=1e-6)
 
 
 def test_lessons_page_predict_then_reveal():
@@ -88,7 +72,7 @@ def test_lessons_page_predict_then_reveal():
     assert not at.success and not at.info  # the answer is not shown before Reveal
     at.button(key="reveal_ravine").click().run()
     assert "Right!" in at.success[0].value
-    assert STRINGS["lesson_ravine_reveal"]["en"] in at.success[0].value
+    assert reveal_text("ravine", "en") in at.success[0].value  # the numbers of the runs
 
 
 def revealed_page(lesson_id: str, prediction: int, lang: str = "en") -> AppTest:
@@ -229,116 +213,3 @@ def test_a_forged_session_value_shows_every_lesson():
     at.session_state["lesson"] = "<script>alert(1)</script>"
     at.run()
     assert not at.exception and len(at.subheader) == len(LESSONS)
-
-
-# ---- the prose is true to the linked runs: each number the lessons state, computed from them ----
-
-
-def path(run) -> np.ndarray:
-    return run.frame[["x", "y"]].to_numpy(np.float64)
-
-
-def across_and_along(run) -> tuple[np.ndarray, np.ndarray]:
-    """The quadratic's iterates in its eigenbasis: across the ravine (λ = 100, along (1, -1))
-    and along its floor (λ = 1, along (1, 1))."""
-    xy = path(run)
-    return (xy[:, 0] - xy[:, 1]) / np.sqrt(2), (xy[:, 0] + xy[:, 1]) / np.sqrt(2)
-
-
-def last_step_above(values: np.ndarray, fraction: float) -> int:
-    return int(np.flatnonzero(np.abs(values) > fraction * abs(values[0]))[-1])
-
-
-def first_step_escaped(run) -> int:
-    return int(np.flatnonzero(np.abs(run.frame["y"].to_numpy()) > 1)[0])
-
-
-def test_lr_limit_prose():
-    hessian = torch.autograd.functional.hessian(
-        OBJECTIVES["quadratic"].fn, torch.tensor([0.3, -0.2], dtype=torch.float64)
-    )
-    np.testing.assert_allclose(torch.linalg.eigvalsh(hessian).numpy(), [1.0, 100.0])
-    sgd = runs_of(LESSONS["lr_limit"])["sgd"]
-    np.testing.assert_allclose(path(sgd)[0], [-1.8, -0.8], rtol=1e-6)
-    across, _ = across_and_along(sgd)
-    np.testing.assert_allclose(across[1:] / across[:-1], -1.1, rtol=1e-5)  # grows 10% a step
-    assert (sgd.stop.reason, sgd.stop.step) == ("escaped", 25)  # leaves the plot at step 25
-    safer = runs_of(LESSONS["lr_limit"], hp_sgd_lr="0.019")["sgd"]  # "Try 0.019"
-    assert safer.stop.reason == "completed"
-    assert abs(across_and_along(safer)[0][-1]) < 1e-3 * abs(across[0])
-
-
-def test_ravine_prose():
-    runs = runs_of(LESSONS["ravine"])
-    sgd, momentum = runs["sgd"], runs["momentum"]
-    np.testing.assert_allclose(path(sgd)[0], [-1.8, -0.8], rtol=1e-6)
-    assert 1_000 < final_loss(sgd) / final_loss(momentum) < 10_000  # thousands of times lower
-    (sgd_across, sgd_along), (m_across, m_along) = map(across_and_along, (sgd, momentum))
-    # Bounces across the ravine above 1% of the first: about 90 steps for Momentum, 6 for SGD.
-    assert last_step_above(sgd_across, 0.01) == 6
-    assert 85 <= last_step_above(m_across, 0.01) <= 95
-    assert 0.095 < sgd_along[-1] / sgd_along[0] < 0.105  # a tenth of the way left along the floor
-    assert np.all(np.sign(sgd_along) == np.sign(sgd_along[0]))  # SGD creeps: no overshoot
-    assert np.any(np.sign(m_along) != np.sign(m_along[0]))  # Momentum overshoots and swings back
-    assert abs(m_along[-1]) < 1e-3 * abs(m_along[0])  # ... and settles
-
-
-def test_adam_rosenbrock_prose():
-    runs = runs_of(LESSONS["adam_rosenbrock"])
-    sgd, adam = runs["sgd"], runs["adam"]
-    for r in (sgd, adam):
-        np.testing.assert_allclose(path(r)[0], [-1.2, 1.0], rtol=1e-6)
-    assert round(final_loss(adam), 1) == 1.2 and round(final_loss(sgd), 1) == 2.5
-    distance = {name: np.hypot(*(path(r)[-1] - 1)) for name, r in runs.items()}
-    assert 1 < distance["adam"] < distance["sgd"]  # nearer (1, 1), but not there
-    grad = sgd.frame["grad_norm"].to_numpy()
-    assert 50 < grad[0] / np.median(grad[-100:]) < 200  # about 100 times smaller on the floor
-    steps = {name: np.linalg.norm(np.diff(path(r), axis=0), axis=1) for name, r in runs.items()}
-    assert 50 < steps["sgd"][0] / np.median(steps["sgd"][-100:]) < 200  # ... and so are its steps
-    assert 1.7 < np.median(steps["adam"][-100:]) / np.median(steps["sgd"][-100:]) < 2.3
-
-
-def test_saddle_prose():
-    runs = runs_of(LESSONS["saddle"])
-    sgd, adam = runs["sgd"], runs["adam"]
-    for r in (sgd, adam):
-        np.testing.assert_allclose(path(r)[0], [-1.8, 0.001], rtol=1e-6)
-    assert first_step_escaped(adam) == 20 and first_step_escaped(sgd) == 73
-    ys = adam.frame["y"].to_numpy()
-    assert ys[1] - ys[0] == pytest.approx(0.05, rel=1e-3)  # a first step of lr along y
-    sgd_y = sgd.frame["y"].to_numpy()[:73]
-    np.testing.assert_allclose(sgd_y[1:] / sgd_y[:-1], 1.1, rtol=1e-5)
-
-
-def test_which_basin_prose():
-    sgd = runs_of(LESSONS["which_basin"])["sgd"]
-    np.testing.assert_allclose(sgd.frame[["grad_x", "grad_y"]].iloc[0], [6.5, -21.5], rtol=1e-5)
-    first = path(sgd)[1] - path(sgd)[0]  # the gradient points down-right; the step, up-left
-    np.testing.assert_allclose(first, [-0.065, 0.215], rtol=1e-5)
-    minima = np.asarray(OBJECTIVES["himmelblau"].minima)
-    nearest = np.argmin(np.linalg.norm(path(sgd)[:, None] - minima, axis=-1), axis=1)
-    assert set(nearest) == {1}  # no point of the path is nearer to another minimum
-    np.testing.assert_allclose(minima[1], [-2.81, 3.13], atol=0.005)
-
-
-def test_per_coordinate_prose():
-    runs = runs_of(LESSONS["per_coordinate"])
-    sgd, rmsprop = runs["sgd"], runs["rmsprop"]
-    np.testing.assert_allclose(path(rmsprop)[0], [-2.5, 1.0], rtol=1e-6)
-    near = np.linalg.norm(path(rmsprop), axis=1) <= 0.01
-    assert near[43:].all() and not near[:43].any()  # at the minimum from step 43 on
-    np.testing.assert_allclose(np.abs(path(rmsprop)[1] - path(rmsprop)[0]), [0.5, 0.5], rtol=1e-5)
-    xy = path(sgd)
-    assert np.all(np.sign(xy[1:, 1]) == -np.sign(xy[:-1, 1]))  # zig-zags in y at every step
-    np.testing.assert_allclose(xy[1:, 0] / xy[:-1, 0], 1 - 0.018, rtol=1e-5)
-    assert round(xy[-1, 0], 2) == -0.41
-    # 2/200 = 0.01 is SGD's limit for the steep y: above it, y's zig-zag grows.
-    faster = runs_of(LESSONS["per_coordinate"], hp_sgd_lr="0.011")["sgd"]
-    assert abs(faster.frame["y"].iloc[-1]) > 1
-
-
-def test_local_minima_prose():
-    for r in runs_of(LESSONS["local_minima"]).values():
-        np.testing.assert_allclose(path(r)[0], [2.2, 3.6], rtol=1e-6)
-        np.testing.assert_allclose(path(r)[-1], [2.0, 4.0], atol=0.05)  # the nearest dip
-        assert 19 < final_loss(r) < 21

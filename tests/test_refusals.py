@@ -37,6 +37,8 @@ PROGRAMMING_ERRORS = {
     ("core/optim/optimizers.py", "OptimizerSpec.validate"): "names come from spec.hyper",
     ("core/problems/objectives.py", "Objective.__post_init__"): "registry data, checked boxes",
     ("core/problems/registry.py", "registry"): "registries are data in our own code",
+    ("core/text/prose_numbers.py", "direction"): "lesson facts name measured, non-zero steps",
+    ("core/tutorials/lesson_facts.py", "eigen_directions"): "a lesson's own scene, a quadratic",
 }
 
 

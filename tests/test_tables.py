@@ -1,6 +1,8 @@
 """The string tables as data: every file is read, each entry has exactly its languages, and a key
 stands in one table only (core/text/tables.py)."""
 
+from collections import defaultdict
+
 import pytest
 
 from core.text import tables
@@ -33,8 +35,11 @@ def test_the_tables_are_what_the_app_says():
 
 
 def test_the_text_keeps_backslashes_and_braces():
+    # A reveal is a template: its literal (LaTeX) braces are doubled, and filled come out single.
     reveal = STRINGS["lesson_lr_limit_reveal"]["en"]
-    assert "$2/\\lambda_{\\max} = 2/100 = 0.02$" in reveal
+    assert "$2/\\lambda_{{\\max}} = 2/{curvature} = {limit}$" in reveal
+    filled = reveal.format_map(defaultdict(str, curvature="100", limit="0.02"))
+    assert "$2/\\lambda_{\\max} = 2/100 = 0.02$" in filled
 
 
 @pytest.mark.parametrize(

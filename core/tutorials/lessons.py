@@ -2,35 +2,38 @@
 
 A lesson is data: the link parameters of its scene (the Playground's URL fields, so the link
 reproduces the run exactly), how many answers its question offers, and which one is right. Its
-words live in core.text.i18n under lesson_<id>_*. `judge` recomputes the right answer from real
-runs, so a test keeps every stated answer honest.
+words live in core.text.i18n under lesson_<id>_*. `facts` measures the runs of its link (the
+Playground's own race, core.playground.link_race) into a typed record (core.tutorials.
+lesson_facts); `judge` reads the right answer off that record, and `reveal_text` fills the
+reveal's template from it, so a test keeps every stated answer and number honest.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from functools import cache
 from types import MappingProxyType
+from typing import Any
 
-import numpy as np
-
-from core.problems.objectives import OBJECTIVES
+from core.playground.link_race import link_runs
 from core.problems.registry import registry
-from core.runs.engine import Run
-
-Judge = Callable[[Mapping[str, Run]], int]
+from core.text.i18n import text
+from core.tutorials import lesson_facts as lf
 
 
 @dataclass(frozen=True, slots=True)
 class Lesson:
     """One preset: `params` are Playground link parameters; choice `answer` of `choices` is
-    right; `judge(runs by optimizer id)` says which choice the real runs support."""
+    right; `facts(objective, runs by optimizer id)` is what the reveal states, and
+    `judge(facts)` says which choice the real runs support."""
 
     id: str
     params: Mapping[str, str]
     choices: int
     answer: int
-    judge: Judge
+    facts: Callable[[Any, lf.Runs], Any]
+    judge: Callable[[Any], int]
 
 
 def _link(*parts: str) -> Mapping[str, str]:
@@ -40,28 +43,16 @@ def _link(*parts: str) -> Mapping[str, str]:
     return MappingProxyType(dict(pairs))
 
 
-def _final_loss(run: Run) -> float:
-    return float(run.frame["loss"].iloc[-1])
+def _arrivals(facts: lf.PerCoordinateFacts) -> int:
+    """0 SGD only, 1 RMSprop only, 2 both at the minimum; -1 neither (no choice offered)."""
+    return {("sgd",): 0, ("rmsprop",): 1}.get(
+        facts.at_minimum, 2 if set(facts.at_minimum) == {"sgd", "rmsprop"} else -1
+    )
 
 
-def _first_escape(run: Run, limit: float = 1.0) -> int:
-    """First step with |y| > limit (a large number if it never escapes)."""
-    beyond = np.flatnonzero(np.abs(run.frame["y"].to_numpy()) > limit)
-    return int(beyond[0]) if beyond.size else 10**9
-
-
-def _who_arrived(first: Run, second: Run, *, radius: float) -> int:
-    """Which run ends within `radius` of the origin: 0 `first` only, 1 `second` only, 2 both,
-    -1 neither (no choice offered)."""
-    ends = (run.frame[["x", "y"]].iloc[-1] for run in (first, second))
-    inside = tuple(float(np.hypot(*end)) <= radius for end in ends)
-    return {(True, False): 0, (False, True): 1, (True, True): 2}.get(inside, -1)
-
-
-def _nearest_himmelblau_minimum(run: Run) -> int:
-    last = run.frame[["x", "y"]].iloc[-1].to_numpy()
-    minima = np.asarray(OBJECTIVES["himmelblau"].minima)
-    return int(np.argmin(np.hypot(*(minima - last).T)))
+def _everyone(facts: lf.LocalMinimaFacts) -> int:
+    """0 all of them, 1 some, 2 none at the global minimum."""
+    return 2 if facts.arrivals == 0 else 0 if facts.arrivals == facts.count else 1
 
 
 LESSONS: Mapping[str, Lesson] = registry(
@@ -71,7 +62,8 @@ LESSONS: Mapping[str, Lesson] = registry(
             _link("fn=quadratic&opts=sgd&hp_sgd_lr=0.021&steps=100&hide=optimizers,function"),
             choices=3,
             answer=2,
-            judge=lambda runs: 2 if runs["sgd"].stop.reason != "completed" else 1,
+            facts=lf.lr_limit_facts,
+            judge=lambda f: 2 if f.diverges else 1 if f.zigzags else 0,
         ),
         Lesson(
             "ravine",
@@ -81,16 +73,16 @@ LESSONS: Mapping[str, Lesson] = registry(
             ),
             choices=3,
             answer=1,
-            judge=lambda runs: (
-                1 if _final_loss(runs["momentum"]) < _final_loss(runs["sgd"]) / 100 else 0
-            ),
+            facts=lf.ravine_facts,
+            judge=lambda f: 2 if f.loss_ratio < 10 else ("sgd", "momentum").index(f.winner),
         ),
         Lesson(
             "adam_rosenbrock",
             _link("fn=rosenbrock&opts=sgd,adam&hp_sgd_lr=0.0015&hp_adam_lr=0.05&steps=300"),
             choices=2,
             answer=1,
-            judge=lambda runs: 1 if _final_loss(runs["adam"]) < _final_loss(runs["sgd"]) else 0,
+            facts=lf.adam_rosenbrock_facts,
+            judge=lambda f: ("sgd", "adam").index(f.nearer),
         ),
         Lesson(
             "saddle",
@@ -100,7 +92,8 @@ LESSONS: Mapping[str, Lesson] = registry(
             ),
             choices=3,
             answer=1,
-            judge=lambda runs: 1 if _first_escape(runs["adam"]) < _first_escape(runs["sgd"]) else 0,
+            facts=lf.saddle_facts,
+            judge=lambda f: ("sgd", "adam", "").index(f.first),
         ),
         Lesson(
             "which_basin",
@@ -110,7 +103,8 @@ LESSONS: Mapping[str, Lesson] = registry(
             ),
             choices=4,
             answer=1,
-            judge=lambda runs: _nearest_himmelblau_minimum(runs["sgd"]),
+            facts=lf.which_basin_facts,
+            judge=lambda f: f.basin,
         ),
         Lesson(
             "per_coordinate",
@@ -121,7 +115,8 @@ LESSONS: Mapping[str, Lesson] = registry(
             ),
             choices=3,
             answer=1,
-            judge=lambda runs: _who_arrived(runs["sgd"], runs["rmsprop"], radius=0.01),
+            facts=lf.per_coordinate_facts,
+            judge=_arrivals,
         ),
         Lesson(
             "local_minima",
@@ -131,7 +126,21 @@ LESSONS: Mapping[str, Lesson] = registry(
             ),
             choices=3,
             answer=2,
-            judge=lambda runs: 2 if min(_final_loss(r) for r in runs.values()) > 1.0 else 0,
+            facts=lf.local_minima_facts,
+            judge=_everyone,
         ),
     )
 )
+
+
+@cache
+def facts_of(lesson_id: str) -> Any:
+    """The facts of a lesson, from the runs of its link (computed once per process: a link's
+    runs on the CPU, without noise, are always the same)."""
+    lesson = LESSONS[lesson_id]
+    return lesson.facts(*link_runs(lesson.params))
+
+
+def reveal_text(lesson_id: str, lang: str) -> str:
+    """A lesson's reveal in `lang`, its numbers and directions filled in from its facts."""
+    return text(f"lesson_{lesson_id}_reveal", lang, **lf.words(facts_of(lesson_id), lang))
