@@ -14,8 +14,9 @@ from typing import Any, TypeVar
 import plotly.graph_objects as go
 import streamlit as st
 
-from app_pages.controls import CHART_CONFIG
+from app_pages.controls import CHART_CONFIG, seed
 from app_pages.links import publish, restore, show_refused
+from app_pages.number_field import number_field
 from core.figures import lab as figures
 from core.optim.optimizers import OPTIMIZERS
 from core.settings.linkstate import Field
@@ -25,9 +26,6 @@ from core.tutorials import autograd_lab as lab
 
 R = TypeVar("R")
 T = TypeVar("T")
-
-LIMIT = lab.MAX_ABS
-LR_RANGE = {"min_value": 1e-6, "max_value": 100.0}  # the learning rates the widgets offer
 
 
 # The two loops are the only sections that take long enough to be worth caching (up to 10,000
@@ -58,10 +56,10 @@ FLOATS += ("lab_acc_x0", "lab_x0")
 
 
 def link_fields() -> list[Field]:
-    """The inputs a link may set, with the ranges the widgets enforce."""
-    low, high = LR_RANGE["min_value"], LR_RANGE["max_value"]
+    """The inputs a link may set, with the ranges the number fields take (core's limits)."""
+    low, high = lab.LR_RANGE
     return [
-        *(Field(key, "float", -LIMIT, LIMIT) for key in FLOATS),
+        *(Field(key, "float", -lab.MAX_ABS, lab.MAX_ABS) for key in FLOATS),
         *(Field(key, "float", low, high) for key in ("lab_acc_lr", "lab_lr")),
         *(Field(key, "int", 1, lab.MAX_STEPS) for key in ("lab_steps", "lab_acc_steps")),
         *(
@@ -73,18 +71,23 @@ def link_fields() -> list[Field]:
     ]
 
 
-def number(label: str, key: str, step: float = 0.5, **kwargs: Any) -> float:
-    bounds = {"min_value": -LIMIT, "max_value": LIMIT} | kwargs
-    return st.number_input(label, value=DEFAULTS[key], step=step, format="%g", key=key, **bounds)
+FIELDS = {field.key: field for field in link_fields()}
+
+
+def number(label: str, key: str, step: float = 0.5) -> float:
+    """A number field of the Lab: it takes what a link may set, and says why it refused the rest
+    (app_pages/number_field.py)."""
+    seed(key, DEFAULTS[key])
+    return number_field(label, FIELDS[key], lang, step=step, format="%g")
 
 
 def learning_rate(key: str) -> float:
-    return number(text("lab_learning_rate", lang), key, step=0.005, **LR_RANGE)
+    return number(text("lab_learning_rate", lang), key, step=0.005)
 
 
 def steps(key: str, step: int) -> int:
-    label = text("lab_steps", lang)
-    return st.number_input(label, 1, lab.MAX_STEPS, DEFAULTS[key], step=step, key=key)
+    seed(key, DEFAULTS[key])
+    return number_field(text("lab_steps", lang), FIELDS[key], lang, step=step)
 
 
 def text_field(label: str, key: str) -> str:

@@ -5,7 +5,8 @@ the field snaps back, with at most the browser's own tooltip, in the browser's l
 widget has no bounds. Its on_change callback checks the entry by the rule a link's value obeys
 (core.settings.linkstate.Field); a refused entry gives way to the last value taken, and the next
 run says under the field, in the page's language, what was typed, why it was refused and what
-stands.
+stands. The widget's own default is None: Streamlit hands an entry that is not a finite number
+(1e400) back as that default, so it arrives as None, like an emptied field, and is refused too.
 """
 
 from __future__ import annotations
@@ -56,19 +57,24 @@ def number_field(
     if field.accepts(st.session_state.get(key)):
         st.session_state.setdefault(_LAST, {})[key] = st.session_state[key]
     widget.setdefault("step", 1 if field.kind == "int" else None)
-    container.number_input(label, key=key, on_change=_check, args=(field, on_change), **widget)
+    container.number_input(
+        label, value=None, key=key, on_change=_check, args=(field, on_change), **widget
+    )
     refused = st.session_state.get(_REFUSED, {}).pop(key, None)
     if refused is not None:
         value, why = refused
-        container.warning(
-            text(
+        kept = _shown(st.session_state[key])
+        message = (
+            text("number_refused_blank", lang, label=label, kept=kept)
+            if value is None
+            else text(
                 "number_refused",
                 lang,
                 label=label,
                 value=_shown(value),
                 why=why.message(lang),
-                kept=_shown(st.session_state[key]),
-            ),
-            icon=":material/block:",
+                kept=kept,
+            )
         )
+        container.warning(message, icon=":material/block:")
     return st.session_state[key]

@@ -157,7 +157,7 @@ with curvature:
         curvature_tab(config, views, lang)
 with code:
     if code.open:
-        script = script_of(config)
+        script = script_of(config, lang)
         st.caption(text("code_note", lang))
         st.code(script, language="python")
         st.download_button(

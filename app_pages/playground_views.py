@@ -117,7 +117,9 @@ def shared_surface_figure(config: Config, runs: list[Run], lang: str) -> FrozenF
     )
 
 
-def script_of(config: Config) -> str:
+def script_of(config: Config, lang: str) -> str:
+    """The script of the Code tab and its download: comments and messages in the page's
+    language, the same code in every language."""
     return race_script(
         config.objective,
         config.key.start,
@@ -127,6 +129,7 @@ def script_of(config: Config) -> str:
         noise=config.key.noise,
         seed=config.key.noise_seed,
         project=config.key.project,
+        lang=lang,
     )
 
 

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import ast
+import io
 import math
 import re
 import subprocess
 import sys
+import tokenize
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -24,11 +26,12 @@ from core.export.codegen import (
     registry_body,
 )
 from core.formulas.custom import custom_objective
-from core.formulas.expressions import FUNCTIONS, FormulaError, compile_formula
+from core.formulas.expressions import FUNCTIONS, FormulaError, compile_formula, display_width
 from core.optim.optimizers import OPTIMIZERS
 from core.optim.schedules import SCHEDULE_KINDS, Schedule
 from core.problems.objectives import OBJECTIVES, Objective
 from core.runs.engine import trajectory
+from tests.chinese import CJK, english_words, python_comments
 
 DTYPES = [torch.float32, torch.float64]
 SCRIPT_TIMEOUT = 120  # seconds; each script imports torch (~3 s) and runs a few hundred steps
@@ -329,24 +332,29 @@ def _output(process: subprocess.Popen) -> str:
     return stdout
 
 
+def _script(scene: Scene, lang: str = "en") -> str:
+    return race_script(
+        scene.objective, scene.start, scene.steps, scene.racers, **scene.options, lang=lang
+    )
+
+
 @pytest.fixture(scope="module")
 def script_runs(tmp_path_factory):
-    """Each scene's script run in a subprocess; stdout per scene. The first also runs on its
-    own as `python script.py`, alongside, and must print the same."""
+    """Each scene's script run in a subprocess, in English and in Chinese: (language, scene) ->
+    stdout. The first also runs on its own as `python script.py`, alongside, and must print the
+    same."""
     folder = tmp_path_factory.mktemp("scripts")
+    runs = [(lang, name) for lang in ("en", "zh") for name in SCENES]
     paths = []
-    for i, scene in enumerate(SCENES.values()):
+    for i, (lang, name) in enumerate(runs):
         paths.append(str(folder / f"scene_{i}.py"))
-        source = race_script(
-            scene.objective, scene.start, scene.steps, scene.racers, **scene.options
-        )
-        (folder / paths[-1]).write_text(source)
+        (folder / paths[-1]).write_text(_script(SCENES[name], lang), encoding="utf-8")
     alone = _run([sys.executable, paths[0]])
     runner = _run([sys.executable, "-c", RUNNER.replace("SEPARATOR", repr(SEPARATOR)), *paths])
     outputs = _output(runner).split(SEPARATOR + "\n")[1:]
-    assert len(outputs) == len(SCENES)
+    assert len(outputs) == len(runs)
     assert _output(alone) == outputs[0]
-    return dict(zip(SCENES, outputs, strict=True))
+    return dict(zip(runs, outputs, strict=True))
 
 
 def _engine(scene: Scene):
@@ -366,7 +374,7 @@ def _engine(scene: Scene):
 @pytest.mark.parametrize("scene_name", list(SCENES))
 def test_script_prints_the_engines_last_iterate_bitwise(script_runs, scene_name):
     scene = SCENES[scene_name]
-    lines = script_runs[scene_name].splitlines()
+    lines = script_runs["en", scene_name].splitlines()
     assert len(lines) == len(scene.racers)
     for line, (spec, steps, stop) in zip(lines, _engine(scene), strict=True):
         match = LINE.match(line)
@@ -433,3 +441,80 @@ def test_script_checks_its_inputs():
         race_script("no such function", (0.0, 0.0), 10, [("adam", {}, None)])
     with pytest.raises(ValueError):
         race_script("booth", (0.0, 0.0), 10, [("adam", {"lr": -1.0}, None)])
+
+
+# ---- the script in Chinese: its prose in Chinese, its code the English script's ---------------
+
+NUMBER = re.compile(r"-?\d+(?:\.\d+)?(?:e[-+]?\d+)?|nan|inf")
+
+
+def _code_tokens(source: str) -> list[tuple[int, str]]:
+    """The tokens of `source` without its comments (a docstring or a string stays a token)."""
+    tokens = tokenize.generate_tokens(io.StringIO(source).readline)
+    return [(t.type, t.string) for t in tokens if t.type != tokenize.COMMENT]
+
+
+def _prose(source: str) -> list[str]:
+    """What a reader reads as words in a script: its comments and every string in it
+    (docstrings, messages, the parts of f-strings; the names and code the rule lets through)."""
+    strings = [
+        node.value
+        for node in ast.walk(ast.parse(source))
+        if isinstance(node, ast.Constant) and isinstance(node.value, str)
+    ]
+    return [*python_comments(source), *strings]
+
+
+OPTIMIZER_NAMES = {spec.name for spec in OPTIMIZERS.values()}  # the `# Adam` above each run
+
+
+@pytest.mark.parametrize("scene_name", list(SCENES))
+def test_the_chinese_script_is_the_english_code_with_chinese_prose(scene_name):
+    en, zh = _script(SCENES[scene_name], "en"), _script(SCENES[scene_name], "zh")
+    en_tokens, zh_tokens = _code_tokens(en), _code_tokens(zh)
+    assert [kind for kind, _ in en_tokens] == [kind for kind, _ in zh_tokens]
+    changed = [
+        (kind, english, chinese)
+        for (kind, english), (_, chinese) in zip(en_tokens, zh_tokens, strict=True)
+        if english != chinese
+    ]
+    # Only strings differ (the docstrings and the three messages), each English against Chinese.
+    strings = {tokenize.STRING, getattr(tokenize, "FSTRING_MIDDLE", tokenize.STRING)}
+    assert {kind for kind, _, _ in changed} <= strings
+    assert len(changed) >= 6  # the module's, f's and descend's docstrings, the messages
+    for _, english, chinese in changed:
+        assert not re.search(f"[{CJK}]", english) and re.search(f"[{CJK}]", chinese), chinese
+    en_comments, zh_comments = python_comments(en), python_comments(zh)
+    assert len(en_comments) == len(zh_comments) >= 3
+    prose = [c for c in zh_comments if c.strip() not in OPTIMIZER_NAMES]
+    assert prose and all(re.search(f"[{CJK}]", c) for c in prose), zh_comments
+
+
+@pytest.mark.parametrize(
+    "scene",
+    [
+        *SCENES.values(),
+        *(Scene(o, o.start, 5, _defaults(o, ["adam"])) for o in OBJECTIVES.values()),
+    ],
+    ids=[*SCENES, *OBJECTIVES],
+)
+def test_the_chinese_script_has_no_english_outside_code(scene):
+    source = _script(scene, "zh")
+    leaks = {s: english_words(s) for s in _prose(source) if english_words(s)}
+    assert not leaks
+    assert all(display_width(line) <= 100 for line in source.splitlines())
+    # The rule sees English: the English script's prose is full of it.
+    assert any(english_words(s) for s in _prose(_script(scene, "en")))
+
+
+@pytest.mark.parametrize("scene_name", list(SCENES))
+def test_the_chinese_script_prints_the_same_numbers(script_runs, scene_name):
+    en = script_runs["en", scene_name].splitlines()
+    zh = script_runs["zh", scene_name].splitlines()
+    assert len(en) == len(zh) == len(SCENES[scene_name].racers)
+    for english, chinese in zip(en, zh, strict=True):
+        name, said = chinese.split(": ", 1)
+        assert english.startswith(f"{name}: ")
+        assert NUMBER.findall(said) == NUMBER.findall(english.split(": ", 1)[1])
+        outcome = said.rsplit(" ", 1)[-1] if said.startswith("x = ") else said
+        assert re.search(f"[{CJK}]", outcome) and not english_words(said), chinese

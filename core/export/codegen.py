@@ -7,6 +7,10 @@ f(p).sum().backward(), optional seeded gradient noise, step (with a closure for 
 projection into the box, scheduler step; it stops where the engine stops. It prints each optimizer's
 last recorded iterate, bitwise equal to the engine's on the same torch build and device.
 
+Its prose is in the page's language: the comments come from the string tables
+(`core.text.i18n.comment`, as in the Autograd Lab's cells), and so do the docstrings and the words
+it prints. Everything else, the code, is the same in both languages.
+
 The code of every registry objective is read from its own source (`registry_body`); tests check
 it evaluates bitwise like the registry's callable. Custom formulas are
 translated from their checked source. Nothing here runs the generated code.
@@ -20,6 +24,7 @@ import json
 import math
 import numbers
 import re
+import string
 import textwrap
 from collections.abc import Callable, Mapping, Sequence
 from types import MappingProxyType
@@ -27,11 +32,12 @@ from typing import Any
 
 import torch
 
-from core.formulas.expressions import Formula, compile_formula
+from core.formulas.expressions import Formula, compile_formula, display_width
 from core.optim.optimizers import _PACKED  # torch keyword -> the two controls it packs
 from core.optim.schedules import Schedule
 from core.problems.objectives import OBJECTIVES, Objective
 from core.runs.engine import check_step_count, region, resolve_objective, resolve_optimizer
+from core.text.i18n import DEFAULT_LANGUAGE, comment, objective_name, text
 
 WIDTH = 100  # line length of the generated script (the project's ruff setting)
 
@@ -68,34 +74,34 @@ _DTYPES: Mapping[torch.dtype, str] = {
 _CONST_HELPER = '''
 
 def const(value):
-    """A number of the formula, as the playground compiles it: a 0-d float64 tensor."""
+    """{t_doc_const}"""
     return torch.tensor(value, dtype=torch.float64)
 '''
 
 # The script. Lines ending in `#@name` are kept only when feature `name` is on (`#@!name`: off);
-# {placeholders} are filled by `race_script`.
-_TEMPLATE = '''"""Optimizer Playground run, reproduced with plain PyTorch.
+# {placeholders} are filled by `race_script`, its words by `_words`: {c_<name>} is the comment
+# script_c_<name> of the string tables, {t_<name>} the text script_<name> (a docstring, a message).
+_TEMPLATE = '''"""{t_doc_title}
 
 {summary}
-`python {filename}` prints where each optimizer ends: bit for bit the playground's
-last iterate, with the same PyTorch version ({torch_version}) on the same kind of device.
+{run}
 """
 
 import math
 
 import torch
 
-torch.set_num_threads(1)  # as in the playground (one thread is fastest for two numbers)
+torch.set_num_threads(1)  {c_threads}
 
 STEPS = {steps}
 START = {start}
 DTYPE = {dtype}
 DEVICE = {device}
-# A run stops once it leaves REGION: the plot box, widened by its own size on every side.
+{c_region}
 REGION = {region}
-NOISE = {noise}  # std of the Gaussian noise added to every gradient  #@noise
-SEED = {seed}  # seed of that noise  #@noise
-BOX = {box}  # every update is clamped back into this box (the plot box)  #@project
+NOISE = {noise}  {c_noise}  #@noise
+SEED = {seed}  {c_seed}  #@noise
+BOX = {box}  {c_box}  #@project
 {const_helper}
 
 def f(p):
@@ -105,7 +111,7 @@ def f(p):
 
 def descend(name, p, optimizer, scheduler=None):  #@schedule
 def descend(name, p, optimizer):  #@!schedule
-    """The playground's loop; prints the last iterate that was finite and inside REGION."""
+    """{t_doc_descend}"""
     generator = torch.Generator(DEVICE).manual_seed(SEED)  #@noise
 
     def evaluate():
@@ -117,21 +123,21 @@ def descend(name, p, optimizer):  #@!schedule
         return loss
 
     (x_low, x_high), (y_low, y_high) = REGION
-    last, outcome = None, f"after {{STEPS}} steps"
+    last, outcome = None, f"{t_says_completed}"
     for t in range(STEPS + 1):
         loss = evaluate()
         x, y, gx, gy, value = torch.cat([p.detach(), p.grad, loss.detach().reshape(1)]).tolist()
         if not math.isfinite(value + gx + gy):
-            outcome = f"diverged at step {{t}}: the loss or the gradient is not finite"
+            outcome = f"{t_says_diverged}"
             break
         if not (x_low <= x <= x_high and y_low <= y <= y_high):
-            outcome = f"stopped at step {{t}}: the point left the region"
+            outcome = f"{t_says_escaped}"
             break
         last = (x, y)
         if t == STEPS:
             break
         if isinstance(optimizer, torch.optim.LBFGS):  #@lbfgs
-            optimizer.step(lambda: evaluate().sum())  # its line search re-evaluates f  #@lbfgs
+            optimizer.step(lambda: evaluate().sum())  {c_line_search}  #@lbfgs
         else:  #@lbfgs
             optimizer.step()  #@lbfgs
         optimizer.step()  #@!lbfgs
@@ -148,6 +154,35 @@ def descend(name, p, optimizer):  #@!schedule
 '''
 
 _FEATURE_LINE = re.compile(r"^(?P<code>.*?)\s+#@(?P<off>!?)(?P<name>\w+)$")
+
+# One piece of a Chinese line that is never broken: a run of ASCII (a number, a name, code) or one
+# wide character, with the punctuation that may not open a line held to it.
+_PIECE = re.compile(r"\s+|(?:[!-~]+|[^\x00-\x7f])[，。：；、）”]*")
+
+
+def _words(template: str, lang: str) -> dict[str, str]:
+    """The prose fields of `template` in `lang` (see _TEMPLATE): comments, docstrings, messages.
+    A message is written inside a double-quoted f-string, so the tables keep its quotes “ ”."""
+    names = {name for _, name, _, _ in string.Formatter().parse(template) if name}
+    words = {name: comment(f"script_{name}", lang) for name in names if name.startswith("c_")}
+    words |= {name: text(f"script_{name[2:]}", lang) for name in names if name.startswith("t_")}
+    return words
+
+
+def _fill(paragraph: str, lang: str, width: int = WIDTH - 4) -> str:
+    """`paragraph` broken into lines of at most `width` cells: at spaces in English; in Chinese
+    also between two characters, never inside a run of ASCII (display_width: a Chinese
+    character takes two cells)."""
+    if lang != "zh":
+        return textwrap.fill(paragraph, width)
+    lines, line = [], ""
+    for piece in _PIECE.findall(paragraph):
+        if line.strip() and display_width(line + piece.rstrip()) > width:
+            lines.append(line.rstrip())
+            line = "" if piece.isspace() else piece
+        else:
+            line += piece
+    return "\n".join([*lines, line.rstrip()])
 
 
 def literal(value: Any) -> str:
@@ -261,18 +296,18 @@ def _indent(text: str) -> str:
     return "\n".join(f"    {line}" if line else "" for line in text.splitlines())
 
 
-def objective_source(objective: str | Objective) -> str:
+def objective_source(objective: str | Objective, lang: str = DEFAULT_LANGUAGE) -> str:
     """Python source of `def f(p): ...`, the objective as torch code (needs math and torch; a
-    custom formula also needs the `const` helper, see `race_script`)."""
+    custom formula also needs the `const` helper, see `race_script`); comments in `lang`."""
     objective = resolve_objective(objective)
-    return f"def f(p):\n{_function_body(objective)}\n"
+    return f"def f(p):\n{_function_body(objective, lang)}\n"
 
 
-def _function_body(objective: Objective) -> str:
+def _function_body(objective: Objective, lang: str) -> str:
     if isinstance(objective.fn, Formula):
         return _indent(
-            "# x and y stay 1-element tensors, as in the playground: a 0-d float32 x would be\n"
-            "# promoted to float64 by the 0-d float64 constants.\n"
+            f"{comment('script_c_formula_xy', lang)}\n"
+            f"{comment('script_c_formula_promote', lang)}\n"
             "x, y = p[None, 0], p[None, 1]\n"
             f"return {_wrapped(formula_code(objective.fn))}[0]"
         )
@@ -298,19 +333,27 @@ def registry_body(fn: Callable[..., Any]) -> str:
     return "x, y = p[..., 0], p[..., 1]\n" + body
 
 
-def _summary(objective: Objective, start, steps, dtype, device, noise, seed, project) -> str:
-    # A checked formula holds only letters, digits, spaces and .,+-*/^(): safe in a docstring.
-    what = (
-        f"f(x, y) = {objective.fn.source}"
-        if isinstance(objective.fn, Formula)
-        else f"the {objective.name} function"
-    )
-    extras = [f"{steps} steps from ({start[0]!r}, {start[1]!r})", _DTYPES[dtype], f"on {device}"]
+def _name(objective: Objective, lang: str) -> str:
+    return objective_name(objective.id, objective.name, lang)
+
+
+def _summary(objective: Objective, start, steps, dtype, device, noise, seed, project, lang) -> str:
+    settings = [
+        text("script_doc_steps", lang, steps=steps, start=f"({start[0]!r}, {start[1]!r})"),
+        _DTYPES[dtype],
+        text("script_doc_device", lang, device=device),
+    ]
     if noise:
-        extras.append(f"gradient noise {noise!r} (seed {seed})")
+        settings.append(text("script_doc_noise", lang, noise=repr(noise), seed=seed))
     if project:
-        extras.append("iterates kept in the plot box")
-    return textwrap.fill(f"Minimises {what}: {', '.join(extras)}.", WIDTH - 4)
+        settings.append(text("script_doc_project", lang))
+    listed = ("，" if lang == "zh" else ", ").join(settings)
+    # A checked formula holds only letters, digits, spaces and .,+-*/^(): safe in a docstring.
+    if isinstance(objective.fn, Formula):
+        summary = text("script_doc_formula", lang, formula=objective.fn.source, settings=listed)
+    else:
+        summary = text("script_doc_function", lang, name=_name(objective, lang), settings=listed)
+    return _fill(summary, lang)
 
 
 def _select(template: str, features: Mapping[str, bool]) -> str:
@@ -337,6 +380,7 @@ def race_script(
     seed: int = 0,
     project: bool = False,
     filename: str = "playground_run.py",
+    lang: str = DEFAULT_LANGUAGE,
 ) -> str:
     """A standalone PyTorch script that reruns a Playground race and prints the final iterates.
 
@@ -348,11 +392,13 @@ def race_script(
         optimizers: (optimizer id, hyper-parameters, Schedule or None) per racer, in order.
         dtype, device, noise, seed, project: the engine options of the run.
         filename: the name the header suggests running the script under.
+        lang: the language of the script's comments, docstrings and messages; its code is the
+            same in every language.
 
     Returns:
         The script's source. Run with the same torch build and device, it prints one line per
-        optimizer: `Name: x = <repr>, y = <repr> after N steps` (or where it stopped); x and y
-        equal the engine's last recorded Step bit for bit.
+        optimizer: `Name: x = <repr>, y = <repr> after N steps` (or where it stopped, in `lang`); x
+        and y equal the engine's last recorded Step bit for bit.
     """
     objective = resolve_objective(objective)
     if dtype not in _DTYPES:  # no widget or link picks the dtype: a programming mistake
@@ -381,9 +427,12 @@ def race_script(
         runs.append("\n".join(lines))
     custom = isinstance(objective.fn, Formula)
     script = _TEMPLATE.format(
-        summary=_summary(objective, start, steps, dtype, device, noise, seed, project),
-        filename=filename,
-        torch_version=torch.__version__,
+        **_words(_TEMPLATE, lang),
+        summary=_summary(objective, start, steps, dtype, device, noise, seed, project, lang),
+        run=_fill(
+            text("script_doc_run", lang, filename=filename, torch_version=torch.__version__),
+            lang,
+        ),
         steps=steps,
         start=literal(start),
         dtype=_DTYPES[dtype],
@@ -392,13 +441,13 @@ def race_script(
         noise=literal(float(noise)),
         seed=literal(int(seed)),
         box=literal(objective.box),
-        const_helper=_CONST_HELPER if custom else "",
+        const_helper=_CONST_HELPER.format(**_words(_CONST_HELPER, lang)) if custom else "",
         function_doc=(
-            "The formula typed in the playground (see the top)."
+            text("script_doc_f_formula", lang)
             if custom
-            else f"The {objective.name} function."
+            else text("script_doc_f", lang, name=_name(objective, lang))
         ),
-        function_body=_function_body(objective),
+        function_body=_function_body(objective, lang),
         runs="\n\n".join(runs),
     )
     return _select(script, features)

@@ -218,6 +218,12 @@ def compile_formula(text: object) -> Formula:
     return Formula(" ".join(text.split()), fn)
 
 
+def display_width(text: str) -> int:
+    """The cells `text` takes in a monospace font: an East Asian wide character (Chinese, a
+    full-width look-alike) takes two, any other one."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
 def point_at(text: str, position: int) -> str:
     """Two lines for a monospace font: `text` as one line, and a caret under `position`.
 
@@ -229,8 +235,7 @@ def point_at(text: str, position: int) -> str:
         " " if ch in _WHITESPACE else ch if ch.isprintable() else "\N{REPLACEMENT CHARACTER}"
         for ch in text
     )
-    width = sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in shown[:position])
-    return f"{shown}\n{' ' * width}^"
+    return f"{shown}\n{' ' * display_width(shown[:position])}^"
 
 
 def _check_characters(text: str) -> None:

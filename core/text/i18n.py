@@ -41,6 +41,13 @@ def text(key: str, lang: str = DEFAULT_LANGUAGE, /, **values: object) -> str:
     return _CJK_GAP.sub("", filled) if lang == "zh" and values else filled
 
 
+def comment(key: str, lang: str) -> str:
+    """A comment of generated code, from the string tables: the code is the same in both
+    languages, its comments are in the page's (the Autograd Lab's cells, the Playground's
+    script)."""
+    return "# " + text(key, lang)
+
+
 def sentences(parts: Iterable[str], lang: str) -> str:
     """Sentences one after another as the language writes them: a space in English, none in
     Chinese (its full stop ends a sentence)."""

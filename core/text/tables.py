@@ -1,9 +1,9 @@
 """The string tables: every sentence the app shows, in English and Simplified Chinese.
 
 They are data, one TOML file per part of the app in `core/text/strings/` (`app`, `objectives`,
-`lessons`, `lab`, `batched`, `inputs`), each entry a key with its `en` and `zh` text. A translator
-edits them without touching code, and a reviewer reads them as prose. `core.text.i18n` says them;
-this module only reads them and checks their shape (docs/architecture.md, "Languages").
+`lessons`, `lab`, `batched`, `inputs`, `script`), each entry a key with its `en` and `zh` text. A
+translator edits them without touching code, and a reviewer reads them as prose. `core.text.i18n`
+says them; this module only reads them and checks their shape (docs/architecture.md, "Languages").
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from pathlib import Path
 from types import MappingProxyType
 
 STRINGS_DIR = Path(__file__).with_name("strings")
-TABLE_NAMES = ("app", "objectives", "lessons", "lab", "batched", "inputs")
+TABLE_NAMES = ("app", "objectives", "lessons", "lab", "batched", "inputs", "script")
 LANGUAGE_KEYS = ("en", "zh")  # the order of each entry's texts
 
 

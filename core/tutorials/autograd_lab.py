@@ -36,6 +36,7 @@ from core.tutorials.lab_basics import OPERATIONS, TensorBasics, tensor_basics
 from core.tutorials.lab_code import Cell
 from core.tutorials.lab_grad import HigherOrder, SeveralInputs, higher_order, several_inputs
 from core.tutorials.lab_inputs import (
+    LR_RANGE,
     MAX_ABS,
     MAX_DIM,
     MAX_ELEMENTS,
@@ -46,6 +47,7 @@ from core.tutorials.lab_inputs import (
 from core.tutorials.lab_training import Accumulation, OptimizerRun, accumulation, optimizer_loop
 
 __all__ = [
+    "LR_RANGE",
     "MAX_ABS",
     "MAX_DIM",
     "MAX_ELEMENTS",

@@ -10,9 +10,9 @@ from typing import Any
 import torch
 
 from core.problems.parabola import curve, quadratic
-from core.text.i18n import text
+from core.text.i18n import comment, text
 from core.text.refusal import Phrase, Refusal
-from core.tutorials.lab_code import Cell, Printer, comment, lit, nested_lit
+from core.tutorials.lab_code import Cell, Printer, lit, nested_lit
 from core.tutorials.lab_function import F_COMMENT, Y_CODE, head_code, tensor_coefficients
 from core.tutorials.lab_inputs import Nested, coefficients, number, parse_tensor_text, shape_text
 

@@ -9,8 +9,8 @@ from types import MappingProxyType
 
 import torch
 
-from core.text.i18n import text
-from core.tutorials.lab_code import Cell, Printer, comment, nested_lit
+from core.text.i18n import comment, text
+from core.tutorials.lab_code import Cell, Printer, nested_lit
 from core.tutorials.lab_inputs import choice, parse_tensor_text
 
 # Operations offered in section 1: the key is the code shown, the value the same torch call.

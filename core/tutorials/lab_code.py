@@ -9,8 +9,8 @@ that reads back exactly, so the code holds the numbers that ran.
 
 The sections show the tutorial's code as it reads (its spellings, its spacing, its print lines)
 with the reader's numbers, then the Lab's own cells beside it. Comments come from the string
-tables, so a Chinese page shows the tutorial's own Chinese comments; the code around them is the
-same in both languages.
+tables (core.text.i18n.comment), so a Chinese page shows the tutorial's own Chinese comments;
+the code around them is the same in both languages.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from core.optim.optimizers import OptimizerSpec
-from core.text.i18n import text
+from core.text.i18n import comment
 from core.tutorials.lab_inputs import Nested
 
 
@@ -74,12 +74,6 @@ except RuntimeError as err:
             self("RuntimeError:", err)
             return str(err), code
         return "", code
-
-
-def comment(key: str, lang: str) -> str:
-    """A comment of the code, from the string tables: the code is the same in both languages, its
-    comments are in the page's."""
-    return "# " + text(key, lang)
 
 
 def lit(value: float) -> str:

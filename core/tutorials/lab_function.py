@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import torch
 
-from core.tutorials.lab_code import comment, lit
+from core.text.i18n import comment
+from core.tutorials.lab_code import lit
 
 
 def tensor_coefficients(a: float, b: float, c: float) -> tuple[torch.Tensor, ...]:

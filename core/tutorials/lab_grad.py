@@ -10,9 +10,9 @@ from dataclasses import dataclass
 import torch
 
 from core.problems.parabola import PLOT_POINTS, quadratic
-from core.text.i18n import text
+from core.text.i18n import comment, text
 from core.text.refusal import Phrase, Refusal
-from core.tutorials.lab_code import Cell, Printer, comment, lit
+from core.tutorials.lab_code import Cell, Printer, lit
 from core.tutorials.lab_function import Y_CODE, head_code, tensor_coefficients
 from core.tutorials.lab_inputs import coefficients, number
 

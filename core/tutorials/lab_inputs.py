@@ -14,7 +14,7 @@ import math
 from collections.abc import Iterable
 from typing import Any
 
-from core.optim.optimizers import OptimizerSpec
+from core.optim.optimizers import OPTIMIZERS, OptimizerSpec
 from core.text.refusal import Phrase, Refusal
 
 MAX_ABS = 1e6  # inputs beyond this make float32 squares lose every digit the lesson is about
@@ -24,6 +24,12 @@ MAX_DIM = 2
 # The most steps a loop may be asked for (a link, the number field); the work budget decides how
 # many run (core.runs.budget: 4,000 optimizer-steps, a fraction of a second for a scalar loop).
 MAX_STEPS = 10_000
+# The learning rates the Lab's fields take: those every optimizer's lr takes (`learning_rate`
+# checks a rate against its own optimizer's range in the registry).
+LR_RANGE = (
+    max(spec.param("lr").low for spec in OPTIMIZERS.values()),
+    min(spec.param("lr").high for spec in OPTIMIZERS.values()),
+)
 
 _TEXT_CHARS = frozenset("0123456789+-.eE[], \t\r\n")
 Nested = float | list["Nested"]

@@ -18,11 +18,10 @@ from torch import nn
 
 from core.optim.optimizers import OPTIMIZERS, OptimizerSpec
 from core.problems.parabola import minimiser, quadratic
-from core.text.i18n import sentences, text
+from core.text.i18n import comment, sentences, text
 from core.tutorials.lab_code import (
     Cell,
     Printer,
-    comment,
     lit,
     loop_code,
     model_optimizer,
