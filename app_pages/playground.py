@@ -22,11 +22,9 @@ from app_pages.playground_views import (
     views_of,
 )
 from app_pages.screen import main_column_is_narrow
-from core.figures.playground import (
-    PathView,
-    learning_rate_figure,
-)
+from core.figures.path_view import PathView
 from core.figures.race_layout import STACKED, WIDE
+from core.figures.static_figures import learning_rate_figure
 from core.playground.link_race import race_runs
 from core.playground.settings import (
     Config,

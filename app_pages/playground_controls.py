@@ -13,7 +13,7 @@ from app_pages.controls import hyper_widget, seed, warn_start_replaced
 from app_pages.links import is_hidden
 from app_pages.number_field import number_field
 from app_pages.shared_figures import FrozenFigure, shared_figure
-from core.figures.playground import start_picker_figure
+from core.figures.static_figures import start_picker_figure
 from core.formulas.expressions import FormulaError, point_at
 from core.optim.fields import hyper_key
 from core.optim.optimizers import OPTIMIZERS

@@ -16,8 +16,10 @@ from core.analysis.curvature import curvature_along
 from core.analysis.inspector import Inspection, inspect_run
 from core.export.codegen import race_script
 from core.figures.batched import curvature_figure
-from core.figures.playground import PathView, optimizer_view, race_figure, surface_figure
+from core.figures.path_view import PathView, optimizer_view
+from core.figures.race import race_figure
 from core.figures.race_layout import LAYOUTS
+from core.figures.static_figures import surface_figure
 from core.optim.optimizers import OPTIMIZERS
 from core.optim.schedules import Schedule
 from core.playground.settings import (

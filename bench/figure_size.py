@@ -15,7 +15,8 @@ import plotly.io as pio
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from core.figures.playground import PALETTE, PathView, race_figure
+from core.figures.path_view import PALETTE, PathView
+from core.figures.race import race_figure
 from core.optim.optimizers import OPTIMIZERS
 from core.problems.landscape import evaluate
 from core.problems.objectives import OBJECTIVES

@@ -50,7 +50,5 @@ def test_imports_point_down_the_layers():
 
 def test_the_check_sees_an_upward_import(tmp_path):
     module = tmp_path / "m.py"
-    module.write_text(
-        "from core.figures.playground import race_figure\nfrom core.runs import budget\n"
-    )
+    module.write_text("from core.figures.race import race_figure\nfrom core.runs import budget\n")
     assert core_imports(module) == {"figures", "runs"}

@@ -9,7 +9,7 @@ from streamlit.testing.v1 import AppTest
 import app_pages.playground_views
 
 APP = str(Path(__file__).parent.parent / "app.py")
-SECRET_PATH = "/srv/deploy/optimizer_playground/core/figures/playground.py"
+SECRET_PATH = "/srv/deploy/optimizer_playground/core/figures/race.py"
 
 
 def broken_figure(*args, **kwargs):

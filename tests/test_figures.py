@@ -23,18 +23,9 @@ from core.analysis.curvature import curvature_along
 from core.batched.basins import basin_map
 from core.batched.sweeps import log_rates, lr_sweep
 from core.figures.batched import basin_figure, curvature_figure, sweep_figure
+from core.figures.path_view import F32_EPS, LOG_FLOOR, PathView, gap_floor, optimizer_view
 from core.figures.paths import spread
-from core.figures.playground import (
-    F32_EPS,
-    LOG_FLOOR,
-    PathView,
-    gap_floor,
-    learning_rate_figure,
-    optimizer_view,
-    race_figure,
-    start_picker_figure,
-    surface_figure,
-)
+from core.figures.race import race_figure
 from core.figures.race_layout import (
     LAYOUTS,
     LAYOUTS_FILE,
@@ -42,6 +33,11 @@ from core.figures.race_layout import (
     WIDE,
     LayoutError,
     read_layouts,
+)
+from core.figures.static_figures import (
+    learning_rate_figure,
+    start_picker_figure,
+    surface_figure,
 )
 from core.formulas.custom import custom_objective
 from core.optim.optimizers import OPTIMIZERS

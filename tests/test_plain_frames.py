@@ -6,7 +6,8 @@ import plotly.graph_objects as go
 import pytest
 
 from app_pages.shared_figures import freeze
-from core.figures.playground import optimizer_view, race_figure
+from core.figures.path_view import optimizer_view
+from core.figures.race import race_figure
 from core.figures.race_layout import STACKED, WIDE
 from core.problems.landscape import evaluate
 from core.problems.objectives import OBJECTIVES

@@ -15,8 +15,10 @@ from app_pages.shared_figures import (
     footprint_of,
     freeze,
 )
-from core.figures.playground import optimizer_view, race_figure, start_picker_figure, surface_figure
+from core.figures.path_view import optimizer_view
+from core.figures.race import race_figure
 from core.figures.race_layout import STACKED, WIDE
+from core.figures.static_figures import start_picker_figure, surface_figure
 from core.optim.optimizers import OPTIMIZERS
 from core.problems.landscape import evaluate
 from core.problems.objectives import OBJECTIVES

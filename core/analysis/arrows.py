@@ -18,7 +18,7 @@ import plotly.graph_objects as go
 import torch
 
 from core.analysis.inspector import Inspection
-from core.figures.playground import PALETTE
+from core.figures.path_view import PALETTE
 from core.problems.objectives import Objective
 from core.text.i18n import text
 

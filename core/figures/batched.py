@@ -21,7 +21,7 @@ from plotly.subplots import make_subplots
 from core.batched.basins import BasinMap
 from core.batched.outcomes import DIVERGED, NO_MINIMUM
 from core.batched.settings import METRICS, views_of
-from core.figures.playground import F32_EPS, PALETTE, gap_floor
+from core.figures.path_view import F32_EPS, PALETTE, gap_floor
 from core.figures.raster import PLOTLY_COLORSCALE
 from core.optim.optimizers import OPTIMIZERS
 from core.problems.objectives import Objective
@@ -70,7 +70,7 @@ def _resolved_loss(
 ) -> tuple[np.ndarray, str, str, dict]:
     """Final losses coloured only as finely as float32 resolves them.
 
-    With f_min known: log10 of the gap, floored at core.figures.playground.gap_floor, on a bar that
+    With f_min known: log10 of the gap, floored at core.figures.path_view.gap_floor, on a bar that
     spans at least one decade above that floor, so that a map of converged runs reads as one colour
     (its bottom tick names the float32 floor) instead of stretching rounding noise over the
     whole bar. Without f_min: the loss on a bar at least 8 float32 steps wide. Returns the values,
