@@ -4,8 +4,6 @@ race and lays these out."""
 
 from __future__ import annotations
 
-from typing import Any
-
 import plotly.graph_objects as go
 import streamlit as st
 
@@ -21,24 +19,16 @@ from core.figures.race import race_figure
 from core.figures.race_layout import LAYOUTS
 from core.figures.static_figures import surface_figure
 from core.optim.optimizers import OPTIMIZERS
-from core.optim.schedules import Schedule
 from core.playground.settings import (
     Config,
     RaceKey,
     Scene,
-    Settings,
     objective_of,
 )
 from core.problems.landscape import Landscape, evaluate
 from core.runs.engine import Run
 from core.runs.summary import MISSING, arrival_radius, summary_table
 from core.text.i18n import stop_message, text
-
-
-def entries_of(settings: Settings) -> list[tuple[str, dict[str, Any], Schedule | None]]:
-    """The race's entries as the script writer takes them: (optimizer id, hyper-parameters,
-    schedule)."""
-    return [(e.optimizer, dict(e.hyper), e.schedule) for e in settings]
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
@@ -126,7 +116,7 @@ def script_of(config: Config, lang: str) -> str:
         config.objective,
         config.key.start,
         config.key.steps,
-        entries_of(config.key.settings),
+        config.key.settings,
         device=config.key.device,
         noise=config.key.noise,
         seed=config.key.noise_seed,

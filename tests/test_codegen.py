@@ -31,6 +31,7 @@ from core.optim.optimizers import OPTIMIZERS
 from core.optim.schedules import SCHEDULE_KINDS, Schedule
 from core.problems.objectives import OBJECTIVES, Objective
 from core.runs.engine import trajectory
+from core.runs.race import RaceEntry
 from tests.chinese import CJK, english_words, python_comments
 
 DTYPES = [torch.float32, torch.float64]
@@ -225,6 +226,10 @@ class Scene:
     racers: list[tuple[str, dict, Schedule | None]]
     options: dict = field(default_factory=dict)
 
+    @property
+    def entries(self) -> list[RaceEntry]:
+        return [RaceEntry.of(oid, schedule, **hyper) for oid, hyper, schedule in self.racers]
+
 
 def _defaults(objective: Objective, ids) -> list[tuple[str, dict, None]]:
     return [(oid, OPTIMIZERS[oid].defaults_for(objective), None) for oid in ids]
@@ -334,7 +339,7 @@ def _output(process: subprocess.Popen) -> str:
 
 def _script(scene: Scene, lang: str = "en") -> str:
     return race_script(
-        scene.objective, scene.start, scene.steps, scene.racers, **scene.options, lang=lang
+        scene.objective, scene.start, scene.steps, scene.entries, **scene.options, lang=lang
     )
 
 
@@ -409,7 +414,7 @@ def test_scenes_reach_what_they_are_for():
 def test_script_imports_only_math_and_torch_and_reads_cleanly():
     scene = SCENES["custom formula"]
     source = race_script(
-        scene.objective, scene.start, scene.steps, scene.racers, noise=0.1, project=True
+        scene.objective, scene.start, scene.steps, scene.entries, noise=0.1, project=True
     )
     tree = ast.parse(source)
     imported = {
@@ -426,7 +431,7 @@ def test_script_imports_only_math_and_torch_and_reads_cleanly():
 
 
 def test_script_leaves_out_what_the_run_does_not_use():
-    source = race_script("booth", (0.0, 0.0), 10, [("adam", {}, None)])
+    source = race_script("booth", (0.0, 0.0), 10, [RaceEntry.of("adam")])
     for absent in ("NOISE", "BOX", "LBFGS", "scheduler.step", "const("):
         assert absent not in source
     assert len(source.splitlines()) <= 62
@@ -434,13 +439,13 @@ def test_script_leaves_out_what_the_run_does_not_use():
 
 def test_script_checks_its_inputs():
     with pytest.raises(ValueError):
-        race_script("booth", (0.0, 0.0), 10, [("adam", {}, None)], dtype=torch.float16)
+        race_script("booth", (0.0, 0.0), 10, [RaceEntry.of("adam")], dtype=torch.float16)
     with pytest.raises(ValueError):
-        race_script("booth", (0.0, 0.0), -1, [("adam", {}, None)])
+        race_script("booth", (0.0, 0.0), -1, [RaceEntry.of("adam")])
     with pytest.raises(ValueError):
-        race_script("no such function", (0.0, 0.0), 10, [("adam", {}, None)])
+        race_script("no such function", (0.0, 0.0), 10, [RaceEntry.of("adam")])
     with pytest.raises(ValueError):
-        race_script("booth", (0.0, 0.0), 10, [("adam", {"lr": -1.0}, None)])
+        race_script("booth", (0.0, 0.0), 10, [RaceEntry.of("adam", lr=-1.0)])
 
 
 # ---- the script in Chinese: its prose in Chinese, its code the English script's ---------------

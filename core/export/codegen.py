@@ -37,6 +37,7 @@ from core.optim.optimizers import _PACKED  # torch keyword -> the two controls i
 from core.optim.schedules import Schedule
 from core.problems.objectives import OBJECTIVES, Objective
 from core.runs.engine import check_step_count, region, resolve_objective, resolve_optimizer
+from core.runs.race import RaceEntry
 from core.text.i18n import DEFAULT_LANGUAGE, comment, objective_name, text
 
 WIDTH = 100  # line length of the generated script (the project's ruff setting)
@@ -372,7 +373,7 @@ def race_script(
     objective: str | Objective,
     start: Sequence[float],
     steps: int,
-    optimizers: Sequence[tuple[str, Mapping[str, Any], Schedule | None]],
+    optimizers: Sequence[RaceEntry],
     *,
     dtype: torch.dtype = torch.float32,
     device: str = "cpu",
@@ -389,7 +390,7 @@ def race_script(
             (core.formulas.custom.custom_objective).
         start: the common start (x, y).
         steps: number of updates, as given to the engine.
-        optimizers: (optimizer id, hyper-parameters, Schedule or None) per racer, in order.
+        optimizers: the racers, in order.
         dtype, device, noise, seed, project: the engine options of the run.
         filename: the name the header suggests running the script under.
         lang: the language of the script's comments, docstrings and messages; its code is the
@@ -405,15 +406,16 @@ def race_script(
         raise ValueError(f"dtype must be torch.float32 or torch.float64, got {dtype}")
     check_step_count(steps)
     start = (float(start[0]), float(start[1]))
-    specs = [resolve_optimizer(optimizer_id) for optimizer_id, _, _ in optimizers]
+    specs = [resolve_optimizer(entry.optimizer) for entry in optimizers]
     features = {
         "noise": bool(noise),
         "project": project,
         "lbfgs": any(spec.needs_closure for spec in specs),
-        "schedule": any(schedule is not None for _, _, schedule in optimizers),
+        "schedule": any(entry.schedule is not None for entry in optimizers),
     }
     runs = []
-    for spec, (_, hyper, schedule) in zip(specs, optimizers, strict=True):
+    for spec, entry in zip(specs, optimizers, strict=True):
+        hyper, schedule = dict(entry.hyper), entry.schedule
         lines = [
             f"# {spec.name}",
             "p = torch.tensor(START, dtype=DTYPE, device=DEVICE, requires_grad=True)",

@@ -8,7 +8,6 @@ a 200 x 200 map is 160 kB instead of ~0.8 MB of decimal text. Every figure takes
 
 from __future__ import annotations
 
-import base64
 import math
 from collections.abc import Mapping, Sequence
 from typing import Any
@@ -21,7 +20,7 @@ from plotly.subplots import make_subplots
 from core.batched.basins import BasinMap
 from core.batched.outcomes import DIVERGED, NO_MINIMUM
 from core.batched.settings import METRICS, views_of
-from core.figures.path_view import F32_EPS, PALETTE, gap_floor
+from core.figures.path_view import F32_EPS, PALETTE, f32, gap_floor
 from core.figures.raster import PLOTLY_COLORSCALE
 from core.optim.optimizers import OPTIMIZERS
 from core.problems.objectives import Objective
@@ -32,15 +31,6 @@ from core.text.refusal import Refusal, listed, shown
 MINIMUM_COLOURS = tuple(c for c in PALETTE if c != "#000000")
 NONE_COLOUR = "#BDBDBD"
 DIVERGED_COLOUR = "#000000"
-
-
-def f32(values: np.ndarray | pd.Series | Sequence[float]) -> dict[str, str]:
-    """float32 values as a Plotly typed-array spec (2-D arrays keep their shape)."""
-    array = np.ascontiguousarray(values, dtype=np.float32)
-    spec = {"dtype": "f4", "bdata": base64.b64encode(array.tobytes()).decode("ascii")}
-    if array.ndim > 1:
-        spec["shape"] = ",".join(map(str, array.shape))
-    return spec
 
 
 def _discrete_scale(colours: Sequence[str]) -> list[list]:

@@ -10,6 +10,7 @@ marked as such (outside the box a function may go below the f_min stated for the
 from __future__ import annotations
 
 import base64
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -55,7 +56,7 @@ def optimizer_view(optimizer_id: str, frame: pd.DataFrame, message: str | None =
     return PathView(spec.name, style.colour, frame, message, style.dash, style.symbol)
 
 
-def f32(values: np.ndarray | pd.Series) -> dict[str, str]:
+def f32(values: np.ndarray | pd.Series | Sequence[float]) -> dict[str, str]:
     """float32 values as a Plotly typed-array spec: compact base64 in the JSON, and plotly.py
     accepts it without re-validating every element (a figure has thousands of small arrays)."""
     array = np.ascontiguousarray(values, dtype=np.float32)
