@@ -11,6 +11,7 @@ from streamlit.testing.v1 import AppTest
 from core.problems.objectives import OBJECTIVES
 from core.runs.engine import available_devices
 from core.text.i18n import text
+from tests.devices import each_accelerator
 
 APP = str(Path(__file__).parent.parent / "app.py")
 
@@ -138,10 +139,14 @@ def test_divergence_shows_a_message_not_a_traceback(app):
     assert any(m.startswith("SGD diverged at step") or m.startswith("SGD left") for m in messages)
 
 
-@pytest.mark.parametrize("device", available_devices())
-def test_the_device_picker_offers_what_torch_has_and_each_device_runs_the_race(app, device):
+def test_the_device_picker_offers_what_torch_has(app):
     picker = app.selectbox(key="device")
     assert picker.options == available_devices() and picker.value == "cpu"
+
+
+@each_accelerator
+def test_the_race_on_an_accelerator_ends_where_the_cpus_does(app, device):
+    picker = app.selectbox(key="device")
     on_cpu = app.dataframe[-1].value
     picker.set_value(device).run()
     assert not app.exception

@@ -19,10 +19,11 @@ from core.batched.sweeps import (
 )
 from core.optim.optimizers import OPTIMIZERS
 from core.problems.objectives import OBJECTIVES
-from core.runs.engine import MAX_STEPS, available_devices, run
+from core.runs.engine import MAX_STEPS, run
 from core.runs.progress import Progress
 from core.runs.summary import arrival_radius
 from core.text.refusal import Refusal
+from tests.devices import each_accelerator
 
 ELEMENTWISE = [i for i, spec in OPTIMIZERS.items() if spec.elementwise]
 HIMMELBLAU = OBJECTIVES["himmelblau"]
@@ -130,9 +131,9 @@ def test_a_function_without_minima_gets_no_labels_but_escape_steps():
     assert left.any() and (basins.last[left] < 100).all()
 
 
-@pytest.mark.parametrize("device", available_devices())
-def test_basin_maps_agree_on_every_device(device):
-    """Each device torch has here draws the CPU's map: a GPU's float32 kernels may round a
+@each_accelerator
+def test_basin_maps_agree_on_every_accelerator(device):
+    """Each accelerator torch has here draws the CPU's map: a GPU's float32 kernels may round a
     few starts on a basin boundary the other way, never more than 1 in 100."""
     cpu = basin_map(HIMMELBLAU, "adam", resolution=60, steps=300, lr=0.05)
     other = basin_map(HIMMELBLAU, "adam", resolution=60, steps=300, lr=0.05, device=device)

@@ -21,6 +21,7 @@ from core.runs.engine import (
     trajectory,
 )
 from core.tutorials.autograd_lab import optimizer_loop
+from tests.devices import each_accelerator
 
 ELEMENTWISE = [i for i, spec in OPTIMIZERS.items() if spec.elementwise]
 
@@ -192,13 +193,15 @@ def test_unknown_ids_raise_value_errors():
         trajectory("booth", "nope", (0.0, 0.0), 1)
 
 
-def test_devices_list_cpu_first_and_runs_match_cpu():
-    devices = available_devices()
-    assert devices[0] == "cpu"
+def test_devices_list_cpu_first():
+    assert available_devices()[0] == "cpu"
+
+
+@each_accelerator
+def test_a_run_on_an_accelerator_matches_the_cpu(device):
     cpu = run("booth", "adam", (-8.0, -6.0), 50, lr=0.3).frame
-    for device in devices:
-        other = run("booth", "adam", (-8.0, -6.0), 50, lr=0.3, device=device).frame
-        np.testing.assert_allclose(other[["x", "y"]], cpu[["x", "y"]], rtol=1e-5, atol=1e-5)
+    other = run("booth", "adam", (-8.0, -6.0), 50, lr=0.3, device=device).frame
+    np.testing.assert_allclose(other[["x", "y"]], cpu[["x", "y"]], rtol=1e-5, atol=1e-5)
 
 
 def test_noise_is_seeded_and_changes_the_path():
