@@ -107,8 +107,8 @@ def test_lr_limit():
             "发散",
             limit,
             factor,
-            f"每步放大 {growth}",
-            f"在第 {leaves} 步离开绘图区域",
+            f"振幅每步增大 {growth}",
+            f"在第 {leaves} 步离开绘图范围",
             f"在第 {sgd.stop.step} 步停止",
             "试试 0.019",
         ],
@@ -161,7 +161,7 @@ def test_ravine():
             f"大约 {one_figure(bounces['momentum']):.0f} 步",
             f"反弹 {bounces['sgd']} 步之后",
             f"{steps} 步之后",
-            f"出发时距离的约 {about_left:.0f}%",
+            f"距离仍约为出发时的 {about_left:.0f}%",
         ],
     )
 
@@ -197,7 +197,7 @@ def test_adam_rosenbrock():
         zh=[
             f"Adam 的终点更低（损失 {adam_loss}，SGD 是 {sgd_loss}）",
             f"{n} 步内",
-            f"小约 {grad_drop:.0f} 倍",
+            f"起点处的梯度约是平坦谷底处的 {grad_drop:.0f} 倍",
             "最后 100 步",
             "约为 SGD 的两倍",
         ],
