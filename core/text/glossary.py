@@ -130,7 +130,7 @@ GLOSSARY: tuple[Term, ...] = (
     Term(("sweep", "swept"), "扫描"),
     Term(("batch", "batched"), "批"),
     Term(("tolerance",), "容差"),
-    Term(("box", "plot box"), "范围", note="The plotted box: 绘图范围."),
+    Term(("box", "plot box"), "范围", forbidden=("绘图区域",), note="The plotted box: 绘图范围."),
     Term(("first moment",), "一阶矩"),
     Term(("second moment",), "二阶矩"),
     Term(("running mean",), "滑动平均"),
