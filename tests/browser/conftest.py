@@ -48,14 +48,18 @@ def browser() -> Iterator[Browser]:
 
 
 @pytest.fixture
-def page(browser: Browser, server_url: str) -> Iterator[Page]:
+def page(browser: Browser, request: pytest.FixtureRequest) -> Iterator[Page]:
+    """A fresh browser context's page on the default Playground, or, for a test marked
+    `navigates`, on no address yet: drawing a Playground that test would leave at once costs the
+    server and the browser a race chart for nothing."""
     context = browser.new_context(viewport={"width": 1500, "height": 1000})
     page = context.new_page()
     page.set_default_timeout(60_000)
     errors: list[str] = []
     page.on("pageerror", lambda error: errors.append(str(error)))
-    page.goto(server_url)
-    wait_for_app(page)
+    if request.node.get_closest_marker("navigates") is None:
+        page.goto(request.getfixturevalue("server_url"))
+        wait_for_app(page)
     yield page
     context.close()
     assert not errors, f"JavaScript errors in the page: {errors}"

@@ -1,6 +1,7 @@
 """The batched views in Chromium: the page at /basins draws its maps, switches views, shows
 progress on long runs and lets a new setting interrupt them."""
 
+import pytest
 from playwright.sync_api import Page, expect
 
 from tests.browser.harness import shot, wait_for_app
@@ -16,6 +17,7 @@ def open_basins(page: Page, server_url: str) -> None:
     wait_for_app(page)
 
 
+@pytest.mark.navigates
 def test_basin_map_of_himmelblau_and_its_views(page: Page, server_url: str):
     open_basins(page, server_url)
     basins = chart(page, "basins_chart")
@@ -33,6 +35,7 @@ def test_basin_map_of_himmelblau_and_its_views(page: Page, server_url: str):
     expect(chart(page, "basins_chart").locator(".colorbar")).to_contain_text("f_min")
 
 
+@pytest.mark.navigates
 def test_sweep_and_momentum_tabs(page: Page, server_url: str):
     open_basins(page, server_url)
     page.get_by_role("tab", name="Learning-rate sweep").click()
@@ -50,6 +53,7 @@ def test_sweep_and_momentum_tabs(page: Page, server_url: str):
     shot(page, "basins-momentum")
 
 
+@pytest.mark.navigates
 def test_a_cached_map_replays_cleanly_in_a_new_session(page: Page, server_url: str):
     open_basins(page, server_url)  # computed (or already cached by an earlier test)
     expect(chart(page, "basins_chart").locator("g.legend")).to_contain_text("minimum 4")
@@ -60,6 +64,7 @@ def test_a_cached_map_replays_cleanly_in_a_new_session(page: Page, server_url: s
     expect(page.locator("[data-testid=stProgress]")).to_have_count(0)
 
 
+@pytest.mark.navigates
 def test_a_long_run_shows_progress_and_a_new_setting_interrupts_it(
     page: Page, generous_server_url: str
 ):

@@ -4,11 +4,13 @@ does not draw loses its value in the browser unless the page keeps it)."""
 
 import re
 
+import pytest
 from playwright.sync_api import Page, expect
 
 from tests.browser.harness import wait_for_app
 
 
+@pytest.mark.navigates
 def test_the_momentum_tab_has_one_function_picker_and_the_basin_settings_survive_it(
     page: Page, server_url: str
 ):

@@ -2,6 +2,7 @@
 
 import re
 
+import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from tests.browser.harness import shot, wait_for_app
@@ -31,6 +32,7 @@ def test_widget_changes_reach_the_url_and_the_url_reproduces_the_race(
     other.context.close()
 
 
+@pytest.mark.navigates
 def test_chinese_link_and_teacher_mode(page: Page, server_url: str):
     page.goto(f"{server_url}/?lang=zh&hide=optimizers&fn=himmelblau")
     wait_for_app(page)
@@ -41,6 +43,7 @@ def test_chinese_link_and_teacher_mode(page: Page, server_url: str):
     shot(page, "playground-zh-teacher-mode")
 
 
+@pytest.mark.navigates
 def test_a_lesson_opens_its_race_in_the_playground(page: Page, server_url: str):
     page.goto(f"{server_url}/lessons")
     wait_for_app(page)
@@ -65,6 +68,7 @@ SWEEP_DATA_JS = """() => {
 }"""
 
 
+@pytest.mark.navigates
 def test_batched_views_settings_and_tab_reach_the_url_and_come_back(
     page: Page, browser: Browser, server_url: str
 ):

@@ -97,6 +97,7 @@ def test_forty_students_within_ten_seconds_on_one_core(scenario):
     assert_each_student_saw_only_its_own_race(m, 40)
 
 
+@pytest.mark.navigates
 def test_a_browser_among_protocol_students_sees_what_the_client_reads(page: Page, server_url: str):
     with ThreadPoolExecutor(1) as pool:  # three protocol students while the browser works
         crowd = pool.submit(drive, lambda: classroom(server_url, LESSON, 3, 1.0))

@@ -4,6 +4,7 @@ real browser moving between pages shows the loss."""
 
 import re
 
+import pytest
 from playwright.sync_api import Page, expect
 
 from tests.browser.harness import wait_for_app
@@ -47,6 +48,7 @@ def answer_then_open_the_race_and_come_back(page: Page, server_url: str) -> None
     expect(page.locator("[data-testid=stMain] h1")).to_have_text("Lessons")
 
 
+@pytest.mark.navigates
 def test_a_lessons_answer_reveal_and_filter_survive_the_race_and_the_back_button(
     page: Page, server_url: str
 ):

@@ -1,6 +1,7 @@
 """A long race in Chromium: while it runs and after its progress bar ends, the previous race
 chart stays on screen until the new one replaces it (it vanished for seconds)."""
 
+import pytest
 from playwright.sync_api import Page, expect
 
 from tests.browser.harness import wait_for_app
@@ -22,6 +23,7 @@ WATCH = """() => {
 }"""
 
 
+@pytest.mark.navigates
 def test_the_chart_stays_through_a_long_race_and_its_progress_bar(
     page: Page, generous_server_url: str
 ):

@@ -2,12 +2,14 @@
 
 import re
 
+import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from tests.browser.harness import wait_for_app
 from tests.browser.test_playground_browser import race_chart
 
 
+@pytest.mark.navigates
 def test_a_lessons_share_link_is_a_full_address_that_opens_its_race(
     page: Page, browser: Browser, server_url: str
 ):

@@ -1,5 +1,6 @@
 """The real app in Chromium: it starts, draws the race and shows no exception."""
 
+import pytest
 from playwright.sync_api import Page, expect
 
 from tests.browser.harness import shot, wait_for_app
@@ -19,6 +20,7 @@ def test_app_opens_with_the_race_drawn(page: Page):
     shot(page, "smoke-playground")
 
 
+@pytest.mark.navigates
 def test_autograd_lab_opens_with_the_tutorial_numbers(page: Page, server_url: str):
     page.goto(f"{server_url}/autograd_lab")
     wait_for_app(page)
