@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 
 from core.analysis.curvature import convex_quadratic, hessians
+from core.figures.path_view import inside_box
 from core.optim.optimizers import OPTIMIZERS
 from core.problems.objectives import Objective
 from core.runs.engine import Run
@@ -94,9 +95,9 @@ def factor_per_step(values: np.ndarray) -> float:
 
 
 def first_step_outside(run: Run, box: Any) -> int | None:
-    (x0, x1), (y0, y1) = box
+    """The first iterate outside the plot box, by the figures' own rule (None: it stays in)."""
     xy = path(run)
-    out = (xy[:, 0] < x0) | (xy[:, 0] > x1) | (xy[:, 1] < y0) | (xy[:, 1] > y1)
+    out = ~inside_box(box, xy[:, 0], xy[:, 1])
     return int(np.flatnonzero(out)[0]) if out.any() else None
 
 
