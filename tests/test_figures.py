@@ -561,3 +561,22 @@ def test_chinese_figures_put_full_width_punctuation_after_chinese_words():
     # Plotly's %{placeholders} and <markup> are not prose.
     prose = [re.sub(r"%\{[^}]*\}|<[^>]*>", " ", w) for w in words]
     assert not [w for w in prose if ASCII_PUNCTUATION_BY_CHINESE.search(w)]
+
+
+def test_the_start_picker_shows_the_races_landscape_and_a_click_target_everywhere():
+    """One raster per landscape: the picker draws the race's own PNG, so the two can never show
+    different landscapes; transparent points cover the box, since Streamlit reports clicks on
+    points only."""
+    landscape = evaluate(HIMMELBLAU)
+    runs = race(HIMMELBLAU, ["sgd"], 5)
+    picker = start_picker_figure(HIMMELBLAU, landscape, HIMMELBLAU.start)
+    racing = race_figure(HIMMELBLAU, landscape, runs, HIMMELBLAU.start)
+    (image,) = picker.layout.images
+    assert image.source.startswith("data:image/png;base64,")
+    assert image.source == racing.layout.images[0].source
+    assert [trace.type for trace in picker.data].count("contour") == 0
+    grid = spec(picker)["data"][0]
+    (x0, x1), (y0, y1) = HIMMELBLAU.box
+    xs, ys = values(grid["x"]), values(grid["y"])
+    assert (xs.min(), xs.max(), ys.min(), ys.max()) == (x0, x1, y0, y1)
+    assert len(np.unique(xs)) == len(np.unique(ys)) == 41 and grid["marker"]["opacity"] == 0

@@ -3,7 +3,8 @@ the start.
 
 The race draws the landscape as a layout image, not a contour trace, because frames animated
 without redraw drop contour traces (plotly.js #1221); an invisible scatter carries its colour
-bar. The start picker has no frames and draws a contour (core.figures.static_figures).
+bar. The start picker (core.figures.static_figures) shows the same image: one raster per
+landscape, and no contour levels for the browser to trace.
 """
 
 from __future__ import annotations

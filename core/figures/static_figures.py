@@ -1,8 +1,9 @@
 """The Playground's figures without frames: the 3-D surface with the paths lying on it, the
 start picker, and the learning rate per step.
 
-The surface and the start picker share the race's colour scale and draw every COARSE-th grid
-line of the landscape.
+The surface shares the race's colour scale and draws every COARSE-th grid line of the landscape.
+The start picker shows the race's own landscape image: the browser decodes a PNG instead of
+tracing two dozen contour levels in JavaScript on every page load.
 """
 
 from __future__ import annotations
@@ -13,14 +14,14 @@ import numpy as np
 import plotly.graph_objects as go
 
 from core.figures.figure_text import hover_step
-from core.figures.landscape_traces import minima_trace, start_trace
+from core.figures.landscape_traces import landscape_image, minima_trace, start_trace
 from core.figures.path_view import PathView, f32
 from core.figures.raster import PLOTLY_COLORSCALE
 from core.problems.landscape import Landscape
 from core.problems.objectives import Objective, Point
 from core.text.i18n import DEFAULT_LANGUAGE, colon, text
 
-COARSE = 2  # the surface and the start picker use every second grid line: plenty for their size
+COARSE = 2  # the surface uses every second grid line: plenty for its size
 
 
 def surface_figure(
@@ -83,25 +84,16 @@ def start_picker_figure(
     grid: int = 41,
     lang: str = DEFAULT_LANGUAGE,
 ) -> go.Figure:
-    """A static contour with an invisible grid of points: a click on one sets the start.
+    """The race's landscape image with an invisible grid of points: a click on one sets the
+    start.
 
-    Streamlit reports no selection on contour clicks (streamlit #8760), so the clickable targets
-    are transparent scatter points; this chart has no frames, so clicks keep working.
+    Streamlit reports no selection on clicks on an image or a contour (streamlit #8760), so the
+    clickable targets are transparent scatter points; this chart has no frames, so clicks keep
+    working.
     """
     (x0, x1), (y0, y1) = objective.box
     gx, gy = np.meshgrid(np.linspace(x0, x1, grid), np.linspace(y0, y1, grid))
-    fig = go.Figure(
-        go.Contour(
-            x=f32(landscape.xs[::COARSE]),
-            y=f32(landscape.ys[::COARSE]),
-            z=f32(landscape.colour[::COARSE, ::COARSE]),
-            colorscale=PLOTLY_COLORSCALE,
-            showscale=False,
-            ncontours=24,
-            hoverinfo="skip",
-            line={"width": 0.5},
-        )
-    )
+    fig = go.Figure()
     fig.add_trace(
         go.Scatter(
             x=f32(gx.ravel()),
@@ -125,8 +117,9 @@ def start_picker_figure(
         showlegend=False,
         clickmode="event+select",
         dragmode=False,
-        xaxis={"range": [x0, x1], "constrain": "domain"},
-        yaxis={"range": [y0, y1]},
+        images=[landscape_image(landscape)],
+        xaxis={"range": [x0, x1], "constrain": "domain", "showgrid": False, "zeroline": False},
+        yaxis={"range": [y0, y1], "showgrid": False, "zeroline": False},
     )
     return fig
 
