@@ -23,6 +23,7 @@ from core.analysis.curvature import curvature_along
 from core.batched.basins import basin_map
 from core.batched.sweeps import log_rates, lr_sweep
 from core.figures.batched import basin_figure, curvature_figure, sweep_figure
+from core.figures.landscape_traces import colour_bar_px
 from core.figures.path_view import F32_EPS, LOG_FLOOR, PathView, gap_floor, optimizer_view
 from core.figures.paths import spread
 from core.figures.race import race_figure
@@ -30,6 +31,7 @@ from core.figures.race_layout import (
     LAYOUTS,
     LAYOUTS_FILE,
     STACKED,
+    STEP_AXIS_PX,
     WIDE,
     LayoutError,
     read_layouts,
@@ -467,6 +469,26 @@ def test_layouts_keep_legend_player_and_panels_apart(layout):
         assert slider["x"] == 0 and slider["pad"]["t"] >= buttons["pad"]["t"] + 30
     # Both rows clear the bottom axis title.
     assert buttons["pad"]["t"] >= 40 and buttons["yanchor"] == "top" and buttons["y"] == 0
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_the_colour_bar_and_the_loss_axis_labels_fit_between_the_panels(lang):
+    """Eight runs on the quadratic, one of them leaving the box: the longest end labels, so the
+    widest right margin and the narrowest paper. The colour bar with its labels and the step
+    panels' axis labels must still fit between the map and the step panels."""
+    quadratic = OBJECTIVES["quadratic"]
+    ids = ["sgd", "momentum", "adam", "rmsprop", "adagrad", "adadelta", "nadam", "lbfgs"]
+    entries = [RaceEntry.of(o, **OPTIMIZERS[o].defaults_for(quadratic)) for o in ids]
+    entries[0] = RaceEntry.of("sgd", lr=0.021)
+    runs = run_race(quadratic, entries, quadratic.start, 300)
+    landscape = evaluate(quadratic)
+    views = [optimizer_view(r.optimizer, r.frame) for r in runs]
+    axes = spec(race_figure(quadratic, landscape, views, quadratic.start, lang=lang))["layout"]
+    paper_px = WIDE.nominal_width - WIDE.margin_left - axes["margin"]["r"]
+    gap_px = (axes["xaxis2"]["domain"][0] - WIDE.colourbar["x"]) * paper_px
+    assert gap_px >= colour_bar_px(landscape, lang) + STEP_AXIS_PX
+    assert axes["xaxis2"]["domain"] == axes["xaxis3"]["domain"]
+    assert axes["xaxis2"]["domain"][0] > WIDE.loss_x[0]  # this race needed the move
 
 
 def test_the_layouts_are_read_from_their_file_from_any_working_directory(tmp_path, monkeypatch):

@@ -115,8 +115,9 @@ def race_figure(
     steps = frame_steps(last_step, MAX_FRAMES)
     fig.frames, widest = race_frames(objective, columns, panel, steps, animated, lang)
 
-    bar = colour_bar_px(landscape, lang) if layout.colourbar_in_margin else 0
-    margin_right = int(max(widest, bar, 24) + 16)
+    bar = colour_bar_px(landscape, lang)
+    margin_right = int(max(widest, bar if layout.colourbar_in_margin else 0, 24) + 16)
+    layout = layout.clear_of_colour_bar(bar, margin_right)
     fig.update_layout(
         images=[landscape_image(landscape)],
         height=layout.height,

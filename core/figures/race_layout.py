@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import tomllib
 from collections.abc import Mapping
-from dataclasses import MISSING, dataclass, fields
+from dataclasses import MISSING, dataclass, fields, replace
 from functools import cache
 from pathlib import Path
 from types import MappingProxyType
@@ -24,6 +24,8 @@ from typing import Any
 
 Domain = tuple[float, float]
 LAYOUTS_FILE = Path(__file__).with_name("race_layouts.toml")
+# The step panels' y tick labels ("10⁻¹²" at 12 px) and rotated title, left of their plot area.
+STEP_AXIS_PX = 64
 LAYOUT_NAMES = ("wide", "stacked")  # the names pages and links choose a layout by
 
 
@@ -72,6 +74,21 @@ class RaceLayout:
     def plot_height(self) -> int:
         """Pixels between the top and bottom margins (before the legend's own rows)."""
         return self.height - self.margin_top - self.margin_bottom
+
+    def clear_of_colour_bar(self, bar_px: float, margin_right: int) -> RaceLayout:
+        """This layout with the step panels moved right, if need be, so that the map's colour bar
+        (`bar_px` wide with its labels) and the step panels' own axis labels fit between them.
+
+        The gap is a paper fraction, and long end-of-run labels widen the right margin, which
+        narrows the paper: on a crowded race the colour bar's labels met the loss axis's title.
+        """
+        if self.colourbar_in_margin:
+            return self
+        paper_px = self.nominal_width - self.margin_left - margin_right
+        start = self.colourbar["x"] + (bar_px + STEP_AXIS_PX) / paper_px
+        if start <= self.loss_x[0]:
+            return self
+        return replace(self, loss_x=(start, self.loss_x[1]), grad_x=(start, self.grad_x[1]))
 
     def loss_pixels(self, legend_rows: int) -> float:
         """About how tall the loss panel is on screen, at most: each legend row past the first
