@@ -18,6 +18,9 @@ from core.settings.linkstate import Field
 from core.text.i18n import LANGUAGES, language_from_locale, text
 
 st.set_page_config(page_title="Optimizer Playground", page_icon="⛰️", layout="wide")
+# Streamlit keeps 6rem above every page's content; on a 1280 x 720 projector that is the race's
+# Play button. The toolbar needs 3.75rem. A page of only a style tag takes no space.
+st.html("<style>[data-testid=stMainBlockContainer] {padding-top: 3.75rem}</style>")
 
 refused = restore(
     APP,

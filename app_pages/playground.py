@@ -59,23 +59,26 @@ TABS = ("tab_race", "tab_surface", "tab_inspector", "tab_curvature", "tab_code")
 
 
 def header(config: Config, lang: str) -> DeltaGenerator:
-    """Title, formula and (later) the pin buttons on one row, the minimum under it: compact, so
-    that the whole race fits a 1280 x 720 projector. Returns the row, for the pin buttons."""
+    """The title with (later) the pin buttons on one row, the formula and the minimum on the next:
+    two rows for any function, so that the whole race fits a 1280 x 720 projector (a long name
+    beside a long formula used to wrap onto a third). Returns the title row, for the pin buttons.
+    """
     objective, custom = config.objective, config.key.scene.custom
     row = st.container(horizontal=True, vertical_alignment="center", gap="medium")
     with row:
         st.title(objective_name(objective.id, objective.name, lang), width="content")
-        if custom:  # user text: never HTML or LaTeX
-            st.code(f"f(x, y) = {config.key.scene.formula}", language=None, width="content")
-        else:
-            st.latex(f"f(x, y) = {objective.latex}", width="content")
     points = ", ".join(f"({x:.6g}, {y:.6g})" for x, y in objective.minima)
     if objective.minima:
         key = "estimated_minimum_caption" if custom else "global_minimum_caption"
         caption = text(key, lang, value=f"{objective.f_min:.6g}", points=points)
     else:
         caption = text("no_minimum_known" if custom else "no_minimum", lang)
-    st.caption(sentences([caption, objective_note(objective.id, lang)], lang))
+    with st.container(horizontal=True, vertical_alignment="center", gap="small"):
+        if custom:  # user text: never HTML or LaTeX
+            st.code(f"f(x, y) = {config.key.scene.formula}", language=None, width="content")
+        else:
+            st.markdown(f"$f(x, y) = {objective.latex}$", width="content")
+        st.caption(sentences([caption, objective_note(objective.id, lang)], lang))
     return row
 
 
@@ -104,9 +107,9 @@ if not config.key.settings:
     st.info(text("pick_optimizer", lang))
     publish("playground", fields(), link_defaults(config.objective))
     st.stop()
-# One slot, on every run, for the long race's progress bar and the stop warnings. Drawn straight
-# into the page, a run with a bar after one without (or with more warnings) would shift every
-# element below, and the old chart would vanish for the seconds the new one takes to build.
+# One slot, on every run, for the long race's progress bar. Drawn straight into the page, a run
+# with a bar after one without would shift every element below, and the old chart would vanish
+# for the seconds the new one takes to build.
 race_status = st.container()
 # The page's first run in this session: its long race stays quiet until done (see progress_bar).
 first_draw = not st.session_state.get(WIDGETS_DRAWN, False)
@@ -125,9 +128,6 @@ except Refusal as error:  # any other error is a bug: the app's error boundary t
 
 views = views_of(runs, lang)
 labels = [view.label for view in views]
-for view in views:
-    if view.message:
-        race_status.warning(view.message, icon=":material/warning:")
 
 ghosts = pin_controls(views, lang, title_row)
 layout = STACKED if main_column_is_narrow(WIDE.min_width) else WIDE
@@ -143,6 +143,11 @@ with race_tab:
         else:
             figure = shared_race_figure(config, runs, config.frame_ms, layout.name, lang)
         st.plotly_chart(figure, width="stretch", theme=None, config=CHART_CONFIG, key="race")
+# Why a run stopped early, under the chart: above it, each warning would push the race's Play
+# button below a projector's edge (the chart marks where each run stopped).
+for view in views:
+    if view.message:
+        st.warning(view.message, icon=":material/warning:")
 with surface_tab:
     if surface_tab.open:
         figure = shared_surface_figure(config, runs, lang)

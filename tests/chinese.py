@@ -166,6 +166,11 @@ def _element_strings(node: Any, path: str) -> Iterator[Shown]:
         return
     if kind == "latex":
         return  # maths
+    if kind == "html":  # a style sheet has no words for the reader; the rest of the HTML does
+        body = re.sub(r"<style\b.*?</style>", "", node.proto.body, flags=re.S | re.I)
+        if body.strip():
+            yield Shown(path, "body", body)
+        return
     if kind == "plotly_chart":
         for where, string in figure_strings(json.loads(node.proto.spec)):
             yield Shown(path, where, string)

@@ -432,6 +432,7 @@ figure.update_layout(title="损失 per step", xaxis_title="步数", yaxis_title=
 figure.update_layout(updatemenus=[{"buttons": [{"label": "Play", "method": "animate"}]}])
 st.plotly_chart(figure)
 st.code("p = torch.zeros(2)  # the start point", language="python")
+st.html("<style>p {margin: 0}</style><p>Hello 学生</p>")
 """
 
 CHINESE_WITH_CODE_MATHS_AND_NAMES = """
@@ -443,6 +444,7 @@ st.latex(r"\\text{any words at all}")
 st.code("for step in range(3):  # 每一步都调用 optimizer.step()\\n    pass", language="python")
 st.code("RuntimeError: Trying to backward through the graph", language="text")
 st.selectbox("设备", ["cpu"])
+st.html("<style>[data-testid=stMainBlockContainer] {padding-top: 3.75rem}</style>")
 figure = go.Figure(go.Scatter(x=[0], y=[0], name="Adam", hovertemplate="第 %{x} 步<extra></extra>"))
 st.plotly_chart(figure.update_layout(title="Rosenbrock 上的 Adam 与 SGD"))
 """
@@ -467,6 +469,7 @@ def test_the_walker_finds_english_in_every_kind_of_element():
         ("plotly_chart", "figure.layout.yaxis.title.text"): ["loss"],
         ("plotly_chart", "figure.layout.updatemenus.buttons.label"): ["Play"],
         ("code", "comment"): ["point", "start", "the"],
+        ("html", "body"): ["Hello"],
     }
 
 
