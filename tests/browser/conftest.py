@@ -6,6 +6,7 @@ A missing browser fails these tests loudly instead of skipping them.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -47,19 +48,36 @@ def browser() -> Iterator[Browser]:
         chromium.close()
 
 
-@pytest.fixture
-def page(browser: Browser, request: pytest.FixtureRequest) -> Iterator[Page]:
-    """A fresh browser context's page on the default Playground, or, for a test marked
-    `navigates`, on no address yet: drawing a Playground that test would leave at once costs the
-    server and the browser a race chart for nothing."""
+@contextmanager
+def _fresh_page(browser: Browser, url: str | None) -> Iterator[Page]:
+    """A page in a new browser context (no cache, no cookies), on `url` once the app is drawn;
+    the page's JavaScript errors fail the test that used it."""
     context = browser.new_context(viewport={"width": 1500, "height": 1000})
     page = context.new_page()
     page.set_default_timeout(60_000)
     errors: list[str] = []
     page.on("pageerror", lambda error: errors.append(str(error)))
-    if request.node.get_closest_marker("navigates") is None:
-        page.goto(request.getfixturevalue("server_url"))
+    if url is not None:
+        page.goto(url)
         wait_for_app(page)
     yield page
     context.close()
     assert not errors, f"JavaScript errors in the page: {errors}"
+
+
+@pytest.fixture
+def page(browser: Browser, request: pytest.FixtureRequest) -> Iterator[Page]:
+    """A fresh browser context's page on the default Playground, or, for a test marked
+    `navigates`, on no address yet: drawing a Playground that test would leave at once costs the
+    server and the browser a race chart for nothing."""
+    navigates = request.node.get_closest_marker("navigates") is not None
+    with _fresh_page(browser, None if navigates else request.getfixturevalue("server_url")) as page:
+        yield page
+
+
+@pytest.fixture(scope="module")
+def default_page(browser: Browser, server_url: str) -> Iterator[Page]:
+    """One default Playground shared by a file's tests that only look at it (and download from
+    it): each page load costs Chromium seconds of CPU, and these tests change no setting."""
+    with _fresh_page(browser, server_url) as page:
+        yield page

@@ -1,17 +1,13 @@
 """The Playground in Chromium: what only a real browser can show (animation, clicks)."""
 
 import re
-from pathlib import Path
 from urllib.parse import urlencode
 
 from playwright.sync_api import Browser, Page, expect
 
 from bench.budget import HEAVY_FORMULA
 from core.optim.optimizers import OPTIMIZERS
-from core.problems.objectives import OBJECTIVES
 from core.runs.engine import MAX_STEPS
-from core.runs.race import RaceEntry, run_race
-from core.runs.summary import iterates_csv
 from core.text.i18n import text
 from tests.browser.harness import shot, wait_for_app
 
@@ -87,21 +83,6 @@ def test_changing_a_learning_rate_redraws_the_race(page: Page):
     landscape_is_drawn(page)
 
 
-def test_a_click_on_the_start_picker_moves_the_start(page: Page):
-    x_input = page.locator("[data-testid=stNumberInput] input").first
-    expect(x_input).to_have_value("-1.2")
-    picker = page.locator("[data-testid=stSidebar] [data-testid=stPlotlyChart]")
-    area = picker.locator(".nsewdrag").first
-    area.scroll_into_view_if_needed()
-    box = area.bounding_box()
-    page.mouse.click(box["x"] + box["width"] * 0.8, box["y"] + box["height"] * 0.8)
-    expect(x_input).not_to_have_value("-1.2")
-    wait_for_app(page)
-    start_x = float(x_input.input_value())
-    assert 0.5 < start_x < 2.0  # 80% across x in [-2, 2]
-    shot(page, "start-clicked")
-
-
 # What the page ever shows while it runs, recorded as the DOM changes: the race chart's step
 # labels, the values of progress bars, and whether Streamlit's running-man icon ever appeared.
 RECORD_PAGE = """
@@ -173,19 +154,3 @@ def type_steps(page: Page, steps: int) -> None:
 def wait_for_the_short_race(page: Page) -> None:
     expect(current_step(page)).to_have_text("Step 100", timeout=60_000)
     wait_for_app(page)
-
-
-def test_the_downloaded_iterates_csv_holds_every_step_of_the_race(page: Page):
-    """The CSV, made when the button is clicked: byte for byte the default race's."""
-    rosenbrock = OBJECTIVES["rosenbrock"]
-    ids = ("sgd", "momentum", "adam", "rmsprop")
-    entries = [RaceEntry.of(o, **OPTIMIZERS[o].defaults_for(rosenbrock)) for o in ids]
-    runs = run_race(rosenbrock, entries, rosenbrock.start, 300)
-    expected = iterates_csv(runs, [OPTIMIZERS[o].name for o in ids])
-    wait_for_app(page)
-    with page.expect_download(timeout=60_000) as download:
-        page.get_by_role("button", name=text("download_csv", "en")).click()
-    assert download.value.suggested_filename == "rosenbrock_iterates.csv"
-    assert Path(download.value.path()).read_text() == expected
-    rows = sum(len(run.frame) for run in runs)
-    assert rows > 1_000 and expected.count("\n") == 1 + rows

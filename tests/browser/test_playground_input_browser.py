@@ -5,6 +5,7 @@ valid again. Only a browser shows the loss: a control that a run skips loses its
 import re
 from urllib.parse import parse_qs, urlparse
 
+import pytest
 from playwright.sync_api import Page, expect
 
 from tests.browser.harness import shot, wait_for_app
@@ -69,6 +70,7 @@ def open_with_steps(page: Page, server_url: str) -> None:
     assert_race_uses_the_settings(page)
 
 
+@pytest.mark.navigates
 def test_a_formula_typo_keeps_every_setting_and_the_race_resumes_with_them(
     page: Page, server_url: str
 ):
@@ -89,6 +91,7 @@ def test_a_formula_typo_keeps_every_setting_and_the_race_resumes_with_them(
     assert_race_uses_the_settings(page)
 
 
+@pytest.mark.navigates
 def test_an_inverted_or_empty_box_keeps_every_setting(page: Page, server_url: str):
     open_with_steps(page, server_url)
     for bad in ("-5", "-4"):  # x to below x from, then equal to it: an empty range
@@ -102,16 +105,22 @@ def test_an_inverted_or_empty_box_keeps_every_setting(page: Page, server_url: st
     assert_race_uses_the_settings(page)
 
 
-def test_a_click_on_the_start_picker_gives_a_tidy_start_in_the_link(page: Page):
+def test_a_click_on_the_start_picker_moves_the_start_to_a_tidy_point_in_the_link(page: Page):
+    expect(sidebar_input(page, "start_x")).to_have_value("-1.2")
     picker = page.locator("[data-testid=stSidebar] [data-testid=stPlotlyChart]")
     area = picker.locator(".nsewdrag").first
     area.scroll_into_view_if_needed()
     box = area.bounding_box()
     page.mouse.click(box["x"] + box["width"] * 0.8, box["y"] + box["height"] * 0.3)
     expect(page).to_have_url(re.compile(r"start_x="))
+    expect(sidebar_input(page, "start_x")).not_to_have_value("-1.2")
     wait_for_app(page)
+    # Rosenbrock's box is x in [-2, 2], y in [-1, 3]: 80% across and 30% down.
+    x, y = (float(sidebar_input(page, key).input_value()) for key in ("start_x", "start_y"))
+    assert 0.5 < x < 2.0 and 1.0 < y < 2.5, (x, y)
     for key in ("start_x", "start_y"):
         (value,) = params(page)[key]
         # Rosenbrock's box is 4 wide: a thousandth of it, not float32 noise (1.600000023841858).
         assert re.fullmatch(r"-?\d+(\.\d{1,3})?", value), params(page)
         expect(sidebar_input(page, key)).to_have_value(re.compile(r"^-?\d+(\.\d{1,3})?$"))
+    shot(page, "start-clicked")

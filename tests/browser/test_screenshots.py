@@ -1,6 +1,8 @@
-"""The default race as a class sees it: on a 1280 x 720 projector and on a 390 x 844 phone, in
-English and Chinese. Each case saves a screenshot under test-artifacts/ and checks, from the
-boxes Chromium lays out, that the whole race fits and that nothing prints over anything else.
+"""The race as a class sees it: on a 1280 x 720 projector and on a 390 x 844 phone, in English
+and Chinese, the default race and a crowded one. Each case saves a screenshot under
+test-artifacts/ and checks, from the boxes Chromium lays out, that the whole race fits and that
+nothing prints over anything else; on a projector, the crowded race's Summary fits its columns,
+stop column included, without a horizontal scroll.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ from collections.abc import Iterator
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
+from core.text.i18n import STRINGS
 from tests.browser.harness import ARTIFACTS, shot, wait_for_app
 
 PROJECTOR = {"width": 1280, "height": 720}
@@ -105,12 +108,28 @@ def assert_nothing_prints_over_anything(parts: dict) -> None:
     assert all(label["x"] + label["w"] <= right + 0.5 for label in labels), "a label is clipped"
 
 
-EIGHT = "sgd,momentum,nesterov,adam,adamw,rmsprop,adagrad,lbfgs"
+# Eight optimizers and a diverging SGD: eight end labels, long stop texts, tiny numbers (L-BFGS).
+CROWDED = "fn=quadratic&hp_sgd_lr=0.021&opts=sgd,momentum,adam,rmsprop,adagrad,adadelta,nadam,lbfgs"
+
+
+def assert_the_summary_fits_without_scrolling(page: Page, lang: str) -> None:
+    summary = page.get_by_test_id("stDataFrame").last
+    summary.scroll_into_view_if_needed()
+    scroller = summary.locator(".dvn-scroller")
+    expect(scroller).to_have_count(1)
+    expect(summary).to_contain_text(STRINGS["col_stop"][lang])
+    widths = scroller.evaluate("s => [s.scrollWidth, s.clientWidth]")
+    shot(page, f"summary_1280_{lang}")
+    assert widths[0] <= widths[1], f"the table scrolls sideways: {widths}"
 
 
 @pytest.mark.parametrize(
     ("name", "query"),
-    [("en", "?lang=en"), ("zh", "?lang=zh"), ("en-8-optimizers", f"?lang=en&opts={EIGHT}")],
+    [
+        ("en", "?lang=en"),
+        ("en-crowded", f"?lang=en&{CROWDED}"),
+        ("zh-crowded", f"?lang=zh&{CROWDED}"),
+    ],
 )
 def test_the_whole_race_fits_a_projector_without_overlap(open_race, name, query):
     page = open_race(PROJECTOR, query)
@@ -124,6 +143,8 @@ def test_the_whole_race_fits_a_projector_without_overlap(open_race, name, query)
     map_area, loss_area, grad_area = sorted(parts["plotAreas"], key=lambda b: (b["x"], b["y"]))
     assert map_area["x"] + map_area["w"] < loss_area["x"] and loss_area["y"] < grad_area["y"]
     assert_nothing_prints_over_anything(parts)
+    if name.endswith("crowded"):
+        assert_the_summary_fits_without_scrolling(page, name.partition("-")[0])
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
