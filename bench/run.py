@@ -17,7 +17,7 @@ import torch
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench import batched, budget, engine, figure_size, latency, load, memory
+from bench import batched, budget, engine, figure_size, hosting, latency, load, memory
 
 
 def main() -> None:
@@ -33,6 +33,7 @@ def main() -> None:
         ("Server in Chromium", latency),
         ("Server under a class", load),
         ("Server memory", memory),
+        ("Hosting a whole school", hosting),
     ):
         print(f"## {name}")
         module.main()

@@ -10,6 +10,8 @@ README, "Hosting a whole school", for when to use it and how many students a rep
 from __future__ import annotations
 
 import argparse
+import getpass
+import importlib.util
 import os
 import shutil
 import signal
@@ -24,6 +26,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 TEMPLATE = ROOT / "deploy" / "nginx.conf"
+# The frontend files Streamlit serves under /static/, found without importing Streamlit.
+STREAMLIT_STATIC = Path(importlib.util.find_spec("streamlit").origin).parent / "static" / "static"
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
 
 
@@ -53,6 +57,8 @@ def render_config(listen: int, replica_ports: list[int], run_dir: Path) -> str:
     return (
         TEMPLATE.read_text()
         .replace("@RUN_DIR@", str(run_dir))
+        .replace("@STATIC_DIR@", str(STREAMLIT_STATIC))
+        .replace("@USER_LINE@", f"user {getpass.getuser()};" if os.geteuid() == 0 else "")
         .replace("@UPSTREAM_SERVERS@", servers)
         .replace("@LISTEN@", f"127.0.0.1:{listen}")
     )

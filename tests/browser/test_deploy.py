@@ -2,12 +2,14 @@
 
 deploy/serve.py starts two real replicas and Debian's nginx; every request of one browser
 (page, health checks, the session's websocket) must reach one replica, and different browsers
-must reach both.
+must reach both. Streamlit's frontend files come from nginx itself, not from a replica.
 """
 
 from __future__ import annotations
 
+import gzip
 import http.cookiejar
+import re
 import urllib.request
 from collections.abc import Iterator
 
@@ -15,7 +17,7 @@ import pytest
 from playwright.sync_api import Browser
 from websockets.sync.client import connect
 
-from deploy.serve import serve
+from deploy.serve import STREAMLIT_STATIC, serve
 from tests.browser.harness import ARTIFACTS, free_port, wait_for_app
 
 REPLICA_HEADER = "X-Playground-Replica"
@@ -64,3 +66,18 @@ def test_the_app_runs_through_nginx(school, browser: Browser):
         page.locator("[data-testid=stPlotlyChart]").first.wait_for(timeout=120_000)
     finally:
         context.close()
+
+
+def test_the_frontend_files_come_from_nginx_compressed_not_from_a_replica(school):
+    with urllib.request.urlopen(f"{school}/") as page:
+        scripts = re.findall(r'src="\.?/?(static/js/[^"]+\.js)"', page.read().decode())
+    assert scripts, "the page names no script"
+    request = urllib.request.Request(f"{school}/{scripts[0]}", headers={"Accept-Encoding": "gzip"})
+    with urllib.request.urlopen(request) as script:
+        assert script.headers[REPLICA_HEADER] is None  # no replica answered
+        assert script.headers["Content-Encoding"] == "gzip"
+        # A module script of any other type does not run: the page would stay blank.
+        assert script.headers["Content-Type"] == "application/javascript"
+        assert "immutable" in script.headers["Cache-Control"]
+        body = gzip.decompress(script.read())
+    assert body == (STREAMLIT_STATIC / scripts[0].removeprefix("static/")).read_bytes()
