@@ -170,7 +170,7 @@ COMPACT_NUMBERS = ("final_x", "final_y", "final_loss", "gap", "distance")
 
 def summary_section(config: Config, runs: list[Run], labels: list[str], lang: str) -> None:
     """Where each run ended and why, one row per optimizer, readable at 1280 px: short stop
-    texts (the full message is a warning above the chart), "—" for a value that does not exist."""
+    texts (the full message is a warning under the chart), "—" for a value that does not exist."""
     st.subheader(text("summary", lang))
     table = summary_table(config.objective, runs, labels, lang)
     radius = f"{arrival_radius(config.objective):.3g}"
