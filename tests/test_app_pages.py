@@ -12,6 +12,7 @@ from core.problems.objectives import OBJECTIVES
 from core.runs.engine import available_devices
 from core.text.i18n import text
 from tests.devices import each_accelerator
+from tests.test_figures import race_path
 
 APP = str(Path(__file__).parent.parent / "app.py")
 
@@ -118,7 +119,7 @@ def test_changing_optimizers_changes_the_traces(app):
 
 def test_changing_a_learning_rate_changes_that_path_only(app):
     def paths(spec):
-        return {t["name"]: t["x"] for t in spec["data"] if t.get("name") in {"SGD", "Adam"}}
+        return {name: race_path(spec, name)["x"] for name in ("SGD", "Adam")}
 
     before = paths(race_spec(app))
     app.select_slider(key="hp_adam_lr").set_value(0.01).run()
@@ -248,7 +249,7 @@ def test_a_pinned_run_stays_as_a_faded_ghost_beside_the_new_one(app):
     spec = race_spec(app)
     ghosts = {t["name"]: t for t in spec["data"] if "(pinned)" in (t.get("name") or "")}
     assert set(ghosts) == {"SGD (pinned)", "Momentum (pinned)", "Adam (pinned)", "RMSprop (pinned)"}
-    adam_now = next(t for t in spec["data"] if t.get("name") == "Adam")
+    adam_now = race_path(spec, "Adam")
     assert values(ghosts["Adam (pinned)"]["x"]).tolist() != values(adam_now["x"]).tolist()
     assert ghosts["Adam (pinned)"]["line"]["dash"] == "dot"
     app.button(key="clear_pin").click().run()

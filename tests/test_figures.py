@@ -98,6 +98,16 @@ def trace(fig: dict, name: str) -> dict:
     return next(t for t in fig["data"] if t.get("name") == name)
 
 
+def race_path(fig: dict, label: str) -> dict:
+    """A run's path on the race's map: a plain line in the run's legend group."""
+    (path,) = [
+        t
+        for t in fig["data"]
+        if t.get("legendgroup") == label and t.get("mode") == "lines" and t.get("xaxis") == "x"
+    ]
+    return path
+
+
 def step_panel_lines(fig: dict, axis: str) -> list[dict]:
     return [t for t in fig["data"] if t.get("yaxis") == axis and t.get("mode") == "lines"]
 
@@ -261,9 +271,11 @@ def test_removing_an_optimizer_keeps_everyone_elses_colour():
     for name, oid in (("Adam", "adam"), ("Momentum", "momentum")):
         style = OPTIMIZERS[oid].style
         for fig in (with_sgd, without):
-            path = trace(fig, name)
-            assert path["line"]["color"] == style.colour and path["line"]["dash"] == style.dash
-            assert path["marker"]["symbol"] == style.symbol  # shown in its legend entry
+            entry, path = trace(fig, name), race_path(fig, name)
+            for line in (entry["line"], path["line"]):
+                assert line["color"] == style.colour and line["dash"] == style.dash
+            assert entry["marker"]["symbol"] == style.symbol  # shown in its legend entry
+            assert "marker" not in path  # no SVG node per step
         loss_colours = {t["line"]["color"] for t in step_panel_lines(without, "y2")}
         assert style.colour in loss_colours
     assert OPTIMIZERS["sgd"].style.colour not in {

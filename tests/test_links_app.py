@@ -8,6 +8,7 @@ from streamlit.testing.v1 import AppTest
 
 from tests.links import open_link, url_of
 from tests.test_app_pages import race_spec, trace_names, values
+from tests.test_figures import race_path
 
 APP = str(Path(__file__).parent.parent / "app.py")
 CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -18,9 +19,10 @@ def fresh(params: dict) -> AppTest:
 
 
 def paths(at: AppTest) -> dict:
-    names = {"SGD", "Momentum", "Adam", "RMSprop", "NAdam"}
-    return {t["name"]: (values(t["x"]).tolist(), values(t["y"]).tolist())
-            for t in race_spec(at)["data"] if t.get("name") in names}  # fmt: skip
+    spec = race_spec(at)
+    names = {"SGD", "Momentum", "Adam", "RMSprop", "NAdam"} & set(trace_names(spec))
+    return {name: (values(race_path(spec, name)["x"]).tolist(),
+                   values(race_path(spec, name)["y"]).tolist()) for name in names}  # fmt: skip
 
 
 def test_a_link_reproduces_settings_and_trajectories():

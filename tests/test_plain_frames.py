@@ -12,7 +12,7 @@ from core.figures.race_layout import STACKED, WIDE
 from core.problems.landscape import evaluate
 from core.problems.objectives import OBJECTIVES
 from core.runs.race import RaceEntry, run_race
-from tests.test_figures import frame_of, values
+from tests.test_figures import frame_of, race_path, values
 
 
 def race_chart(objective_id: str, steps: int, layout=WIDE, lang="en") -> go.Figure:
@@ -48,5 +48,5 @@ def test_a_frozen_chart_keeps_its_frames():
     assert [f["name"] for f in frames] == [str(t) for t in range(41)]
     # The last frame's SGD path ends where SGD's run ended (float32, as sent).
     sgd_path = frames[-1]["data"][0]
-    end_x = next(t for t in plain["data"] if t.get("name") == "SGD")["x"]
+    end_x = race_path(plain, "SGD")["x"]
     assert values(sgd_path["x"])[-1] == np.float32(values(end_x)[-1])

@@ -9,6 +9,7 @@ import pytest
 
 from tests.links import open_link, url_of
 from tests.test_app_pages import race_spec, values
+from tests.test_figures import race_path
 
 APP = str(Path(__file__).parent.parent / "app.py")
 LINK = {"fn": "custom", "formula": "x^2 + 3*y^2", "start_x": "2", "start_y": "1.5"}
@@ -61,7 +62,7 @@ def test_every_control_is_drawn_while_the_formula_is_wrong_and_the_link_stays():
 
     at.text_input(key="formula").set_value("x^2 + 3*y^2").run()
     spec = race_spec(at)
-    sgd = next(t for t in spec["data"] if t.get("name") == "SGD")
+    sgd = race_path(spec, "SGD")
     assert (values(sgd["x"])[0], values(sgd["y"])[0]) == (2.0, 1.5)
     assert len(values(sgd["x"])) == 121  # start + 120 steps
     assert url_of(at) == link
@@ -77,7 +78,7 @@ def test_a_box_field_being_typed_keeps_the_start_and_the_rates(bad):
     assert at.select_slider(key="hp_adam_lr").value == 0.01
     at.number_input(key="box_x1").set_value(4.0).run()  # back to the last valid box
     assert (at.session_state.start_x, at.session_state.start_y) == (2.0, 1.5)
-    adam = next(t for t in race_spec(at)["data"] if t.get("name") == "Adam")
+    adam = race_path(race_spec(at), "Adam")
     assert (values(adam["x"])[0], values(adam["y"])[0]) == (2.0, 1.5)
 
 
@@ -96,7 +97,7 @@ def test_a_custom_formula_starts_away_from_its_minimum_and_the_race_moves():
     start = np.array([at.session_state.start_x, at.session_state.start_y])
     assert np.hypot(start[0] - mx, start[1] - my) > 3.0  # of a box 8 wide
     for name in ("SGD", "Momentum", "Adam", "RMSprop"):
-        path = next(t for t in spec["data"] if t.get("name") == name)
+        path = race_path(spec, name)
         end = np.array([values(path["x"])[-1], values(path["y"])[-1]])
         assert np.hypot(*(end - start)) > 1.0, name  # every optimizer goes somewhere
 
@@ -105,5 +106,5 @@ def test_a_formula_that_starts_undefined_at_the_centre_races():
     # log(x) is undefined at the old default start, the box centre (0, 0).
     at = open_link(APP, {"fn": "custom", "formula": "log(x) + y^2"})
     assert at.session_state.start_x > 0
-    sgd = next(t for t in race_spec(at)["data"] if t.get("name") == "SGD")
+    sgd = race_path(race_spec(at), "SGD")
     assert len(values(sgd["x"])) > 100 and np.isfinite(values(sgd["x"])).all()

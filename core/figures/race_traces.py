@@ -1,9 +1,9 @@
 """The race's traces of each run, and of a pinned earlier run, on the map and both step panels.
 
-A run has seven traces: its path (the run's legend entry; the others show and hide with it), its
-head, the loss line inside the box, the dotted line outside it, the loss head, the gradient-norm
-line and the gradient head. The frames update four of them (ANIMATED). A pinned run is faded,
-dotted and not animated.
+A run has eight traces: its legend entry (a trace with no point; the others show and hide with
+it), its path, its head, the loss line inside the box, the dotted line outside it, the loss head,
+the gradient-norm line and the gradient head. The frames update four of them (ANIMATED). A pinned
+run is faded, dotted and not animated.
 """
 
 from __future__ import annotations
@@ -19,17 +19,15 @@ from core.figures.path_view import LOG_FLOOR, LossSeries, PathView, f32, shown_l
 from core.text.i18n import text
 
 GHOST_OPACITY = 0.45
-# A one-element size array: the path draws no markers (points past the array get none), but
-# with legend itemsizing "constant" its legend entry shows the optimizer's symbol at full size.
-LEGEND_ONLY_MARKER = [0.001]
 # Where the traces the frames update stand among a run's traces (run_traces' order): path,
 # head, loss head and gradient head.
-ANIMATED = (0, 1, 4, 6)
+ANIMATED = (1, 2, 5, 7)
 
 
 def run_traces(view: PathView, series: LossSeries, lang: str) -> list[tuple[go.Scatter, str]]:
     """The traces of one run with their panel ("" map, "2" loss, "3" gradient norm), in the
-    order: path, head, loss line, outside-the-box line, loss head, gradient line, gradient head.
+    order: legend entry, path, head, loss line, outside-the-box line, loss head, gradient line,
+    gradient head.
     """
     return [
         *((trace, "") for trace in _map_traces(view)),
@@ -63,19 +61,31 @@ def _in_group(view: PathView) -> dict[str, Any]:
 
 
 def _map_traces(view: PathView) -> list[go.Scatter]:
-    """The path on the map (the run's legend entry) and its head."""
+    """The run's legend entry, its path on the map and its head.
+
+    The entry is a trace of one blank point, so the legend shows the optimizer's line and
+    symbol while the path stays a plain line: a path drawn with markers, even invisible ones,
+    costs the browser one SVG node per step, on every redraw and animation frame."""
     frame, style, end = view.frame, {"color": view.colour}, _last_row(view)
     tip = view.message or view.label
-    path = go.Scatter(
-        # One blank point for a run without any: Plotly would drop it from the legend.
-        x=f32(frame["x"]) if not view.empty else [None],
-        y=f32(frame["y"]) if not view.empty else [None],
+    line = {**style, "width": 3, "dash": view.dash}
+    entry = go.Scatter(
+        x=[None],
+        y=[None],
         mode="lines+markers",
         name=view.label,
         legendgroup=view.label,
-        line={**style, "width": 3, "dash": view.dash},
-        marker={**style, "symbol": view.symbol, "size": LEGEND_ONLY_MARKER},
+        line=line,
+        marker={**style, "symbol": view.symbol},
+        hoverinfo="skip",
+    )
+    path = go.Scatter(
+        x=f32(frame["x"]) if not view.empty else [None],
+        y=f32(frame["y"]) if not view.empty else [None],
+        mode="lines",
+        line=line,
         hovertemplate=f"{tip}<br>(%{{x:.4g}}, %{{y:.4g}})<extra></extra>",
+        **_in_group(view),
     )
     head = go.Scatter(
         x=f32(end["x"]),
@@ -85,7 +95,7 @@ def _map_traces(view: PathView) -> list[go.Scatter]:
         hovertemplate=f"{tip}<extra></extra>",
         **_in_group(view),
     )
-    return [path, head]
+    return [entry, path, head]
 
 
 def _loss_traces(view: PathView, series: LossSeries, lang: str) -> list[go.Scatter]:

@@ -14,12 +14,14 @@ from tests.browser.test_playground_browser import current_step, race_chart
 LINK = "/?fn=custom&formula=x%5E2+%2B+3%2Ay%5E2&start_x=2&start_y=1.5"
 OPTIMIZERS = ["SGD", "Momentum", "Adam", "RMSprop"]
 
-# The race as Plotly drew it: each named path's first point (its start).
+# The race as Plotly drew it: the first point (the start) of each run's path, the plain line on
+# the map in the run's legend group.
 RACE_JS = """() => {
     const plots = [...document.querySelectorAll('.st-key-race .js-plotly-plot')];
     const starts = {};
     for (const t of plots[plots.length - 1]._fullData) {
-        if (t.name && t.x && t.x.length) starts[t.name] = [t.x[0], t.y[0]];
+        const onMap = t.xaxis === 'x' && t.mode === 'lines' && t.legendgroup;
+        if (onMap && t.x && t.x.length) starts[t.legendgroup] = [t.x[0], t.y[0]];
     }
     return starts;
 }"""
