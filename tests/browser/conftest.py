@@ -29,12 +29,13 @@ def server_url() -> Iterator[str]:
 
 
 @pytest.fixture(scope="session")
-def generous_server_url() -> Iterator[str]:
-    """A server whose operator raised the work budget (core/runs/budget.py) to what the longest run
-    a link can name needs, for the tests of long runs: every optimizer at the step cap takes many
-    seconds on any machine, so a test can act while it runs."""
+def slow_server_url() -> Iterator[str]:
+    """A server for the tests of long runs: every optimizer step sleeps a few milliseconds
+    (tests/browser/slow_server.py), so a run of a few thousand steps lasts seconds on any
+    machine without keeping a core busy; the operator raised the work budget
+    (core/runs/budget.py) to what the longest run a link can name needs."""
     budget = {"PLAYGROUND_WORK_BUDGET": str(len(OPTIMIZERS) * MAX_STEPS * 4)}
-    with streamlit_server("server-generous.log", env=budget) as (url, _):
+    with streamlit_server("server-slow.log", env=budget, slow_steps=True) as (url, _):
         yield url
 
 

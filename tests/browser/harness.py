@@ -36,19 +36,26 @@ def free_port() -> int:
 
 @contextmanager
 def streamlit_server(
-    log_name: str = "server.log", cpus: str | None = None, env: Mapping[str, str] | None = None
+    log_name: str = "server.log",
+    cpus: str | None = None,
+    env: Mapping[str, str] | None = None,
+    slow_steps: bool = False,
 ) -> Iterator[tuple[str, subprocess.Popen]]:
     """`streamlit run app.py` on a free loopback port; yields (url, process).
 
     `cpus` pins the server to those cores (`taskset -c`), as a host gives an app one core; `env`
-    adds environment variables (an operator's settings)."""
+    adds environment variables (an operator's settings); `slow_steps` puts a sleep in every
+    optimizer step (tests/browser/slow_server.py)."""
     port = free_port()
     ARTIFACTS.mkdir(exist_ok=True)
     # Parallel test workers (pytest-xdist) each start their own servers: one log each.
     worker = os.environ.get("PYTEST_XDIST_WORKER")
     log_name = f"{Path(log_name).stem}-{worker}.log" if worker else log_name
     pinned = ["taskset", "-c", cpus] if cpus else []  # taskset execs: the PID stays the server's
-    with process([*pinned, *replica_command(port)], ARTIFACTS / log_name, env) as proc:
+    command = replica_command(port)  # [python, -m, streamlit, run, app.py, options...]
+    if slow_steps:
+        command[1:3] = ["-m", "tests.browser.slow_server"]
+    with process([*pinned, *command], ARTIFACTS / log_name, env) as proc:
         url = f"http://127.0.0.1:{port}"
         wait_healthy(f"{url}/_stcore/health", [proc])
         yield url, proc

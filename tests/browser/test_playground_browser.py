@@ -5,7 +5,6 @@ from urllib.parse import urlencode
 
 from playwright.sync_api import Browser, Page, expect
 
-from bench.budget import HEAVY_FORMULA
 from core.optim.optimizers import OPTIMIZERS
 from core.runs.engine import MAX_STEPS
 from core.text.i18n import text
@@ -102,10 +101,10 @@ new MutationObserver(() => {
 # The first long race is still being computed: its spinner shows until the race returns.
 
 
-def test_a_widget_change_interrupts_a_long_race(browser: Browser, generous_server_url: str):
-    """A first visit (a new browser context, nothing cached) to about the longest race a link can
-    ask for: every optimizer, the step cap, on a long typed formula (tens of seconds of work on
-    any machine, so the race is still running however late a busy browser draws the widgets).
+def test_a_widget_change_interrupts_a_long_race(browser: Browser, slow_server_url: str):
+    """A first visit (a new browser context, nothing cached) to the longest race a link can ask
+    for: every optimizer at the step cap, on a server whose steps sleep (tens of seconds on any
+    machine, so the race is still running however late a busy browser draws the widgets).
 
     Each widget's code is loaded on first use, so the sidebar starts as grey placeholders; React
     swaps the widgets in with a low-priority render that any other update restarts. Streamlit's
@@ -118,8 +117,8 @@ def test_a_widget_change_interrupts_a_long_race(browser: Browser, generous_serve
         errors: list[str] = []
         page.on("pageerror", lambda error: errors.append(str(error)))
         page.add_init_script(RECORD_PAGE)
-        query = urlencode({"fn": "custom", "formula": HEAVY_FORMULA, "opts": ",".join(OPTIMIZERS)})
-        page.goto(f"{generous_server_url}/?{query}&steps={MAX_STEPS}")
+        query = urlencode({"opts": ",".join(OPTIMIZERS), "steps": MAX_STEPS})
+        page.goto(f"{slow_server_url}/?{query}")
         steps = page.locator(".st-key-steps input")
         expect(steps).to_be_editable(timeout=120_000)
         # ...while the race runs: its spinner is (still, or just now) on the page. A race that had
