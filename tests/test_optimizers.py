@@ -72,7 +72,12 @@ def test_pairs_are_passed_as_torch_tuples():
 
 def test_capability_flags():
     assert OPTIMIZERS["lbfgs"].needs_closure and not OPTIMIZERS["lbfgs"].elementwise
-    assert all(s.elementwise and not s.needs_closure for i, s in OPTIMIZERS.items() if i != "lbfgs")
+    # Adafactor scales each step by the RMS of the whole parameter: a batch's rows would share it.
+    assert not OPTIMIZERS["adafactor"].elementwise and not OPTIMIZERS["adafactor"].needs_closure
+    coupled = {"lbfgs", "adafactor"}
+    assert all(
+        s.elementwise and not s.needs_closure for i, s in OPTIMIZERS.items() if i not in coupled
+    )
 
 
 def test_kinds_validate_their_values():

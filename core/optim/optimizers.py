@@ -99,7 +99,7 @@ class LineStyle:
     """How every figure draws one optimizer, whichever others run beside it.
 
     Colours are Okabe-Ito's (yellow, unreadable on the landscape, swapped for wine) for the eight
-    optimizers a class picks most, then six darker or greyer ones. Two colours close enough to be
+    optimizers a class picks most, then seven darker or greyer ones. Two colours close enough to be
     confused on a projector (vermillion and orange, blue and sky blue) never share a `dash`; the
     `symbol` (a Plotly marker) marks the head of each path and its legend entry.
     """
@@ -358,6 +358,24 @@ OPTIMIZERS: Mapping[str, OptimizerSpec] = registry(
             needs_closure=True,
             lr_family=None,
             style=LineStyle("#E69F00", "dash", "bowtie"),  # orange
+        ),
+        OptimizerSpec(
+            "adafactor",
+            "Adafactor",
+            torch.optim.Adafactor,
+            (
+                # The relative step: each step moves about min(lr, 1/√t) times the RMS of the
+                # point, so a rate above 1 is capped from the first step on.
+                _lr(1e-2),
+                HyperParam("beta2_decay", "β₂ decay exponent", -0.8, -1.0, 0.0),
+                HyperParam("d", "clipping threshold d", 1.0, 1.0, 10.0),
+                _weight_decay(),
+            ),
+            # Every step is scaled by the RMS of the whole parameter: the rows of a batch of
+            # starts would share one scale.
+            elementwise=False,
+            lr_family=None,
+            style=LineStyle("#006D77", "dot", "octagon"),  # deep teal
         ),
     )
 )
