@@ -80,8 +80,8 @@ def _map_traces(view: PathView) -> list[go.Scatter]:
         hoverinfo="skip",
     )
     path = go.Scatter(
-        x=f32(frame["x"]) if not view.empty else [None],
-        y=f32(frame["y"]) if not view.empty else [None],
+        x=f32(frame["x"]),
+        y=f32(frame["y"]),
         mode="lines",
         line=line,
         hovertemplate=f"{tip}<br>(%{{x:.4g}}, %{{y:.4g}})<extra></extra>",
