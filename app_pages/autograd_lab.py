@@ -18,11 +18,11 @@ from app_pages.controls import CHART_CONFIG, seed
 from app_pages.links import publish, restore, show_refused
 from app_pages.number_field import number_field
 from core.figures import lab as figures
-from core.optim.optimizers import OPTIMIZERS
 from core.settings.linkstate import Field
 from core.text.i18n import text
 from core.text.refusal import Refusal
 from core.tutorials import autograd_lab as lab
+from core.tutorials.lab_inputs import LAB_OPTIMIZERS
 
 R = TypeVar("R")
 T = TypeVar("T")
@@ -67,7 +67,7 @@ def link_fields() -> list[Field]:
             for key in ("lab_values", "lab_matrix", "lab_weights")
         ),
         Field("lab_operation", "choice", choices=tuple(lab.OPERATIONS)),
-        Field("lab_optimizer", "choice", choices=tuple(OPTIMIZERS)),
+        Field("lab_optimizer", "choice", choices=tuple(LAB_OPTIMIZERS)),
     ]
 
 
@@ -213,8 +213,8 @@ def the_optimizer_loop(a: float, b: float, c: float) -> None:
     optimizer, lr, count, x0 = in_columns(
         lambda: st.selectbox(
             text("lab_optimizer", lang),
-            list(OPTIMIZERS),
-            format_func=lambda oid: OPTIMIZERS[oid].name,
+            list(LAB_OPTIMIZERS),
+            format_func=lambda oid: LAB_OPTIMIZERS[oid].name,
             key="lab_optimizer",
         ),
         lambda: learning_rate("lab_lr"),

@@ -49,8 +49,9 @@ NAMES |= {  # the standard test functions' names (the descriptive ones are trans
     for word in re.findall(r"[A-Za-z]+", objective.name)
 }
 NAMES |= {"PyTorch", "Hessian", "Goh", "Distill", "Why", "Really", "Works"}  # a cited title
+NAMES |= {"Newton", "Schulz"}  # the Newton–Schulz iteration (Muon)
 CODE_WORDS = {"torch", "optim", "backward", "optimizer", "state", "Step", "AMSGrad"}
-CODE_WORDS |= {"StepLR", "ExponentialLR", "CosineAnnealingLR", "float", "true", "false"}
+CODE_WORDS |= {"StepLR", "ExponentialLR", "CosineAnnealingLR", "float", "true", "false", "bfloat"}
 CODE_WORDS |= {"True", "False", "None", "nan"}  # Python's constants and values, as printed
 CODE_WORDS |= {"lambda", "args", "else", "inf", "NaN"}  # Python the formula box refuses
 CODE_WORDS |= {"cpu", "cuda", "mps"}  # torch's device names, as the device pickers offer them

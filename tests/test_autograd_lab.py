@@ -22,6 +22,7 @@ from core.text.refusal import Refusal
 from core.text.tables import table
 from core.tutorials import autograd_lab as lab
 from core.tutorials import lab_training
+from core.tutorials.lab_inputs import LAB_OPTIMIZERS
 
 LAB_TEXT = table("lab")
 PAGE = "../app_pages/autograd_lab.py"
@@ -275,7 +276,7 @@ def test_shown_code_prints_the_shown_output(fn, kwargs):
     assert [_mask(out) for out in _printed(cells)] == [_mask(cell.output) for cell in cells]
 
 
-@pytest.mark.parametrize("oid", list(OPTIMIZERS))
+@pytest.mark.parametrize("oid", list(LAB_OPTIMIZERS))
 def test_every_optimizer_runs_the_code_it_shows(oid):
     result = lab.optimizer_loop(optimizer=oid, lr=0.05, steps=20)
     assert result.name == OPTIMIZERS[oid].name

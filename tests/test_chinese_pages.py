@@ -23,6 +23,7 @@ from core.optim.optimizers import OPTIMIZERS
 from core.optim.schedules import SCHEDULE_KINDS
 from core.text.i18n import STRINGS, text
 from core.tutorials.autograd_lab import OPERATIONS
+from core.tutorials.lab_inputs import LAB_OPTIMIZERS
 from core.tutorials.lessons import LESSONS as LESSON_IDS
 from tests.chinese import CJK, Leak, leaks, shown_strings
 from tests.test_basins_links import HOSTILE as HOSTILE_BATCHED
@@ -247,7 +248,7 @@ LAB_CASES = [
         {"lab_steps": "20", "lab_acc_steps": "20"},
         acts=(
             *each("selectbox", "lab_operation", OPERATIONS),
-            *each("selectbox", "lab_optimizer", OPTIMIZERS),
+            *each("selectbox", "lab_optimizer", LAB_OPTIMIZERS),
         ),
     ),
     *hostile(LAB, HOSTILE_LAB),

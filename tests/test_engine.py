@@ -27,9 +27,11 @@ ELEMENTWISE = [i for i, spec in OPTIMIZERS.items() if spec.elementwise]
 
 
 def bare_loop(objective_id, optimizer_id, start, steps, dtype=torch.float32, **hyper):
-    """What a student writes: zero_grad, f(p).sum().backward(), step. Returns the iterates."""
+    """What a student writes: zero_grad, f(p).sum().backward(), step. Returns the iterates. For
+    an optimizer of matrices only (Muon) the parameter is the 1 x 2 matrix [[x, y]]."""
     obj, spec = OBJECTIVES[objective_id], OPTIMIZERS[optimizer_id]
-    p = torch.tensor(start, dtype=dtype, requires_grad=True)
+    point = [start] if spec.holds == "row" else start
+    p = torch.tensor(point, dtype=dtype, requires_grad=True)
     opt = spec.cls([p], **spec.torch_kwargs(**hyper))
 
     def closure():
@@ -46,7 +48,7 @@ def bare_loop(objective_id, optimizer_id, start, steps, dtype=torch.float32, **h
             closure()
             opt.step()
         points.append(p.detach().clone())
-    return torch.stack(points).numpy()
+    return torch.stack(points).reshape(len(points), 2).numpy()
 
 
 @pytest.mark.parametrize("oid", list(OPTIMIZERS))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import tomllib
 
 import numpy as np
 import pandas as pd
@@ -22,7 +23,7 @@ from core.analysis.latex import (
     latex_width,
 )
 from core.analysis.quantities import STATE, STATE_BEFORE, row_label
-from core.analysis.update_rules import RULES, Context, RuleLinesError, rule_lines
+from core.analysis.update_rules import LINES_FILE, RULES, Context, RuleLinesError, rule_lines
 from core.optim.optimizers import OPTIMIZERS
 from core.optim.schedules import Schedule
 from core.problems.objectives import OBJECTIVES
@@ -54,6 +55,8 @@ COVERED = [
     ("adagrad", {"lr": 0.5}),
     ("adagrad", {"lr": 0.5, "lr_decay": 0.05, "initial_accumulator_value": 0.2}),
     ("adagrad", {"lr": 0.5, "weight_decay": 0.1, "eps": 1e-3}),
+    ("muon", {"lr": 0.05}),
+    ("muon", {"lr": 0.05, "nesterov": False, "weight_decay": 0.1, "ns_steps": 3}),
 ]
 GENERIC = [oid for oid in OPTIMIZERS if oid not in RULES]
 
@@ -74,10 +77,12 @@ def _ulp(values: np.ndarray, dtype: torch.dtype) -> np.ndarray:
 
 def _assert_predicts(inspection, steps, t, dtype):
     """Predicted and actual update agree to rounding: a few ulps of x in the run's dtype (the
-    iterates are rounded to it) plus a relative error for the torch arithmetic."""
+    iterates are rounded to it) plus a relative error for the torch arithmetic (a rule that
+    torch computes in a shorter float, Muon's bfloat16, states its own)."""
     predicted, actual = inspection.predicted_update, inspection.actual_update
     x_t, x_next = steps[t].point.astype(np.float64), steps[t + 1].point.astype(np.float64)
-    rtol = 1e-5 if dtype == torch.float32 else 1e-12
+    rule_rtol = RULES[inspection.optimizer].rtol
+    rtol = rule_rtol if rule_rtol > 1e-3 else 1e-5 if dtype == torch.float32 else 1e-12
     slack = 4 * np.maximum(_ulp(x_t, dtype), _ulp(x_next, dtype)) + rtol * np.abs(predicted)
     assert np.all(np.abs(predicted - actual) <= slack), (predicted, actual, slack)
     assert np.any(actual != 0)  # a real move, not a trivially matched standstill
@@ -91,9 +96,16 @@ def test_rules_cover_the_classroom_optimizers():
 def test_every_line_of_a_rule_is_shown_and_names_what_its_function_computes():
     """Each line of update_rules.toml is shown for some variant of COVERED (at t = 0 or 1: a
     first momentum buffer and a later one), a shown line names only quantities the rule's
-    function computed there, and the last line shown is x_{t+1}'s."""
+    function computed there, and the last line shown is x_{t+1}'s. The shared `gradient` lines
+    need only be shown by some rule: one whose weight decay is decoupled (Muon) never folds it
+    into g_t."""
     assert {rule.lines for rule in RULES.values()} == set(rule_lines().values())
-    unshown = {(rule.lines, template) for rule in RULES.values() for _, template in rule.lines}
+    shared = {template for _, template in tomllib.loads(LINES_FILE.read_text())["gradient"]}
+
+    def line(rule, template):
+        return ("gradient", template) if template in shared else (rule.lines, template)
+
+    unshown = {line(rule, template) for rule in RULES.values() for _, template in rule.lines}
     for oid, hyper in COVERED:
         rule, steps = RULES[oid], _steps(oid, hyper, steps=3)
         for t in (0, 1):
@@ -101,7 +113,7 @@ def test_every_line_of_a_rule_is_shown_and_names_what_its_function_computes():
             templates = rule.templates(flags)
             for template in templates:
                 assert set(PLACEHOLDER.findall(template)) <= set(quantities), (oid, template)
-                unshown.discard((rule.lines, template))
+                unshown.discard(line(rule, template))
             assert templates[-1].startswith("@x_next = ")
     assert unshown == set()
 
@@ -185,13 +197,14 @@ def test_state_rows_equal_a_bare_torch_loop(case, dtype):
     oid, hyper = case
     spec, objective = OPTIMIZERS[oid], OBJECTIVES[OBJECTIVE]
     steps = _steps(oid, hyper, dtype)
-    p = torch.tensor(START, dtype=dtype, requires_grad=True)
+    # An optimizer of matrices only (Muon) steps the point as the 1 x 2 matrix [[x, y]].
+    p = torch.tensor([START] if spec.holds == "row" else START, dtype=dtype, requires_grad=True)
     optimizer = spec.cls([p], **spec.torch_kwargs(**hyper))
     before = {}
     for t in range(max(TS) + 1):
         optimizer.zero_grad()
         objective.fn(p).sum().backward()
-        gradient = p.grad.clone()
+        gradient = p.grad.clone().reshape(-1)
         optimizer.step()
         if t in TS:
             table = inspect_step(oid, hyper, steps, t).table
@@ -201,15 +214,15 @@ def test_state_rows_equal_a_bare_torch_loop(case, dtype):
             for key, value in optimizer.state[p].items():
                 if isinstance(value, torch.Tensor) and key in table.index:
                     row = table.loc[key, ["x", "y"]].to_numpy(float)
-                    np.testing.assert_array_equal(row, np.broadcast_to(value.numpy(), 2))
+                    np.testing.assert_array_equal(row, np.broadcast_to(value.reshape(-1), 2))
             for key, value in before.items():
                 if f"{key} (t-1)" in table.index:
                     row = table.loc[f"{key} (t-1)", ["x", "y"]].to_numpy(float)
                     np.testing.assert_array_equal(row, value)
         before = {
-            k: v.clone().numpy()
+            k: v.clone().reshape(-1).numpy()
             for k, v in optimizer.state[p].items()
-            if isinstance(v, torch.Tensor) and v.ndim == 1
+            if isinstance(v, torch.Tensor) and v.numel() == 2
         }
 
 

@@ -74,7 +74,9 @@ def test_capability_flags():
     assert OPTIMIZERS["lbfgs"].needs_closure and not OPTIMIZERS["lbfgs"].elementwise
     # Adafactor scales each step by the RMS of the whole parameter: a batch's rows would share it.
     assert not OPTIMIZERS["adafactor"].elementwise and not OPTIMIZERS["adafactor"].needs_closure
-    coupled = {"lbfgs", "adafactor"}
+    # Muon orthogonalises the whole matrix it holds (the point, as one row).
+    assert not OPTIMIZERS["muon"].elementwise and OPTIMIZERS["muon"].holds == "row"
+    coupled = {"lbfgs", "adafactor", "muon"}
     assert all(
         s.elementwise and not s.needs_closure for i, s in OPTIMIZERS.items() if i not in coupled
     )

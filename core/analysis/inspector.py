@@ -147,9 +147,11 @@ def inspect_step(
         rows.append(("predicted_update", predicted, COMPUTED, text("insp_m_predicted", lang)))
         if flags.get("momentum") and flags.get("first"):
             notes.append(text("insp_note_first_buffer", lang))
+        if rule.note:
+            notes.append(text(rule.note, lang))
         # Rounding aside, only the box projection moves x_{t+1} off the equation's prediction.
         if actual is not None and not np.allclose(
-            predicted, actual, rtol=1e-3, atol=1e-6 * (1 + np.abs(point).max())
+            predicted, actual, rtol=rule.rtol, atol=1e-6 * (1 + np.abs(point).max())
         ):
             notes.append(text("insp_note_clamped", lang))
     rows.append(

@@ -33,7 +33,7 @@ from typing import Any
 import torch
 
 from core.formulas.expressions import Formula, compile_formula, display_width
-from core.optim.optimizers import _PACKED  # torch keyword -> the two controls it packs
+from core.optim.optimizers import _PACKED, OptimizerSpec  # _PACKED: torch keyword -> its controls
 from core.optim.schedules import Schedule
 from core.problems.objectives import OBJECTIVES, Objective
 from core.runs.engine import check_step_count, region, resolve_objective, resolve_optimizer
@@ -127,7 +127,10 @@ def descend(name, p, optimizer):  #@!schedule
     last, outcome = None, f"{t_says_completed}"
     for t in range(STEPS + 1):
         loss = evaluate()
-        x, y, gx, gy, value = torch.cat([p.detach(), p.grad, loss.detach().reshape(1)]).tolist()
+        point, grad = p.detach(), p.grad  #@!row
+        {c_row}  #@row
+        point, grad = p.detach().flatten(), p.grad.flatten()  #@row
+        x, y, gx, gy, value = torch.cat([point, grad, loss.detach().reshape(1)]).tolist()
         if not math.isfinite(value + gx + gy):
             outcome = f"{t_says_diverged}"
             break
@@ -369,6 +372,15 @@ def _select(template: str, features: Mapping[str, bool]) -> str:
     return "\n".join(kept) + "\n"
 
 
+def _point_code(spec: OptimizerSpec, lang: str) -> str:
+    """The parameter an optimizer steps: the start, or for one that takes only matrices (Muon)
+    the start as a 1 x 2 matrix, as the playground hands it over (OptimizerSpec.holds)."""
+    if spec.holds == "row":
+        note = comment("script_c_row_start", lang)
+        return f"{note}\np = torch.tensor([START], dtype=DTYPE, device=DEVICE, requires_grad=True)"
+    return "p = torch.tensor(START, dtype=DTYPE, device=DEVICE, requires_grad=True)"
+
+
 def race_script(
     objective: str | Objective,
     start: Sequence[float],
@@ -412,13 +424,14 @@ def race_script(
         "project": project,
         "lbfgs": any(spec.needs_closure for spec in specs),
         "schedule": any(entry.schedule is not None for entry in optimizers),
+        "row": any(spec.holds == "row" for spec in specs),
     }
     runs = []
     for spec, entry in zip(specs, optimizers, strict=True):
         hyper, schedule = dict(entry.hyper), entry.schedule
         lines = [
             f"# {spec.name}",
-            "p = torch.tensor(START, dtype=DTYPE, device=DEVICE, requires_grad=True)",
+            _point_code(spec, lang),
             optimizer_code(spec.id, hyper),
         ]
         args = [literal(spec.name), "p", "optimizer"]

@@ -123,6 +123,8 @@ class OptimizerSpec:
         elementwise: the update of each coordinate depends only on that coordinate's history, so
             B starts can run as one `[B, 2]` tensor and stay independent.
         needs_closure: `step` takes a closure that re-evaluates the loss (LBFGS).
+        holds: "row" for an optimizer that only takes matrices (Muon): it holds the point as a
+            1 x 2 matrix that shares the point's storage (see `as_row`); "vector" for the rest.
         lr_family: how the default learning rate follows the objective: "gradient" (update ~ lr *
             gradient), "step" (update ~ lr) or None (the torch default suits every function).
         lr_factor: multiplies the objective's family learning rate.
@@ -136,6 +138,7 @@ class OptimizerSpec:
     fixed: Mapping[str, Any] = field(default_factory=dict)
     elementwise: bool = True
     needs_closure: bool = False
+    holds: Literal["vector", "row"] = "vector"
     lr_family: Literal["gradient", "step"] | None = "step"
     lr_factor: float = 1.0
     style: LineStyle = field(kw_only=True)
@@ -188,8 +191,25 @@ class OptimizerSpec:
         return kwargs | dict(self.fixed)
 
     def make(self, params: Iterable[torch.Tensor], **hyper: Any) -> torch.optim.Optimizer:
-        """Build the optimizer over `params` with validated hyper-parameters."""
-        return self.cls(params, **self.torch_kwargs(**hyper))
+        """Build the optimizer over `params` with validated hyper-parameters (over their 1 x 2
+        rows for an optimizer that holds rows: then set `params`' `.grad` to None to clear the
+        gradient, not the optimizer's zero_grad, which would clear only the rows')."""
+        held = [as_row(p) for p in params] if self.holds == "row" else params
+        return self.cls(held, **self.torch_kwargs(**hyper))
+
+
+def as_row(point: torch.Tensor) -> torch.Tensor:
+    """`point` (a `[2]` leaf) as the 1 x 2 matrix leaf an optimizer of matrices holds: it shares
+    the point's storage, so each step moves the point itself, and every gradient accumulated into
+    the point is handed to it as a 1 x 2 view. Its iterates are those of the bare loop over a
+    `torch.tensor([[x, y]])` parameter, bit for bit: the same numbers in the same operations."""
+    row = point.detach().view(1, -1).requires_grad_(True)
+
+    def hand_over(point: torch.Tensor) -> None:
+        row.grad = point.grad.view(1, -1)  # the same storage: noise added later is seen too
+
+    point.register_post_accumulate_grad_hook(hand_over)
+    return row
 
 
 OPTIMIZERS: Mapping[str, OptimizerSpec] = registry(
@@ -376,6 +396,29 @@ OPTIMIZERS: Mapping[str, OptimizerSpec] = registry(
             elementwise=False,
             lr_family=None,
             style=LineStyle("#006D77", "dot", "octagon"),  # deep teal
+        ),
+        OptimizerSpec(
+            "muon",
+            "Muon",
+            torch.optim.Muon,
+            (
+                # Newton-Schulz makes the update of a single row (almost) a unit vector: each step
+                # moves about lr, whatever the gradient's size.
+                _lr(0.02),
+                HyperParam("momentum", "momentum", 0.95, 0.0, 0.999),
+                HyperParam("nesterov", "Nesterov", True, kind="bool"),
+                HyperParam("ns_steps", "Newton-Schulz iterations", 5, 1, 10, kind="int"),
+                # torch's default (0.1) suits a network's weights; on a test function it would
+                # pull every path towards the origin, away from the minimum.
+                _weight_decay(),
+            ),
+            elementwise=False,  # it orthogonalises the whole matrix: a batch's rows would mix
+            holds="row",
+            # Its steps never shrink (about 0.7 lr near a minimum too): half the family rate ends
+            # 300 steps nearer the minimum on 10 of the 18 functions with one, far nearer on
+            # Goldstein-Price (0.14 above f_min instead of 840).
+            lr_factor=0.5,
+            style=LineStyle("#9467BD", "dash", "cross"),  # lavender
         ),
     )
 )

@@ -159,7 +159,10 @@ def _state_values(state: Mapping[str, Any]) -> dict[str, Any]:
     """Plain-Python copy of one parameter's optimizer state: cheap to take every step
     (`tolist` gives a float for a 0-d tensor, a list for a vector)."""
     return {
-        key: value.tolist() if isinstance(value, torch.Tensor) else value
+        # A 1 x 2 state (of an optimizer that holds the point's row) as the point's vector.
+        key: (value.view(-1) if value.ndim > 1 else value).tolist()
+        if isinstance(value, torch.Tensor)
+        else value
         for key, value in state.items()
         if isinstance(value, (torch.Tensor, int, float))
     }
@@ -300,6 +303,8 @@ class Trajectory(Iterator[Step]):
         self.evaluations = 0
         self.params = points.clone().requires_grad_(True)
         self.optimizer = self.spec.make([self.params], **hyper)
+        # What the optimizer holds and keys its state by: the point, or its 1 x 2 row (Muon).
+        self.held = self.optimizer.param_groups[0]["params"][0]
         self.scheduler = schedule.make(self.optimizer, steps) if schedule else None
         self.noise = noise
         self.generator = torch.Generator(device).manual_seed(seed) if noise else None
@@ -315,8 +320,13 @@ class Trajectory(Iterator[Step]):
     def __iter__(self) -> Iterator[Step]:
         return self._steps  # a for loop resumes the generator itself, one call less per step
 
+    def zero_grad(self) -> None:
+        """What `optimizer.zero_grad()` does, on the point itself: an optimizer that holds the
+        point's row (Muon) would clear only the row's gradient, and the point's would add up."""
+        self.params.grad = None
+
     def _evaluate(self) -> torch.Tensor:
-        self.optimizer.zero_grad()
+        self.zero_grad()
         loss = self.objective.fn(self.params)
         loss.sum().backward()
         if self.noise:
@@ -434,11 +444,19 @@ class Trajectory(Iterator[Step]):
             return Stop("diverged", t, *found)
         return Stop("escaped", t)
 
+    def state(self) -> Mapping[str, Any]:
+        """The optimizer's state of the point, each tensor in the point's own shape."""
+        state = self.optimizer.state[self.held]
+        if self.held is self.params:
+            return state
+        shape = self.params.shape
+        return {k: v.view(shape) if torch.is_tensor(v) and v.ndim else v for k, v in state.items()}
+
     def _last_state(self) -> Mapping[str, Any]:
         """State for the final Step: after its update if one was made (a run that stopped
         early), else empty (the last iterate of a completed run is not updated)."""
         if self.stop is not None and self.stop.reason != "completed":
-            return _snapshot(self.optimizer.state[self.params])
+            return _snapshot(self.state())
         return _NO_STATE
 
     def _run(self) -> Iterator[Step]:
@@ -450,7 +468,7 @@ class Trajectory(Iterator[Step]):
         pending: dict[str, Any] | None = None
         for t in self.iterates():
             if pending is not None:
-                yield Step(**pending, state=_snapshot(self.optimizer.state[self.params]))
+                yield Step(**pending, state=_snapshot(self.state()))
             pending = self._capture(t)
         if pending is not None:
             yield Step(**pending, state=self._last_state())
@@ -500,7 +518,7 @@ class Recorder:
         self.states: list[dict[str, Any]] = []
         # The dicts torch updates in place: the parameter's state and the group's settings
         # (a scheduler writes group["lr"]).
-        self.param_state = traj.optimizer.state[traj.params]
+        self.param_state = traj.optimizer.state[traj.held]
         self.group = traj.optimizer.param_groups[0]
         self.scheduled = traj.scheduler is not None  # else the rate never changes
 

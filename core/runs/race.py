@@ -145,7 +145,7 @@ def _shared_loop(
         if not alive:
             break
         for k in alive:
-            trajectories[k].optimizer.zero_grad()
+            trajectories[k].zero_grad()
         losses = objective.fn(torch.stack([trajectories[k].params for k in alive]))
         losses.sum().backward()
         still = []

@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import ast
 import math
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from types import MappingProxyType
 from typing import Any
 
 from core.optim.optimizers import OPTIMIZERS, OptimizerSpec
@@ -24,11 +25,16 @@ MAX_DIM = 2
 # The most steps a loop may be asked for (a link, the number field); the work budget decides how
 # many run (core.runs.budget: 4,000 optimizer-steps, a fraction of a second for a scalar loop).
 MAX_STEPS = 10_000
+# The optimizers the Lab's loops can step: they step a scalar x (and a model of one weight), and
+# an optimizer of matrices only (Muon) refuses both.
+LAB_OPTIMIZERS: Mapping[str, OptimizerSpec] = MappingProxyType(
+    {oid: spec for oid, spec in OPTIMIZERS.items() if spec.holds == "vector"}
+)
 # The learning rates the Lab's fields take: those every optimizer's lr takes (`learning_rate`
 # checks a rate against its own optimizer's range in the registry).
 LR_RANGE = (
-    max(spec.param("lr").low for spec in OPTIMIZERS.values()),
-    min(spec.param("lr").high for spec in OPTIMIZERS.values()),
+    max(spec.param("lr").low for spec in LAB_OPTIMIZERS.values()),
+    min(spec.param("lr").high for spec in LAB_OPTIMIZERS.values()),
 )
 
 _TEXT_CHARS = frozenset("0123456789+-.eE[], \t\r\n")

@@ -16,7 +16,7 @@ from typing import Any
 import torch
 from torch import nn
 
-from core.optim.optimizers import OPTIMIZERS, OptimizerSpec
+from core.optim.optimizers import OptimizerSpec
 from core.problems.parabola import minimiser, quadratic
 from core.text.i18n import comment, sentences, text
 from core.tutorials.lab_code import (
@@ -29,7 +29,14 @@ from core.tutorials.lab_code import (
     tutorial_optimizer,
 )
 from core.tutorials.lab_function import F_COMMENT, F_DEF, head_code, tensor_coefficients, x_code
-from core.tutorials.lab_inputs import choice, coefficients, learning_rate, start_x, step_count
+from core.tutorials.lab_inputs import (
+    LAB_OPTIMIZERS,
+    choice,
+    coefficients,
+    learning_rate,
+    start_x,
+    step_count,
+)
 from core.tutorials.lab_loop import (
     budget_notes,
     run_loop,
@@ -69,7 +76,7 @@ def _setup(a: Any, b: Any, c: Any, x0: Any, optimizer: Any, lr: Any, asked: Any)
     the section's two loops share the work budget."""
     coefs = coefficients(a, b, c)
     first = start_x(x0)
-    spec = OPTIMIZERS[choice("lab_err_unknown_optimizer", optimizer, OPTIMIZERS)]
+    spec = LAB_OPTIMIZERS[choice("lab_err_unknown_optimizer", optimizer, LAB_OPTIMIZERS)]
     kwargs, shown = optimizer_arguments(spec, learning_rate(spec, lr))
     fit, wanted = steps_within_budget(spec, step_count(asked), loops=LOOPS)
     return _Setup(coefs, tensor_coefficients(*coefs), first, spec, kwargs, shown, fit, wanted)
