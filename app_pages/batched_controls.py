@@ -3,6 +3,7 @@ of its choices, and the session's settings made valid before the widgets read th
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -31,7 +32,7 @@ from core.batched.settings import (
     reset_refused,
 )
 from core.optim.fields import hyper_key
-from core.optim.optimizers import OPTIMIZERS
+from core.optim.optimizers import OPTIMIZERS, PICKER_ORDER
 from core.problems.objectives import OBJECTIVES, Objective
 from core.runs.engine import MAX_STEPS
 from core.settings.linkstate import Field
@@ -90,16 +91,24 @@ def rate_range(where: Any, name: str, default: tuple[float, float], lang: str) -
     )
 
 
+def _picker_label(optimizer_id: str, lang: str) -> str:
+    return OPTIMIZERS[optimizer_id].picker_label(lang)
+
+
 def optimizer_picker(
     widget: Callable[..., Any],
     name: str,
     label: str,
     options: Iterable[str],
-    names: Callable[[str], str | None] = lambda i: OPTIMIZERS[i].name,
+    lang: str,
+    names: Callable[[str], str | None] | None = None,
     **widget_args: Any,
 ) -> Any:
     """An optimizer choice (a selectbox, radio or multiselect, of st or of a column), hidden by
-    `hide=optimizers`, its options labelled by `names`."""
+    `hide=optimizers`, its options labelled by `names`, by default as the Playground's picker
+    lists them in `lang` (pytorch-optimizer's with their family)."""
+    if names is None:
+        names = functools.partial(_picker_label, lang=lang)
     return choice("optimizers", name, widget, label, options, format_func=names, **widget_args)
 
 
@@ -235,7 +244,7 @@ def basin_controls(lang: str, shown: bool) -> tuple[Objective, str, dict[str, An
     )
     objective = OBJECTIVES[function]
     optimizer = optimizer_picker(
-        st.selectbox, "opt", text("bv_optimizer", lang), OPTIMIZERS, shown=shown
+        st.selectbox, "opt", text("bv_optimizer", lang), PICKER_ORDER, lang, shown=shown
     )
     spec = OPTIMIZERS[optimizer]
     show_lr, show_rest = shown and not is_hidden("lr"), shown and not is_hidden("hyper")

@@ -128,7 +128,7 @@ def sweep_controls(
     seed(key("y"), objective.start[1])
     left, right = st.columns([3, 2])
     label, why = text("optimizers", lang), text("bv_lbfgs_help", lang)
-    chosen = optimizer_picker(left.multiselect, "sweep_opts", label, sweepable, help=why)
+    chosen = optimizer_picker(left.multiselect, "sweep_opts", label, sweepable, lang, help=why)
     metrics = {m: view_names(lang)[m] for m in METRICS}
     metric = right.radio(
         text("bv_plot", lang),

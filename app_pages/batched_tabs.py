@@ -212,7 +212,13 @@ def momentum_controls(lang: str) -> tuple[str, str, int, tuple[float, float]]:
     objective = OBJECTIVES[function]
     names = map_optimizer_names(lang).get
     optimizer = optimizer_picker(
-        b.radio, "mm_opt", text("bv_method", lang), MOMENTUM_OPTIMIZERS, names, horizontal=True
+        b.radio,
+        "mm_opt",
+        text("bv_method", lang),
+        MOMENTUM_OPTIMIZERS,
+        lang,
+        names,
+        horizontal=True,
     )
     side = choice(
         "options",

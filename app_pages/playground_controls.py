@@ -16,7 +16,7 @@ from app_pages.shared_figures import FrozenFigure, shared_figure
 from core.figures.static_figures import start_picker_figure
 from core.formulas.expressions import FormulaError, point_at
 from core.optim.fields import hyper_key
-from core.optim.optimizers import OPTIMIZERS
+from core.optim.optimizers import OPTIMIZERS, PICKER_ORDER
 from core.optim.schedules import SCHEDULE_KINDS, Schedule
 from core.playground.link_race import in_box, race_key, schedule_of
 from core.playground.settings import (
@@ -163,9 +163,10 @@ def _optimizer_controls(objective: Objective, lang: str) -> Settings:
     if not is_hidden("optimizers"):
         st.multiselect(
             text("optimizers", lang),
-            list(OPTIMIZERS),
+            PICKER_ORDER,
             key="opts",
-            format_func=lambda i: OPTIMIZERS[i].name,
+            format_func=lambda i: OPTIMIZERS[i].picker_label(lang),
+            placeholder=text("optimizers_placeholder", lang),
         )
     show_lr, show_rest = not is_hidden("lr"), not is_hidden("hyper")
     settings = []

@@ -32,7 +32,7 @@ import plotly.io as pio
 
 FIGURE_CACHE_ENTRIES = 48  # every shared figure together: race charts, 3-D surfaces, start maps
 FIGURE_CACHE_BYTES = 96 * 2**20  # their estimated footprint together
-FOOTPRINT_PER_JSON_BYTE = 5  # an upper bound, checked on the largest charts by the tests
+FOOTPRINT_PER_JSON_BYTE = 7  # an upper bound, checked on the largest charts by the tests
 
 
 class FrozenFigure(go.Figure):

@@ -15,6 +15,7 @@ from core.batched.sweeps import (
     log_rates,
     lr_sweep,
     momentum_map,
+    not_sweepable_reason,
     run_groups,
 )
 from core.optim.optimizers import OPTIMIZERS
@@ -151,7 +152,7 @@ def test_basin_map_survives_the_cache_pickle():
 
 # ---- Sweeps -----------------------------------------------------------------------------------
 
-SWEEPABLE = [i for i in ELEMENTWISE if not OPTIMIZERS[i].needs_closure]
+SWEEPABLE = [i for i in ELEMENTWISE if not_sweepable_reason(OPTIMIZERS[i]) is None]
 
 
 @pytest.mark.parametrize("oid", SWEEPABLE)

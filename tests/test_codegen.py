@@ -204,7 +204,7 @@ def test_optimizer_code_is_the_exact_torch_call():
 def test_optimizer_code_passes_torch_kwargs(oid):
     spec = OPTIMIZERS[oid]
     call = ast.parse(optimizer_code(oid, {})).body[0].value
-    assert ast.unparse(call.func) == f"torch.optim.{spec.cls.__name__}"
+    assert ast.unparse(call.func) == spec.class_path  # torch.optim.Adam, pytorch_optimizer.Lion
     kwargs = {k.arg: ast.literal_eval(k.value) for k in call.keywords}
     assert kwargs == spec.torch_kwargs()
 

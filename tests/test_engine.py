@@ -7,7 +7,7 @@ import pytest
 import torch
 
 from core.formulas.custom import custom_objective
-from core.optim.optimizers import OPTIMIZERS
+from core.optim.optimizers import OPTIMIZERS, TORCH_OPTIMIZERS
 from core.optim.schedules import Schedule
 from core.problems.objectives import OBJECTIVES
 from core.runs.engine import (
@@ -23,7 +23,8 @@ from core.runs.engine import (
 from core.tutorials.autograd_lab import optimizer_loop
 from tests.devices import each_accelerator
 
-ELEMENTWISE = [i for i, spec in OPTIMIZERS.items() if spec.elementwise]
+# pytorch-optimizer's optimizers have the same checks in tests/test_zoo.py.
+ELEMENTWISE = [i for i, spec in TORCH_OPTIMIZERS.items() if spec.elementwise]
 
 
 def bare_loop(objective_id, optimizer_id, start, steps, dtype=torch.float32, **hyper):
@@ -51,7 +52,7 @@ def bare_loop(objective_id, optimizer_id, start, steps, dtype=torch.float32, **h
     return torch.stack(points).reshape(len(points), 2).numpy()
 
 
-@pytest.mark.parametrize("oid", list(OPTIMIZERS))
+@pytest.mark.parametrize("oid", list(TORCH_OPTIMIZERS))
 @pytest.mark.parametrize("dtype", [torch.float32, torch.float64])
 def test_iterates_equal_a_bare_loop_bitwise(oid, dtype):
     spec = OPTIMIZERS[oid]

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import plotly.graph_objects as go
 import pytest
 import torch
 from hypothesis import given
@@ -42,7 +43,7 @@ from core.figures.static_figures import (
     surface_figure,
 )
 from core.formulas.custom import custom_objective
-from core.optim.optimizers import OPTIMIZERS
+from core.optim.optimizers import OPTIMIZERS, TORCH_OPTIMIZERS
 from core.problems.landscape import evaluate
 from core.problems.objectives import OBJECTIVES
 from core.runs.engine import FRAME_COLUMNS
@@ -227,8 +228,8 @@ def test_colour_difference_matches_published_pairs():
     assert delta_e("#0072B2", "#56B4E9") < 25 < delta_e("#0072B2", "#D55E00")
 
 
-def test_every_optimizer_has_its_own_colour_and_marker():
-    styles = {oid: spec.style for oid, spec in OPTIMIZERS.items()}
+def test_every_torch_optimizer_has_its_own_colour_and_marker():
+    styles = {oid: spec.style for oid, spec in TORCH_OPTIMIZERS.items()}
     for (a, first), (b, second) in itertools.combinations(styles.items(), 2):
         difference = delta_e(first.colour, second.colour)
         assert difference >= 10, (a, b, difference)
@@ -240,6 +241,22 @@ def test_every_optimizer_has_its_own_colour_and_marker():
     assert len(set(symbols)) == len(symbols)
     # Taken by other meanings on the map: diverged end, minimum, start.
     assert not {"x", "star", "circle-open"} & set(symbols)
+
+
+def test_every_optimizer_has_its_own_marker_and_pytorch_optimizers_its_familys_colour():
+    """A hundred optimizers cannot all have colours a projector tells apart: pytorch-optimizer's
+    share one per family and a cycling dash, and every optimizer has a marker of its own."""
+    symbols = [spec.style.symbol for spec in OPTIMIZERS.values()]
+    assert len(set(symbols)) == len(symbols)
+    assert not {"x", "star", "circle-open"} & set(symbols)
+    for spec in OPTIMIZERS.values():  # Plotly takes each (it refuses an unknown marker)
+        go.Scatter(marker={"symbol": spec.style.symbol}, line={"dash": spec.style.dash})
+    zoo = [spec for spec in OPTIMIZERS.values() if not spec.from_torch]
+    families = {spec.family for spec in zoo}
+    colours = {spec.family: spec.style.colour for spec in zoo}
+    assert len(set(colours.values())) == len(families)
+    for spec in zoo:
+        assert spec.style.colour == colours[spec.family]
 
 
 def test_the_common_eight_are_told_apart_by_colour_or_dash():

@@ -3,11 +3,11 @@
 import pytest
 import torch
 
-from core.optim.optimizers import OPTIMIZERS, HyperParam
+from core.optim.optimizers import OPTIMIZERS, TORCH_OPTIMIZERS, HyperParam
 from core.problems.objectives import OBJECTIVES
 from core.problems.registry import registry
 
-IDS = list(OPTIMIZERS)
+IDS = list(TORCH_OPTIMIZERS)  # pytorch-optimizer's: tests/test_zoo.py
 
 
 def test_registry_offers_the_classic_baselines_and_the_rest_of_torch_optim():
@@ -78,7 +78,9 @@ def test_capability_flags():
     assert not OPTIMIZERS["muon"].elementwise and OPTIMIZERS["muon"].holds == "row"
     coupled = {"lbfgs", "adafactor", "muon"}
     assert all(
-        s.elementwise and not s.needs_closure for i, s in OPTIMIZERS.items() if i not in coupled
+        s.elementwise and not s.needs_closure
+        for i, s in TORCH_OPTIMIZERS.items()
+        if i not in coupled
     )
 
 

@@ -4,7 +4,7 @@ import pytest
 import torch
 
 from core.formulas.custom import custom_objective
-from core.optim.optimizers import OPTIMIZERS
+from core.optim.optimizers import OPTIMIZERS, TORCH_OPTIMIZERS
 from core.optim.schedules import Schedule
 from core.problems.objectives import OBJECTIVES
 from core.runs.engine import LINE_SEARCH, run
@@ -31,7 +31,7 @@ def assert_same_runs(objective, entries, start, steps, **options):
 @pytest.mark.parametrize("dtype", [torch.float32, torch.float64])
 def test_every_optimizer_in_one_race_equals_its_own_run(objective_id, dtype):
     objective = OBJECTIVES[objective_id]
-    entries = entries_for(objective, list(OPTIMIZERS))
+    entries = entries_for(objective, list(TORCH_OPTIMIZERS))  # the others: tests/test_zoo.py
     assert_same_runs(objective, entries, objective.start, 120, dtype=dtype)
 
 
@@ -39,6 +39,15 @@ def test_schedules_noise_and_projection_are_per_optimizer_as_alone():
     objective = OBJECTIVES["eggholder"]
     entries = entries_for(objective, ["sgd", "adam", "rmsprop"], Schedule("step", 0.5, 20))
     assert_same_runs(objective, entries, (480.0, 400.0), 80, noise=2.0, seed=3, project=True)
+
+
+def test_noise_reaches_the_row_muon_holds_and_dash_rounds_as_alone():
+    """Each optimizer gets a gradient of its own in the shared pass: Muon's 1 x 2 row sees the
+    noise added to it, and DASH (whose matrix roots round by the memory's alignment) the same
+    bits as in a run alone."""
+    objective = OBJECTIVES["rosenbrock"]
+    entries = entries_for(objective, ["muon", "adam", "dash"])
+    assert_same_runs(objective, entries, objective.start, 60, noise=0.5, seed=3)
 
 
 def test_a_diverging_optimizer_leaves_the_others_untouched():

@@ -38,7 +38,8 @@ def not_batchable_reason(spec: OptimizerSpec) -> Phrase | None:
     """Why `spec` cannot run many starts as one tensor, or None when it can."""
     if spec.elementwise:
         return None
-    return Phrase("bv_not_batchable", {"name": spec.name})
+    key = "bv_not_batchable" if spec.needs_closure else "bv_not_batchable_coupled"
+    return Phrase(key, {"name": spec.name})
 
 
 def grid_axes(box: Box, resolution: int) -> tuple[np.ndarray, np.ndarray]:

@@ -63,10 +63,16 @@ METHODS: tuple[Method, ...] = ("rows", "param_groups")
 
 
 def not_sweepable_reason(spec: OptimizerSpec) -> Phrase | None:
-    """Why `spec` cannot run one param group per setting, or None when it can."""
-    if spec.elementwise and not spec.needs_closure:
-        return None
-    return Phrase("bv_not_sweepable", {"name": spec.name})
+    """Why `spec` cannot be swept (its settings run as the rows of one tensor), or None when it
+    can: it must be elementwise, and core.optim.rowwise must have its update formula."""
+    name = {"name": spec.name}
+    if spec.needs_closure:
+        return Phrase("bv_not_sweepable", name)
+    if not spec.elementwise:
+        return Phrase("bv_not_sweepable_coupled", name)
+    if not spec.from_torch:
+        return Phrase("bv_not_sweepable_zoo", name)
+    return None
 
 
 def log_rates(low: float, high: float, count: int) -> np.ndarray:

@@ -90,6 +90,7 @@ _TEMPLATE = '''"""{t_doc_title}
 
 import math
 
+import pytorch_optimizer  {c_zoo}  #@zoo
 import torch
 
 torch.set_num_threads(1)  {c_threads}
@@ -234,7 +235,7 @@ def optimizer_code(
         kwargs, key=lambda k: names.index(first_of.get(k, k)) if k not in spec.fixed else len(names)
     )
     args = [f"[{param}]", *(f"{key}={literal(kwargs[key])}" for key in order)]
-    return _call(f"{target} = torch.optim.{spec.cls.__name__}", args)
+    return _call(f"{target} = {spec.class_path}", args)
 
 
 def schedule_code(schedule: Schedule, steps: int) -> str:
@@ -425,6 +426,7 @@ def race_script(
         "lbfgs": any(spec.needs_closure for spec in specs),
         "schedule": any(entry.schedule is not None for entry in optimizers),
         "row": any(spec.holds == "row" for spec in specs),
+        "zoo": not all(spec.from_torch for spec in specs),
     }
     runs = []
     for spec, entry in zip(specs, optimizers, strict=True):

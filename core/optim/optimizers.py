@@ -14,8 +14,10 @@ from typing import Any, Literal
 
 import torch
 
+from core.optim.zoo import FAMILIES, PACKAGE, Paper, ZooRecord, load_class, zoo_records
 from core.problems.objectives import Objective
 from core.problems.registry import registry
+from core.text.i18n import text
 from core.text.refusal import Phrase, Refusal, listed, shown
 
 HyperValue = float | int | bool | str
@@ -116,7 +118,8 @@ class OptimizerSpec:
     Attributes:
         id: registry key.
         name: display name.
-        cls: the torch.optim class.
+        source: the torch.optim class, or the name of a pytorch-optimizer class (imported when a
+            run first needs it: `cls`).
         hyper: the hyper-parameters shown to the user (torch keywords; pairs such as beta1 and
             beta2 are passed as one tuple, `betas`).
         fixed: keywords always passed (e.g. nesterov=True), shown as part of the name.
@@ -124,16 +127,18 @@ class OptimizerSpec:
             B starts can run as one `[B, 2]` tensor and stay independent.
         needs_closure: `step` takes a closure that re-evaluates the loss (LBFGS).
         holds: "row" for an optimizer that only takes matrices (Muon): it holds the point as a
-            1 x 2 matrix that shares the point's storage (see `as_row`); "vector" for the rest.
+            1 x 2 matrix that shares the point's storage (see `held`); "vector" for the rest.
         lr_family: how the default learning rate follows the objective: "gradient" (update ~ lr *
             gradient), "step" (update ~ lr) or None (the torch default suits every function).
         lr_factor: multiplies the objective's family learning rate.
         style: its colour, line dash and marker in every figure (LineStyle).
+        family: the kind of optimizer it is (core.optim.zoo.FAMILIES), which the picker groups by.
+        paper: the paper that introduced it, where the registry records one.
     """
 
     id: str
     name: str
-    cls: type[torch.optim.Optimizer]
+    source: type[torch.optim.Optimizer] | str
     hyper: tuple[HyperParam, ...]
     fixed: Mapping[str, Any] = field(default_factory=dict)
     elementwise: bool = True
@@ -142,6 +147,32 @@ class OptimizerSpec:
     lr_family: Literal["gradient", "step"] | None = "step"
     lr_factor: float = 1.0
     style: LineStyle = field(kw_only=True)
+    family: str = field(kw_only=True)
+    paper: Paper | None = field(default=None, kw_only=True)
+
+    @property
+    def cls(self) -> type[torch.optim.Optimizer]:
+        """The optimizer class (a pytorch-optimizer one is imported on first use)."""
+        return self.source if isinstance(self.source, type) else load_class(self.source)
+
+    @property
+    def class_path(self) -> str:
+        """How a script names the class: `torch.optim.Adam`, `pytorch_optimizer.Lion`."""
+        if isinstance(self.source, type):
+            return f"torch.optim.{self.source.__name__}"
+        return f"{PACKAGE}.{self.source}"
+
+    def picker_label(self, lang: str) -> str:
+        """The optimizer as the picker lists it: torch.optim's by name, pytorch-optimizer's with
+        the family it belongs to ("Lion · sign-based"), which typing in the picker also finds."""
+        if self.from_torch:
+            return self.name
+        return f"{self.name} · {text(f'family_{self.family}', lang)}"
+
+    @property
+    def from_torch(self) -> bool:
+        """One of torch.optim's own optimizers (not pytorch-optimizer's)."""
+        return isinstance(self.source, type)
 
     @property
     def defaults(self) -> dict[str, HyperValue]:
@@ -212,7 +243,7 @@ def as_row(point: torch.Tensor) -> torch.Tensor:
     return row
 
 
-OPTIMIZERS: Mapping[str, OptimizerSpec] = registry(
+TORCH_OPTIMIZERS: Mapping[str, OptimizerSpec] = registry(
     (
         OptimizerSpec(
             "sgd",
@@ -221,6 +252,7 @@ OPTIMIZERS: Mapping[str, OptimizerSpec] = registry(
             (_lr(0.01), _weight_decay()),
             lr_family="gradient",
             style=LineStyle("#D55E00", "solid", "circle"),  # vermillion
+            family="sgd",
         ),
         OptimizerSpec(
             "momentum",
@@ -229,6 +261,7 @@ OPTIMIZERS: Mapping[str, OptimizerSpec] = registry(
             (_lr(0.01), _MOMENTUM, HyperParam("dampening", "dampening", 0.0), _weight_decay()),
             lr_family="gradient",
             style=LineStyle("#0072B2", "solid", "square"),  # blue
+            family="sgd",
         ),
         OptimizerSpec(
             "nesterov",
@@ -240,6 +273,7 @@ OPTIMIZERS: Mapping[str, OptimizerSpec] = registry(
             lr_family="gradient",
             lr_factor=0.5,
             style=LineStyle("#000000", "solid", "diamond"),  # black
+            family="sgd",
         ),
         OptimizerSpec(
             "adam",
@@ -247,6 +281,12 @@ OPTIMIZERS: Mapping[str, OptimizerSpec] = registry(
             torch.optim.Adam,
             (_lr(1e-3), *_betas(), _eps(1e-8), _weight_decay(), _AMSGRAD),
             style=LineStyle("#009E73", "solid", "triangle-up"),  # bluish green
+            family="adaptive",
+            paper=Paper(
+                2014,
+                "Adam: A Method for Stochastic Optimization",
+                "https://arxiv.org/abs/1412.6980",
+            ),
         ),
         OptimizerSpec(
             "adamw",
@@ -254,6 +294,10 @@ OPTIMIZERS: Mapping[str, OptimizerSpec] = registry(
             torch.optim.AdamW,
             (_lr(1e-3), *_betas(), _eps(1e-8), _weight_decay(0.01), _AMSGRAD),
             style=LineStyle("#CC79A7", "solid", "triangle-down"),  # reddish purple
+            family="adaptive",
+            paper=Paper(
+                2017, "Decoupled Weight Decay Regularization", "https://arxiv.org/abs/1711.05101"
+            ),
         ),
         OptimizerSpec(
             "rmsprop",
@@ -270,6 +314,7 @@ OPTIMIZERS: Mapping[str, OptimizerSpec] = registry(
             # The first step is lr / sqrt(1 - alpha) = 10 lr long with alpha = 0.99.
             lr_factor=0.2,
             style=LineStyle("#882255", "solid", "pentagon"),  # wine
+            family="adaptive",
         ),
         OptimizerSpec(
             "adagrad",
@@ -285,6 +330,7 @@ OPTIMIZERS: Mapping[str, OptimizerSpec] = registry(
             # Steps shrink like 1 / sqrt(t): start larger.
             lr_factor=5.0,
             style=LineStyle("#56B4E9", "dash", "hexagon"),  # sky blue
+            family="adaptive",
         ),
         OptimizerSpec(
             "adadelta",
@@ -298,6 +344,12 @@ OPTIMIZERS: Mapping[str, OptimizerSpec] = registry(
             ),
             lr_family=None,
             style=LineStyle("#8C510A", "dot", "star-square"),  # brown
+            family="adaptive",
+            paper=Paper(
+                2012,
+                "ADADELTA: An Adaptive Learning Rate Method",
+                "https://arxiv.org/abs/1212.5701",
+            ),
         ),
         OptimizerSpec(
             "adamax",
@@ -305,6 +357,12 @@ OPTIMIZERS: Mapping[str, OptimizerSpec] = registry(
             torch.optim.Adamax,
             (_lr(2e-3), *_betas(), _eps(1e-8), _weight_decay()),
             style=LineStyle("#999933", "longdash", "triangle-left"),  # olive
+            family="adaptive",
+            paper=Paper(
+                2014,
+                "Adam: A Method for Stochastic Optimization",
+                "https://arxiv.org/abs/1412.6980",
+            ),
         ),
         OptimizerSpec(
             "nadam",
@@ -318,6 +376,7 @@ OPTIMIZERS: Mapping[str, OptimizerSpec] = registry(
                 HyperParam("momentum_decay", "momentum decay", 4e-3, 0.0, 0.1),
             ),
             style=LineStyle("#332288", "dashdot", "triangle-right"),  # indigo
+            family="adaptive",
         ),
         OptimizerSpec(
             "radam",
@@ -328,6 +387,12 @@ OPTIMIZERS: Mapping[str, OptimizerSpec] = registry(
             # ones Adam-like: no objective-scaled rate suits both, torch's default does.
             lr_family=None,
             style=LineStyle("#117733", "longdash", "hexagram"),  # dark green
+            family="adaptive",
+            paper=Paper(
+                2019,
+                "On the Variance of the Adaptive Learning Rate and Beyond",
+                "https://arxiv.org/abs/1908.03265",
+            ),
         ),
         OptimizerSpec(
             "asgd",
@@ -341,6 +406,7 @@ OPTIMIZERS: Mapping[str, OptimizerSpec] = registry(
             ),
             lr_family="gradient",
             style=LineStyle("#777777", "dashdot", "diamond-wide"),  # grey
+            family="sgd",
         ),
         OptimizerSpec(
             "rprop",
@@ -354,6 +420,7 @@ OPTIMIZERS: Mapping[str, OptimizerSpec] = registry(
             ),
             lr_factor=0.5,
             style=LineStyle("#CC6677", "longdashdot", "diamond-tall"),  # rose
+            family="sign",
         ),
         OptimizerSpec(
             "lbfgs",
@@ -378,6 +445,7 @@ OPTIMIZERS: Mapping[str, OptimizerSpec] = registry(
             needs_closure=True,
             lr_family=None,
             style=LineStyle("#E69F00", "dash", "bowtie"),  # orange
+            family="second_order",
         ),
         OptimizerSpec(
             "adafactor",
@@ -396,6 +464,12 @@ OPTIMIZERS: Mapping[str, OptimizerSpec] = registry(
             elementwise=False,
             lr_family=None,
             style=LineStyle("#006D77", "dot", "octagon"),  # deep teal
+            family="memory",
+            paper=Paper(
+                2018,
+                "Adafactor: Adaptive Learning Rates with Sublinear Memory Cost",
+                "https://arxiv.org/abs/1804.04235",
+            ),
         ),
         OptimizerSpec(
             "muon",
@@ -419,6 +493,97 @@ OPTIMIZERS: Mapping[str, OptimizerSpec] = registry(
             # Goldstein-Price (0.14 above f_min instead of 840).
             lr_factor=0.5,
             style=LineStyle("#9467BD", "dash", "cross"),  # lavender
+            family="normalised",
+            paper=Paper(
+                2024,
+                "Muon: An optimizer for hidden layers in neural networks",
+                "https://kellerjordan.github.io/posts/muon/",
+            ),
         ),
     )
+)
+
+# How a family's optimizers from pytorch-optimizer are drawn: one colour per family (dark enough
+# for the landscape), a dash that cycles within it, and a marker no other optimizer uses. With a
+# hundred optimizers colours must repeat; the dash and the marker then tell two apart.
+_FAMILY_COLOURS = {
+    "sgd": "#B2182B",
+    "adaptive": "#2166AC",
+    "sign": "#1B7837",
+    "normalised": "#762A83",
+    "second_order": "#B35806",
+    "schedule_free": "#01665E",
+    "parameter_free": "#8C510A",
+    "memory": "#4D4D4D",
+}
+_DASHES = ("solid", "dash", "dot", "dashdot", "longdash", "longdashdot")
+# Plotly's markers that take every variant (filled, -dot, -open, -open-dot), then those that take
+# only filled and -open.
+_SYMBOL_BASES = (
+    "circle", "square", "diamond", "cross", "triangle-up", "triangle-down", "triangle-left",
+    "triangle-right", "triangle-ne", "triangle-se", "triangle-sw", "triangle-nw", "pentagon",
+    "hexagon", "hexagon2", "octagon", "hexagram", "star-triangle-up", "star-triangle-down",
+    "star-square", "star-diamond", "diamond-tall", "diamond-wide",
+)  # fmt: skip
+_UNDOTTED_BASES = (
+    "hourglass", "bowtie", "circle-cross", "circle-x", "square-cross", "square-x",
+    "diamond-cross", "diamond-x",
+)  # fmt: skip
+_RESERVED_SYMBOLS = frozenset({"x", "star", "circle-open"})  # the map's own marks
+
+
+def _free_symbols(taken: set[str]) -> list[str]:
+    """Plotly markers no torch.optim optimizer and no map mark uses: filled ones first, then
+    the dotted and the open variants."""
+    variants = [
+        *(f"{base}{suffix}" for suffix in ("", "-dot") for base in _SYMBOL_BASES),
+        *_UNDOTTED_BASES,
+        *(f"{base}{suffix}" for suffix in ("-open", "-open-dot") for base in _SYMBOL_BASES),
+        *(f"{base}-open" for base in _UNDOTTED_BASES),
+    ]
+    return [v for v in variants if v not in taken and v not in _RESERVED_SYMBOLS]
+
+
+def _zoo_spec(record: ZooRecord, index_in_family: int, symbol: str) -> OptimizerSpec:
+    """A pytorch-optimizer optimizer as the playground offers it: its learning rate is the one
+    control; every other hyper-parameter stays at the package's default."""
+    return OptimizerSpec(
+        record.id,
+        record.class_name,
+        record.class_name,
+        # A rate that follows no function (parameter-free) is tuned as the package's rate itself.
+        (_lr(record.lr if record.lr_family else float(f"{record.lr * record.lr_factor:.6g}")),),
+        elementwise=record.elementwise,
+        lr_family=record.lr_family,
+        lr_factor=record.lr_factor if record.lr_family else 1.0,
+        style=LineStyle(
+            _FAMILY_COLOURS[record.family], _DASHES[index_in_family % len(_DASHES)], symbol
+        ),
+        family=record.family,
+        paper=record.paper,
+    )
+
+
+def _zoo_specs() -> tuple[OptimizerSpec, ...]:
+    symbols = _free_symbols({spec.style.symbol for spec in TORCH_OPTIMIZERS.values()})
+    seen: dict[str, int] = {}
+    specs = []
+    for record, symbol in zip(zoo_records(), symbols[: len(zoo_records())], strict=True):
+        specs.append(_zoo_spec(record, seen.get(record.family, 0), symbol))
+        seen[record.family] = seen.get(record.family, 0) + 1
+    return tuple(specs)
+
+
+# Every optimizer the playground offers: torch.optim's, then pytorch-optimizer's, each family's
+# in the order of zoo.toml. The picker groups them by family (FAMILIES' order).
+OPTIMIZERS: Mapping[str, OptimizerSpec] = registry((*TORCH_OPTIMIZERS.values(), *_zoo_specs()))
+
+# The picker's order: torch.optim's (the classics first, as above), then pytorch-optimizer's by
+# family (FAMILIES' order) and name.
+PICKER_ORDER: tuple[str, ...] = (
+    *TORCH_OPTIMIZERS,
+    *sorted(
+        (i for i, spec in OPTIMIZERS.items() if not spec.from_torch),
+        key=lambda i: (FAMILIES.index(OPTIMIZERS[i].family), OPTIMIZERS[i].name.lower()),
+    ),
 )

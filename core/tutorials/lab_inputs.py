@@ -25,10 +25,11 @@ MAX_DIM = 2
 # The most steps a loop may be asked for (a link, the number field); the work budget decides how
 # many run (core.runs.budget: 4,000 optimizer-steps, a fraction of a second for a scalar loop).
 MAX_STEPS = 10_000
-# The optimizers the Lab's loops can step: they step a scalar x (and a model of one weight), and
-# an optimizer of matrices only (Muon) refuses both.
+# The optimizers the Lab's loops can step: the tutorial's torch.optim, whose code the Lab shows.
+# Its loops step a scalar x (and a model of one weight): an optimizer of matrices only (Muon)
+# refuses both.
 LAB_OPTIMIZERS: Mapping[str, OptimizerSpec] = MappingProxyType(
-    {oid: spec for oid, spec in OPTIMIZERS.items() if spec.holds == "vector"}
+    {oid: spec for oid, spec in OPTIMIZERS.items() if spec.from_torch and spec.holds == "vector"}
 )
 # The learning rates the Lab's fields take: those every optimizer's lr takes (`learning_rate`
 # checks a rate against its own optimizer's range in the registry).

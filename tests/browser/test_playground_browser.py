@@ -5,7 +5,7 @@ from urllib.parse import urlencode
 
 from playwright.sync_api import Browser, Page, expect
 
-from core.optim.optimizers import OPTIMIZERS
+from core.optim.optimizers import TORCH_OPTIMIZERS
 from core.runs.engine import MAX_STEPS
 from core.text.i18n import text
 from tests.browser.harness import shot, wait_for_app
@@ -102,9 +102,10 @@ new MutationObserver(() => {
 
 
 def test_a_widget_change_interrupts_a_long_race(browser: Browser, slow_server_url: str):
-    """A first visit (a new browser context, nothing cached) to the longest race a link can ask
-    for: every optimizer at the step cap, on a server whose steps sleep (tens of seconds on any
-    machine, so the race is still running however late a busy browser draws the widgets).
+    """A first visit (a new browser context, nothing cached) to a race as long as a link can ask
+    for: every torch.optim optimizer at the step cap, on a server whose steps sleep (tens of
+    seconds on any machine, so the race is still running however late a busy browser draws the
+    widgets).
 
     Each widget's code is loaded on first use, so the sidebar starts as grey placeholders; React
     swaps the widgets in with a low-priority render that any other update restarts. Streamlit's
@@ -117,7 +118,9 @@ def test_a_widget_change_interrupts_a_long_race(browser: Browser, slow_server_ur
         errors: list[str] = []
         page.on("pageerror", lambda error: errors.append(str(error)))
         page.add_init_script(RECORD_PAGE)
-        query = urlencode({"opts": ",".join(OPTIMIZERS), "steps": MAX_STEPS})
+        # torch.optim's all (a hundred optimizers' settings would fill the sidebar with as many
+        # expanders, and a busy browser would send the change only once the race was over).
+        query = urlencode({"opts": ",".join(TORCH_OPTIMIZERS), "steps": MAX_STEPS})
         page.goto(f"{slow_server_url}/?{query}")
         steps = page.locator(".st-key-steps input")
         expect(steps).to_be_editable(timeout=120_000)

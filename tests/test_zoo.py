@@ -1,0 +1,180 @@
+"""pytorch-optimizer's optimizers in the registry: real classes of the pinned package, the same
+iterates as a bare loop bit for bit, batched only where that is exact, a default rate that
+finishes the default scene, and a package imported only when one of them runs."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import warnings
+from pathlib import Path
+
+import numpy as np
+import pytest
+import pytorch_optimizer
+import torch
+
+from core.batched.basins import not_batchable_reason
+from core.batched.sweeps import not_sweepable_reason
+from core.export.codegen import race_script
+from core.optim.optimizers import OPTIMIZERS, PICKER_ORDER
+from core.optim.zoo import FAMILIES, exclusions, zoo_records
+from core.playground.settings import DEFAULTS
+from core.problems.objectives import OBJECTIVES
+from core.runs.engine import trajectory
+from core.runs.race import RaceEntry, run_race
+from core.text.refusal import Refusal
+
+ROOT = Path(__file__).resolve().parent.parent
+ZOO = [oid for oid, spec in OPTIMIZERS.items() if not spec.from_torch]
+ELEMENTWISE = [oid for oid in ZOO if OPTIMIZERS[oid].elementwise]
+COUPLED = [oid for oid in ZOO if not OPTIMIZERS[oid].elementwise]
+
+# The package warns about options that mean nothing for one small tensor (a low-rank projection
+# of a vector, say): those warnings are its business, not a failure of the race.
+pytestmark = pytest.mark.filterwarnings("ignore::UserWarning")
+
+
+def bare_loop(objective, spec, start, steps, dtype, lr):
+    """What a student writes with the package: zero_grad, f(p).sum().backward(), step."""
+    p = torch.tensor(start, dtype=dtype, requires_grad=True)
+    optimizer = getattr(pytorch_optimizer, spec.source)([p], lr=lr)
+    points = [p.detach().clone()]
+    for _ in range(steps):
+        optimizer.zero_grad()
+        objective.fn(p).sum().backward()
+        optimizer.step()
+        points.append(p.detach().clone())
+    return torch.stack(points).numpy()
+
+
+def test_the_registry_and_its_exclusions_cover_the_pinned_package_exactly():
+    registered = {record.id for record in zoo_records()}
+    excluded = {oid for exclusion in exclusions() for oid in exclusion.ids}
+    assert len(registered) >= 60 and not registered & excluded
+    assert registered | excluded == set(pytorch_optimizer.get_supported_optimizers())
+    for record in zoo_records():
+        assert pytorch_optimizer.load_optimizer(record.id) is OPTIMIZERS[record.id].cls
+        assert record.family in FAMILIES
+        if record.paper is not None and record.paper.url.startswith("https://arxiv.org/"):
+            assert record.paper.year is not None  # an arXiv number says its year
+
+
+def test_the_readme_names_every_exclusion_and_why():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    for exclusion in exclusions():
+        assert exclusion.why in readme
+        for oid in exclusion.ids:
+            assert f"`{oid}`" in readme, oid
+
+
+def test_the_package_is_imported_only_when_one_of_its_optimizers_runs():
+    code = (
+        "import sys\n"
+        "import core.optim.optimizers, core.playground.settings, core.runs.race\n"
+        "assert 'pytorch_optimizer' not in sys.modules, 'imported at start'\n"
+        "from core.runs.engine import run\n"
+        "run('quadratic', 'adam', (1.0, 1.0), 3)\n"
+        "assert 'pytorch_optimizer' not in sys.modules, 'imported for torch.optim'\n"
+        "run('quadratic', 'lion', (1.0, 1.0), 3)\n"
+        "assert 'pytorch_optimizer' in sys.modules\n"
+    )
+    subprocess.run([sys.executable, "-c", code], cwd=ROOT, check=True)
+
+
+@pytest.mark.parametrize("dtype", [torch.float32, torch.float64])
+@pytest.mark.parametrize("oid", ZOO)
+def test_iterates_equal_a_bare_loop_bitwise(oid, dtype):
+    spec, objective = OPTIMIZERS[oid], OBJECTIVES["himmelblau"]
+    lr = spec.defaults_for(objective)["lr"]
+    got = np.stack(
+        [s.point for s in trajectory(objective, oid, (0.5, -0.5), 40, dtype=dtype, lr=lr)]
+    )
+    expected = bare_loop(objective, spec, (0.5, -0.5), 40, dtype, lr)
+    assert got.dtype == expected.dtype and len(got) > 1
+    # A run the stop rule ended early agrees with the bare loop up to its last iterate.
+    np.testing.assert_array_equal(got, expected[: len(got)])
+
+
+@pytest.mark.parametrize("oid", ZOO)
+def test_defaults_finish_the_default_scene_and_every_function_runs(oid):
+    """A default rate that diverges or escapes on the Playground's default scene is a defect;
+    on every other function a run may stop early, with its reason, but never raise."""
+    spec = OPTIMIZERS[oid]
+    for objective_id, objective in OBJECTIVES.items():
+        hyper = spec.defaults_for(objective)
+        spec.validate(**hyper)  # within the control's range
+        steps = int(DEFAULTS["steps"]) if objective_id == DEFAULTS["fn"] else 30
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            traj = trajectory(objective, oid, objective.start, steps, **hyper)
+            list(traj)
+        if objective_id == DEFAULTS["fn"]:
+            assert traj.stop.reason == "completed", traj.stop
+        else:
+            assert traj.stop.reason in {"completed", "diverged", "escaped"}
+
+
+@pytest.mark.parametrize("oid", ELEMENTWISE)
+def test_an_elementwise_ones_batch_equals_its_runs_alone_bitwise(oid):
+    objective = OBJECTIVES["himmelblau"]
+    hyper = OPTIMIZERS[oid].defaults_for(objective)
+    starts = np.array([[0.0, -0.5], [-4.0, 4.0], [2.5, -3.0], [1.0, 1.0]])
+    batch = trajectory(objective, oid, starts, 40, dtype=torch.float64, **hyper)
+    batched = np.stack([s.point for s in batch])
+    assert not_batchable_reason(OPTIMIZERS[oid]) is None
+    for row, start in enumerate(starts):
+        alone = trajectory(objective, oid, start, 40, dtype=torch.float64, **hyper)
+        single = np.stack([s.point for s in alone])
+        assert batch.row_last[row] == len(single) - 1
+        np.testing.assert_array_equal(batched[: len(single), row], single)
+
+
+@pytest.mark.parametrize("oid", COUPLED)
+def test_a_coupled_one_is_refused_by_the_batched_views_with_its_reason(oid):
+    spec = OPTIMIZERS[oid]
+    assert "not elementwise" in not_batchable_reason(spec).say("en")
+    assert not_sweepable_reason(spec) is not None
+    with pytest.raises(Refusal):
+        trajectory("himmelblau", oid, [[0.0, 0.0], [1.0, 1.0]], 3)
+
+
+def test_a_race_of_them_equals_each_ones_own_run():
+    objective = OBJECTIVES["rosenbrock"]
+    for first in range(0, len(ZOO), 30):  # 30 at a time: within one request's work budget
+        ids = ZOO[first : first + 30]
+        entries = [RaceEntry.of(i, **OPTIMIZERS[i].defaults_for(objective)) for i in ids]
+        runs = run_race(objective, entries, objective.start, 60)
+        for entry, raced in zip(entries, runs, strict=True):
+            alone = trajectory(objective, entry.optimizer, objective.start, 60, **dict(entry.hyper))
+            points = np.stack([s.point for s in alone])
+            np.testing.assert_array_equal(raced.frame[["x", "y"]].to_numpy(), points)
+
+
+def test_the_code_tab_script_reproduces_a_race_of_them(tmp_path):
+    objective = OBJECTIVES["booth"]
+    ids = ["lion", "adan", "prodigy", "schedulefreeadamw", "soap", "sgdw"]
+    entries = [RaceEntry.of(i, **OPTIMIZERS[i].defaults_for(objective)) for i in ids]
+    script = race_script(objective, objective.start, 50, entries)
+    assert "import pytorch_optimizer" in script
+    path = tmp_path / "playground_run.py"
+    path.write_text(script, encoding="utf-8")
+    printed = subprocess.run(
+        [sys.executable, "-W", "ignore", str(path)], capture_output=True, text=True, check=True
+    ).stdout.splitlines()
+    runs = run_race(objective, entries, objective.start, 50)
+    for line, entry, raced in zip(printed, entries, runs, strict=True):
+        x, y = raced.frame[["x", "y"]].to_numpy()[-1]
+        assert line.startswith(
+            f"{OPTIMIZERS[entry.optimizer].name}: x = {float(x)!r}, y = {float(y)!r}"
+        )
+
+
+def test_the_picker_lists_torch_optim_first_then_each_family_together():
+    assert PICKER_ORDER[:4] == ("sgd", "momentum", "nesterov", "adam")
+    assert sorted(PICKER_ORDER) == sorted(OPTIMIZERS)
+    families = [OPTIMIZERS[i].family for i in PICKER_ORDER if not OPTIMIZERS[i].from_torch]
+    assert families == sorted(families, key=FAMILIES.index)  # one block per family
+    assert OPTIMIZERS["lion"].picker_label("en") == "Lion · sign-based"
+    assert OPTIMIZERS["lion"].picker_label("zh") == "Lion · 符号类"
+    assert OPTIMIZERS["adam"].picker_label("zh") == "Adam"
