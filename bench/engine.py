@@ -4,7 +4,8 @@
 
 Targets (issue 8):
 - recording: `trajectory` with every Step recorded costs at most 1.10x a bare loop
-  (zero_grad, forward, backward, step) for the same function, optimizer, steps and dtype;
+  (zero_grad, forward, backward, step) for the same function, optimizer, steps and dtype, for
+  torch.optim's optimizers and pytorch-optimizer's (Lion, Adan, Prodigy; issue 17);
 - race: K optimizers from one start (core.runs.race.run_race, one shared forward and backward per
   step) cost at most 0.8x K separate bare loops.
 Repeats are interleaved so that load on the machine hits both sides alike; ratios are medians.
@@ -30,6 +31,7 @@ from core.runs.race import RaceEntry, run_race
 FUNCTION = "rosenbrock"
 STEPS = 1_000
 RACE = ("sgd", "momentum", "adam", "rmsprop")
+RECORDED = (*RACE, "lion", "adan", "prodigy")  # pytorch-optimizer's are recorded the same way
 
 
 def seconds(fn: Callable[[], object]) -> float:
@@ -76,7 +78,7 @@ def ratio(ours: Callable[[], object], theirs: Callable[[], object], repeats: int
 
 def rows(repeats: int) -> list[tuple[str, float, float, float, str]]:
     out = []
-    for optimizer in RACE:
+    for optimizer in RECORDED:
         r, ours, theirs = ratio(
             lambda o=optimizer: recorded(o), lambda o=optimizer: bare_loop(o), repeats
         )

@@ -380,14 +380,6 @@ class Trajectory(Iterator[Step]):
         `params.grad`, itself (the race evaluates every optimizer's point in one pass): add this
         step's noise and apply the stop rule. False, with `stop` set, when the run ends at t."""
         self.loss = loss
-        grad = self.params.grad
-        if grad.untyped_storage().nbytes() != grad.numel() * grad.element_size():
-            # A slice of the pass's [K, 2] gradient, 8 bytes into its storage: an optimizer whose
-            # kernels vectorise by alignment (DASH's matrix roots) would round otherwise than on
-            # the gradient a run of its own gets. Its own copy, as in a run alone.
-            self.params.grad = grad.clone()
-            if self.held is not self.params:  # the row an optimizer of matrices holds (Muon)
-                self.held.grad = self.params.grad.view(self.held.shape)
         self._add_noise()
         if self._check_rows(region_box, None, t):
             return True
