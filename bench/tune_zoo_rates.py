@@ -21,14 +21,14 @@ from __future__ import annotations
 import sys
 import warnings
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import torch
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from core.optim.optimizers import OPTIMIZERS
+from core.optim.optimizers import OPTIMIZERS, OptimizerSpec
 from core.optim.zoo import RATES_FILE, zoo_records
 from core.playground.settings import DEFAULTS
 from core.problems.objectives import OBJECTIVES
@@ -59,9 +59,7 @@ def _score(optimizer_id: str, factor: float) -> Score:
     spec = OPTIMIZERS[optimizer_id]
     finished, progress, scene = 0, 0.0, False
     for objective_id, objective in OBJECTIVES.items():
-        hyper = spec.defaults_for(objective)
-        # The registry's current factor is undone: each candidate multiplies the family rate.
-        hyper["lr"] = float(f"{_rate(spec, objective) * factor:.6g}")
+        hyper = _candidate(spec, factor).defaults_for(objective)
         lr = spec.param("lr")
         if not lr.low <= hyper["lr"] <= lr.high:  # off the control's range: not a default
             return Score(factor, 0, 0.0, False)
@@ -73,13 +71,13 @@ def _score(optimizer_id: str, factor: float) -> Score:
     return Score(factor, finished, progress / len(OBJECTIVES), scene)
 
 
-def _rate(spec, objective) -> float:
-    """The rate before any factor: the function's rate for the family, or the package's."""
-    if spec.lr_family == "gradient":
-        return objective.lr_gradient
-    if spec.lr_family == "step":
-        return objective.lr_step
-    return PACKAGE_RATES[spec.id]
+def _candidate(spec: OptimizerSpec, factor: float) -> OptimizerSpec:
+    """`spec` with `factor` in place of its tuned one: on the family rate, or on the package's
+    own rate where the rate follows no function (as core.optim.optimizers applies it)."""
+    if spec.lr_family:
+        return replace(spec, lr_factor=factor)
+    rate = float(f"{PACKAGE_RATES[spec.id] * factor:.6g}")
+    return replace(spec, hyper=(replace(spec.param("lr"), default=rate),))
 
 
 def _tune(optimizer_id: str) -> tuple[str, Score]:

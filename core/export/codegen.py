@@ -128,9 +128,8 @@ def descend(name, p, optimizer):  #@!schedule
     last, outcome = None, f"{t_says_completed}"
     for t in range(STEPS + 1):
         loss = evaluate()
-        point, grad = p.detach(), p.grad  #@!row
         {c_row}  #@row
-        point, grad = p.detach().flatten(), p.grad.flatten()  #@row
+        point, grad = p.detach().flatten(), p.grad.flatten()
         x, y, gx, gy, value = torch.cat([point, grad, loss.detach().reshape(1)]).tolist()
         if not math.isfinite(value + gx + gy):
             outcome = f"{t_says_diverged}"

@@ -7,6 +7,7 @@ validates them against the ranges and builds the optimizer, nothing more.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from types import MappingProxyType
@@ -127,7 +128,7 @@ class OptimizerSpec:
             B starts can run as one `[B, 2]` tensor and stay independent.
         needs_closure: `step` takes a closure that re-evaluates the loss (LBFGS).
         holds: "row" for an optimizer that only takes matrices (Muon): it holds the point as a
-            1 x 2 matrix that shares the point's storage (see `held`); "vector" for the rest.
+            1 x 2 matrix that shares the point's storage (see `as_row`); "vector" for the rest.
         lr_family: how the default learning rate follows the objective: "gradient" (update ~ lr *
             gradient), "step" (update ~ lr) or None (the torch default suits every function).
         lr_factor: multiplies the objective's family learning rate.
@@ -153,12 +154,12 @@ class OptimizerSpec:
     @property
     def cls(self) -> type[torch.optim.Optimizer]:
         """The optimizer class (a pytorch-optimizer one is imported on first use)."""
-        return self.source if isinstance(self.source, type) else load_class(self.source)
+        return self.source if self.from_torch else load_class(self.source)
 
     @property
     def class_path(self) -> str:
         """How a script names the class: `torch.optim.Adam`, `pytorch_optimizer.Lion`."""
-        if isinstance(self.source, type):
+        if self.from_torch:
             return f"torch.optim.{self.source.__name__}"
         return f"{PACKAGE}.{self.source}"
 
@@ -565,12 +566,15 @@ def _zoo_spec(record: ZooRecord, index_in_family: int, symbol: str) -> Optimizer
 
 
 def _zoo_specs() -> tuple[OptimizerSpec, ...]:
+    records = zoo_records()
     symbols = _free_symbols({spec.style.symbol for spec in TORCH_OPTIMIZERS.values()})
-    seen: dict[str, int] = {}
+    if len(symbols) < len(records):  # an edit of zoo.toml: add marker bases above
+        raise ValueError(f"{len(records)} pytorch-optimizer records, {len(symbols)} free markers")
+    in_family: Counter[str] = Counter()
     specs = []
-    for record, symbol in zip(zoo_records(), symbols[: len(zoo_records())], strict=True):
-        specs.append(_zoo_spec(record, seen.get(record.family, 0), symbol))
-        seen[record.family] = seen.get(record.family, 0) + 1
+    for record, symbol in zip(records, symbols, strict=False):  # the first len(records) markers
+        specs.append(_zoo_spec(record, in_family[record.family], symbol))
+        in_family[record.family] += 1
     return tuple(specs)
 
 

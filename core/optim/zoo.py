@@ -90,9 +90,14 @@ def _record(entry: dict, factors: dict[str, float]) -> ZooRecord:
 
 
 @cache
+def _zoo_file() -> dict:
+    return tomllib.loads(ZOO_FILE.read_text(encoding="utf-8"))
+
+
+@cache
 def zoo_records() -> tuple[ZooRecord, ...]:
     """The records of zoo.toml, in its order."""
-    data = tomllib.loads(ZOO_FILE.read_text(encoding="utf-8"))
+    data = _zoo_file()
     factors = {}
     if RATES_FILE.exists():
         factors = tomllib.loads(RATES_FILE.read_text(encoding="utf-8"))["lr_factor"]
@@ -102,8 +107,7 @@ def zoo_records() -> tuple[ZooRecord, ...]:
 @cache
 def exclusions() -> tuple[Exclusion, ...]:
     """The package's optimizers left out, with why."""
-    data = tomllib.loads(ZOO_FILE.read_text(encoding="utf-8"))
-    return tuple(Exclusion(tuple(entry["ids"]), entry["why"]) for entry in data["excluded"])
+    return tuple(Exclusion(tuple(e["ids"]), e["why"]) for e in _zoo_file()["excluded"])
 
 
 @cache
