@@ -15,7 +15,15 @@ from typing import Any, Literal
 
 import torch
 
-from core.optim.zoo import FAMILIES, PACKAGE, Paper, ZooRecord, load_class, zoo_records
+from core.optim.zoo import (
+    FAMILIES,
+    PACKAGE,
+    Paper,
+    ZooFileError,
+    ZooRecord,
+    load_class,
+    zoo_records,
+)
 from core.problems.objectives import Objective
 from core.problems.registry import registry
 from core.text.i18n import text
@@ -569,7 +577,7 @@ def _zoo_specs() -> tuple[OptimizerSpec, ...]:
     records = zoo_records()
     symbols = _free_symbols({spec.style.symbol for spec in TORCH_OPTIMIZERS.values()})
     if len(symbols) < len(records):  # an edit of zoo.toml: add marker bases above
-        raise ValueError(f"{len(records)} pytorch-optimizer records, {len(symbols)} free markers")
+        raise ZooFileError(f"{len(records)} records, only {len(symbols)} free Plotly markers")
     in_family: Counter[str] = Counter()
     specs = []
     for record, symbol in zip(records, symbols, strict=False):  # the first len(records) markers
