@@ -57,6 +57,9 @@ COVERED = [
     ("adagrad", {"lr": 0.5, "weight_decay": 0.1, "eps": 1e-3}),
     ("muon", {"lr": 0.05}),
     ("muon", {"lr": 0.05, "nesterov": False, "weight_decay": 0.1, "ns_steps": 3}),
+    ("adadelta", {"lr": 1.0}),
+    ("adadelta", {"lr": 2.0, "rho": 0.5, "eps": 1e-3, "weight_decay": 0.1}),
+    ("lion", {"lr": 0.05}),
 ]
 # torch.optim's without a spelled-out rule (pytorch-optimizer's: tests/test_zoo.py).
 GENERIC = [oid for oid in TORCH_OPTIMIZERS if oid not in RULES]
@@ -90,7 +93,8 @@ def _assert_predicts(inspection, steps, t, dtype):
 
 
 def test_rules_cover_the_classroom_optimizers():
-    assert {"sgd", "momentum", "nesterov", "adam", "adamw", "rmsprop", "adagrad"} <= set(RULES)
+    taught = {"sgd", "momentum", "nesterov", "adagrad", "rmsprop", "adadelta", "adam", "adamw"}
+    assert taught | {"lion", "muon"} <= set(RULES)
     assert set(RULES) <= set(OPTIMIZERS)
 
 

@@ -34,6 +34,7 @@ from core.analysis.quantities import (
     row_label,
     vector,
 )
+from core.optim.optimizers import OPTIMIZERS
 from core.runs.engine import Step
 from core.text.i18n import text
 
@@ -364,6 +365,51 @@ def _muon(ctx: Context) -> Computed:
     return q, flags, _finish(ctx, q, ctx.lr, q["o"].value, "-{lr} × oₜ", extra)
 
 
+def _adadelta(ctx: Context) -> Computed:
+    """torch's Adadelta: Δₜ = √(uₜ₋₁ + ε) / √(vₜ + ε) ⊙ gₜ, then x moves by -η Δₜ."""
+    q, flags = _basics(ctx)
+    rho, lang = float(ctx.kwargs["rho"]), ctx.lang
+    q |= {
+        "rho": _hyper(r"\rho", rho),
+        "eps": _hyper(r"\epsilon", ctx.kwargs["eps"]),
+        "v": _state(ctx, "square_avg", "v_t", text("insp_m_mean_sq", lang)),
+        "v_prev": _before(ctx, "square_avg", "v_{t-1}"),
+        "u": _state(ctx, "acc_delta", "u_t", text("insp_m_acc_delta", lang)),
+        "u_prev": _before(ctx, "acc_delta", "u_{t-1}"),
+    }
+    eps = q["eps"].value
+    ratio = np.sqrt(q["u_prev"].value + eps) / np.sqrt(q["v"].value + eps)
+    meaning = text("insp_m_adadelta_delta", lang)
+    q["delta"] = Quantity(r"\Delta_t", ratio * q["g"].value, COMPUTED, "delta_t", meaning)
+    return q, flags, _finish(ctx, q, ctx.lr * ratio, q["g"].value, "-{effective_lr} ⊙ gₜ")
+
+
+def _with_class_defaults(ctx: Context, oid: str) -> dict[str, Any]:
+    """The optimizer's keyword arguments with its class's defaults for the rest: the playground
+    sets only the learning rate of a pytorch-optimizer class (imported here, when first used)."""
+    parameters = inspect.signature(OPTIMIZERS[oid].cls).parameters.values()
+    defaults = {p.name: p.default for p in parameters if p.default is not inspect.Parameter.empty}
+    return defaults | dict(ctx.kwargs)
+
+
+def _lion(ctx: Context) -> Computed:
+    """pytorch-optimizer's Lion: x moves by -η sign(β₁ mₜ₋₁ + (1 − β₁) gₜ). The playground sets
+    only its learning rate, so its weight decay is the class's 0."""
+    q, flags = _basics(ctx)
+    beta1, beta2 = (float(b) for b in _with_class_defaults(ctx, "lion")["betas"])
+    lang = ctx.lang
+    q |= {
+        "b1": _hyper(r"\beta_1", beta1),
+        "b2": _hyper(r"\beta_2", beta2),
+        "m": _state(ctx, "exp_avg", "m_t", text("insp_m_first_moment", lang)),
+        "m_prev": _before(ctx, "exp_avg", "m_{t-1}"),
+    }
+    c = beta1 * q["m_prev"].value + (1 - beta1) * q["g"].value
+    q["c"] = Quantity("c_t", c, COMPUTED, "c_t", text("insp_m_lion_c", lang))
+    q["u"] = Quantity("u_t", np.sign(c), COMPUTED, "sign_c_t", text("insp_m_lion_sign", lang))
+    return q, flags, _finish(ctx, q, ctx.lr, q["u"].value, "-{lr} × sign(cₜ)")
+
+
 RULES: Mapping[str, Rule] = MappingProxyType(
     {
         "sgd": _rule("sgd", _sgd),
@@ -376,6 +422,8 @@ RULES: Mapping[str, Rule] = MappingProxyType(
         # torch runs Newton-Schulz in bfloat16: its updates differ from the exact equation's by
         # 1.7% (median) to 3% (worst) over 150 steps on each of eight built-in functions.
         "muon": _rule("muon", _muon, rtol=5e-2, note="insp_note_muon_row"),
+        "adadelta": _rule("adadelta", _adadelta),
+        "lion": _rule("lion", _lion),
     }
 )
 """Optimizer id -> its spelled-out update rule."""
