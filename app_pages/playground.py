@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+from dataclasses import replace
 
 import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
@@ -13,6 +14,7 @@ from app_pages.playground_controls import show_refused_input, sidebar
 from app_pages.playground_views import (
     build_race_figure,
     curvature_tab,
+    fair_table,
     inspector_tab,
     landscape_of,
     script_of,
@@ -22,10 +24,11 @@ from app_pages.playground_views import (
     views_of,
 )
 from app_pages.screen import main_column_is_narrow
+from core.batched.fair import Tuning
 from core.figures.path_view import PathView
 from core.figures.race_layout import STACKED, WIDE
 from core.figures.static_figures import learning_rate_figure
-from core.playground.link_race import race_runs
+from core.playground.link_race import key_tuning, race_runs, tuned_race_key
 from core.playground.settings import (
     Config,
     RaceKey,
@@ -53,6 +56,11 @@ def race(key: RaceKey, _quiet: bool = False) -> list[Run]:
     # A long race shows a progress bar, which is also what lets a widget change interrupt it.
     with progress_bar(shown=is_long(key.steps, key.settings), quiet=_quiet) as report:
         return race_runs(key, on_progress=report)
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def fair_tuning(key: RaceKey) -> Tuning:
+    return key_tuning(key)
 
 
 TABS = ("tab_race", "tab_surface", "tab_inspector", "tab_curvature", "tab_code")
@@ -115,11 +123,17 @@ race_status = st.container()
 first_draw = not st.session_state.get(WIDGETS_DRAWN, False)
 st.session_state[WIDGETS_DRAWN] = True
 quiet = first_draw and is_long(config.key.steps, config.key.settings)
+tuning = None
 try:
     # Over the work budget: refused here, in the page's language, before anything runs.
+    key = config.key
     require_race_within_budget(
-        config.objective, config.key.settings, config.key.start, config.key.steps
+        config.objective, key.settings, key.start, key.steps, key.loops_before
     )
+    if key.fair:  # from here on, the race at the tuned rates: its chart, inspector and code
+        with race_status, st.spinner(text("fair_tuning", lang)):
+            tuning = fair_tuning(key)
+        config = replace(config, key=tuned_race_key(key, tuning))
     with race_status, st.spinner(text("race_quiet" if quiet else "race_running", lang)):
         runs = race(config.key, _quiet=quiet)
 except Refusal as error:  # any other error is a bug: the app's error boundary takes it
@@ -148,6 +162,8 @@ with race_tab:
 for view in views:
     if view.message:
         st.warning(view.message, icon=":material/warning:")
+if tuning is not None:
+    fair_table(tuning, labels, config.key.noise > 0, lang)
 with surface_tab:
     if surface_tab.open:
         figure = shared_surface_figure(config, runs, lang)

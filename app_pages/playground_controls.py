@@ -13,6 +13,7 @@ from app_pages.controls import hyper_widget, seed, warn_start_replaced
 from app_pages.links import is_hidden
 from app_pages.number_field import number_field
 from app_pages.shared_figures import FrozenFigure, shared_figure
+from core.batched.fair import FAIR_RATES
 from core.figures.static_figures import start_picker_figure
 from core.formulas.expressions import FormulaError, point_at
 from core.optim.fields import hyper_key
@@ -238,6 +239,12 @@ def sidebar(lang: str, landscape) -> tuple[Config, Refusal | None]:
     with st.sidebar:
         scene, objective, refused = _function_controls(lang)
         settings = _optimizer_controls(objective, lang)
+        if not is_hidden("optimizers"):
+            low, high = FAIR_RATES[0], FAIR_RATES[-1]
+            help_text = text(
+                "fair_toggle_help", lang, count=len(FAIR_RATES), low=f"{low:g}", high=f"{high:g}"
+            )
+            st.toggle(text("fair_toggle", lang), key="fair", help=help_text)
         start = _start_controls(objective, scene, landscape, lang)
         devices = available_devices()
         if not is_hidden("steps"):

@@ -12,6 +12,7 @@ from app_pages.shared_figures import FrozenFigure, shared_figure
 from core.analysis.arrows import update_arrows_figure
 from core.analysis.curvature import curvature_along
 from core.analysis.inspector import Inspection, inspect_run
+from core.batched.fair import FAIR_RATES, Tuning, tuning_table
 from core.export.codegen import race_script
 from core.figures.batched import curvature_figure
 from core.figures.path_view import PathView, optimizer_view
@@ -211,3 +212,11 @@ def curvature_tab(config: Config, views: list[PathView], lang: str) -> None:
         config=CHART_CONFIG,
         key="curvature",
     )
+
+
+def fair_table(tuning: Tuning, labels: list[str], noisy: bool, lang: str) -> None:
+    """Under the race: the rate each path raced at, its good-rate band, or why it kept its own."""
+    st.markdown(f"**{text('fair_title', lang, count=len(FAIR_RATES), steps=tuning.steps)}**")
+    st.dataframe(tuning_table(tuning, labels, lang), hide_index=True, width="stretch")
+    if noisy:
+        st.caption(text("fair_noise_note", lang))

@@ -17,8 +17,8 @@ LAYERS = (
     "optim",  # the torch.optim registry, schedules, row-wise update rules
     "runs",  # recorded loops, races, the work budget, summaries
     "formulas",  # typed formulas (their minimum is estimated by a run)
+    "batched",  # basins, sweeps, momentum maps: many runs in one tensor; the fair race's tuning
     "playground",  # the Playground's settings: defaults, URL fields, a race's typed records
-    "batched",  # basins, sweeps, momentum maps: many runs in one tensor
     "figures",  # Plotly figures from recorded runs
     "analysis",  # curvature along a path, the optimizer-state inspector
     "tutorials",  # the Autograd Lab and the lessons

@@ -217,6 +217,15 @@ PLAYGROUND_CASES = [
     ),
     Case(PLAYGROUND, "a start outside the box", {"fn": "booth", "start_x": "400"}, ("warning",)),
     Case(PLAYGROUND, "over the work budget", {"steps": "5000"}, shows=("error",)),
+    Case(
+        PLAYGROUND,
+        "a fair race with entries it cannot tune, noise, and over the budget",
+        SHORT | {"fair": "true", "opts": "sgd,adam,lbfgs,lion,muon", "sched_adam": "step"},
+        acts=(
+            Act("noise", "slider", "noise", 0.5),
+            Act("too many steps", "number_input", "steps", 700, shows=("error",)),
+        ),
+    ),
 ]
 
 LESSON_CASES = [

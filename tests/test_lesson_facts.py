@@ -11,8 +11,11 @@ import numpy as np
 import pytest
 import torch
 
-from core.playground.link_race import link_runs
+from core.batched.fair import FAIR_RATES
+from core.optim.optimizers import OPTIMIZERS
+from core.playground.link_race import link_runs, link_tuning
 from core.problems.objectives import OBJECTIVES
+from core.runs import engine
 from core.runs.summary import arrival_radius
 from core.text import prose_numbers
 from core.tutorials import lesson_facts
@@ -388,3 +391,55 @@ def test_numbers_in_prose():
     assert prose_numbers.direction(-0.1, 0.2, "zh") == "左上方"
     with pytest.raises(ValueError):
         prose_numbers.direction(0.0, 1.0, "en")
+
+
+def test_fair_race():
+    """Every stated band and rate is recomputed from single runs of the grid's rates."""
+    objective, race_runs = race("fair_race")
+    facts = facts_of("fair_race")
+    tuning = link_tuning(LESSONS["fair_race"].params)
+    assert facts.all_tuned and [t.entry.optimizer for t in tuning.rates] == list(race_runs)
+    # The rates the race ran at are the tuned ones.
+    for tuned in tuning.rates:
+        assert float(race_runs[tuned.entry.optimizer].frame["lr"].iloc[0]) == pytest.approx(
+            tuned.rate
+        )
+    sgd = next(t for t in tuning.rates if t.entry.optimizer == "sgd")
+    assert (facts.sgd_rate, facts.sgd_low, facts.sgd_high) == (sgd.rate, sgd.low, sgd.high)
+    widths = {t.entry.optimizer: t.high / t.low for t in tuning.rates}
+    assert facts.narrowest == min(widths, key=widths.get) == "sgd"
+    # The quadratic's curvatures are 1 and 100: SGD is stable below 2/100, and its band's top is
+    # the last grid rate under that; one grid rate above, a single run leaves the plot.
+    lam = np.linalg.eigvalsh(hessian(objective, [0.3, -0.2]))
+    np.testing.assert_allclose(lam, [1, 100], rtol=1e-9)
+    assert facts.limit == pytest.approx(2 / lam[1]) and facts.ratio == pytest.approx(100)
+    above = FAIR_RATES[list(FAIR_RATES).index(sgd.high) + 1]
+    assert sgd.high < 2 / lam[1] < above == facts.next_rate
+    single = engine.run(objective, "sgd", path(race_runs["sgd"])[0], tuning.steps, lr=float(above))
+    assert single.stop.reason in {"diverged", "escaped"} and facts.next_diverges
+    ends = {
+        name: np.linalg.norm(path(r)[-1] - objective.minima[0]) for name, r in race_runs.items()
+    }
+    assert facts.winner == min(ends, key=ends.get)
+    says(
+        "fair_race",
+        en=[
+            f"SGD: only rates from {sgd.low:.2g} to {sgd.high:.3g}",
+            f"a factor of {sgd.high / sgd.low:.1f}",
+            f"Momentum's band spans a factor of {widths['momentum']:.1f}",
+            f"Adam's {widths['adam']:.1f}",
+            "2 / λ_max = 0.02",
+            f"at {above:.3g}, SGD diverges",
+            "100 times as curved",
+            f"{OPTIMIZERS[facts.winner].name} ends nearest",
+        ],
+        zh=[
+            f"SGD：只有 {sgd.low:.2g} 到 {sgd.high:.3g} 之间",
+            f"相差 {sgd.high / sgd.low:.1f} 倍",
+            f"Momentum 的区间相差 {widths['momentum']:.1f} 倍，Adam 的相差 {widths['adam']:.1f} 倍",
+            "2 / λ_max = 0.02",
+            f"（{above:.3g}），SGD 就发散了",
+            "平缓方向的 100 倍",
+            f"{OPTIMIZERS[facts.winner].name} 最终离最小值最近",
+        ],
+    )

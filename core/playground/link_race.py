@@ -5,8 +5,10 @@ its settings into a RaceKey, and the runs of a key. The sidebar feeds them its w
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import replace
 from typing import Any
 
+from core.batched.fair import Tuning, tune
 from core.optim.fields import hyper_key
 from core.optim.optimizers import OPTIMIZERS
 from core.optim.schedules import Schedule
@@ -62,6 +64,7 @@ def race_key(scene: Scene, settings: Settings, start: Point, values: Mapping[str
         noise=min(max(float(values["noise"]), 0.0), MAX_NOISE),
         noise_seed=min(max(int(values["noise_seed"]), 0), 2**31 - 1),
         project=bool(values["project"]),
+        fair=bool(values.get("fair", False)),
     )
 
 
@@ -88,8 +91,23 @@ def link_race_key(params: Mapping[str, str]) -> RaceKey:
     return race_key(scene, tuple(settings), (float(start[0]), float(start[1])), values)
 
 
+def key_tuning(key: RaceKey, on_progress: ProgressFn | None = None) -> Tuning:
+    """A fair race's tuning (core.batched.fair): every entry's rate, tuned from the race's start
+    for its steps."""
+    objective = objective_of(key.scene)
+    return tune(objective, key.settings, key.start, key.steps, on_progress=on_progress)
+
+
+def tuned_race_key(key: RaceKey, tuning: Tuning) -> RaceKey:
+    """The race a fair key runs once tuned: its entries at their tuned rates, an ordinary race
+    that remembers the tuning's work (the request's budget covers both)."""
+    return replace(key, settings=tuning.entries, fair=False, before=tuple(key.loops_before))
+
+
 def race_runs(key: RaceKey, on_progress: ProgressFn | None = None) -> list[Run]:
-    """The runs of a race, one per entry, in the key's order."""
+    """The runs of a race, one per entry, in the key's order (a fair key: tune it first)."""
+    if key.fair:
+        key = tuned_race_key(key, key_tuning(key))
     return run_race(
         objective_of(key.scene),
         key.settings,
@@ -100,7 +118,14 @@ def race_runs(key: RaceKey, on_progress: ProgressFn | None = None) -> list[Run]:
         seed=key.noise_seed,
         project=key.project,
         on_progress=on_progress,
+        before=key.before,
     )
+
+
+def link_tuning(params: Mapping[str, str]) -> Tuning | None:
+    """The tuning a fair Playground link's race runs at (None: the link's race is not fair)."""
+    key = link_race_key(params)
+    return key_tuning(key) if key.fair else None
 
 
 def link_runs(params: Mapping[str, str]) -> tuple[Objective, dict[str, Run]]:

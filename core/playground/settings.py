@@ -8,11 +8,13 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
+from core.batched.fair import tuning_loops
 from core.formulas.custom import MAX_COORDINATE, custom_objective
 from core.optim.fields import hyper_fields, hyper_key
 from core.optim.optimizers import OPTIMIZERS
 from core.optim.schedules import SCHEDULE_KINDS
 from core.problems.objectives import OBJECTIVES, Box, Objective, Point
+from core.runs.budget import Loop
 from core.runs.engine import MAX_STEPS, available_devices
 from core.runs.race import RaceEntry
 from core.settings.linkstate import Field
@@ -30,6 +32,7 @@ DEFAULTS: dict[str, object] = {
     "formula": "sin(x) * cos(y) + 0.1 * (x^2 + y^2)",
     **dict(zip(BOX_KEYS, (-4.0, 4.0, -4.0, 4.0), strict=True)),
     "opts": ["sgd", "momentum", "adam", "rmsprop"],
+    "fair": False,
     "steps": 300,
     "device": "cpu",
     "noise": 0.0,
@@ -71,6 +74,7 @@ def fields() -> list[Field]:
         Field("formula", "text", max_length=300),
         *(Field(key, "float", -MAX_COORDINATE, MAX_COORDINATE) for key in BOX_KEYS),
         Field("opts", "choices", choices=tuple(OPTIMIZERS)),
+        Field("fair", "bool"),
         Field("start_x", "float", -MAX_COORDINATE, MAX_COORDINATE),
         Field("start_y", "float", -MAX_COORDINATE, MAX_COORDINATE),
         Field("steps", "int", 1, MAX_STEPS),
@@ -145,3 +149,12 @@ class RaceKey:
     noise: float
     noise_seed: int
     project: bool
+    fair: bool = False  # tune each entry's rate first (core.batched.fair), then race
+    # The loops the same request ran before this race: a fair race's tuning, once its entries
+    # are at their tuned rates (core.playground.link_race.tuned_race_key).
+    before: tuple[Loop, ...] = ()
+
+    @property
+    def loops_before(self) -> list[Loop]:
+        """What the request runs before the race: the tuning a fair race will run, or ran."""
+        return [*self.before, *(tuning_loops(self.settings, self.steps) if self.fair else ())]

@@ -57,12 +57,17 @@ def race_loops(entries: Sequence[RaceEntry], start: Any, steps: int) -> list[Loo
 
 
 def require_race_within_budget(
-    objective: Objective, entries: Sequence[RaceEntry], start: Any, steps: int
+    objective: Objective,
+    entries: Sequence[RaceEntry],
+    start: Any,
+    steps: int,
+    before: Sequence[Loop] = (),
 ) -> float:
     """Raise BudgetError for a race over its budget; else return what its loops leave of it.
     A race also pays for making its objective (`setup_work`: a typed formula's minimum
-    estimate, which the first request for the formula computes)."""
-    loops = race_loops(entries, start, steps)
+    estimate, which the first request for the formula computes) and for the loops its request
+    runs `before` it (a fair race's tuning, which grows with the steps as the race does)."""
+    loops = [*race_loops(entries, start, steps), *before]
     require_within_budget(loops, "race", setup=objective.setup_work)
     return budget.WORK_BUDGET - objective.setup_work - work_of(loops)
 
@@ -74,6 +79,7 @@ def run_race(
     steps: int,
     *,
     on_progress: ProgressFn | None = None,
+    before: Sequence[Loop] = (),
     **options: Any,
 ) -> list[Run]:
     """Run every entry from `start` for `steps` updates; the same Runs as `run` would give.
@@ -85,10 +91,10 @@ def run_race(
     The race is one request of the work budget (core.runs.budget): over it, BudgetError before
     anything runs. A closure optimizer is counted at one evaluation per step up front, and may
     spend what the others leave of the budget on its line searches; past that it stops (Stop
-    "budget").
+    "budget"). `before`: the loops run for the same request before it (a fair race's tuning).
     """
     objective = resolve_objective(objective)
-    spare = require_race_within_budget(objective, entries, start, steps)
+    spare = require_race_within_budget(objective, entries, start, steps, before)
     # What each closure optimizer may evaluate: its own steps (counted above) and an equal share
     # of what the others leave. It is never batched (L-BFGS couples a batch's rows).
     closures = sum(resolve_optimizer(entry.optimizer).needs_closure for entry in entries)

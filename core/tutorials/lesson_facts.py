@@ -17,6 +17,8 @@ from typing import Any
 import numpy as np
 
 from core.analysis.curvature import convex_quadratic, hessians
+from core.batched.fair import FAIR_RATES, Tuning
+from core.batched.sweeps import run_groups
 from core.figures.path_view import inside_box
 from core.optim.optimizers import OPTIMIZERS
 from core.problems.objectives import Objective
@@ -362,4 +364,47 @@ def local_minima_facts(objective: Objective, runs: Runs) -> LocalMinimaFacts:
         count=len(runs),
         dip=tuple(float(v) for v in np.round(ends.mean(axis=0))),
         loss=float(np.mean([final_loss(run) for run in runs.values()])),
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class FairRaceFacts:
+    all_tuned: bool  # every entry raced at a rate of the grid (none kept its own)
+    next_diverges: bool  # SGD one grid rate above its band diverges or leaves the plot
+    narrowest: str = shown("name")  # the narrowest band of good rates
+    winner: str = shown("name")  # ends nearest the minimum at the tuned rates
+    sgd_rate: float = shown("number", digits=4)
+    sgd_low: float = shown("number", digits=4)
+    sgd_high: float = shown("number", digits=4)
+    next_rate: float = shown("number", digits=4)  # the grid rate above SGD's band
+    sgd_width: float = shown("number", digits=1)
+    momentum_width: float = shown("number", digits=1)
+    adam_width: float = shown("number", digits=1)
+    limit: float = shown("number", digits=3)  # 2 / the largest eigenvalue of the Hessian
+    ratio: float = shown("times")  # the largest eigenvalue over the smallest
+
+
+def fair_race_facts(objective: Objective, runs: Runs, tuning: Tuning) -> FairRaceFacts:
+    bands = {t.entry.optimizer: t for t in tuning.rates}
+    lam = eigen_directions(objective)[0]
+    minimum = objective.minima[0]
+    ends = {name: float(distance_to(run, minimum)[-1]) for name, run in runs.items()}
+    sgd = bands["sgd"]
+    above = FAIR_RATES[np.searchsorted(FAIR_RATES, sgd.high, side="right")]
+    start = tuple(path(runs["sgd"])[0])
+    beyond = run_groups(objective, "sgd", start, tuning.steps, [{"lr": float(above)}])
+    return FairRaceFacts(
+        all_tuned=all(t.tuned for t in tuning.rates),
+        next_diverges=bool(beyond.diverged[0]),
+        narrowest=min(bands, key=lambda name: bands[name].width),
+        winner=min(ends, key=ends.__getitem__),
+        sgd_rate=sgd.rate,
+        sgd_low=sgd.low,
+        sgd_high=sgd.high,
+        next_rate=float(above),
+        sgd_width=sgd.width,
+        momentum_width=bands["momentum"].width,
+        adam_width=bands["adam"].width,
+        limit=2 / float(lam.max()),
+        ratio=float(lam.max() / lam.min()),
     )

@@ -16,7 +16,7 @@ from functools import cache
 from types import MappingProxyType
 from typing import Any
 
-from core.playground.link_race import link_runs
+from core.playground.link_race import link_runs, link_tuning
 from core.problems.registry import registry
 from core.text.i18n import text
 from core.tutorials import lesson_facts as lf
@@ -25,8 +25,9 @@ from core.tutorials import lesson_facts as lf
 @dataclass(frozen=True, slots=True)
 class Lesson:
     """One preset: `params` are Playground link parameters; choice `answer` of `choices` is
-    right; `facts(objective, runs by optimizer id)` is what the reveal states, and
-    `judge(facts)` says which choice the real runs support."""
+    right; `facts(objective, runs by optimizer id)` is what the reveal states (a fair race's
+    also takes its `tuning`, core.batched.fair), and `judge(facts)` says which choice the real
+    runs support."""
 
     id: str
     params: Mapping[str, str]
@@ -129,6 +130,14 @@ LESSONS: Mapping[str, Lesson] = registry(
             facts=lf.local_minima_facts,
             judge=_everyone,
         ),
+        Lesson(
+            "fair_race",
+            _link("fn=quadratic&opts=sgd,momentum,adam&fair=true&steps=150"),
+            choices=3,
+            answer=0,
+            facts=lf.fair_race_facts,
+            judge=lambda f: ("sgd", "momentum", "adam").index(f.narrowest),
+        ),
     )
 )
 
@@ -138,7 +147,9 @@ def facts_of(lesson_id: str) -> Any:
     """The facts of a lesson, from the runs of its link (computed once per process: a link's
     runs on the CPU, without noise, are always the same)."""
     lesson = LESSONS[lesson_id]
-    return lesson.facts(*link_runs(lesson.params))
+    tuning = link_tuning(lesson.params)
+    extra = {} if tuning is None else {"tuning": tuning}
+    return lesson.facts(*link_runs(lesson.params), **extra)
 
 
 def reveal_text(lesson_id: str, lang: str) -> str:
