@@ -217,6 +217,7 @@ def curvature_tab(config: Config, views: list[PathView], lang: str) -> None:
 def fair_table(tuning: Tuning, labels: list[str], noisy: bool, lang: str) -> None:
     """Under the race: the rate each path raced at, its good-rate band, or why it kept its own."""
     st.markdown(f"**{text('fair_title', lang, count=len(FAIR_RATES), steps=tuning.steps)}**")
-    st.dataframe(tuning_table(tuning, labels, lang), hide_index=True, width="stretch")
+    # A plain table, not a data grid: a few rows, read from the back of a classroom.
+    st.table(tuning_table(tuning, labels, lang), hide_index=True, border="horizontal")
     if noisy:
         st.caption(text("fair_noise_note", lang))

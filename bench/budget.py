@@ -27,6 +27,7 @@ from core.formulas.expressions import MAX_LENGTH
 from core.optim.optimizers import OPTIMIZERS
 from core.runs.budget import WORK_BUDGET, Loop, steps_that_fit, work_of
 from core.runs.engine import MAX_STEPS
+from core.playground.link_race import link_race_key, race_runs
 from core.runs.race import RaceEntry, race_loops, run_race
 from core.tutorials import autograd_lab
 from core.tutorials.lab_loop import steps_within_budget
@@ -74,6 +75,9 @@ def requests() -> list[tuple[str, float, Callable[[], object]]]:
         MAX_STEPS, steps_that_fit([Loop(1)], WORK_BUDGET - ESTIMATE_WORK)
     )  # what a typed formula's minimum estimate leaves of the budget
     lab_steps, _ = steps_within_budget(OPTIMIZERS["adam"], lab_cap, loops=LAB_LOOPS)
+    fair = link_race_key({"fair": "true"})  # the default race, its rates tuned first
+    fair_steps = fit([*race_loops(fair.settings, fair.start, 1), *fair.loops_before])
+    fair = link_race_key({"fair": "true", "steps": str(fair_steps)})
     return [
         (
             f"race: {len(everyone)} optimizers x {race_steps:,} steps",
@@ -89,6 +93,11 @@ def requests() -> list[tuple[str, float, Callable[[], object]]]:
             f"race: L-BFGS x {single:,} steps on Rastrigin",
             WORK_BUDGET,  # its line searches may spend the whole budget
             lambda: run_race("rastrigin", [RaceEntry.of("lbfgs", lr=0.5)], (3.1, -2.2), single),
+        ),
+        (
+            f"fair race: {len(fair.settings)} tuned x {fair_steps:,} steps",
+            work_of([*race_loops(fair.settings, fair.start, fair_steps), *fair.loops_before]),
+            lambda: race_runs(fair),
         ),
         (
             f"basins: {MAX_GRID} x {MAX_GRID} starts x {grid_steps:,} steps",

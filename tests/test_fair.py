@@ -191,7 +191,7 @@ def test_the_page_races_at_the_tuned_rates_and_shows_them(lang):
     at = open_page(params, lang)
     key = link_race_key(params)
     tuning = tune(OBJECTIVES["quadratic"], key.settings, key.start, key.steps)
-    table = at.dataframe[0].value
+    table = at.table[0].value
     assert list(table.columns) == [
         text(f"fair_col_{c}", lang) for c in ("path", "rate", "band", "note")
     ]

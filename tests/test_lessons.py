@@ -53,8 +53,7 @@ def test_every_lesson_link_opens_the_playground_without_an_exception(lesson_id):
     assert not at.warning or all("Ignored" not in w.value for w in at.warning)
     assert race_spec(at)["frames"]
     # The page races the link as the lessons' facts do: the same final points and losses.
-    # (A fair race's table of tuned rates comes before the Summary.)
-    summary = next(d.value for d in at.dataframe if "optimizer" in d.value.columns)
+    summary = at.dataframe[0].value
     runs = runs_of(LESSONS[lesson_id])
     assert list(summary["optimizer"]) == [OPTIMIZERS[name].name for name in runs]
     ends = np.array([r.frame[["x", "y", "loss"]].iloc[-1] for r in runs.values()])
