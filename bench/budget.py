@@ -25,9 +25,9 @@ from core.batched.sweeps import log_rates, lr_sweep, momentum_map
 from core.formulas.custom import ESTIMATE_WORK, custom_objective
 from core.formulas.expressions import MAX_LENGTH
 from core.optim.optimizers import OPTIMIZERS
+from core.playground.link_race import link_race_key, race_runs
 from core.runs.budget import WORK_BUDGET, Loop, steps_that_fit, work_of
 from core.runs.engine import MAX_STEPS
-from core.playground.link_race import link_race_key, race_runs
 from core.runs.race import RaceEntry, race_loops, run_race
 from core.tutorials import autograd_lab
 from core.tutorials.lab_loop import steps_within_budget
