@@ -15,7 +15,7 @@ from core.analysis.inspector import Inspection, inspect_run
 from core.batched.fair import FAIR_RATES, Tuning, tuning_table
 from core.export.codegen import race_script
 from core.figures.batched import curvature_figure
-from core.figures.path_view import PathView, optimizer_view
+from core.figures.path_view import PathView, eval_point_view, optimizer_view
 from core.figures.race import race_figure
 from core.figures.race_layout import LAYOUTS
 from core.figures.static_figures import surface_figure
@@ -69,6 +69,18 @@ def views_of(runs: list[Run], lang: str) -> list[PathView]:
     return views
 
 
+def drawn_views(runs: list[Run], lang: str) -> list[PathView]:
+    """What the race chart draws: views_of's, each Schedule-Free run followed by the points it
+    is evaluated at (train() steps from one point, eval() reads another)."""
+    drawn = []
+    for run, view in zip(runs, views_of(runs, lang), strict=True):
+        drawn.append(view)
+        if run.eval_frame is not None:
+            label = text("eval_point_label", lang, name=view.label)
+            drawn.append(eval_point_view(run.optimizer, run.eval_frame, label))
+    return drawn
+
+
 def build_race_figure(
     config: Config,
     runs: list[Run],
@@ -80,7 +92,7 @@ def build_race_figure(
     return race_figure(
         config.objective,
         landscape_of(config.key.scene),
-        views_of(runs, lang),
+        drawn_views(runs, lang),
         config.key.start,
         frame_ms=frame_ms,
         estimated_minimum=config.key.scene.custom,

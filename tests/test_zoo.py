@@ -21,8 +21,10 @@ from core.optim.optimizers import OPTIMIZERS, PICKER_ORDER
 from core.optim.zoo import FAMILIES, exclusions, zoo_records
 from core.playground.settings import DEFAULTS
 from core.problems.objectives import OBJECTIVES
+from core.runs.engine import run as engine_run
 from core.runs.engine import trajectory
 from core.runs.race import RaceEntry, run_race
+from core.text.i18n import text
 from core.text.refusal import Refusal
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -195,3 +197,55 @@ def test_the_picker_lists_torch_optim_first_then_each_family_together():
     assert OPTIMIZERS["lion"].picker_label("en") == "Lion · sign-based"
     assert OPTIMIZERS["lion"].picker_label("zh") == "Lion · 符号类"
     assert OPTIMIZERS["adam"].picker_label("zh") == "Adam"
+
+
+EVALUATED_ELSEWHERE = [oid for oid in ZOO if OPTIMIZERS[oid].eval_point]
+
+
+def test_the_schedule_free_optimizers_are_the_ones_evaluated_elsewhere():
+    assert EVALUATED_ELSEWHERE == ["schedulefreeadamw", "schedulefreeradam", "schedulefreesgd"]
+    assert all(hasattr(OPTIMIZERS[oid].cls, "eval") for oid in EVALUATED_ELSEWHERE)
+
+
+@pytest.mark.parametrize("dtype", [torch.float32, torch.float64])
+@pytest.mark.parametrize("oid", EVALUATED_ELSEWHERE)
+def test_the_evaluation_point_is_what_eval_gives_after_a_bare_loop(oid, dtype):
+    """After k steps of a loop that never switches modes, `optimizer.eval()` moves p to the
+    average x_k: the run's eval_frame row k is that point, bit for bit, and f there; recording
+    it leaves the run's own path as the bare loop's (test_iterates_equal_a_bare_loop_bitwise)."""
+    spec, objective = OPTIMIZERS[oid], OBJECTIVES["rosenbrock"]
+    lr = spec.defaults_for(objective)["lr"]
+    result = engine_run(objective, oid, objective.start, 40, dtype=dtype, lr=lr)
+    evaluated = result.eval_frame
+    assert len(evaluated) == len(result.frame) == 41
+    np.testing.assert_array_equal(evaluated.loc[0, ["x", "y"]], result.frame.loc[0, ["x", "y"]])
+    for k in (1, 7, 40):
+        p = torch.tensor(objective.start, dtype=dtype, requires_grad=True)
+        optimizer = getattr(pytorch_optimizer, spec.source)([p], lr=lr)
+        for _ in range(k):
+            optimizer.zero_grad()
+            objective.fn(p).sum().backward()
+            optimizer.step()
+        optimizer.eval()
+        expected = p.detach().clone()
+        np.testing.assert_array_equal(evaluated.loc[k, ["x", "y"]].to_numpy(), expected.numpy())
+        assert evaluated.loc[k, "loss"] == float(objective.fn(expected))
+    assert not np.array_equal(evaluated[["x", "y"]], result.frame[["x", "y"]])  # another point
+
+
+def test_the_race_draws_each_schedule_free_run_beside_its_evaluation_points():
+    from app_pages.playground_views import drawn_views
+
+    runs = run_race(
+        "rosenbrock", [RaceEntry.of("adam"), RaceEntry.of("schedulefreeadamw")], (-1.2, 1.0), 30
+    )
+    assert runs[0].eval_frame is None and runs[1].eval_frame is not None
+    for lang in ("en", "zh"):
+        views = drawn_views(runs, lang)
+        assert [v.label for v in views] == [
+            "Adam",
+            "ScheduleFreeAdamW",
+            text("eval_point_label", lang, name="ScheduleFreeAdamW"),
+        ]
+        assert views[2].colour == views[1].colour and views[2].dash == "dot"
+        np.testing.assert_array_equal(views[2].frame[["x", "y"]], runs[1].eval_frame[["x", "y"]])

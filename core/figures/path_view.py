@@ -56,6 +56,13 @@ def optimizer_view(optimizer_id: str, frame: pd.DataFrame, message: str | None =
     return PathView(spec.name, style.colour, frame, message, style.dash, style.symbol)
 
 
+def eval_point_view(optimizer_id: str, frame: pd.DataFrame, label: str) -> PathView:
+    """Where a Schedule-Free run is evaluated (its average x_t): the run's colour, dotted, with
+    an open marker, so that it reads as the companion of the run's own path."""
+    style = OPTIMIZERS[optimizer_id].style
+    return PathView(label, style.colour, frame, None, "dot", "diamond-open")
+
+
 def f32(values: np.ndarray | pd.Series | Sequence[float]) -> dict[str, str]:
     """float32 values as a Plotly typed-array spec: compact base64 in the JSON, and plotly.py
     accepts it without re-validating every element (a figure has thousands of small arrays)."""

@@ -135,6 +135,8 @@ class OptimizerSpec:
         elementwise: the update of each coordinate depends only on that coordinate's history, so
             B starts can run as one `[B, 2]` tensor and stay independent.
         needs_closure: `step` takes a closure that re-evaluates the loss (LBFGS).
+        eval_point: the gradient is taken at one point and the model is evaluated at another,
+            which `eval()` moves the parameter to and `train()` back (Schedule-Free).
         holds: "row" for an optimizer that only takes matrices (Muon): it holds the point as a
             1 x 2 matrix that shares the point's storage (see `as_row`); "vector" for the rest.
         lr_family: how the default learning rate follows the objective: "gradient" (update ~ lr *
@@ -152,6 +154,7 @@ class OptimizerSpec:
     fixed: Mapping[str, Any] = field(default_factory=dict)
     elementwise: bool = True
     needs_closure: bool = False
+    eval_point: bool = False
     holds: Literal["vector", "row"] = "vector"
     lr_family: Literal["gradient", "step"] | None = "step"
     lr_factor: float = 1.0
@@ -563,6 +566,7 @@ def _zoo_spec(record: ZooRecord, index_in_family: int, symbol: str) -> Optimizer
         # A rate that follows no function (parameter-free) is tuned as the package's rate itself.
         (_lr(record.lr if record.lr_family else float(f"{record.lr * record.lr_factor:.6g}")),),
         elementwise=record.elementwise,
+        eval_point=record.eval_point,
         lr_family=record.lr_family,
         lr_factor=record.lr_factor if record.lr_family else 1.0,
         style=LineStyle(

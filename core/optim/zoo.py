@@ -54,6 +54,7 @@ class ZooRecord:
     lr: float
     lr_family: LrFamily
     elementwise: bool
+    eval_point: bool = False
     lr_factor: float = 1.0  # tuned (zoo_rates.toml): on the family rate, or on `lr` (family none)
 
 
@@ -85,6 +86,7 @@ def _record(entry: dict, factors: dict[str, float]) -> ZooRecord:
         lr=float(entry.get("lr", 1e-3)),
         lr_family=None if lr_family == "none" else lr_family,
         elementwise=bool(entry.get("elementwise", True)),
+        eval_point=bool(entry.get("eval_point", False)),
         lr_factor=float(factors.get(entry["id"], 1.0)),
     )
 

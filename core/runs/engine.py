@@ -311,6 +311,8 @@ class Trajectory(Iterator[Step]):
         self.project = project
         rows = points.shape[0] if self.batched else 1
         self.row_last = np.full(rows, steps, dtype=np.int64)
+        # Schedule-Free's evaluation point after each update (x_0 is the start), for one start.
+        self.eval_trail = [points.tolist()] if self.spec.eval_point and not self.batched else None
         self.stop: Stop | None = None
         self._steps = self._run()
 
@@ -411,7 +413,39 @@ class Trajectory(Iterator[Step]):
             self._clamp_box()
         if self.scheduler is not None:
             self.scheduler.step()
+        if self.eval_trail is not None:
+            self.eval_trail.append(self._eval_point())
         return True
+
+    def _eval_point(self) -> list[float]:
+        """Where a Schedule-Free optimizer would be evaluated now (its average x_t), found by the
+        package's own switch: eval() moves the parameter there and train() back. The parameter
+        is then restored bit for bit, as train() undoes eval() only up to rounding: the run
+        stays the one a loop that never calls eval() makes."""
+        kept = self.params.detach().clone()
+        self.optimizer.eval()
+        point = self.params.detach().tolist()
+        self.optimizer.train()
+        with torch.no_grad():
+            self.params.copy_(kept)
+        return point
+
+    def eval_frame(self, frame: pd.DataFrame) -> pd.DataFrame | None:
+        """The run's evaluation points as a frame like `frame` (f and its gradient there), one
+        row per iterate of `frame`; None for an optimizer evaluated where it steps."""
+        if self.eval_trail is None:
+            return None
+        points = torch.tensor(self.eval_trail[: len(frame)], dtype=self.params.dtype)
+        points.requires_grad_(True)
+        loss = self.objective.fn(points)  # row by row: each row's value as if alone
+        loss.sum().backward()
+        grad = points.grad.double().numpy()
+        out = frame.copy()
+        out[["x", "y"]] = points.detach().double().numpy()
+        out["loss"] = loss.detach().double().numpy()
+        out[["grad_x", "grad_y"]] = grad
+        out["grad_norm"] = np.linalg.norm(grad, axis=1)
+        return out
 
     def _check_rows(self, region_box: Box, alive: np.ndarray | None, t: int) -> bool:
         """The stop rule (`in_play`) at iterate t, whose loss and gradient are evaluated: mark
@@ -587,6 +621,8 @@ class Run:
     frame: pd.DataFrame
     stop: Stop
     seconds: float
+    # Where a Schedule-Free run is evaluated (its average x_t), step by step; else None.
+    eval_frame: pd.DataFrame | None = None
 
 
 def to_frame(steps: list[Step], optimizer: str) -> pd.DataFrame:
@@ -630,6 +666,6 @@ def run(
         if on_step is not None:
             on_step(step.t)
     assert traj.stop is not None
-    return Run(
-        traj.spec.id, to_frame(recorded, traj.spec.id), traj.stop, time.perf_counter() - began
-    )
+    frame = to_frame(recorded, traj.spec.id)
+    seconds = time.perf_counter() - began
+    return Run(traj.spec.id, frame, traj.stop, seconds, traj.eval_frame(frame))

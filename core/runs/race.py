@@ -132,7 +132,8 @@ def run_race(
     progress.finish()
     for (i, traj), recorded in zip(trajectories.items(), steps_of, strict=True):
         assert traj.stop is not None
-        runs[i] = Run(traj.spec.id, to_frame(recorded, traj.spec.id), traj.stop, share)
+        frame = to_frame(recorded, traj.spec.id)
+        runs[i] = Run(traj.spec.id, frame, traj.stop, share, traj.eval_frame(frame))
     return [runs[i] for i in range(len(entries))]
 
 
