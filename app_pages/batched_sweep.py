@@ -128,7 +128,10 @@ def sweep_controls(
     seed(key("y"), objective.start[1])
     left, right = st.columns([3, 2])
     label, why = text("optimizers", lang), text("bv_lbfgs_help", lang)
-    chosen = optimizer_picker(left.multiselect, "sweep_opts", label, sweepable, lang, help=why)
+    # No "select all matches": Streamlit says it only in English.
+    chosen = optimizer_picker(
+        left.multiselect, "sweep_opts", label, sweepable, lang, help=why, select_all=False
+    )
     metrics = {m: view_names(lang)[m] for m in METRICS}
     metric = right.radio(
         text("bv_plot", lang),

@@ -168,6 +168,9 @@ def _optimizer_controls(objective: Objective, lang: str) -> Settings:
             key="opts",
             format_func=lambda i: OPTIMIZERS[i].picker_label(lang),
             placeholder=text("optimizers_placeholder", lang),
+            # Streamlit's "select all matches" speaks only English, and a race of every match
+            # of a family is over the work budget anyway.
+            select_all=False,
         )
     show_lr, show_rest = not is_hidden("lr"), not is_hidden("hyper")
     settings = []

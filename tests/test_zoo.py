@@ -38,13 +38,16 @@ pytestmark = pytest.mark.filterwarnings("ignore::UserWarning")
 
 
 def bare_loop(objective, spec, start, steps, dtype, lr):
-    """What a student writes with the package: zero_grad, f(p).sum().backward(), step."""
+    """What a student writes with the package: zero_grad, f(p).sum().backward(), step; for a
+    second-order one, torch.manual_seed(0) first (its random probes) and a backward that keeps
+    the gradient's graph."""
+    torch.manual_seed(0)
     p = torch.tensor(start, dtype=dtype, requires_grad=True)
     optimizer = getattr(pytorch_optimizer, spec.source)([p], lr=lr)
     points = [p.detach().clone()]
     for _ in range(steps):
         optimizer.zero_grad()
-        objective.fn(p).sum().backward()
+        objective.fn(p).sum().backward(create_graph=spec.second_order)
         optimizer.step()
         points.append(p.detach().clone())
     return torch.stack(points).numpy()
@@ -172,7 +175,7 @@ def test_a_race_of_them_equals_each_ones_own_run():
 
 def test_the_code_tab_script_reproduces_a_race_of_them(tmp_path):
     objective = OBJECTIVES["booth"]
-    ids = ["lion", "adan", "prodigy", "schedulefreeadamw", "soap", "sgdw"]
+    ids = ["lion", "adan", "prodigy", "schedulefreeadamw", "soap", "sgdw", "adahessian", "sophiah"]
     entries = [RaceEntry.of(i, **OPTIMIZERS[i].defaults_for(objective)) for i in ids]
     script = race_script(objective, objective.start, 50, entries)
     assert "import pytorch_optimizer" in script
@@ -249,3 +252,28 @@ def test_the_race_draws_each_schedule_free_run_beside_its_evaluation_points():
         ]
         assert views[2].colour == views[1].colour and views[2].dash == "dot"
         np.testing.assert_array_equal(views[2].frame[["x", "y"]], runs[1].eval_frame[["x", "y"]])
+
+
+SECOND_ORDER = [oid for oid in ZOO if OPTIMIZERS[oid].second_order]
+
+
+def test_the_second_order_ones_draw_their_own_probes_whatever_else_draws():
+    """AdaHessian and SophiaH take random probes from torch's default generator: a run draws its
+    own stream (seeded as torch.manual_seed(0) seeds a script's), whatever other draws happen
+    between its steps, and leaves the default generator as it found it."""
+    assert SECOND_ORDER == ["adahessian", "sophiah"]
+    objective, spec = OBJECTIVES["himmelblau"], OPTIMIZERS["adahessian"]
+    lr = spec.defaults_for(objective)["lr"]
+    expected = bare_loop(objective, spec, (0.5, -0.5), 30, torch.float32, lr)
+    torch.manual_seed(123)
+    found = torch.get_rng_state()
+    quiet = np.stack([s.point for s in trajectory(objective, "adahessian", (0.5, -0.5), 30, lr=lr)])
+    assert torch.equal(torch.get_rng_state(), found)  # left as it found it
+    np.testing.assert_array_equal(quiet, expected[: len(quiet)])
+    # One step at a time, with another session's draws between the steps.
+    steps = trajectory(objective, "adahessian", (0.5, -0.5), 30, lr=lr, record_chunk=1)
+    points = []
+    for step in steps:
+        points.append(step.point)
+        torch.rand(7)
+    np.testing.assert_array_equal(np.stack(points), quiet)

@@ -104,6 +104,8 @@ REGION = {region}
 NOISE = {noise}  {c_noise}  #@noise
 SEED = {seed}  {c_seed}  #@noise
 BOX = {box}  {c_box}  #@project
+{c_second_order}  #@hessian
+SECOND_ORDER = {second_order}  #@hessian
 {const_helper}
 
 def f(p):
@@ -119,7 +121,8 @@ def descend(name, p, optimizer):  #@!schedule
     def evaluate():
         optimizer.zero_grad()
         loss = f(p)
-        loss.sum().backward()
+        loss.sum().backward()  #@!hessian
+        loss.sum().backward(create_graph=isinstance(optimizer, SECOND_ORDER))  #@hessian
         noise = torch.randn(p.grad.shape, generator=generator, dtype=DTYPE, device=DEVICE)  #@noise
         p.grad.add_(noise, alpha=NOISE)  #@noise
         return loss
@@ -372,6 +375,12 @@ def _select(template: str, features: Mapping[str, bool]) -> str:
     return "\n".join(kept) + "\n"
 
 
+def _classes(specs: Sequence[OptimizerSpec]) -> str:
+    """A tuple of the specs' classes as the script names them, each once."""
+    paths = list(dict.fromkeys(spec.class_path for spec in specs))
+    return f"({paths[0]},)" if len(paths) == 1 else f"({', '.join(paths)})"
+
+
 def _point_code(spec: OptimizerSpec, lang: str) -> str:
     """The parameter an optimizer steps: the start, or for one that takes only matrices (Muon)
     the start as a 1 x 2 matrix, as the playground hands it over (OptimizerSpec.holds)."""
@@ -426,6 +435,7 @@ def race_script(
         "schedule": any(entry.schedule is not None for entry in optimizers),
         "row": any(spec.holds == "row" for spec in specs),
         "zoo": not all(spec.from_torch for spec in specs),
+        "hessian": any(spec.second_order for spec in specs),
     }
     runs = []
     for spec, entry in zip(specs, optimizers, strict=True):
@@ -435,6 +445,8 @@ def race_script(
             _point_code(spec, lang),
             optimizer_code(spec.id, hyper),
         ]
+        if spec.second_order:  # the playground gives each such run its own seeded probes
+            lines[1:1] = [comment("script_c_probes", lang), f"torch.manual_seed({int(seed)})"]
         args = [literal(spec.name), "p", "optimizer"]
         if schedule is not None:
             lines.append(f"scheduler = {schedule_code(schedule, steps)}")
@@ -457,6 +469,7 @@ def race_script(
         noise=literal(float(noise)),
         seed=literal(int(seed)),
         box=literal(objective.box),
+        second_order=_classes([spec for spec in specs if spec.second_order]),
         const_helper=_CONST_HELPER.format(**_words(_CONST_HELPER, lang)) if custom else "",
         function_doc=(
             text("script_doc_f_formula", lang)

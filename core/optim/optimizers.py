@@ -135,6 +135,9 @@ class OptimizerSpec:
         elementwise: the update of each coordinate depends only on that coordinate's history, so
             B starts can run as one `[B, 2]` tensor and stay independent.
         needs_closure: `step` takes a closure that re-evaluates the loss (LBFGS).
+        second_order: its step takes Hessian-vector products of the gradient (AdaHessian,
+            SophiaH): backward must keep the gradient's graph (`create_graph=True`), a step costs
+            about two backward passes, and its random probes come from torch's default generator.
         eval_point: the gradient is taken at one point and the model is evaluated at another,
             which `eval()` moves the parameter to and `train()` back (Schedule-Free).
         holds: "row" for an optimizer that only takes matrices (Muon): it holds the point as a
@@ -154,6 +157,7 @@ class OptimizerSpec:
     fixed: Mapping[str, Any] = field(default_factory=dict)
     elementwise: bool = True
     needs_closure: bool = False
+    second_order: bool = False
     eval_point: bool = False
     holds: Literal["vector", "row"] = "vector"
     lr_family: Literal["gradient", "step"] | None = "step"
@@ -207,6 +211,11 @@ class OptimizerSpec:
         elif self.lr_family == "step":
             values["lr"] = float(f"{objective.lr_step * self.lr_factor:.6g}")
         return values
+
+    @property
+    def passes_per_step(self) -> int:
+        """Backward passes one step costs (the work budget counts each as an evaluation)."""
+        return 2 if self.second_order else 1
 
     def evaluations_per_step(self, **hyper: Any) -> int:
         """How many times one step evaluates f at most: L-BFGS re-evaluates it through its
@@ -567,6 +576,7 @@ def _zoo_spec(record: ZooRecord, index_in_family: int, symbol: str) -> Optimizer
         (_lr(record.lr if record.lr_family else float(f"{record.lr * record.lr_factor:.6g}")),),
         elementwise=record.elementwise,
         eval_point=record.eval_point,
+        second_order=record.second_order,
         lr_family=record.lr_family,
         lr_factor=record.lr_factor if record.lr_family else 1.0,
         style=LineStyle(

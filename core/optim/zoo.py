@@ -55,6 +55,7 @@ class ZooRecord:
     lr_family: LrFamily
     elementwise: bool
     eval_point: bool = False
+    second_order: bool = False
     lr_factor: float = 1.0  # tuned (zoo_rates.toml): on the family rate, or on `lr` (family none)
 
 
@@ -87,6 +88,7 @@ def _record(entry: dict, factors: dict[str, float]) -> ZooRecord:
         lr_family=None if lr_family == "none" else lr_family,
         elementwise=bool(entry.get("elementwise", True)),
         eval_point=bool(entry.get("eval_point", False)),
+        second_order=bool(entry.get("second_order", False)),
         lr_factor=float(factors.get(entry["id"], 1.0)),
     )
 

@@ -22,6 +22,7 @@ import torch
 from core.optim.optimizers import OPTIMIZERS, OptimizerSpec
 from core.optim.schedules import Schedule
 from core.problems.objectives import OBJECTIVES, Box, Objective
+from core.runs.random_draws import OwnDraws
 from core.text.refusal import Refusal, listed, shown
 
 MAX_STEPS = 5_000
@@ -308,6 +309,9 @@ class Trajectory(Iterator[Step]):
         self.scheduler = schedule.make(self.optimizer, steps) if schedule else None
         self.noise = noise
         self.generator = torch.Generator(device).manual_seed(seed) if noise else None
+        # Hutchinson's probes (AdaHessian, SophiaH) come from the default generator: this
+        # run's own stream of it, seeded as torch.manual_seed(seed) seeds a script's.
+        self.draws = OwnDraws(device, seed) if self.spec.second_order else None
         self.project = project
         rows = points.shape[0] if self.batched else 1
         self.row_last = np.full(rows, steps, dtype=np.int64)
@@ -330,7 +334,9 @@ class Trajectory(Iterator[Step]):
     def _evaluate(self) -> torch.Tensor:
         self.zero_grad()
         loss = self.objective.fn(self.params)
-        loss.sum().backward()
+        # A second-order step differentiates the gradient again: keep its graph (zero_grad's
+        # fresh gradient next step lets the old graph go).
+        loss.sum().backward(create_graph=self.spec.second_order)
         if self.noise:
             self._add_noise()
         return loss
@@ -407,6 +413,9 @@ class Trajectory(Iterator[Step]):
                 self.row_last[:] = t
                 self.stop = Stop("diverged", t + 1, LINE_SEARCH, failed_on)
                 return False
+        elif self.draws is not None:
+            with self.draws.drawing():
+                self.optimizer.step()
         else:
             self.optimizer.step()
         if self.project:

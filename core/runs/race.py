@@ -53,7 +53,8 @@ def race_loops(entries: Sequence[RaceEntry], start: Any, steps: int) -> list[Loo
     """What a race asks of the work budget: one loop per optimizer, each closure optimizer at
     its minimum of one evaluation per step (what it spends beyond is charged as it runs)."""
     rows = len(start) if np.ndim(start) == 2 else 1  # a batch of starts
-    return [Loop(steps, rows=rows) for _ in entries]
+    passes = (resolve_optimizer(entry.optimizer).passes_per_step for entry in entries)
+    return [Loop(steps, rows=rows, evaluations=n) for n in passes]
 
 
 def require_race_within_budget(
@@ -108,7 +109,9 @@ def run_race(
         traj = Trajectory(
             objective, optimizer_id, start, steps, schedule=schedule, **options, **hyper
         )
-        if traj.batched or traj.spec.needs_closure:
+        # On their own: a closure's extra evaluations, and a second-order step's graph of the
+        # gradient (create_graph), are each optimizer's own.
+        if traj.batched or traj.spec.needs_closure or traj.spec.second_order:
             runs[i] = run(
                 objective,
                 optimizer_id,
