@@ -34,6 +34,8 @@ MAX_DEPTH = 50  # nesting levels as a reader sees them: parentheses, calls, sign
 # that bounds the recursion when building and evaluating, far below Python's limit.
 
 Evaluator = Callable[[torch.Tensor, torch.Tensor], torch.Tensor]  # (x, y) -> values
+Values = Mapping[str, torch.Tensor]
+Built = Callable[[Values], torch.Tensor]  # the variables' values by name -> the expression's
 
 NAMES: tuple[str, ...] = ("x", "y", "pi", "e")
 
@@ -63,6 +65,34 @@ FUNCTIONS: Mapping[str, int] = MappingProxyType(
 """Function name -> exact number of arguments."""
 
 _CONSTANTS: Mapping[str, float] = {"pi": math.pi, "e": math.e}
+
+
+@dataclass(frozen=True, slots=True)
+class Grammar:
+    """What an expression may name: its variables, the constants pi and e, and its functions
+    (name -> (arity, torch op)). Formulas have x and y; update rules (core.formulas.rules)
+    their own variables and a few elementwise functions more."""
+
+    variables: frozenset[str]
+    functions: Mapping[str, tuple[int, Callable[..., torch.Tensor]]]
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return (*sorted(self.variables), *_CONSTANTS)
+
+    def listed(self) -> str:
+        return ", ".join(sorted(self.functions))
+
+
+FORMULAS = Grammar(
+    frozenset({"x", "y"}),
+    MappingProxyType(
+        {
+            **{name: (1, op) for name, op in _UNARY.items()},
+            **{name: (2, op) for name, op in _BINARY.items()},
+        }
+    ),
+)
 _WHITESPACE = " \t\n\r"
 _ALLOWED = frozenset(
     "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.,+-*/^()" + _WHITESPACE
@@ -204,6 +234,25 @@ def compile_formula(text: object) -> Formula:
     # The length cap comes first so that nothing below ever scans a huge input.
     if len(text) > MAX_LENGTH:
         raise FormulaError("fx_too_long", length=len(text), limit=MAX_LENGTH)
+    tree = _checked_tree(text, FORMULAS)
+    built = _build(tree.body, FORMULAS)
+
+    def fn(x: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
+        return built({"x": x, "y": y})
+
+    if not any(isinstance(node, ast.Name) and node.id in ("x", "y") for node in ast.walk(tree)):
+        fn = _broadcast_constant(fn)
+    return Formula(" ".join(text.split()), fn)
+
+
+def checked_expression(text: str, grammar: Grammar) -> Built:
+    """Check `text` (a str within MAX_LENGTH) as an expression of `grammar` and build it: a
+    function of the variables' values by name. FormulaError says why it is refused and where,
+    as an offset into `text`."""
+    return _build(_checked_tree(text, grammar).body, grammar)
+
+
+def _checked_tree(text: str, grammar: Grammar) -> ast.Expression:
     _check_characters(text)
     if not text.strip():
         raise FormulaError("fx_empty", None, "fx_hint_example")
@@ -211,11 +260,8 @@ def compile_formula(text: object) -> Formula:
     _check_numbers(text)
     code, origin = _translate(text)
     tree = _parse(code, origin)
-    _check_tree(tree, code, origin)
-    fn = _build(tree.body)
-    if not any(isinstance(node, ast.Name) and node.id in ("x", "y") for node in ast.walk(tree)):
-        fn = _broadcast_constant(fn)
-    return Formula(" ".join(text.split()), fn)
+    _check_tree(tree, code, origin, grammar)
+    return tree
 
 
 def display_width(text: str) -> int:
@@ -324,7 +370,9 @@ def _parse(code: str, origin: list[int]) -> ast.Expression:
         raise FormulaError("fx_too_complex") from None
 
 
-def _check_tree(tree: ast.Expression, code: str, origin: list[int]) -> None:
+def _check_tree(
+    tree: ast.Expression, code: str, origin: list[int], grammar: Grammar = FORMULAS
+) -> None:
     """Walk the tree with an explicit stack, refusing anything outside the grammar.
 
     Depth counts nesting as a reader sees it: the operands of a function, a sign or an operator
@@ -346,7 +394,7 @@ def _check_tree(tree: ast.Expression, code: str, origin: list[int]) -> None:
         if isinstance(node, ast.Constant):
             _check_number(node, code, at(node))
         elif isinstance(node, ast.Name):
-            _check_name(node.id, at(node))
+            _check_name(node.id, at(node), grammar)
         elif isinstance(node, ast.UnaryOp):
             if not isinstance(node.op, ast.USub | ast.UAdd):
                 problem, *hints = _REFUSED_OPS.get(type(node.op), _UNSUPPORTED_OP)
@@ -363,7 +411,7 @@ def _check_tree(tree: ast.Expression, code: str, origin: list[int]) -> None:
                 ]
             )
         elif isinstance(node, ast.Call):
-            _check_call(node, at(node))
+            _check_call(node, at(node), grammar)
             stack.extend((arg, depth + 1) for arg in reversed(node.args))
         elif isinstance(node, ast.Tuple) and not node.elts:
             raise FormulaError("fx_empty_parens", at(node), "fx_hint_fill_parens")
@@ -407,76 +455,85 @@ def _check_number(node: ast.Constant, code: str, position: int) -> None:
         raise FormulaError("fx_number_too_large", position, "fx_hint_number_limit")
 
 
-def _check_name(name: str, position: int) -> None:
-    if name in NAMES:
+def _check_name(name: str, position: int, grammar: Grammar) -> None:
+    if name in grammar.variables or name in _CONSTANTS:
         return
-    if name in FUNCTIONS:
+    if name in grammar.functions:
         raise FormulaError("fx_is_function", position, "fx_hint_call", name=name)
-    _refuse_unknown("fx_unknown_name", name, position)
+    _refuse_unknown("fx_unknown_name", name, position, grammar)
 
 
-def _check_call(node: ast.Call, position: int) -> None:
+def _check_call(node: ast.Call, position: int, grammar: Grammar) -> None:
     func = node.func
     if not isinstance(func, ast.Name):
-        raise FormulaError("fx_not_callable", position, _NAMES_HINT)
+        raise FormulaError("fx_not_callable", position, _NAMES_HINT, functions=grammar.listed())
     name = func.id
-    if name not in FUNCTIONS:
-        if name in NAMES:
+    if name not in grammar.functions:
+        if name in grammar.names:
             raise FormulaError("fx_not_function", position, "fx_hint_times_call", name=name)
-        _refuse_unknown("fx_unknown_function", name, position)
+        _refuse_unknown("fx_unknown_function", name, position, grammar)
     if node.keywords:
         raise FormulaError("fx_no_keywords", position, name=name)
     if any(isinstance(arg, ast.Starred) for arg in node.args):
         raise FormulaError("fx_starred", position)
-    arity = FUNCTIONS[name]
+    arity = grammar.functions[name][0]
     if len(node.args) != arity:
         problem = "fx_arity_one" if arity == 1 else "fx_arity"
         raise FormulaError(problem, position, name=name, arity=arity, count=len(node.args))
 
 
-def _refuse_unknown(problem: str, name: str, position: int) -> NoReturn:
+def _refuse_unknown(problem: str, name: str, position: int, grammar: Grammar) -> NoReturn:
     """Refuse an unknown name or function, suggesting the known one it may have meant."""
-    known = next((k for k in (*NAMES, *FUNCTIONS) if name.lower() == k), None)
+    known = next((k for k in (*grammar.names, *grammar.functions) if name.lower() == k), None)
     hints = ("fx_hint_did_you_mean",) if known else ("fx_hint_ln",) if name.lower() == "ln" else ()
-    raise FormulaError(problem, position, *hints, _NAMES_HINT, name=repr(name), known=repr(known))
+    raise FormulaError(
+        problem,
+        position,
+        *hints,
+        _NAMES_HINT,
+        name=repr(name),
+        known=repr(known),
+        functions=grammar.listed(),
+    )
 
 
-def _build(node: ast.expr) -> Evaluator:
-    """Build the evaluator of a checked node; recursion is safe: the tree has at most MAX_NODES
+def _build(node: ast.expr, grammar: Grammar) -> Built:
+    """Build the function of a checked node; recursion is safe: the tree has at most MAX_NODES
     nodes, so it is at most that deep."""
     if isinstance(node, ast.Constant):
         return _constant(float(node.value))  # finite: _check_number read the literal as float
     if isinstance(node, ast.Name):
-        if node.id == "x":
-            return lambda x, y: x
-        if node.id == "y":
-            return lambda x, y: y
-        return _constant(_CONSTANTS[node.id])
+        name = node.id
+        if name in grammar.variables:
+            return lambda values: values[name]
+        return _constant(_CONSTANTS[name])
     if isinstance(node, ast.UnaryOp):
-        operand = _build(node.operand)
+        operand = _build(node.operand, grammar)
         if isinstance(node.op, ast.USub):
-            return lambda x, y: torch.neg(operand(x, y))
+            return lambda values: torch.neg(operand(values))
         return operand
     if isinstance(node, ast.BinOp):
         op = _BINARY_OPS[type(node.op)]
-        left, right = _build(node.left), _build(node.right)
-        return lambda x, y: op(left(x, y), right(x, y))
+        left, right = _build(node.left, grammar), _build(node.right, grammar)
+        return lambda values: op(left(values), right(values))
     if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
-        name = node.func.id
-        args = [_build(arg) for arg in node.args]
-        if name in _UNARY:
-            unary, (a,) = _UNARY[name], args
-            return lambda x, y: unary(a(x, y))
-        binary, (a, b) = _BINARY[name], args
-        return lambda x, y: binary(a(x, y), b(x, y))
+        function = grammar.functions[node.func.id][1]
+        args = [_build(arg, grammar) for arg in node.args]
+        if len(args) == 1:
+            (a,) = args
+            return lambda values: function(a(values))
+        if len(args) == 2:
+            a, b = args
+            return lambda values: function(a(values), b(values))
+        return lambda values: function(*(arg(values) for arg in args))
     raise AssertionError(f"unchecked node {type(node).__name__}")  # _check_tree runs first
 
 
-def _constant(value: float) -> Evaluator:
+def _constant(value: float) -> Built:
     # A 0-d float64 tensor: arithmetic between constants runs in float (overflow gives inf,
     # never a bignum or an exception), and a 0-d operand takes the dtype of the points.
     tensor = torch.tensor(value, dtype=torch.float64)
-    return lambda x, y: tensor
+    return lambda values: tensor
 
 
 def _broadcast_constant(fn: Evaluator) -> Evaluator:
