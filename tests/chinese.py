@@ -55,6 +55,7 @@ CODE_WORDS |= {"StepLR", "ExponentialLR", "CosineAnnealingLR", "float", "true", 
 CODE_WORDS |= {"True", "False", "None", "nan"}  # Python's constants and values, as printed
 CODE_WORDS |= {"lambda", "args", "else", "inf", "NaN"}  # Python the formula box refuses
 CODE_WORDS |= {"cpu", "cuda", "mps"}  # torch's device names, as the device pickers offer them
+CODE_WORDS |= {"hyper", "where", "sign"}  # the update-rule language's keywords and functions
 MATHS = {name for name in FUNCTIONS if re.fullmatch(r"[a-z]+\d*", name)}
 MATHS |= {re.sub(r"\d+$", "", name) for name in MATHS} | {"min", "max"}
 DEVICES_AND_FORMATS = {"GPU", "CPU", "CSV"}
