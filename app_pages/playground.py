@@ -170,7 +170,7 @@ with surface_tab:
         st.plotly_chart(figure, width="stretch", theme=None, config=CHART_CONFIG)
 with inspector:
     if inspector.open:
-        inspector_tab(config, runs, lang)
+        inspector_tab(config, runs, lang, narrow=layout is STACKED)
 with curvature:
     if curvature.open:
         curvature_tab(config, views, lang)

@@ -12,6 +12,7 @@ from app_pages.shared_figures import FrozenFigure, shared_figure
 from core.analysis.arrows import update_arrows_figure
 from core.analysis.curvature import curvature_along
 from core.analysis.inspector import Inspection, inspect_run
+from core.analysis.latex import LINE_BUDGET_EM, NARROW_LINE_BUDGET_EM
 from core.batched.fair import FAIR_RATES, Tuning, tuning_table
 from core.export.codegen import race_script
 from core.figures.batched import curvature_figure
@@ -38,7 +39,7 @@ def landscape_of(scene: Scene) -> Landscape:
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
-def inspection(key: RaceKey, optimizer_id: str, t: int, lang: str) -> Inspection:
+def inspection(key: RaceKey, optimizer_id: str, t: int, lang: str, narrow: bool) -> Inspection:
     entry = next(e for e in key.settings if e.optimizer == optimizer_id)
     return inspect_run(
         objective_of(key.scene),
@@ -53,6 +54,7 @@ def inspection(key: RaceKey, optimizer_id: str, t: int, lang: str) -> Inspection
         project=key.project,
         schedule=entry.schedule,
         lang=lang,
+        line_em=NARROW_LINE_BUDGET_EM if narrow else LINE_BUDGET_EM,
     )
 
 
@@ -141,8 +143,9 @@ def script_of(config: Config, lang: str) -> str:
 # The inspector and curvature tabs are fragments: moving the inspector's step or picking another
 # path reruns only the tab, not the sidebar, the race and the summary around it.
 @st.fragment
-def inspector_tab(config: Config, runs: list[Run], lang: str) -> None:
-    """Pick an optimizer and a step: its update equation with the real state's numbers."""
+def inspector_tab(config: Config, runs: list[Run], lang: str, narrow: bool = False) -> None:
+    """Pick an optimizer and a step: its update equation with the real state's numbers, its
+    rows as wide as a phone's column where the page is `narrow`."""
     ids = [r.optimizer for r in runs]
     left, right = st.columns([1, 2])
     optimizer_id = left.selectbox(
@@ -158,7 +161,7 @@ def inspector_tab(config: Config, runs: list[Run], lang: str) -> None:
     if runs[ids.index(optimizer_id)].frame.empty:  # not even the start could be evaluated
         st.info(text("insp_err_no_iterate", lang))
         return
-    found = inspection(config.key, optimizer_id, min(t, last), lang)
+    found = inspection(config.key, optimizer_id, min(t, last), lang, narrow)
     eq_col, fig_col = st.columns([3, 2])
     with eq_col:
         for line in found.shown:  # each line in symbols, then with this step's numbers

@@ -25,7 +25,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from core.analysis.latex import equation
+from core.analysis.latex import LINE_BUDGET_EM, equation
 from core.analysis.quantities import COMPUTED, ENGINE, HYPER, STATE, quantity_table, vector
 from core.analysis.update_rules import RULES, Context
 from core.problems.objectives import Objective
@@ -99,6 +99,7 @@ def inspect_step(
     *,
     stop: Stop | None = None,
     lang: str = "en",
+    line_em: float = LINE_BUDGET_EM,
 ) -> Inspection:
     """Explain the update from x_t of a single-start run.
 
@@ -111,6 +112,8 @@ def inspect_step(
         stop: the run's Stop (`Trajectory.stop`, `Run.stop`), needed only for that last update.
         lang: the language of the table's sources and meanings and of the note ("en" or
             "zh"); the equations are the same in both.
+        line_em: how wide a row of an equation may be, in em (NARROW_LINE_BUDGET_EM on a
+            phone).
 
     Raises:
         Refusal: t is out of range, no update leaves x_t (the last iterate of a completed
@@ -141,7 +144,7 @@ def inspect_step(
         notes.append(text("insp_note_generic", lang, name=spec.name))
     else:
         quantities, flags, predicted = rule.compute(ctx)
-        spelled = [equation(line, quantities) for line in rule.templates(flags)]
+        spelled = [equation(line, quantities, line_em) for line in rule.templates(flags)]
         equations, filled, shown = zip(*spelled, strict=True)
         rows = [(q.row, q.value, q.source, q.meaning) for q in quantities.values() if q.row]
         rows.append(("predicted_update", predicted, COMPUTED, text("insp_m_predicted", lang)))
@@ -190,6 +193,7 @@ def inspect_run(
     *,
     hyper: Mapping[str, Any],
     lang: str = "en",
+    line_em: float = LINE_BUDGET_EM,
     **options: Any,
 ) -> Inspection:
     """Rerun a single-start run up to x_{t+1} and inspect its update t (see `inspect_step`).
@@ -200,6 +204,7 @@ def inspect_run(
             over 0..steps - 1 stays valid for a run that stopped early.
         hyper: the optimizer's hyper-parameters.
         lang: the language of the inspection's words ("en" or "zh"; see `inspect_step`).
+        line_em: how wide a row of an equation may be (see `inspect_step`).
         **options: the other engine options of the run (dtype, device, noise, seed, project,
             schedule): the same values give the same iterates, bit for bit.
     """
@@ -221,4 +226,5 @@ def inspect_run(
     # the last Step's update was made (it broke the run); after completion, none leaves it.
     stop = run.stop if len(recorded) < wanted else None
     last = len(recorded) - (1 if stop is not None and stop.reason != "completed" else 2)
-    return inspect_step(optimizer_id, hyper, recorded, max(0, min(t, last)), stop=stop, lang=lang)
+    t = max(0, min(t, last))
+    return inspect_step(optimizer_id, hyper, recorded, t, stop=stop, lang=lang, line_em=line_em)

@@ -44,6 +44,8 @@ PLACEHOLDER = re.compile(r"@(\w+)")
 # The widest a line of the inspector's equations may be, in em of the displayed math: the
 # equation column at 1280 px (about 480 px of KaTeX at 1.21 x 16 px per em) with some margin.
 LINE_BUDGET_EM = 22.0
+# On a phone the columns stack: the equations get the whole column, about 358 px at 390 px.
+NARROW_LINE_BUDGET_EM = 15.5
 
 
 def _render(template: str, quantities: Mapping[str, Quantity], filled: bool) -> str:
@@ -84,14 +86,16 @@ def _aligned(lhs: str, rows: Sequence[str]) -> str:
     return rf"\begin{{aligned}} {lhs} {body} \end{{aligned}}"
 
 
-def equation(template: str, quantities: Mapping[str, Quantity]) -> tuple[str, str, str]:
+def equation(
+    template: str, quantities: Mapping[str, Quantity], budget_em: float = LINE_BUDGET_EM
+) -> tuple[str, str, str]:
     """One line of a rule as (symbols, numbers, both): `lhs = rhs` in symbols; the same with the
-    numbers of step t, the right side split into rows that fit LINE_BUDGET_EM and ended by the
+    numbers of step t, the right side split into rows that fit `budget_em` and ended by the
     left side's value unless the right side is that value already; and the symbols above the
     numbers, aligned at "=" (what the Inspector shows)."""
     lhs, rhs = template.split(" = ", 1)
     symbols = (_render(lhs, quantities, False), _render(rhs, quantities, False))
-    budget = LINE_BUDGET_EM - latex_width(symbols[0]) - 1.5  # the "= " and a margin
+    budget = budget_em - latex_width(symbols[0]) - 1.5  # the "= " and a margin
     terms = [_render(term, quantities, True) for term in _terms(rhs)]
     rows = [rf"&\quad {row}" for row in _rows(terms, budget)]
     rows[0] = "&=" + rows[0].removeprefix(r"&\quad")
@@ -99,7 +103,7 @@ def equation(template: str, quantities: Mapping[str, Quantity]) -> tuple[str, st
         rows.append(f"&= {_render(lhs, quantities, True)}")
     symbolic = " = ".join(symbols)
     one_line = " ".join(row.removeprefix("&") for row in rows)
-    if len(rows) <= 2 and latex_width(f"{symbolic} {one_line}") <= LINE_BUDGET_EM:
+    if len(rows) <= 2 and latex_width(f"{symbolic} {one_line}") <= budget_em:
         return symbolic, f"{symbols[0]} {one_line}", f"{symbolic} {one_line}"  # short: one row
     return symbolic, _aligned(symbols[0], rows), _aligned(symbols[0], [f"&= {symbols[1]}", *rows])
 
