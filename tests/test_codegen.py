@@ -27,6 +27,7 @@ from core.export.codegen import (
 )
 from core.formulas.custom import custom_objective
 from core.formulas.expressions import FUNCTIONS, FormulaError, compile_formula, display_width
+from core.formulas.rules import RULES
 from core.optim.optimizers import OPTIMIZERS
 from core.optim.schedules import SCHEDULE_KINDS, Schedule
 from core.problems.objectives import OBJECTIVES, Objective
@@ -120,8 +121,8 @@ FORMULAS = (
 )
 
 
-def test_function_code_covers_every_formula_function():
-    assert set(FUNCTION_CODE) == set(FUNCTIONS)
+def test_function_code_covers_every_formula_and_rule_function():
+    assert set(FUNCTION_CODE) == set(FUNCTIONS) | set(RULES.functions)
 
 
 @pytest.mark.parametrize("dtype", DTYPES)

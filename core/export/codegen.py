@@ -53,6 +53,9 @@ FUNCTION_CODE: Mapping[str, str] = MappingProxyType(
         "atan2": "torch.atan2",
         "min": "torch.minimum",  # elementwise, as in the formula compiler
         "max": "torch.maximum",
+        # An update rule's own (core.formulas.rules.RULES): `where` is the exported class's.
+        "sign": "torch.sign",
+        "where": "where",
     }
 )
 
@@ -249,14 +252,19 @@ def schedule_code(schedule: Schedule, steps: int) -> str:
     )
 
 
-class _ToTorch(ast.NodeTransformer):
-    """Rewrites a checked formula tree into torch code with the compiler's exact operations."""
+class ToTorch(ast.NodeTransformer):
+    """Rewrites a checked expression tree into torch code with the compiler's exact operations:
+    its `variables` stay names (x and y for a formula; an update rule's names), constants go
+    through the script's `const`, functions become FUNCTION_CODE's."""
+
+    def __init__(self, variables: frozenset[str] = frozenset({"x", "y"})) -> None:
+        self.variables = variables
 
     def visit_Constant(self, node: ast.Constant) -> ast.AST:
         return _const(ast.Constant(float(node.value)))
 
     def visit_Name(self, node: ast.Name) -> ast.AST:
-        if node.id in ("x", "y"):
+        if node.id in self.variables:
             return node
         return _const(ast.parse(f"math.{node.id}", mode="eval").body)  # pi, e
 
@@ -284,7 +292,7 @@ def formula_code(formula: Formula | str) -> str:
     source = compile_formula(formula.source if isinstance(formula, Formula) else formula).source
     tree = ast.parse(source.replace("^", "**"), mode="eval")
     uses_xy = any(isinstance(n, ast.Name) and n.id in ("x", "y") for n in ast.walk(tree))
-    code = ast.unparse(_ToTorch().visit(tree.body))
+    code = ast.unparse(ToTorch().visit(tree.body))
     if not uses_xy:  # as the compiler does: a constant joined to the graph, with gradient zero
         code = f"torch.where(torch.ones_like(x, dtype=torch.bool), {code}, x)"
     return code

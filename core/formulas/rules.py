@@ -22,6 +22,7 @@ the hyper-parameters as 0-d float64 tensors (which take the parameter's dtype in
 
 from __future__ import annotations
 
+import keyword
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -47,7 +48,13 @@ MAX_STATE = 6
 MAX_HYPER = 6
 MAX_NAME = 16
 GIVEN = ("g", "p", "t", "lr")  # what every step hands the rule; a rule sets only p of them
-_RESERVED = frozenset({*GIVEN, "pi", "e", "state", "hyper"})
+# The language's own words, and what the exported class's code names (core.export.rule_code):
+# Python's keywords and the names its step uses.
+_RESERVED = frozenset(
+    {*GIVEN, "pi", "e", "state", "hyper", "self", "torch", "math", "const", "closure"}
+    | set(keyword.kwlist)
+    | set(keyword.softkwlist)
+)
 _NAME = re.compile(r"[A-Za-z][A-Za-z0-9]*")  # what an expression can name (no _)
 _NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
 _DECLARATION = re.compile(r"(state|hyper)\s+(\S.*)")
@@ -94,6 +101,15 @@ class RuleError(InputError):
 
 
 @dataclass(frozen=True, slots=True)
+class Update:
+    """One update line: `target = expression`, its expression as typed and as built."""
+
+    target: str
+    expression: str
+    built: Built
+
+
+@dataclass(frozen=True, slots=True)
 class UpdateRule:
     """A checked rule. Equality and hashing use `source` only, so a rule can key a cache.
 
@@ -101,13 +117,13 @@ class UpdateRule:
         source: the rule as typed.
         hyper: (name, default) of each hyper-parameter, in order.
         state: (name, first value) of each state variable, in order.
-        lines: (target, built expression) of each update, in order.
+        lines: each Update, in order.
     """
 
     source: str
     hyper: tuple[tuple[str, float], ...] = field(compare=False)
     state: tuple[tuple[str, float], ...] = field(compare=False)
-    lines: tuple[tuple[str, Built], ...] = field(compare=False, repr=False)
+    lines: tuple[Update, ...] = field(compare=False, repr=False)
 
     def step(self, p: torch.Tensor, group: Mapping[str, Any], state: dict[str, Any]) -> None:
         """One update of `p` (its gradient in p.grad) with the group's lr and hyper-parameters
@@ -125,8 +141,8 @@ class UpdateRule:
             **{name: _scalar(group[name]) for name, _ in self.hyper},
             **{name: state[name] for name, _ in self.state},
         }
-        for target, built in self.lines:
-            values[target] = built(values)
+        for update in self.lines:
+            values[update.target] = update.built(values)
         for name, _ in self.state:  # the parameter's shape and dtype, never an alias of g or p
             state[name] = values[name].to(p.dtype).expand_as(p).clone()
         p.copy_(values["p"])
@@ -144,7 +160,7 @@ def compile_rule(source: object) -> UpdateRule:
         raise RuleError("rule_too_long", None, length=len(source), limit=MAX_RULE_LENGTH)
     hyper: dict[str, float] = {}
     state: dict[str, float] = {}
-    lines: list[tuple[str, Built]] = []
+    lines: list[Update] = []
     known = set(GIVEN)
     written = [(n, line) for n, line in _lines(source) if line.strip()]
     if len(written) > MAX_LINES:
@@ -167,7 +183,7 @@ def compile_rule(source: object) -> UpdateRule:
             raise RuleError.of_expression(error, number, shift, known) from None
         if (target in GIVEN and target != "p") or target in hyper:
             raise RuleError("rule_given", number, line.index(target), name=target)
-        lines.append((target, built))
+        lines.append(Update(target, " ".join(expression.split()), built))
         known.add(target)
     if len(state) > MAX_STATE:
         raise RuleError("rule_too_many_state", None, count=len(state), limit=MAX_STATE)
@@ -175,7 +191,7 @@ def compile_rule(source: object) -> UpdateRule:
         raise RuleError("rule_too_many_hyper", None, count=len(hyper), limit=MAX_HYPER)
     if not written:
         raise RuleError("rule_empty", None, None, "rule_hint_example")
-    if "p" not in (target for target, _ in lines):
+    if "p" not in (update.target for update in lines):
         raise RuleError("rule_no_p", None, None, "rule_hint_example")
     return UpdateRule(source, tuple(hyper.items()), tuple(state.items()), tuple(lines))
 
