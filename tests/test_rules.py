@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 
 from core.export.codegen import objective_source
 from core.export.rule_code import rule_class_source
+from core.formulas.rule_match import MATCH_BOUND, compare_rule
 from core.formulas.rules import (
     MAX_HYPER,
     MAX_LINES,
@@ -31,6 +32,7 @@ from core.formulas.rules import (
 )
 from core.optim.optimizers import OPTIMIZERS
 from core.problems.objectives import OBJECTIVES
+from core.runs.budget import BudgetError
 
 TEMPLATES = tomllib.loads(
     (Path(__file__).parent.parent / "core/formulas/rule_templates.toml").read_text("utf-8")
@@ -378,3 +380,27 @@ def test_the_exported_class_runs_standalone_and_gives_the_same_bits(tmp_path, na
     # The script's f is the registry's Himmelblau as the Code tab writes it: the same gradient.
     assert printed.strip() == repr(expected.tolist())
     assert '"""' not in module.split("class Mine")[1].split('"""')[1]  # the docstring is closed
+
+
+@pytest.mark.parametrize("name", list(TEMPLATES))
+def test_the_comparison_names_the_optimizer_a_template_redoes(name):
+    objective = OBJECTIVES["himmelblau"]
+    expected = TEMPLATES[name]["matches"]
+    lr = OPTIMIZERS[expected].defaults_for(objective)["lr"]
+    found = compare_rule(compile_rule(TEMPLATES[name]["rule"]), objective, objective.start, 300, lr)
+    assert (found.optimizer, found.matches, found.parts_at) == (expected, True, None)
+    assert found.gap <= MATCH_BOUND[torch.float32]
+
+
+def test_a_planted_bug_is_shown_where_it_parts():
+    """Adam without its bias correction: nearest to RMSprop-like scaling, parted at step 1."""
+    objective = OBJECTIVES["himmelblau"]
+    wrong = TEMPLATES["adam"]["rule"].replace("m/(1 - b1^t)", "m").replace("v/(1 - b2^t)", "v")
+    found = compare_rule(compile_rule(wrong), objective, objective.start, 100, 0.1)
+    assert not found.matches and found.parts_at == 1 and found.apart > 1e-3
+
+
+def test_a_comparison_is_one_request_of_the_work_budget():
+    objective = OBJECTIVES["himmelblau"]
+    with pytest.raises(BudgetError):
+        compare_rule(compile_rule("p = p - lr*g"), objective, objective.start, 1000, 0.01)
