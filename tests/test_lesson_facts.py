@@ -435,8 +435,9 @@ def test_fair_race():
         ],
         zh=[
             f"SGD：只有 {sgd.low:.2g} 到 {sgd.high:.3g} 之间",
-            f"相差 {sgd.high / sgd.low:.1f} 倍",
-            f"Momentum 的区间相差 {widths['momentum']:.1f} 倍，Adam 的相差 {widths['adam']:.1f} 倍",
+            f"上限是下限的 {sgd.high / sgd.low:.1f} 倍",
+            f"Momentum 的区间上限是下限的 {widths['momentum']:.1f} 倍",
+            f"Adam 的是 {widths['adam']:.1f} 倍",
             "2 / λ_max = 0.02",
             f"（{above:.3g}），SGD 就发散了",
             "平缓方向的 100 倍",
