@@ -163,7 +163,7 @@ for view in views:
     if view.message:
         st.warning(view.message, icon=":material/warning:")
 if tuning is not None:
-    fair_table(tuning, labels, config.key.noise > 0, lang)
+    fair_table(tuning, labels, config.key, lang)
 with surface_tab:
     if surface_tab.open:
         figure = shared_surface_figure(config, runs, lang)

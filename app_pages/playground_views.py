@@ -229,10 +229,13 @@ def curvature_tab(config: Config, views: list[PathView], lang: str) -> None:
     )
 
 
-def fair_table(tuning: Tuning, labels: list[str], noisy: bool, lang: str) -> None:
-    """Under the race: the rate each path raced at, its good-rate band, or why it kept its own."""
+def fair_table(tuning: Tuning, labels: list[str], key: RaceKey, lang: str) -> None:
+    """Under the race: the rate each path raced at, its good-rate band, or why it kept its own;
+    and what the race has that the tuning did not (noise, projection)."""
     st.markdown(f"**{text('fair_title', lang, count=len(FAIR_RATES), steps=tuning.steps)}**")
     # A plain table, not a data grid: a few rows, read from the back of a classroom.
     st.table(tuning_table(tuning, labels, lang), hide_index=True, border="horizontal")
-    if noisy:
-        st.caption(text("fair_noise_note", lang))
+    unlike = [("fair_noise_note", key.noise > 0), ("fair_project_note", key.project)]
+    for note, shown in unlike:
+        if shown:
+            st.caption(text(note, lang))

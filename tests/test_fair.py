@@ -3,6 +3,7 @@ the race at them is an ordinary race, what cannot be tuned says why, and the bud
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from pathlib import Path
 
@@ -216,3 +217,27 @@ def test_the_page_refuses_a_fair_race_over_the_budget_in_both_languages():
         )
         assert work in error.value
         assert not at.dataframe  # nothing ran
+
+
+def test_without_a_known_minimum_the_band_is_measured_from_fs_lowest_plotted_value():
+    """The quadratic as a typed formula with no minimum known: the gap is taken to the lowest
+    value f takes on its plotted grid (0, at the origin), so the bands are those of the known
+    minimum's, not the best rate alone (a gap from the best run's own loss would be 0)."""
+    known = OBJECTIVES["quadratic"]
+    unknown = dataclasses.replace(known, f_min=None, minima=())
+    entries = [RaceEntry.of("sgd"), RaceEntry.of("adam")]
+    without = tune(unknown, entries, known.start, 100).rates
+    assert all(t.tuned and t.width > 1 for t in without)
+    # (The saddle has no minimum either; there the best rate is the largest that stays in the
+    # box, and a band of one rate is the truth: one grid rate more and the point escapes.)
+    saddle = OBJECTIVES["saddle"]
+    (sgd,) = tune(saddle, [RaceEntry.of("sgd")], saddle.start, 100).rates
+    assert sgd.width == 1 and sgd.open_high is False
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_the_table_says_what_the_race_has_that_the_tuning_did_not(lang):
+    params = {"fn": "quadratic", "fair": "true", "steps": "40", "noise": "0.5", "project": "true"}
+    at = open_page(params, lang)
+    captions = [c.value for c in at.caption]
+    assert text("fair_noise_note", lang) in captions and text("fair_project_note", lang) in captions

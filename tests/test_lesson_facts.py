@@ -13,7 +13,7 @@ import torch
 
 from core.batched.fair import FAIR_RATES
 from core.optim.optimizers import OPTIMIZERS
-from core.playground.link_race import link_runs, link_tuning
+from core.playground.link_race import link_race, link_runs
 from core.problems.objectives import OBJECTIVES
 from core.runs import engine
 from core.runs.summary import arrival_radius
@@ -397,7 +397,7 @@ def test_fair_race():
     """Every stated band and rate is recomputed from single runs of the grid's rates."""
     objective, race_runs = race("fair_race")
     facts = facts_of("fair_race")
-    tuning = link_tuning(LESSONS["fair_race"].params)
+    tuning = link_race(LESSONS["fair_race"].params).tuning
     assert facts.all_tuned and [t.entry.optimizer for t in tuning.rates] == list(race_runs)
     # The rates the race ran at are the tuned ones.
     for tuned in tuning.rates:

@@ -171,7 +171,7 @@ REFUSED = [
     ("p = p - lr*m\nstate m = 0", "fx_unknown_name", 1),  # declared after its use
     ("d = lr*d\np = p - d", "fx_unknown_name", 1),
     ("p = p - lr*x", "fx_unknown_name", 1),
-    ("p = p - lr*g^^2", "fx_unreadable", 1),
+    ("p = p - lr*g^^2", "rule_expression_unreadable", 1),
     ("p = p - lr*g(2)", "fx_not_function", 1),
     ("p = p - lr*sqrt", "fx_is_function", 1),
     ("p = p - lr*sqrt(g, g)", "fx_arity_one", 1),
@@ -208,6 +208,11 @@ REFUSED = [
     ("e = 3\np = p", "rule_reserved", 1),
     ("where = 1\np = p", "rule_reserved", 1),
     ("state sqrt = 0\np = p", "rule_reserved", 1),
+    ("state step = 0\np = p", "rule_reserved", 1),  # torch.optim's own step count
+    ("hyper params = 1\np = p", "rule_reserved", 1),  # a param group's parameters
+    ("hyper super = 1\np = p", "rule_reserved", 1),  # what the exported class calls
+    ("for = g\np = p", "rule_reserved", 1),
+    ("self = g\np = p", "rule_reserved", 1),
     ("m_hat = g\np = p", "rule_bad_name", 1),
     ("2m = g\np = p", "rule_bad_name", 1),
     ("p.data = g\np = p", "rule_bad_name", 1),
@@ -215,7 +220,7 @@ REFUSED = [
     (f"{'a' * (MAX_NAME + 1)} = g\np = p", "rule_bad_name", 1),
     ("名 = g\np = p", "rule_bad_name", 1),
     ("p = p - lr*g²", "fx_unexpected", 1),
-    ("p = " + "+".join(["g"] * 200), "fx_too_long", 1),
+    ("p = " + "+".join(["g"] * 200), "rule_x_too_long", 1),
     ("p = " + "(" * 60 + "g" + ")" * 60, "fx_too_many_parens", 1),
     ("p = p\n" * (MAX_LINES + 1), "rule_too_many_lines", None),
     ("p = p  " + "#" * MAX_RULE_LENGTH, "rule_too_long", None),
@@ -256,12 +261,42 @@ def test_refused_rules_say_why_and_where_in_both_languages(source, problem, line
     assert (error.problem, error.line) == (problem, line), error.message("en")
     for lang in ("en", "zh"):
         said = error.message(lang)
-        assert said and "{" not in said
+        assert said and "{" not in said and "formula" not in said and "2*x" not in said
         if line is not None:
-            assert said.startswith("Line 1" if lang == "en" else "第 1 行") or line != 1
+            assert said.startswith(f"Line {line}: " if lang == "en" else f"第 {line} 行：")
     if error.position is not None:  # the place is inside the line it names
         written = source.split("\n")[line - 1]
         assert 0 <= error.position <= len(written)
+
+
+@pytest.mark.parametrize(
+    ("source", "line", "position"),
+    [
+        ("hyper p = 1\np = p", 1, 6),  # the declared name, not the p of "hyper"
+        ("state t = 0\np = p", 1, 6),
+        ("  state e = 1\np = p", 1, 8),
+        ("state m = 0\nstate  m = 1\np = p", 2, 7),
+        ("state m = 1e999\np = p", 1, 10),
+        ("p = p\n  g = 0", 2, 2),
+    ],
+)
+def test_a_refusal_points_at_the_name_or_number_at_fault(source, line, position):
+    with pytest.raises(RuleError) as refused:
+        compile_rule(source)
+    assert (refused.value.line, refused.value.position) == (line, position)
+
+
+def test_one_step_of_a_rule_is_its_arithmetic():
+    """Adam's first step by hand: m = 0.1 g, v = 0.001 g², m̂ = g, v̂ = g², so p moves by
+    -lr * g / (|g| + eps): -lr * sign(g) up to eps."""
+    rule = compile_rule(TEMPLATES["adam"]["rule"])
+    p = torch.tensor([1.0, 2.0], dtype=torch.float64, requires_grad=True)
+    p.grad = torch.tensor([3.0, -0.5], dtype=torch.float64)
+    RuleOptimizer([p], rule, lr=0.1).step()
+    expected = torch.tensor([1.0, 2.0], dtype=torch.float64) - 0.1 * torch.tensor(
+        [3.0 / (3.0 + 1e-8), -0.5 / (0.5 + 1e-8)], dtype=torch.float64
+    )
+    torch.testing.assert_close(p.detach(), expected, rtol=1e-15, atol=1e-15)
 
 
 def test_a_refused_name_points_at_its_place():
@@ -281,6 +316,15 @@ def test_a_refusal_lists_the_rules_own_names_not_x_and_y():
 
 LINE_PARTS = st.sampled_from(
     [
+        "step",
+        "params",
+        "super",
+        "self",
+        "for",
+        "b1",
+        "b1 = ",
+        "state m = 0\n",
+        "hyper c = 1\n",
         "p",
         "g",
         "t",
@@ -328,8 +372,11 @@ def test_fuzzed_rules_compile_or_are_refused_and_never_escape(source):
     p = torch.tensor([0.5, -0.25], requires_grad=True)
     OBJECTIVES["quadratic"].fn(p).backward()
     with np.errstate(all="ignore"):
-        RuleOptimizer([p], rule, lr=0.01).step()
+        optimizer = RuleOptimizer([p], rule, lr=0.01)
+        optimizer.step()
+        optimizer.step()
     assert p.shape == (2,)
+    compile(rule_class_source(rule), "exported", "exec")  # the Code tab's class is Python
 
 
 @settings(max_examples=200, deadline=2000)

@@ -257,23 +257,48 @@ def test_the_race_draws_each_schedule_free_run_beside_its_evaluation_points():
 SECOND_ORDER = [oid for oid in ZOO if OPTIMIZERS[oid].second_order]
 
 
-def test_the_second_order_ones_draw_their_own_probes_whatever_else_draws():
+@pytest.mark.parametrize("oid", ["adahessian", "sophiah"])
+def test_the_second_order_ones_draw_their_own_probes_whatever_else_draws(oid):
     """AdaHessian and SophiaH take random probes from torch's default generator: a run draws its
     own stream (seeded as torch.manual_seed(0) seeds a script's), whatever other draws happen
     between its steps, and leaves the default generator as it found it."""
     assert SECOND_ORDER == ["adahessian", "sophiah"]
-    objective, spec = OBJECTIVES["himmelblau"], OPTIMIZERS["adahessian"]
+    objective, spec = OBJECTIVES["himmelblau"], OPTIMIZERS[oid]
     lr = spec.defaults_for(objective)["lr"]
     expected = bare_loop(objective, spec, (0.5, -0.5), 30, torch.float32, lr)
     torch.manual_seed(123)
     found = torch.get_rng_state()
-    quiet = np.stack([s.point for s in trajectory(objective, "adahessian", (0.5, -0.5), 30, lr=lr)])
+    quiet = np.stack([s.point for s in trajectory(objective, oid, (0.5, -0.5), 30, lr=lr)])
     assert torch.equal(torch.get_rng_state(), found)  # left as it found it
     np.testing.assert_array_equal(quiet, expected[: len(quiet)])
     # One step at a time, with another session's draws between the steps.
-    steps = trajectory(objective, "adahessian", (0.5, -0.5), 30, lr=lr, record_chunk=1)
+    steps = trajectory(objective, oid, (0.5, -0.5), 30, lr=lr, record_chunk=1)
     points = []
     for step in steps:
         points.append(step.point)
         torch.rand(7)
     np.testing.assert_array_equal(np.stack(points), quiet)
+
+
+def test_a_second_order_run_lets_its_point_go_when_it_ends():
+    """backward(create_graph=True) leaves a graph in the gradient that refers back to the point,
+    a cycle Python's collector cannot free: the run drops the gradient when it ends."""
+    import gc
+    import weakref
+
+    traj = trajectory("himmelblau", "adahessian", (0.5, -0.5), 5)
+    list(traj)
+    point = weakref.ref(traj.params)
+    assert traj.params.grad is None
+    del traj
+    gc.collect()
+    assert point() is None
+
+
+def test_a_schedule_free_run_that_cannot_start_has_no_evaluation_points_to_draw():
+    from core.formulas.custom import custom_objective
+
+    objective = custom_objective("sqrt(x) + y^2", ((-2.0, 2.0), (-2.0, 2.0)))
+    result = engine_run(objective, "schedulefreeadamw", (-1.0, 1.0), 10)
+    assert result.frame.empty and result.eval_frame is not None and result.eval_frame.empty
+    assert result.stop.reason == "diverged"

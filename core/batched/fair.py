@@ -10,13 +10,15 @@ may move before the outcome gets much worse, which says how sensitive the optimi
   radius from that step on); if no rate reaches one, it ends lowest. A rate that diverged or left
   the plotted region is never chosen.
 - A rate is good when its run also reaches a minimum, or ends both within GOOD_GAP_FACTOR times
-  the best rate's gap to f's minimum (its lowest value on the grid where f's minimum is not
-  known) and at least halfway, on a log scale, from the start's gap to the best's. The first
-  is two decades of loss, about ten times the distance near a minimum (where f grows as its
-  square): one decade made a lucky landing (Adam on Rosenbrock at 1.33, its neighbours 40 times
-  further up in f) look like a band of one rate. The second keeps an optimizer that does badly
-  at every rate from calling rates good that hardly move. The band is the run of good rates
-  around the best one on the grid.
+  the best rate's gap to f's minimum (where that is not known, to the lowest value f takes on
+  its plotted grid) and at least halfway, on a log scale, from the start's gap to the best's.
+  The first is two decades of loss, about ten times the distance near a minimum (where f grows
+  as its square): one decade made a lucky landing (Adam on Rosenbrock at 1.33, its neighbours 40
+  times further up in f) look like a band of one rate. The second keeps an optimizer that does
+  badly at every rate from calling rates good that hardly move. The band is the run of good
+  rates around the best one on the grid.
+- The sweep runs without the race's gradient noise and box projection: the table says so when
+  the race has either.
 - An entry that cannot be swept (a closure, a coupled update, a pytorch-optimizer class, or a
   schedule, which the sweep does not follow) keeps its own rate, and the table says why.
 """
@@ -34,6 +36,7 @@ import torch
 from core.batched.outcomes import Finish
 from core.batched.sweeps import not_sweepable_reason, run_groups
 from core.optim.optimizers import OPTIMIZERS
+from core.problems.landscape import evaluate
 from core.problems.objectives import Objective, Point
 from core.runs.budget import Loop, work_of
 from core.runs.progress import ProgressFn
@@ -41,6 +44,7 @@ from core.runs.race import RaceEntry
 from core.text.i18n import text
 
 RATES_PER_DECADE = 8
+LOWEST_GRID = 81  # points a side of the grid that finds f's lowest value when f_min is unknown
 GOOD_GAP_FACTOR = 100.0
 
 
@@ -165,7 +169,7 @@ def _choose(entry: RaceEntry, finish: Finish, objective: Objective, start: Point
         best = int(np.lexsort((loss, settled))[0])
     else:
         best = int(np.argmin(loss))
-    floor = objective.f_min if objective.f_min is not None else float(loss.min())
+    floor = objective.f_min if objective.f_min is not None else _lowest(objective, loss)
     gap, best_gap = loss - floor, max(float(loss[best]) - floor, 0.0)
     start_gap = max(float(objective.fn(torch.tensor(start, dtype=torch.float64))) - floor, 0.0)
     near_enough = gap <= min(GOOD_GAP_FACTOR * best_gap, math.sqrt(start_gap * best_gap))
@@ -183,6 +187,14 @@ def _choose(entry: RaceEntry, finish: Finish, objective: Objective, start: Point
         open_low=low == 0,
         open_high=high == len(good) - 1,
     )
+
+
+def _lowest(objective: Objective, loss: np.ndarray) -> float:
+    """Where f's minimum is not known (the saddle; a typed formula without one), the lowest value
+    f takes on its plotted grid, or that any run reached: a gap measured from the best run's own
+    loss would be 0, and its band a single rate."""
+    grid = evaluate(objective, resolution=LOWEST_GRID).z
+    return float(min(np.nanmin(grid), loss.min())) if np.isfinite(grid).any() else float(loss.min())
 
 
 def _rate_of(entry: RaceEntry, objective: Objective) -> float:

@@ -9,6 +9,7 @@ name can (the language has no `_`), so a rule never shadows them.
 from __future__ import annotations
 
 import ast
+import keyword
 
 from core.export.codegen import ToTorch, literal
 from core.formulas.rules import GIVEN, UpdateRule, compile_rule
@@ -62,6 +63,8 @@ _CLASS = '''class {name}(torch.optim.Optimizer):
 
 def rule_class_source(rule: UpdateRule, name: str = "MyOptimizer", lr: float = 0.01) -> str:
     """The source of a module holding `name`, the rule's optimizer class (default lr `lr`)."""
+    if not name.isidentifier() or keyword.iskeyword(name):  # our own code names the class
+        raise ValueError(f"{name!r} is not a class name")
     rule = compile_rule(rule.source)  # only checked rules are translated
     hyper = [("lr", lr), *rule.hyper]
     pad = " " * 16

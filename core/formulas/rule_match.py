@@ -33,7 +33,8 @@ class Comparison:
     Attributes:
         optimizer: the registry id of the nearest candidate.
         matches: the paths agree within MATCH_BOUND all the way.
-        gap: the largest distance between the paths, over the larger of the paths' extent.
+        gap: the largest distance between the paths, over the largest coordinate either path
+            reaches (the paths' own scale).
         parts_at: the first step (from 1) where they part by more than the bound; None when
             they match.
         apart: how far apart they are at that step (in the function's units).

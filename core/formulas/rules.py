@@ -52,6 +52,7 @@ GIVEN = ("g", "p", "t", "lr")  # what every step hands the rule; a rule sets onl
 # Python's keywords and the names its step uses.
 _RESERVED = frozenset(
     {*GIVEN, "pi", "e", "state", "hyper", "self", "torch", "math", "const", "closure"}
+    | {"step", "params", "super"}  # torch.optim's own keys (a state's step, a group's params)
     | set(keyword.kwlist)
     | set(keyword.softkwlist)
 )
@@ -69,6 +70,33 @@ RULES = Grammar(
         }
     ),
 )
+
+
+# A formula's words where a rule's are different: a rule has lines of g, p and its own names, not
+# a formula in x and y.
+_RULE_WORDS = {
+    "fx_hint_names": "rule_hint_names",
+    "fx_hint_missing_operator": "rule_hint_operator",
+    "fx_unreadable": "rule_expression_unreadable",
+    **{
+        f"fx_{key}": f"rule_x_{key}"
+        for key in (
+            "too_long",
+            "ends_early",
+            "too_complex",
+            "too_many_parts",
+            "too_deep",
+            "unsupported",
+            "only_numbers",
+            "hint_no_equals",
+            "hint_quotes",
+            "hint_semicolon",
+            "hint_backslash",
+            "hint_times",
+            "hint_fill_parens",
+        )
+    },
+}
 
 
 class RuleError(InputError):
@@ -94,10 +122,11 @@ class RuleError(InputError):
         """A formula's refusal of the expression that starts `shift` characters into `line`,
         where the names `known` are set: the names it lists are the rule's, not x and y."""
         position = None if error.position is None else error.position + shift
-        hints = tuple("rule_hint_names" if h == "fx_hint_names" else h for h in error.hints)
+        hints = tuple(_RULE_WORDS.get(h, h) for h in error.hints)
+        problem = _RULE_WORDS.get(error.problem, error.problem)
         names = ", ".join(sorted(known))
         values = error.values | {"names": names, "functions": RULES.listed()}
-        return cls(error.problem, line, position, *hints, **values)
+        return cls(problem, line, position, *hints, **values)
 
 
 @dataclass(frozen=True, slots=True)
@@ -166,23 +195,25 @@ def compile_rule(source: object) -> UpdateRule:
     if len(written) > MAX_LINES:
         raise RuleError("rule_too_many_lines", None, count=len(written), limit=MAX_LINES)
     for number, line in written:
+        lead = len(line) - len(line.lstrip())  # where the line's first word starts
         declared = _DECLARATION.fullmatch(line.strip())
         if declared:
             kind, rest = declared.groups()
-            name, value = _declaration(rest, number, line)
+            at = lead + declared.start(2)  # the declared name's place in the line
+            name, value = _declaration(rest, number, at)
             if name in known:
-                raise RuleError("rule_name_taken", number, line.index(name), name=name)
+                raise RuleError("rule_name_taken", number, at, name=name)
             (hyper if kind == "hyper" else state)[name] = value
             known.add(name)
             continue
-        target, expression, shift = _assignment(line, number)
+        target, expression, shift = _assignment(line, number, lead)
         grammar = Grammar(frozenset(known), RULES.functions)
         try:
             built = checked_expression(expression, grammar)
         except FormulaError as error:
             raise RuleError.of_expression(error, number, shift, known) from None
         if (target in GIVEN and target != "p") or target in hyper:
-            raise RuleError("rule_given", number, line.index(target), name=target)
+            raise RuleError("rule_given", number, lead, name=target)
         lines.append(Update(target, " ".join(expression.split()), built))
         known.add(target)
     if len(state) > MAX_STATE:
@@ -202,36 +233,40 @@ def _lines(source: str) -> Iterable[tuple[int, str]]:
         yield number, line.split("#", 1)[0].rstrip()
 
 
-def _declaration(rest: str, number: int, line: str) -> tuple[str, float]:
-    """`name = number` after `state` or `hyper`."""
-    name, equals, value = (part.strip() for part in rest.partition("="))
+def _declaration(rest: str, number: int, at: int) -> tuple[str, float]:
+    """`name = number` after `state` or `hyper`, `rest` starting `at` characters into its line."""
+    written_name, equals, written_value = rest.partition("=")
+    name, value = written_name.strip(), written_value.strip()
     if not equals or not _NUMBER.fullmatch(value):
         raise RuleError("rule_declaration", number, None)
-    _check_target(name, number, line)
+    _check_target(name, number, at)
     number_value = float(value)
     if number_value != number_value or abs(number_value) == float("inf"):
-        raise RuleError("fx_number_too_large", number, line.index(value), "fx_hint_number_limit")
+        value_at = at + len(written_name) + 1 + len(written_value) - len(written_value.lstrip())
+        raise RuleError("fx_number_too_large", number, value_at, "fx_hint_number_limit")
     return name, number_value
 
 
-def _assignment(line: str, number: int) -> tuple[str, str, int]:
-    """(target, expression, where the expression starts in the line) of `name = expression`."""
+def _assignment(line: str, number: int, lead: int) -> tuple[str, str, int]:
+    """(target, expression, where the expression starts in the line) of `name = expression`;
+    the target starts `lead` characters into the line."""
     target, equals, expression = line.partition("=")
     if not equals:
         raise RuleError("rule_unreadable", number, None)
-    _check_target(target.strip(), number, line)
+    _check_target(target.strip(), number, lead)
     if not expression.strip():
         raise RuleError("rule_empty_expression", number, len(line), name=target.strip())
     if len(expression) > MAX_LENGTH:
-        raise RuleError("fx_too_long", number, None, length=len(expression), limit=MAX_LENGTH)
+        raise RuleError("rule_x_too_long", number, None, length=len(expression), limit=MAX_LENGTH)
     return target.strip(), expression, len(target) + 1
 
 
-def _check_target(name: str, number: int, line: str) -> None:
+def _check_target(name: str, number: int, at: int) -> None:
+    """A name a line declares or sets, `at` characters into the line."""
     if not _NAME.fullmatch(name) or len(name) > MAX_NAME:
         raise RuleError("rule_bad_name", number, None, name=repr(name[:MAX_NAME]), limit=MAX_NAME)
     if name in _RESERVED - set(GIVEN) or name in RULES.functions:
-        raise RuleError("rule_reserved", number, line.index(name), name=name)
+        raise RuleError("rule_reserved", number, at, name=name)
 
 
 class RuleOptimizer(torch.optim.Optimizer):

@@ -5,7 +5,7 @@ its settings into a RaceKey, and the runs of a key. The sidebar feeds them its w
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import Any
 
 from core.batched.fair import Tuning, tune
@@ -122,14 +122,26 @@ def race_runs(key: RaceKey, on_progress: ProgressFn | None = None) -> list[Run]:
     )
 
 
-def link_tuning(params: Mapping[str, str]) -> Tuning | None:
-    """The tuning a fair Playground link's race runs at (None: the link's race is not fair)."""
+@dataclass(frozen=True, slots=True)
+class LinkRace:
+    """What a Playground link races: its function, its runs by optimizer id, and a fair race's
+    tuning (None for a plain one)."""
+
+    objective: Objective
+    runs: dict[str, Run]
+    tuning: Tuning | None
+
+
+def link_race(params: Mapping[str, str]) -> LinkRace:
+    """The race a Playground link shows, tuned first (once) if the link asks for a fair race."""
     key = link_race_key(params)
-    return key_tuning(key) if key.fair else None
+    tuning = key_tuning(key) if key.fair else None
+    raced = key if tuning is None else tuned_race_key(key, tuning)
+    runs = {e.optimizer: r for e, r in zip(raced.settings, race_runs(raced), strict=True)}
+    return LinkRace(objective_of(key.scene), runs, tuning)
 
 
 def link_runs(params: Mapping[str, str]) -> tuple[Objective, dict[str, Run]]:
     """The function a Playground link shows and its runs, by optimizer id."""
-    key = link_race_key(params)
-    runs = {e.optimizer: r for e, r in zip(key.settings, race_runs(key), strict=True)}
-    return objective_of(key.scene), runs
+    race = link_race(params)
+    return race.objective, race.runs

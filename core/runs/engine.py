@@ -369,6 +369,15 @@ class Trajectory(Iterator[Step]):
         earlier one) is made when the consumer asks for the next t. Rows that turned non-finite
         or left the region are recorded in `row_last`; the loop stops once all have.
         """
+        try:
+            yield from self._iterates()
+        finally:
+            if self.spec.second_order:
+                # The gradient's graph (create_graph) refers back to the point: a cycle through
+                # torch's C++ that Python's collector cannot free. Dropping the gradient frees it.
+                self.params.grad = None
+
+    def _iterates(self) -> Iterator[int]:
         region_box = region(self.objective.box)
         alive = np.ones(self.row_last.shape[0], dtype=bool)
         evaluate, check, update = self._evaluate, self._check_rows, self.update  # hot loop
@@ -444,6 +453,8 @@ class Trajectory(Iterator[Step]):
         row per iterate of `frame`; None for an optimizer evaluated where it steps."""
         if self.eval_trail is None:
             return None
+        if frame.empty:  # not even the start could be evaluated
+            return frame.copy()
         points = torch.tensor(self.eval_trail[: len(frame)], dtype=self.params.dtype)
         points.requires_grad_(True)
         loss = self.objective.fn(points)  # row by row: each row's value as if alone

@@ -12,7 +12,7 @@ takes it back after, restoring what was there. A student's loop that calls
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 import torch
@@ -20,27 +20,39 @@ import torch
 _GLOBAL_GENERATOR = threading.Lock()  # held while a run's state is in a default generator
 
 
-def _default_generator(device: str) -> torch.Generator:
-    if torch.device(device).type == "cpu":
-        return torch.default_generator
-    return torch.cuda.default_generators[torch.device(device).index or 0]
+def _default_state(
+    device: str,
+) -> tuple[Callable[[], torch.Tensor], Callable[[torch.Tensor], None]]:
+    """How to read and write the state of `device`'s default generator."""
+    kind = torch.device(device)
+    if kind.type == "cuda":
+        index = kind.index or 0
+        return (
+            lambda: torch.cuda.get_rng_state(index),
+            lambda state: torch.cuda.set_rng_state(state, index),
+        )
+    if kind.type == "mps":
+        return torch.mps.get_rng_state, torch.mps.set_rng_state
+    return torch.get_rng_state, torch.set_rng_state
 
 
 class OwnDraws:
     """One run's stream of the default generator of `device`, seeded with `seed`."""
 
     def __init__(self, device: str, seed: int) -> None:
-        self.generator = _default_generator(device)
+        self.read, self.write = _default_state(device)
         self.state = torch.Generator(device).manual_seed(seed).get_state()
 
     @contextmanager
     def drawing(self) -> Iterator[None]:
-        """While inside, the default generator draws this run's numbers and nobody else's."""
+        """While inside, the default generator draws this run's numbers. Every run that draws
+        from it goes through this lock, so no two runs' draws mix; what was in the generator
+        before is put back after."""
         with _GLOBAL_GENERATOR:
-            kept = self.generator.get_state()
-            self.generator.set_state(self.state)
+            kept = self.read()
+            self.write(self.state)
             try:
                 yield
             finally:
-                self.state = self.generator.get_state()
-                self.generator.set_state(kept)
+                self.state = self.read()
+                self.write(kept)

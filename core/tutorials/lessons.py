@@ -16,7 +16,7 @@ from functools import cache
 from types import MappingProxyType
 from typing import Any
 
-from core.playground.link_race import link_runs, link_tuning
+from core.playground.link_race import link_race
 from core.problems.registry import registry
 from core.text.i18n import text
 from core.tutorials import lesson_facts as lf
@@ -147,9 +147,9 @@ def facts_of(lesson_id: str) -> Any:
     """The facts of a lesson, from the runs of its link (computed once per process: a link's
     runs on the CPU, without noise, are always the same)."""
     lesson = LESSONS[lesson_id]
-    tuning = link_tuning(lesson.params)
-    extra = {} if tuning is None else {"tuning": tuning}
-    return lesson.facts(*link_runs(lesson.params), **extra)
+    race = link_race(lesson.params)
+    extra = {} if race.tuning is None else {"tuning": race.tuning}
+    return lesson.facts(race.objective, race.runs, **extra)
 
 
 def reveal_text(lesson_id: str, lang: str) -> str:
