@@ -35,6 +35,7 @@ PROGRAMMING_ERRORS = {
     ("core/export/codegen.py", "race_script"): "no widget or link chooses the dtype",
     ("core/formulas/expressions.py", "Formula.__call__"): "core calls formulas on [..., 2] points",
     ("core/formulas/rules.py", "RuleOptimizer.__init__"): "hyper-parameters named by the rule",
+    ("core/export/rule_code.py", "rule_class_source"): "our own code names the exported class",
     ("core/optim/optimizers.py", "OptimizerSpec.validate"): "names come from spec.hyper",
     ("core/problems/objectives.py", "Objective.__post_init__"): "registry data, checked boxes",
     ("core/problems/registry.py", "registry"): "registries are data in our own code",
