@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import streamlit as st
 
+from app_pages.exercises import exercise_card, session_keys
 from app_pages.links import GLOBAL_PARAMS, publish, restore, show_refused
 from core.settings.linkstate import Field, full_link
 from core.text.i18n import colon, sentences, text
+from core.tutorials.exercises import EXERCISES
 from core.tutorials.lessons import LESSONS, Lesson, reveal_text
 
 ALL = "all"
 # The page's one setting, in its links: `?lesson=ravine` shows that lesson alone.
-FIELDS = [Field("lesson", "choice", choices=(ALL, *LESSONS))]
+SHOWN = (ALL, *LESSONS, *EXERCISES)  # `?lesson=ex_adam` shows that exercise alone
+FIELDS = [Field("lesson", "choice", choices=SHOWN)]
 
 
 def reveal(lesson_id: str) -> None:
@@ -72,19 +75,33 @@ def lesson_card(lesson: Lesson, lang: str) -> None:
 
 lang = st.session_state.get("lang", "en")
 show_refused(restore("lessons", FIELDS), lang)
-if st.session_state.get("lesson") not in (ALL, *LESSONS):  # a forged session value
+if st.session_state.get("lesson") not in SHOWN:  # a forged session value
     st.session_state["lesson"] = ALL
 st.title(text("page_lessons", lang))
 st.write(text("lessons_intro", lang))
 shown = st.selectbox(
     text("lesson_show", lang),
-    (ALL, *LESSONS),
+    SHOWN,
     key="lesson",
-    format_func=lambda i: text(f"lesson_{i}_title" if i in LESSONS else "lesson_all", lang),
+    format_func=lambda i: text(
+        f"lesson_{i}_title"
+        if i in LESSONS
+        else f"exercise_{i}_title"
+        if i in EXERCISES
+        else "lesson_all",
+        lang,
+    ),
     help=text("lesson_show_help", lang),
 )
 # The predictions are kept too: back from "Open in the Playground", each answer is still there.
-publish("lessons", FIELDS, {"lesson": ALL}, keep=[f"predict_{i}" for i in LESSONS])
+keep = [f"predict_{i}" for i in LESSONS] + session_keys()
+publish("lessons", FIELDS, {"lesson": ALL}, keep=keep)
 for lesson in LESSONS.values():
     if shown in (ALL, lesson.id):
         lesson_card(lesson, lang)
+if shown == ALL:
+    st.header(text("exercises_title", lang))
+    st.write(text("exercises_intro", lang))
+for exercise in EXERCISES.values():
+    if shown in (ALL, exercise.id):
+        exercise_card(exercise, lang)

@@ -56,8 +56,8 @@ class Act:
             at.session_state[self.key] = self.value
         elif self.kind == "click":
             at.button(key=self.key).click()
-        elif self.kind == "text_input":
-            at.text_input(key=self.key).input(self.value)
+        elif self.kind in ("text_input", "text_area"):
+            getattr(at, self.kind)(key=self.key).input(self.value)
         else:
             getattr(at, self.kind)(key=self.key).set_value(self.value)
         at.run()
@@ -252,6 +252,19 @@ LESSON_CASES = [
         ),
     ),
     Case(LESSONS, "one lesson", {"lesson": "saddle"}),
+    Case(
+        LESSONS,
+        "every exercise checked: wrong, refused, not a number, right",
+        {"lesson": "all"},
+        acts=(
+            Act("check the blank", "click", "check_ex_sgd", shows=("warning",)),
+            Act("a typo", "text_area", "rule_ex_sgd", "p = p - lr*gg"),
+            Act("check the typo", "click", "check_ex_sgd", shows=("error",)),
+            Act("check without eps", "click", "check_ex_rmsprop", shows=("warning",)),
+            Act("plain SGD", "text_area", "rule_ex_sgd", "p = p - lr*g"),
+            Act("check SGD", "click", "check_ex_sgd", shows=("success",)),
+        ),
+    ),
     *hostile(LESSONS, HOSTILE_LESSON_LINKS),
 ]
 

@@ -11,6 +11,7 @@ from streamlit.testing.v1.errors import AppTestError
 from core.optim.optimizers import OPTIMIZERS
 from core.playground.link_race import link_runs
 from core.text.i18n import STRINGS
+from core.tutorials.exercises import EXERCISES
 from core.tutorials.lessons import LESSONS, facts_of, reveal_text
 from tests.test_app_pages import race_spec
 
@@ -164,7 +165,7 @@ def test_a_link_to_one_lesson_shows_it_alone_and_the_choice_goes_into_the_url():
     at = lessons_page(lesson="saddle")
     assert [s.value for s in at.subheader] == [STRINGS["lesson_saddle_title"]["en"]]
     at.selectbox(key="lesson").set_value("all").run()
-    assert len(at.subheader) == len(LESSONS) and "lesson" not in at.query_params
+    assert len(at.subheader) == len(LESSONS) + len(EXERCISES) and "lesson" not in at.query_params
     at.selectbox(key="lesson").set_value("ravine").run()
     assert at.query_params["lesson"] == "ravine"
     assert [s.value for s in at.subheader] == [STRINGS["lesson_ravine_title"]["en"]]
@@ -186,7 +187,7 @@ def test_hostile_lesson_links_show_every_lesson_and_a_notice(raw):
     at = lessons_page(lesson=raw)
     assert any("Ignored 'lesson'" in w.value for w in at.warning)
     assert not any(raw in w.value for w in at.warning)  # the refused value is not echoed
-    assert len(at.subheader) == len(LESSONS)
+    assert len(at.subheader) == len(LESSONS) + len(EXERCISES)
 
 
 HOSTILE_GLOBAL = [
@@ -205,11 +206,11 @@ def test_hostile_global_parameters_leave_the_lessons_page_working(params):
     assert any("Ignored" in w.value for w in at.warning)  # announced on arrival
     at.switch_page("app_pages/lessons.py").run()
     assert not at.exception
-    assert at.title[0].value == "Lessons" and len(at.subheader) == len(LESSONS)
+    assert at.title[0].value == "Lessons" and len(at.subheader) == len(LESSONS) + len(EXERCISES)
 
 
 def test_a_forged_session_value_shows_every_lesson():
     at = lessons_page()
     at.session_state["lesson"] = "<script>alert(1)</script>"
     at.run()
-    assert not at.exception and len(at.subheader) == len(LESSONS)
+    assert not at.exception and len(at.subheader) == len(LESSONS) + len(EXERCISES)
