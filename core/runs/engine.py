@@ -22,6 +22,7 @@ import torch
 from core.optim.optimizers import OPTIMIZERS, OptimizerSpec
 from core.optim.schedules import Schedule
 from core.problems.objectives import OBJECTIVES, Box, Objective
+from core.runs.eval_points import evaluation_frame, evaluation_point
 from core.runs.random_draws import OwnDraws
 from core.text.refusal import Refusal, listed, shown
 
@@ -432,40 +433,15 @@ class Trajectory(Iterator[Step]):
         if self.scheduler is not None:
             self.scheduler.step()
         if self.eval_trail is not None:
-            self.eval_trail.append(self._eval_point())
+            self.eval_trail.append(evaluation_point(self.optimizer, self.params))
         return True
 
-    def _eval_point(self) -> list[float]:
-        """Where a Schedule-Free optimizer would be evaluated now (its average x_t), found by the
-        package's own switch: eval() moves the parameter there and train() back. The parameter
-        is then restored bit for bit, as train() undoes eval() only up to rounding: the run
-        stays the one a loop that never calls eval() makes."""
-        kept = self.params.detach().clone()
-        self.optimizer.eval()
-        point = self.params.detach().tolist()
-        self.optimizer.train()
-        with torch.no_grad():
-            self.params.copy_(kept)
-        return point
-
     def eval_frame(self, frame: pd.DataFrame) -> pd.DataFrame | None:
-        """The run's evaluation points as a frame like `frame` (f and its gradient there), one
-        row per iterate of `frame`; None for an optimizer evaluated where it steps."""
+        """The run's evaluation points as a frame like `frame` (core.runs.eval_points); None
+        for an optimizer evaluated where it steps."""
         if self.eval_trail is None:
             return None
-        if frame.empty:  # not even the start could be evaluated
-            return frame.copy()
-        points = torch.tensor(self.eval_trail[: len(frame)], dtype=self.params.dtype)
-        points.requires_grad_(True)
-        loss = self.objective.fn(points)  # row by row: each row's value as if alone
-        loss.sum().backward()
-        grad = points.grad.double().numpy()
-        out = frame.copy()
-        out[["x", "y"]] = points.detach().double().numpy()
-        out["loss"] = loss.detach().double().numpy()
-        out[["grad_x", "grad_y"]] = grad
-        out["grad_norm"] = np.linalg.norm(grad, axis=1)
-        return out
+        return evaluation_frame(self.objective, self.eval_trail, frame, self.params.dtype)
 
     def _check_rows(self, region_box: Box, alive: np.ndarray | None, t: int) -> bool:
         """The stop rule (`in_play`) at iterate t, whose loss and gradient are evaluated: mark
