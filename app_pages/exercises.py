@@ -24,6 +24,12 @@ def _remember(exercise_id: str) -> None:
     st.session_state[f"checked_{exercise_id}"] = st.session_state[f"rule_{exercise_id}"]
 
 
+def editor_style() -> None:
+    """The rule editors in the code font: a rule's columns line up, and the caret under a
+    refused rule's mistake points at the same character as in the editor."""
+    st.html('<style>[class*="st-key-rule_ex_"] textarea {font-family: monospace}</style>')
+
+
 def exercise_card(exercise: Exercise, lang: str) -> None:
     rule_key, checked_key = f"rule_{exercise.id}", f"checked_{exercise.id}"
     if not isinstance(st.session_state.get(rule_key), str):  # first visit, or a forged value

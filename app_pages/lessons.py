@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from app_pages.exercises import exercise_card, session_keys
+from app_pages.exercises import editor_style, exercise_card, session_keys
 from app_pages.links import GLOBAL_PARAMS, publish, restore, show_refused
 from core.settings.linkstate import Field, full_link
 from core.text.i18n import colon, sentences, text
@@ -99,6 +99,7 @@ publish("lessons", FIELDS, {"lesson": ALL}, keep=keep)
 for lesson in LESSONS.values():
     if shown in (ALL, lesson.id):
         lesson_card(lesson, lang)
+editor_style()
 if shown == ALL:
     st.header(text("exercises_title", lang))
     st.write(text("exercises_intro", lang))
