@@ -14,6 +14,11 @@ from core.tutorials.lessons import LESSONS, Lesson, reveal_text
 ALL = "all"
 # The page's one setting, in its links: `?lesson=ravine` shows that lesson alone.
 SHOWN = (ALL, *LESSONS, *EXERCISES)  # `?lesson=ex_adam` shows that exercise alone
+TITLES = {
+    ALL: "lesson_all",
+    **{i: f"lesson_{i}_title" for i in LESSONS},
+    **{i: f"exercise_{i}_title" for i in EXERCISES},
+}
 FIELDS = [Field("lesson", "choice", choices=SHOWN)]
 
 
@@ -83,14 +88,7 @@ shown = st.selectbox(
     text("lesson_show", lang),
     SHOWN,
     key="lesson",
-    format_func=lambda i: text(
-        f"lesson_{i}_title"
-        if i in LESSONS
-        else f"exercise_{i}_title"
-        if i in EXERCISES
-        else "lesson_all",
-        lang,
-    ),
+    format_func=lambda i: text(TITLES.get(i, "lesson_all"), lang),  # a forged value: all
     help=text("lesson_show_help", lang),
 )
 # The predictions are kept too: back from "Open in the Playground", each answer is still there.

@@ -19,8 +19,8 @@ from core.batched.fair import (
     TunedRate,
     Tuning,
     tune,
+    tuning_loops,
     tuning_table,
-    tuning_work,
 )
 from core.batched.outcomes import Finish
 from core.batched.sweeps import run_groups
@@ -28,7 +28,7 @@ from core.optim.optimizers import OPTIMIZERS
 from core.optim.schedules import Schedule
 from core.playground.link_race import link_race_key, race_runs, tuned_race_key
 from core.problems.objectives import OBJECTIVES
-from core.runs.budget import WORK_BUDGET, BudgetError
+from core.runs.budget import WORK_BUDGET, BudgetError, work_of
 from core.runs.race import RaceEntry, require_race_within_budget, run_race
 from core.text.i18n import text
 
@@ -134,7 +134,7 @@ def test_what_cannot_be_tuned_keeps_its_own_rate_and_says_why(entry, reason):
     kept, adam = tuning.rates
     assert (kept.tuned, kept.reason, kept.rate, kept.width) == (False, reason, own, None)
     assert tuning.entries[0] == entry and adam.tuned
-    assert tuning_work([entry], 30) == 0  # nothing of the budget for what is not swept
+    assert tuning_loops([entry], 30) == []  # nothing of the budget for what is not swept
     for lang in ("en", "zh"):
         table = tuning_table(tuning, ["kept", "Adam"], lang)
         assert table.iloc[0, -1] == text(reason, lang) and table.iloc[1, -1] == ""
@@ -156,7 +156,7 @@ def test_no_rate_that_finishes_keeps_the_entrys_rate():
     from core.batched import fair
 
     entry = RaceEntry.of("sgd", lr=0.05)
-    chosen = fair._choose(entry, nothing, OBJECTIVES["himmelblau"], (0.0, 0.0))
+    chosen = fair._choose(entry, nothing, OBJECTIVES["himmelblau"], 0.0, 170.0)
     assert chosen == TunedRate(entry, 0.05, reason="fair_kept_no_rate")
     assert Tuning((chosen,), 10).entries == (entry,)
 
@@ -170,7 +170,7 @@ def test_the_budget_counts_the_tuning_with_the_race():
     assert plain == WORK_BUDGET - 4 * 700
     with pytest.raises(BudgetError) as refused:
         require_race_within_budget(objective, key.settings, key.start, key.steps, key.loops_before)
-    assert refused.value.work == pytest.approx(4 * 700 + tuning_work(key.settings, 700))
+    assert refused.value.work == pytest.approx(4 * 700 + work_of(tuning_loops(key.settings, 700)))
     # The largest step count it names does fit, tuning included.
     fit = refused.value.steps_that_fit
     fitting = link_race_key({"fn": "rosenbrock", "fair": "true", "steps": str(fit)})
@@ -212,9 +212,8 @@ def test_the_page_refuses_a_fair_race_over_the_budget_in_both_languages():
     for lang in ("en", "zh"):
         at = open_page({"fn": "rosenbrock", "fair": "true", "steps": "700"}, lang)
         (error,) = at.error
-        work = (
-            f"{math.ceil(4 * 700 + tuning_work(link_race_key({'fair': 'true'}).settings, 700)):,}"
-        )
+        tuning = work_of(tuning_loops(link_race_key({"fair": "true"}).settings, 700))
+        work = f"{math.ceil(4 * 700 + tuning):,}"
         assert work in error.value
         assert not at.dataframe  # nothing ran
 

@@ -38,7 +38,7 @@ from core.batched.sweeps import not_sweepable_reason, run_groups
 from core.optim.optimizers import OPTIMIZERS
 from core.problems.landscape import evaluate
 from core.problems.objectives import Objective, Point
-from core.runs.budget import Loop, work_of
+from core.runs.budget import Loop
 from core.runs.progress import ProgressFn
 from core.runs.race import RaceEntry
 from core.text.i18n import text
@@ -119,10 +119,6 @@ def tuning_loops(entries: Sequence[RaceEntry], steps: int) -> list[Loop]:
     return [Loop(steps, rows=len(FAIR_RATES)) for e in entries if untuned_reason(e) is None]
 
 
-def tuning_work(entries: Sequence[RaceEntry], steps: int) -> float:
-    return work_of(tuning_loops(entries, steps))
-
-
 def tune(
     objective: Objective,
     entries: Sequence[RaceEntry],
@@ -135,6 +131,11 @@ def tune(
     CPU, in float32, without gradient noise: the sweep's own exact runs); pick its best rate and
     its good-rate band. The caller checks the work budget (tuning_loops) with the race's."""
     tuned = [e for e in entries if untuned_reason(e) is None]
+    # What every entry's gaps are measured from: f's minimum, or where it is not known the
+    # lowest value f takes on its plotted grid (evaluated once for all entries), and f(start).
+    known = objective.f_min
+    floor = known if known is not None or not tuned else _lowest_plotted(objective)
+    at_start = float(objective.fn(torch.tensor(start, dtype=torch.float64)))
     results: list[TunedRate] = []
     done = 0
     for entry in entries:
@@ -152,13 +153,16 @@ def tune(
         finish = run_groups(
             objective, entry.optimizer, start, steps, groups, on_progress=report, **shared
         )
-        results.append(_choose(entry, finish, objective, start))
+        results.append(_choose(entry, finish, objective, floor, at_start))
         done += 1
     return Tuning(tuple(results), steps)
 
 
-def _choose(entry: RaceEntry, finish: Finish, objective: Objective, start: Point) -> TunedRate:
-    """The best rate of one sweep and the band of good rates around it."""
+def _choose(
+    entry: RaceEntry, finish: Finish, objective: Objective, floor: float, at_start: float
+) -> TunedRate:
+    """The best rate of one sweep and the band of good rates around it; gaps are measured from
+    `floor` (no lower than any run of the sweep got), f(start) is `at_start`."""
     finished = ~finish.diverged
     if not finished.any():
         return TunedRate(entry, _rate_of(entry, objective), reason="fair_kept_no_rate")
@@ -169,9 +173,10 @@ def _choose(entry: RaceEntry, finish: Finish, objective: Objective, start: Point
         best = int(np.lexsort((loss, settled))[0])
     else:
         best = int(np.argmin(loss))
-    floor = objective.f_min if objective.f_min is not None else _lowest(objective, loss)
+    if objective.f_min is None:
+        floor = min(floor, float(loss.min()))
     gap, best_gap = loss - floor, max(float(loss[best]) - floor, 0.0)
-    start_gap = max(float(objective.fn(torch.tensor(start, dtype=torch.float64))) - floor, 0.0)
+    start_gap = max(at_start - floor, 0.0)
     near_enough = gap <= min(GOOD_GAP_FACTOR * best_gap, math.sqrt(start_gap * best_gap))
     good = arrived | (finished & near_enough)
     low = high = best
@@ -189,12 +194,12 @@ def _choose(entry: RaceEntry, finish: Finish, objective: Objective, start: Point
     )
 
 
-def _lowest(objective: Objective, loss: np.ndarray) -> float:
+def _lowest_plotted(objective: Objective) -> float:
     """Where f's minimum is not known (the saddle; a typed formula without one), the lowest value
-    f takes on its plotted grid, or that any run reached: a gap measured from the best run's own
+    f takes on its plotted grid (inf if none is finite): a gap measured from the best run's own
     loss would be 0, and its band a single rate."""
     grid = evaluate(objective, resolution=LOWEST_GRID).z
-    return float(min(np.nanmin(grid), loss.min())) if np.isfinite(grid).any() else float(loss.min())
+    return float(np.nanmin(grid)) if np.isfinite(grid).any() else math.inf
 
 
 def _rate_of(entry: RaceEntry, objective: Objective) -> float:

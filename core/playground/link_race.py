@@ -104,10 +104,17 @@ def tuned_race_key(key: RaceKey, tuning: Tuning) -> RaceKey:
     return replace(key, settings=tuning.entries, fair=False, before=tuple(key.loops_before))
 
 
+def raced_key(key: RaceKey) -> tuple[Tuning | None, RaceKey]:
+    """A fair race's tuning (None for a plain race) and the key that is then raced."""
+    if not key.fair:
+        return None, key
+    tuning = key_tuning(key)
+    return tuning, tuned_race_key(key, tuning)
+
+
 def race_runs(key: RaceKey, on_progress: ProgressFn | None = None) -> list[Run]:
     """The runs of a race, one per entry, in the key's order (a fair key: tune it first)."""
-    if key.fair:
-        key = tuned_race_key(key, key_tuning(key))
+    _, key = raced_key(key)
     return run_race(
         objective_of(key.scene),
         key.settings,
@@ -135,8 +142,7 @@ class LinkRace:
 def link_race(params: Mapping[str, str]) -> LinkRace:
     """The race a Playground link shows, tuned first (once) if the link asks for a fair race."""
     key = link_race_key(params)
-    tuning = key_tuning(key) if key.fair else None
-    raced = key if tuning is None else tuned_race_key(key, tuning)
+    tuning, raced = raced_key(key)
     runs = {e.optimizer: r for e, r in zip(raced.settings, race_runs(raced), strict=True)}
     return LinkRace(objective_of(key.scene), runs, tuning)
 
