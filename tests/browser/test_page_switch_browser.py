@@ -60,6 +60,9 @@ def test_a_lessons_answer_reveal_and_filter_survive_the_race_and_the_back_button
     chosen = page.locator("[data-testid=stRadio] input[type=radio]").nth(1)
     options.nth(1).click()
     expect(chosen).to_be_checked()
+    # Reveal is enabled only by a rerun that has the answer: the server holds it, not just the
+    # browser (leaving before that rerun lost the answer once on a busy machine).
+    expect(page.get_by_role("button", name="Reveal")).to_be_enabled()
     wait_for_app(page)
 
     # The answer, before Reveal, and the one-lesson filter survive the trip.
