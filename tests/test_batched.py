@@ -69,6 +69,8 @@ def test_basin_rows_equal_independent_single_runs_bitwise(oid):
             # float32 end points and losses, as the engine records them: identical bits.
             np.testing.assert_array_equal(basins.final[i, j], point)
             assert basins.final_loss[i, j] == loss
+        if i != j:
+            continue  # labels and settling steps of a row alone: the diagonal's three suffice
         alone = run_starts(HIMMELBLAU, oid, [(x, y)], 80, **hyper)
         assert basins.label[i, j] == alone.label[0]
         assert basins.settled[i, j] == alone.settled[0]

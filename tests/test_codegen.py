@@ -6,8 +6,6 @@ import ast
 import io
 import math
 import re
-import subprocess
-import sys
 import tokenize
 from dataclasses import dataclass, field
 
@@ -33,10 +31,10 @@ from core.optim.schedules import SCHEDULE_KINDS, Schedule
 from core.problems.objectives import OBJECTIVES, Objective
 from core.runs.engine import trajectory
 from core.runs.race import RaceEntry
+from tests import fresh_python
 from tests.chinese import CJK, english_words, python_comments
 
 DTYPES = [torch.float32, torch.float64]
-SCRIPT_TIMEOUT = 120  # seconds; each script imports torch (~3 s) and runs a few hundred steps
 
 
 def _define(source: str, custom: bool = False):
@@ -317,27 +315,6 @@ LINE = re.compile(
 )
 
 
-# Runs every script file as __main__, one after another, in one fresh interpreter: torch is
-# imported once (~2 s), not once per scene. Each script still gets its own globals.
-RUNNER = """
-import runpy, sys
-for path in sys.argv[1:]:
-    print(SEPARATOR, flush=True)
-    runpy.run_path(path, run_name="__main__")
-"""
-SEPARATOR = "=" * 20
-
-
-def _run(command: list[str]) -> subprocess.Popen:
-    return subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-
-
-def _output(process: subprocess.Popen) -> str:
-    stdout, stderr = process.communicate(timeout=SCRIPT_TIMEOUT)
-    assert process.returncode == 0, stderr
-    return stdout
-
-
 def _script(scene: Scene, lang: str = "en") -> str:
     return race_script(
         scene.objective, scene.start, scene.steps, scene.entries, **scene.options, lang=lang
@@ -355,12 +332,10 @@ def script_runs(tmp_path_factory):
     for i, (lang, name) in enumerate(runs):
         paths.append(str(folder / f"scene_{i}.py"))
         (folder / paths[-1]).write_text(_script(SCENES[name], lang), encoding="utf-8")
-    alone = _run([sys.executable, paths[0]])
-    runner = _run([sys.executable, "-c", RUNNER.replace("SEPARATOR", repr(SEPARATOR)), *paths])
-    outputs = _output(runner).split(SEPARATOR + "\n")[1:]
-    assert len(outputs) == len(runs)
-    assert _output(alone) == outputs[0]
-    return dict(zip(runs, outputs, strict=True))
+    alone, together = fresh_python.start_alone(paths[0]), fresh_python.start(paths)
+    printed = fresh_python.outputs(together, len(runs))
+    assert fresh_python.output(alone) == printed[0]
+    return dict(zip(runs, printed, strict=True))
 
 
 def _engine(scene: Scene):

@@ -4,9 +4,6 @@ real elementwise optimizer, and hostile or broken rules are refused fast with th
 
 from __future__ import annotations
 
-import subprocess
-import sys
-import textwrap
 import tomllib
 from pathlib import Path
 
@@ -33,6 +30,7 @@ from core.formulas.rules import (
 from core.optim.optimizers import OPTIMIZERS
 from core.problems.objectives import OBJECTIVES
 from core.runs.budget import BudgetError
+from tests import fresh_python
 
 TEMPLATES = tomllib.loads(
     (Path(__file__).parent.parent / "core/formulas/rule_templates.toml").read_text("utf-8")
@@ -388,36 +386,45 @@ def test_any_text_compiles_or_is_refused(source):
         assert error.problem
 
 
-@pytest.mark.parametrize("dtype", ["float32", "float64"])
-@pytest.mark.parametrize("name", list(TEMPLATES))
-def test_the_exported_class_runs_standalone_and_gives_the_same_bits(tmp_path, name, dtype):
+EXPORTED = [(name, dtype) for name in TEMPLATES for dtype in ("float32", "float64")]
+
+
+def _exported(name: str) -> tuple[UpdateRule, str]:
+    """A template with a comment that could close a docstring, and its Code tab class."""
+    rule = compile_rule(TEMPLATES[name]["rule"] + '# a comment with """ and 中文\n')
+    return rule, rule_class_source(rule, "Mine", lr=0.01)
+
+
+@pytest.fixture(scope="module")
+def exported_runs(tmp_path_factory) -> dict[tuple[str, str], str]:
+    """Each template's class in a script with only torch, 200 steps on Himmelblau, run in one
+    fresh Python: (template, dtype) -> what the script printed."""
+    folder = tmp_path_factory.mktemp("rules")
+    objective, paths = OBJECTIVES["himmelblau"], []
+    for i, (name, dtype) in enumerate(EXPORTED):
+        loop_source = f"""
+
+p = torch.tensor({list(objective.start)!r}, dtype=torch.{dtype}, requires_grad=True)
+optimizer = Mine([p])
+for _ in range(200):
+    optimizer.zero_grad()
+    f(p).sum().backward()
+    optimizer.step()
+print(repr(p.tolist()))
+"""
+        script = _exported(name)[1] + "\n\n" + objective_source(objective) + loop_source
+        paths.append(folder / f"rule_{i}.py")
+        paths[-1].write_text(script, encoding="utf-8")
+    printed = fresh_python.outputs(fresh_python.start(paths), len(paths))
+    return dict(zip(EXPORTED, printed, strict=True))
+
+
+@pytest.mark.parametrize(("name", "dtype"), EXPORTED)
+def test_the_exported_class_runs_standalone_and_gives_the_same_bits(exported_runs, name, dtype):
     """The Code tab's class, run in a fresh Python with only torch, moves the point exactly as
     RuleOptimizer does (the same operations in the same order)."""
-    rule = compile_rule(TEMPLATES[name]["rule"] + '# a comment with """ and 中文\n')
+    rule, module = _exported(name)
     objective = OBJECTIVES["himmelblau"]
-    module = rule_class_source(rule, "Mine", lr=0.01)
-    script = (
-        module
-        + "\n\n"
-        + objective_source(objective)
-        + textwrap.dedent(
-            f"""
-
-        p = torch.tensor({list(objective.start)!r}, dtype=torch.{dtype}, requires_grad=True)
-        optimizer = Mine([p])
-        for _ in range(200):
-            optimizer.zero_grad()
-            f(p).sum().backward()
-            optimizer.step()
-        print(repr(p.tolist()))
-        """
-        )
-    )
-    path = tmp_path / "mine.py"
-    path.write_text(script, encoding="utf-8")
-    printed = subprocess.run(
-        [sys.executable, str(path)], capture_output=True, text=True, check=True
-    ).stdout
     expected = loop(
         objective,
         lambda p: RuleOptimizer([p], rule, lr=0.01),
@@ -425,7 +432,7 @@ def test_the_exported_class_runs_standalone_and_gives_the_same_bits(tmp_path, na
         getattr(torch, dtype),
     )[-1]
     # The script's f is the registry's Himmelblau as the Code tab writes it: the same gradient.
-    assert printed.strip() == repr(expected.tolist())
+    assert exported_runs[name, dtype].strip() == repr(expected.tolist())
     assert '"""' not in module.split("class Mine")[1].split('"""')[1]  # the docstring is closed
 
 
