@@ -12,6 +12,9 @@ function is the share of the start's gap to f_min that the last iterate closed (
 stopped early). Optimizers whose rate does not follow the function (lr family none: the
 parameter-free ones) scale the package's own default instead.
 
+Each candidate is a single run, not a param group of one sweep: Prodigy and D-Adaptation estimate
+one step size from every group together, so a group's run is not the run its rate makes alone.
+
 It prints a table (optimizer, factor, functions finished, mean progress) and writes the file;
 `--check` only compares the file with what it would write (exit status 1 if they differ).
 """

@@ -303,3 +303,37 @@ def test_a_schedule_free_run_that_cannot_start_has_no_evaluation_points_to_draw(
     result = engine_run(objective, "schedulefreeadamw", (-1.0, 1.0), 10)
     assert result.frame.empty and result.eval_frame is not None and result.eval_frame.empty
     assert result.stop.reason == "diverged"
+
+
+def grouped_loop(objective, spec, start, steps, rates):
+    """One optimizer, one param group per rate, each group its own copy of the start."""
+    points = [torch.tensor(start, requires_grad=True) for _ in rates]
+    groups = [{"params": [p], "lr": lr} for p, lr in zip(points, rates, strict=True)]
+    optimizer = getattr(pytorch_optimizer, spec.source)(groups)
+    for _ in range(steps):
+        optimizer.zero_grad()
+        sum(objective.fn(p).sum() for p in points).backward()
+        optimizer.step()
+    return [p.detach().numpy() for p in points]
+
+
+@pytest.mark.parametrize("oid", ["prodigy", "dadaptadam"])
+def test_parameter_free_ones_couple_their_param_groups_so_the_tuner_runs_each_rate_alone(oid):
+    """Why bench/tune_zoo_rates.py tunes by single runs (the README says so): these estimate one
+    step size from every group, so a second group's run is not its rate's run alone."""
+    spec, objective = OPTIMIZERS[oid], OBJECTIVES["rosenbrock"]
+    rates = (1.0, 0.5)
+    grouped = grouped_loop(objective, spec, objective.start, 50, rates)
+    alone = [bare_loop(objective, spec, objective.start, 50, torch.float32, lr)[-1] for lr in rates]
+    np.testing.assert_array_equal(grouped[0], alone[0])
+    assert not np.array_equal(grouped[1], alone[1])
+
+
+def test_an_elementwise_ones_param_groups_are_its_runs_alone():
+    """The contrast: Lion's groups are independent, bit for bit."""
+    spec, objective = OPTIMIZERS["lion"], OBJECTIVES["rosenbrock"]
+    rates = (1e-3, 3e-4)
+    grouped = grouped_loop(objective, spec, objective.start, 50, rates)
+    for got, lr in zip(grouped, rates, strict=True):
+        expected = bare_loop(objective, spec, objective.start, 50, torch.float32, lr)[-1]
+        np.testing.assert_array_equal(got, expected)
